@@ -1,0 +1,69 @@
+"""The one place that decides who may see or do what.
+
+Every read path asks ``may_see``; every action asks ``require``. A record the caller may not
+see is treated exactly as a record that does not exist.
+"""
+
+from __future__ import annotations
+
+from policenet.domain.errors import Forbidden
+from policenet.domain.principals import Principal, Right, Role
+from policenet.domain.visibility import Visibility, VisibilityScope
+
+_RIGHT_WORDS = {
+    Right.CHECK_DOCUMENTS: "check travel documents",
+    Right.RECORD_DOCUMENTS: "record travel documents",
+    Right.MANAGE_PRINCIPALS: "manage principals and agencies",
+    Right.MANAGE_MEMBERS: "record membership decisions",
+    Right.READ_AUDIT: "read the audit log",
+    Right.REVIEW_NOTICES: "review notices",
+}
+
+
+def require(principal: Principal, right: Right) -> None:
+    """Raise Forbidden unless the principal holds the right."""
+    if not principal.can(right):
+        raise Forbidden(
+            f"Your role ({principal.role}) does not allow you to {_RIGHT_WORDS[right]}; "
+            "ask your bureau's administrator for a principal that holds this right.",
+            code="right_missing",
+        )
+
+
+def may_see(principal: Principal, owner_country: str, visibility: Visibility) -> bool:
+    """Whether a record with this owner and restriction may be shown to the principal.
+
+    The owner's country always sees its own records. The General Secretariat counts as a
+    reader outside every country list: it sees records open to all, or to all but listed
+    countries, never those restricted to listed countries.
+    """
+    country = principal.country
+    if country is not None and country == owner_country:
+        return True
+    if visibility.scope is VisibilityScope.ALL:
+        return True
+    if visibility.scope is VisibilityScope.ONLY_LISTED:
+        return country is not None and country in visibility.countries
+    return country is None or country not in visibility.countries
+
+
+def sees_details(principal: Principal) -> bool:
+    """Carriers learn hit or no hit only, never the record."""
+    return principal.role is not Role.CARRIER
+
+
+def is_owner(principal: Principal, owner_country: str) -> bool:
+    """The owner bureau acts through its country's principals."""
+    return principal.country is not None and principal.country == owner_country
+
+
+def may_manage_country(principal: Principal, country: str | None) -> bool:
+    """GS administrators manage everyone; an NCB administrator only its own country."""
+    if principal.role is Role.GS_ADMIN:
+        return True
+    return (
+        principal.role is Role.NCB_ADMIN
+        and principal.can(Right.MANAGE_PRINCIPALS)
+        and country is not None
+        and country == principal.country
+    )

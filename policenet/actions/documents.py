@@ -1,0 +1,221 @@
+"""Stolen and lost travel documents: record, update and withdraw, by the owner bureau only."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from policenet.access import is_owner, may_see, require, sees_details
+from policenet.domain.clock import utcnow
+from policenet.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from policenet.domain.members import member_codes, ncb_id, normalise_country
+from policenet.domain.principals import Principal, Right
+from policenet.domain.visibility import Visibility, VisibilityScope
+from policenet.matching.documents import normalise_number
+from policenet.store import audit, registry
+from policenet.store import documents as store
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+    from policenet.domain.documents import (
+        DocumentChanges,
+        DocumentReport,
+        TravelDocument,
+        VisibilityInput,
+    )
+
+
+def visibility_from(data: VisibilityInput) -> Visibility:
+    """Validate an owner's restriction: listed countries must be members, and fit the scope."""
+    codes = {normalise_country(c) or c for c in data.countries}
+    unknown = sorted(c for c in codes if c not in member_codes())
+    if unknown:
+        raise InvalidInput(
+            f"Not member countries: {', '.join(unknown)}. List members by ISO alpha-2 code.",
+            code="country_unknown",
+            field="visibility.countries",
+        )
+    if data.scope is VisibilityScope.ALL and codes:
+        raise InvalidInput(
+            "A record visible to all members lists no countries: choose only_listed or "
+            "all_but_listed to restrict it, or leave the list empty.",
+            code="visibility_invalid",
+            field="visibility.countries",
+        )
+    return Visibility(scope=data.scope, countries=frozenset(codes))
+
+
+def _not_future(value: date | None, field: str) -> None:
+    if value is not None and value > utcnow().date():
+        raise InvalidInput(
+            f"{field.replace('_', ' ').capitalize()} {value} is in the future: give the date "
+            "it happened.",
+            code="date_in_future",
+            field=field,
+        )
+
+
+def _public(document: TravelDocument) -> dict[str, Any]:
+    return {
+        "issuing_country": document.issuing_country,
+        "document_type": document.document_type,
+        "number": document.number,
+        "status": document.status,
+    }
+
+
+def record_document(session: Session, actor: Principal, data: DocumentReport) -> TravelDocument:
+    """Record a document of the actor's own country; the bureau of that country owns it."""
+    require(actor, Right.RECORD_DOCUMENTS)
+    issuing = normalise_country(data.issuing_country)
+    if issuing is None:
+        raise InvalidInput(
+            f"{data.issuing_country!r} is not a country code: give the ISO alpha-2 or alpha-3 "
+            "code of the issuing country.",
+            code="country_unknown",
+            field="issuing_country",
+        )
+    if actor.country is None or issuing != actor.country:
+        raise Forbidden(
+            f"A bureau records documents issued by its own country: "
+            f"{actor.country or 'the General Secretariat'} cannot record a document issued by "
+            f"{issuing}. Ask the NCB of {issuing} to record it.",
+            code="not_own_country",
+        )
+    _not_future(data.event_date, "event_date")
+    _not_future(data.holder_birth_date, "holder_birth_date")
+    number = normalise_number(data.number)
+    owner_bureau = registry.get_bureau(session, ncb_id(actor.country))
+    assert owner_bureau is not None  # noqa: S101 - every member has its NCB seeded
+    new = store.NewDocument(
+        owner_bureau_id=owner_bureau.id,
+        owner_country=actor.country,
+        issuing_country=issuing,
+        document_type=data.document_type,
+        number=number,
+        status=data.status,
+        event_date=data.event_date,
+        holder_name=data.holder_name,
+        holder_birth_date=data.holder_birth_date,
+        visibility=visibility_from(data.visibility),
+        reported_by=actor.id,
+    )
+    try:
+        document = store.add(session, new)
+    except store.DuplicateDocument:
+        existing = store.find_active(
+            session, issuing_country=issuing, document_type=data.document_type, number=number
+        )
+        raise Conflict(
+            f"{data.document_type} {number} of {issuing} is already recorded"
+            + ("" if existing is None else f" as record {existing.id}")
+            + ": update that record instead, or withdraw it first.",
+            code="document_already_recorded",
+        ) from None
+    audit.append(
+        session,
+        principal_id=actor.id,
+        country=actor.country,
+        action="document.record",
+        subject=f"travel_document:{document.id}",
+        detail={**_public(document), "visibility": document.visibility.scope},
+    )
+    return document
+
+
+def _owned(session: Session, actor: Principal, document_id: int) -> TravelDocument:
+    require(actor, Right.RECORD_DOCUMENTS)
+    document = store.get(session, document_id, for_update=True)
+    if document is None or not may_see(actor, document.owner_country, document.visibility):
+        raise NotFound(
+            f"No travel document {document_id} that you may see.", code="document_not_found"
+        )
+    if not is_owner(actor, document.owner_country):
+        raise Forbidden(
+            f"Travel document {document_id} belongs to the NCB of {document.owner_country}; "
+            "only its owner changes or withdraws it. Send them a message instead.",
+            code="not_owner",
+        )
+    if document.withdrawn_at is not None:
+        raise Conflict(
+            f"Travel document {document_id} was withdrawn and can no longer change.",
+            code="document_withdrawn",
+        )
+    return document
+
+
+def update_document(
+    session: Session, actor: Principal, document_id: int, changes: DocumentChanges
+) -> TravelDocument:
+    """The owner changes status, dates, holder or visibility of its record."""
+    before = _owned(session, actor, document_id)
+    given = changes.model_dump(exclude_unset=True)
+    if not given:
+        raise InvalidInput("Nothing to change: give at least one field.", code="no_changes")
+    _not_future(changes.event_date, "event_date")
+    _not_future(changes.holder_birth_date, "holder_birth_date")
+    columns: dict[str, Any] = {k: v for k, v in given.items() if k != "visibility"}
+    if changes.visibility is not None:
+        visibility = visibility_from(changes.visibility)
+        columns["visibility"] = visibility.scope.value
+        columns["visibility_countries"] = sorted(visibility.countries)
+    document = store.update(session, document_id, columns)
+    audit.append(
+        session,
+        principal_id=actor.id,
+        country=actor.country,
+        action="document.update",
+        subject=f"travel_document:{document_id}",
+        detail={
+            "changed": sorted(columns),
+            "before": {k: getattr(before, k, None) for k in given if k != "visibility"},
+        },
+    )
+    return document
+
+
+def withdraw_document(
+    session: Session, actor: Principal, document_id: int, reason: str
+) -> TravelDocument:
+    """The owner withdraws its record: it stops answering checks, and its history stays."""
+    _owned(session, actor, document_id)
+    document = store.update(
+        session, document_id, {"withdrawn_at": utcnow(), "withdrawal_reason": reason}
+    )
+    audit.append(
+        session,
+        principal_id=actor.id,
+        country=actor.country,
+        action="document.withdraw",
+        subject=f"travel_document:{document_id}",
+        detail={**_public(document), "reason": reason},
+    )
+    return document
+
+
+def read_document(session: Session, actor: Principal, document_id: int) -> TravelDocument:
+    """A record as the actor may see it; a record it may not see does not exist for it."""
+    require(actor, Right.CHECK_DOCUMENTS)
+    document = store.get(session, document_id)
+    visible = document is not None and (
+        is_owner(actor, document.owner_country)
+        or (
+            document.withdrawn_at is None
+            and may_see(actor, document.owner_country, document.visibility)
+        )
+    )
+    if document is None or not visible or not sees_details(actor):
+        raise NotFound(
+            f"No travel document {document_id} that you may see.", code="document_not_found"
+        )
+    audit.append(
+        session,
+        principal_id=actor.id,
+        country=actor.country,
+        action="document.read",
+        subject=f"travel_document:{document_id}",
+        detail={},
+    )
+    return document

@@ -1,0 +1,66 @@
+"""Setting up a hub and checking its audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from policenet.access import require
+from policenet.actions.principals import IssuedToken, create_first_admin
+from policenet.domain.audit import AuditEntry, ChainBreak, verify_chain
+from policenet.domain.principals import Principal, Right, Role
+from policenet.store import audit, migrate, registry
+from policenet.store import principals as principals_store
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from policenet.store.db import Database
+
+
+@dataclass(frozen=True, slots=True)
+class InitReport:
+    revision: str | None
+    registry_rows_added: int
+    first_admin: tuple[Principal, IssuedToken] | None
+
+
+def initialise(database: Database, *, admin_name: str, ttl_days: int) -> InitReport:
+    """Create or upgrade the schema, write the member registry, and create the first GS admin."""
+    migrate.upgrade(database)
+    with database.transaction() as session:
+        added = registry.seed(session)
+        first = None
+        if principals_store.first_with_role(session, Role.GS_ADMIN) is None:
+            first = create_first_admin(session, admin_name, ttl_days=ttl_days)
+    return InitReport(
+        revision=migrate.current_revision(database), registry_rows_added=added, first_admin=first
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AuditVerification:
+    checked: int
+    written: int
+    problem: ChainBreak | None
+
+
+def verify_audit(database: Database) -> AuditVerification:
+    """Walk the whole chain; name the first entry that was altered or removed."""
+    with database.transaction() as session:
+        head_seq, head_hash = audit.head(session)
+        checked, problem = verify_chain(audit.entries(session), head_seq, head_hash)
+    return AuditVerification(checked=checked, written=head_seq, problem=problem)
+
+
+def read_audit(
+    session: Session,
+    actor: Principal,
+    *,
+    limit: int,
+    before: int | None,
+    principal_id: int | None,
+) -> list[AuditEntry]:
+    """The newest audit entries, for the GS administrators and the data protection officer."""
+    require(actor, Right.READ_AUDIT)
+    return audit.recent(session, limit=limit, before=before, principal_id=principal_id)

@@ -1,0 +1,78 @@
+"""Membership decisions of the General Assembly: suspension and readmission of a member."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from policenet.access import require
+from policenet.domain.errors import Conflict, NotFound
+from policenet.domain.members import Member, MembershipDecisionKind, MemberStatus
+from policenet.domain.principals import Principal, Right
+from policenet.store import audit, registry
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from policenet.domain.membership import MembershipDecision
+
+
+def _member(session: Session, code: str) -> Member:
+    member = registry.get_member(session, code.upper(), for_update=True)
+    if member is None:
+        raise NotFound(
+            f"{code!r} is not a member country: use the ISO alpha-2 code of a member, "
+            "as listed by GET /v1/members.",
+            code="member_not_found",
+        )
+    return member
+
+
+def _decide(
+    session: Session,
+    actor: Principal,
+    code: str,
+    decision: MembershipDecision,
+    kind: MembershipDecisionKind,
+) -> Member:
+    require(actor, Right.MANAGE_MEMBERS)
+    member = _member(session, code)
+    wanted = (
+        MemberStatus.SUSPENDED if kind is MembershipDecisionKind.SUSPENSION else MemberStatus.ACTIVE
+    )
+    if member.status is wanted:
+        raise Conflict(
+            f"{member.country.name} ({member.country.alpha2}) is already {wanted}: "
+            "no decision to record.",
+            code="member_status_unchanged",
+        )
+    updated = registry.set_status(
+        session,
+        member.country.alpha2,
+        kind=kind,
+        decided_on=decision.decided_on,
+        reference=decision.reference,
+        recorded_by=actor.id,
+    )
+    audit.append(
+        session,
+        principal_id=actor.id,
+        country=actor.country,
+        action=f"member.{kind}",
+        subject=f"member:{member.country.alpha2}",
+        detail={"decided_on": decision.decided_on.isoformat(), "reference": decision.reference},
+    )
+    return updated
+
+
+def suspend_member(
+    session: Session, actor: Principal, code: str, decision: MembershipDecision
+) -> Member:
+    """Record a General Assembly suspension; the member's principals are refused from now on."""
+    return _decide(session, actor, code, decision, MembershipDecisionKind.SUSPENSION)
+
+
+def readmit_member(
+    session: Session, actor: Principal, code: str, decision: MembershipDecision
+) -> Member:
+    """Record a General Assembly readmission; the member's principals may work again."""
+    return _decide(session, actor, code, decision, MembershipDecisionKind.READMISSION)

@@ -1,0 +1,324 @@
+"""Authentication, principals, national agencies and API tokens.
+
+Tokens are 256-bit random secrets shown once; the hub keeps only their SHA-256 hash (a slow
+password hash adds nothing for secrets of that strength), a short prefix to recognise them by,
+their expiry and their revocation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from policenet.access import may_manage_country, require
+from policenet.domain.clock import utcnow
+from policenet.domain.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
+from policenet.domain.members import BureauKind, MemberStatus, ncb_id, normalise_country
+from policenet.domain.principals import (
+    NCB_RIGHTS,
+    Agency,
+    AgencyCreate,
+    AgencyKind,
+    Principal,
+    PrincipalCreate,
+    Right,
+    Role,
+    TokenInfo,
+)
+from policenet.store import audit, registry
+from policenet.store import principals as store
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+TOKEN_PREFIX = "pn_"  # noqa: S105 - a marker that makes leaked tokens easy to spot
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    """A token just issued: ``secret`` is shown this once and never stored."""
+
+    secret: str
+    info: TokenInfo
+
+
+def authenticate(session: Session, token: str) -> Principal:
+    """The principal behind a bearer token, or a clear refusal."""
+    credential = store.find_credential(session, hash_token(token))
+    if credential is None:
+        raise NotAuthenticated(
+            "This API token is not known to the hub: check that you copied it whole, "
+            "or ask your administrator for a new one.",
+            code="token_invalid",
+        )
+    if credential.token.revoked_at is not None:
+        raise NotAuthenticated(
+            "This API token was revoked: ask your administrator for a new one.",
+            code="token_revoked",
+        )
+    if credential.token.expires_at <= utcnow():
+        raise NotAuthenticated(
+            f"This API token expired on {credential.token.expires_at:%Y-%m-%d %H:%M} UTC: "
+            "ask your administrator for a new one.",
+            code="token_expired",
+        )
+    if credential.member_status is MemberStatus.SUSPENDED:
+        raise Forbidden(
+            f"The membership of {credential.member_name} ({credential.principal.country}) is "
+            f"suspended by General Assembly decision {credential.decision_reference} of "
+            f"{credential.decided_on}: its bureau and national bodies cannot use the hub until "
+            "the General Assembly readmits it.",
+            code="member_suspended",
+        )
+    return credential.principal
+
+
+def _issue(session: Session, principal_id: int, days: int) -> IssuedToken:
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    info = store.add_token(
+        session,
+        principal_id=principal_id,
+        token_hash=hash_token(secret),
+        prefix=secret[:10],
+        expires_at=utcnow() + timedelta(days=days),
+    )
+    return IssuedToken(secret=secret, info=info)
+
+
+def _member_country(session: Session, value: str | None, *, field: str) -> str:
+    code = None if value is None else normalise_country(value)
+    if code is None or registry.get_member(session, code) is None:
+        raise InvalidInput(
+            f"{value!r} is not a member country: give the ISO alpha-2 code of a member "
+            "(GET /v1/members lists them).",
+            code="country_unknown",
+            field=field,
+        )
+    return code
+
+
+def create_agency(session: Session, actor: Principal, data: AgencyCreate) -> Agency:
+    """An NCB authorises a national body of its own country, with part of its own rights."""
+    require(actor, Right.MANAGE_PRINCIPALS)
+    country = _member_country(session, data.country or actor.country, field="country")
+    if actor.role is not Role.NCB_ADMIN or not may_manage_country(actor, country):
+        raise Forbidden(
+            f"Only the NCB of {country} authorises national bodies of {country}: ask its "
+            "NCB administrator.",
+            code="outside_own_country",
+        )
+    granted = frozenset(data.rights)
+    grantable = actor.rights & NCB_RIGHTS
+    beyond = sorted(granted - grantable)
+    if beyond:
+        raise InvalidInput(
+            f"An NCB grants an agency only rights it holds itself; {', '.join(beyond)} "
+            f"is not among them. Grant a subset of: {', '.join(sorted(grantable))}.",
+            code="right_not_grantable",
+            field="rights",
+        )
+    agency = store.add_agency(
+        session,
+        country=country,
+        name=data.name,
+        kind=data.kind,
+        rights=granted,
+        created_by=actor.id,
+    )
+    audit.append(
+        session,
+        principal_id=actor.id,
+        country=actor.country,
+        action="agency.create",
+        subject=f"agency:{agency.id}",
+        detail={"name": agency.name, "kind": agency.kind, "rights": sorted(granted)},
+    )
+    return agency
+
+
+def _placement(
+    session: Session, actor: Principal, data: PrincipalCreate
+) -> tuple[str | None, str | None, int | None]:
+    """Where a new principal belongs (bureau, country, agency), if the actor may create it."""
+    role = data.role
+    if role.is_gs:
+        if actor.role is not Role.GS_ADMIN:
+            raise Forbidden(
+                "Only a GS administrator creates General Secretariat principals.",
+                code="outside_own_country",
+            )
+        bureau = registry.get_bureau(session, data.bureau_id or "GS-HQ")
+        if bureau is None or not bureau.kind.is_gs:
+            raise InvalidInput(
+                f"{data.bureau_id!r} is not an office of the General Secretariat: use GS-HQ, "
+                "GS-IC or a regional office listed by GET /v1/bureaus.",
+                code="bureau_unknown",
+                field="bureau_id",
+            )
+        return bureau.id, None, None
+    if role.belongs_to_agency:
+        agency = None if data.agency_id is None else store.get_agency(session, data.agency_id)
+        if agency is None:
+            raise InvalidInput(
+                f"A {role} belongs to a national agency: give the agency_id of an agency "
+                "your NCB created (GET /v1/agencies).",
+                code="agency_required",
+                field="agency_id",
+            )
+        if actor.role is not Role.NCB_ADMIN or not may_manage_country(actor, agency.country):
+            raise Forbidden(
+                f"Only the NCB of {agency.country} creates principals of its national bodies.",
+                code="outside_own_country",
+            )
+        if (role is Role.CARRIER) != (agency.kind is AgencyKind.CARRIER):
+            raise InvalidInput(
+                "Carrier principals belong to carrier agencies, and only to them: choose the "
+                "role that fits the agency's kind.",
+                code="role_agency_mismatch",
+                field="role",
+            )
+        return None, agency.country, agency.id
+    country = _member_country(session, data.country or actor.country, field="country")
+    if not may_manage_country(actor, country):
+        raise Forbidden(
+            f"You may create principals of your own country only; {country} is not yours.",
+            code="outside_own_country",
+        )
+    bureau = registry.get_bureau(session, ncb_id(country))
+    assert bureau is not None and bureau.kind is BureauKind.NCB  # noqa: S101 - seeded per member
+    return bureau.id, country, None
+
+
+def create_principal(
+    session: Session, actor: Principal, data: PrincipalCreate, *, default_ttl_days: int
+) -> tuple[Principal, IssuedToken]:
+    """Create a principal where the actor may, with its first token."""
+    require(actor, Right.MANAGE_PRINCIPALS)
+    bureau_id, country, agency_id = _placement(session, actor, data)
+    principal = store.add_principal(
+        session,
+        name=data.name,
+        role=data.role,
+        bureau_id=bureau_id,
+        country=country,
+        agency_id=agency_id,
+        created_by=actor.id,
+    )
+    issued = _issue(session, principal.id, data.expires_in_days or default_ttl_days)
+    audit.append(
+        session,
+        principal_id=actor.id,
+        country=actor.country,
+        action="principal.create",
+        subject=f"principal:{principal.id}",
+        detail={
+            "name": principal.name,
+            "role": principal.role,
+            "bureau_id": bureau_id,
+            "country": country,
+            "agency_id": agency_id,
+            "token": issued.info.prefix,
+        },
+    )
+    return principal, issued
+
+
+def create_first_admin(
+    session: Session, name: str, *, ttl_days: int
+) -> tuple[Principal, IssuedToken]:
+    """The hub's first GS administrator (``policenet init``), created by no one."""
+    principal = store.add_principal(
+        session,
+        name=name,
+        role=Role.GS_ADMIN,
+        bureau_id="GS-HQ",
+        country=None,
+        agency_id=None,
+        created_by=None,
+    )
+    issued = _issue(session, principal.id, ttl_days)
+    audit.append(
+        session,
+        principal_id=None,
+        country=None,
+        action="principal.create",
+        subject=f"principal:{principal.id}",
+        detail={"name": name, "role": Role.GS_ADMIN, "bureau_id": "GS-HQ", "first_admin": True},
+    )
+    return principal, issued
+
+
+def _manageable(session: Session, actor: Principal, principal_id: int) -> Principal:
+    target = store.get_principal(session, principal_id)
+    allowed = target is not None and (
+        target.id == actor.id
+        or actor.role is Role.GS_ADMIN
+        or (actor.role is Role.NCB_ADMIN and may_manage_country(actor, target.country))
+    )
+    if target is None or not allowed:
+        raise NotFound(
+            f"No principal {principal_id} that you manage: you may manage your own tokens and "
+            "those of the principals of your country.",
+            code="principal_not_found",
+        )
+    return target
+
+
+def issue_token(session: Session, actor: Principal, principal_id: int, days: int) -> IssuedToken:
+    """A new token for oneself or for a principal one manages."""
+    target = _manageable(session, actor, principal_id)
+    issued = _issue(session, target.id, days)
+    audit.append(
+        session,
+        principal_id=actor.id,
+        country=actor.country,
+        action="token.issue",
+        subject=f"principal:{target.id}",
+        detail={"token_id": issued.info.id, "prefix": issued.info.prefix, "days": days},
+    )
+    return issued
+
+
+def revoke_token(session: Session, actor: Principal, token_id: int) -> TokenInfo:
+    """Revoke a token at once; a revoked token is refused from its next request on."""
+    token = store.get_token(session, token_id)
+    if token is None:
+        raise NotFound(
+            f"No token {token_id}: list tokens with GET /v1/principals/ID/tokens.",
+            code="token_not_found",
+        )
+    _manageable(session, actor, token.principal_id)
+    if token.revoked_at is not None:
+        return token
+    revoked = store.revoke_token(session, token_id, revoked_by=actor.id)
+    audit.append(
+        session,
+        principal_id=actor.id,
+        country=actor.country,
+        action="token.revoke",
+        subject=f"principal:{token.principal_id}",
+        detail={"token_id": token_id, "prefix": token.prefix},
+    )
+    return revoked
+
+
+def list_tokens(session: Session, actor: Principal, principal_id: int) -> list[TokenInfo]:
+    target = _manageable(session, actor, principal_id)
+    return store.list_tokens(session, target.id)
+
+
+def list_principals(session: Session, actor: Principal) -> list[Principal]:
+    require(actor, Right.MANAGE_PRINCIPALS)
+    return store.list_principals(session, None if actor.role is Role.GS_ADMIN else actor.country)
+
+
+def list_agencies(session: Session, actor: Principal) -> list[Agency]:
+    require(actor, Right.MANAGE_PRINCIPALS)
+    return store.list_agencies(session, None if actor.role is Role.GS_ADMIN else actor.country)

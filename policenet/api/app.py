@@ -1,0 +1,30 @@
+"""The ASGI application of a hub."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from policenet import __version__
+from policenet.api import errors
+from policenet.api.deps import Hub
+from policenet.api.routers import audit, documents, hub, members, principals
+from policenet.settings import Settings, get_settings
+from policenet.store.db import Database
+
+DESCRIPTION = """
+The hub of policenet: member bureaus, their principals, stolen and lost travel documents,
+checks and the audit log. Authenticate with `Authorization: Bearer <token>`.
+Every error is answered as `{"error": {"code": ..., "message": ...}}`.
+"""
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    """An app over the given database (or the one the settings name)."""
+    settings = settings or get_settings()
+    database = database or Database(settings.resolved_database_url)
+    app = FastAPI(title="policenet", version=__version__, description=DESCRIPTION)
+    app.state.hub = Hub(settings=settings, database=database)
+    errors.install(app)
+    for module in (hub, members, principals, documents, audit):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,70 @@
+"""Every error answered in one shape: ``{"error": {"code": ..., "message": ...}}``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from policenet.domain.errors import PolicenetError
+
+log = logging.getLogger(__name__)
+
+_HTTP_CODES = {
+    404: ("not_found", "No such endpoint: see /docs for the API."),
+    405: ("method_not_allowed", "This endpoint does not accept that method: see /docs."),
+}
+
+
+def _body(code: str, message: str, **extra: str | None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, **extra}}
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    return ".".join(parts) or "request"
+
+
+async def _policenet_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, PolicenetError)  # noqa: S101 - registered for this type only
+    extra = {} if exc.field is None else {"field": exc.field}
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    return JSONResponse(_body(exc.code, exc.message, **extra), exc.status, headers=headers)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)  # noqa: S101 - registered for this type only
+    errors = exc.errors()
+    problems = [f"{_location(tuple(e['loc']))}: {e['msg']}" for e in errors]
+    message = "The request does not fit the API: " + "; ".join(problems[:5]) + ". See /docs."
+    first = _location(tuple(errors[0]["loc"])) if errors else None
+    return JSONResponse(_body("invalid_request", message, field=first), 422)
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)  # noqa: S101 - registered for this type only
+    code, message = _HTTP_CODES.get(exc.status_code, ("http_error", str(exc.detail)))
+    return JSONResponse(_body(code, message), exc.status_code)
+
+
+async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error", exc_info=exc)
+    return JSONResponse(
+        _body(
+            "internal_error",
+            "The hub failed to answer; nothing was changed. Try again, "
+            "and tell the hub's operators if it persists.",
+        ),
+        500,
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(PolicenetError, _policenet_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

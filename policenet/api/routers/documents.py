@@ -1,0 +1,56 @@
+"""Stolen and lost travel documents, and the check."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from policenet.actions import documents as actions
+from policenet.actions.checks import check
+from policenet.api.deps import CurrentPrincipal, HubDep
+from policenet.api.schemas import CheckPublic, TravelDocumentPublic
+from policenet.domain.checks import CheckRequest
+from policenet.domain.documents import DocumentChanges, DocumentReport, DocumentWithdrawal
+
+router = APIRouter(tags=["travel documents"])
+
+
+@router.post("/v1/checks", summary="Check a document by country and number, or by its MRZ")
+def run_check(request: CheckRequest, hub: HubDep, principal: CurrentPrincipal) -> CheckPublic:
+    with hub.database.transaction() as session:
+        return CheckPublic.of(check(session, principal, request))
+
+
+@router.post(
+    "/v1/documents",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a stolen, lost, revoked or invalid document of your country",
+)
+def record(data: DocumentReport, hub: HubDep, principal: CurrentPrincipal) -> TravelDocumentPublic:
+    with hub.database.transaction() as session:
+        return TravelDocumentPublic.of(actions.record_document(session, principal, data))
+
+
+@router.get("/v1/documents/{document_id}", summary="A record you may see")
+def read(document_id: int, hub: HubDep, principal: CurrentPrincipal) -> TravelDocumentPublic:
+    with hub.database.transaction() as session:
+        return TravelDocumentPublic.of(actions.read_document(session, principal, document_id))
+
+
+@router.patch("/v1/documents/{document_id}", summary="Change your own record")
+def update(
+    document_id: int, changes: DocumentChanges, hub: HubDep, principal: CurrentPrincipal
+) -> TravelDocumentPublic:
+    with hub.database.transaction() as session:
+        return TravelDocumentPublic.of(
+            actions.update_document(session, principal, document_id, changes)
+        )
+
+
+@router.post("/v1/documents/{document_id}/withdraw", summary="Withdraw your own record")
+def withdraw(
+    document_id: int, data: DocumentWithdrawal, hub: HubDep, principal: CurrentPrincipal
+) -> TravelDocumentPublic:
+    with hub.database.transaction() as session:
+        return TravelDocumentPublic.of(
+            actions.withdraw_document(session, principal, document_id, data.reason)
+        )

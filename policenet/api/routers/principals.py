@@ -1,0 +1,82 @@
+"""Principals, national agencies and API tokens."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from policenet.actions import principals as actions
+from policenet.api.deps import CurrentPrincipal, HubDep
+from policenet.api.schemas import (
+    AgencyPublic,
+    IssuedTokenPublic,
+    PrincipalCreated,
+    PrincipalPublic,
+    TokenPublic,
+)
+from policenet.domain.principals import AgencyCreate, PrincipalCreate, TokenRequest
+
+router = APIRouter(tags=["principals"])
+
+
+@router.post(
+    "/v1/agencies",
+    status_code=status.HTTP_201_CREATED,
+    summary="Authorise a national agency with part of the NCB's rights",
+)
+def create_agency(data: AgencyCreate, hub: HubDep, principal: CurrentPrincipal) -> AgencyPublic:
+    with hub.database.transaction() as session:
+        return AgencyPublic.of(actions.create_agency(session, principal, data))
+
+
+@router.get("/v1/agencies", summary="The agencies you manage")
+def list_agencies(hub: HubDep, principal: CurrentPrincipal) -> list[AgencyPublic]:
+    with hub.database.transaction() as session:
+        return [AgencyPublic.of(a) for a in actions.list_agencies(session, principal)]
+
+
+@router.post(
+    "/v1/principals",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a principal; its token is shown in this answer only",
+)
+def create_principal(
+    data: PrincipalCreate, hub: HubDep, principal: CurrentPrincipal
+) -> PrincipalCreated:
+    with hub.database.transaction() as session:
+        created, issued = actions.create_principal(
+            session, principal, data, default_ttl_days=hub.settings.token_ttl_days
+        )
+    return PrincipalCreated(
+        principal=PrincipalPublic.of(created), token=IssuedTokenPublic.issued(issued)
+    )
+
+
+@router.get("/v1/principals", summary="The principals you manage")
+def list_principals(hub: HubDep, principal: CurrentPrincipal) -> list[PrincipalPublic]:
+    with hub.database.transaction() as session:
+        return [PrincipalPublic.of(p) for p in actions.list_principals(session, principal)]
+
+
+@router.get("/v1/principals/{principal_id}/tokens", summary="A principal's tokens (never secrets)")
+def list_tokens(principal_id: int, hub: HubDep, principal: CurrentPrincipal) -> list[TokenPublic]:
+    with hub.database.transaction() as session:
+        return [TokenPublic.of(t) for t in actions.list_tokens(session, principal, principal_id)]
+
+
+@router.post(
+    "/v1/principals/{principal_id}/tokens",
+    status_code=status.HTTP_201_CREATED,
+    summary="Issue a new token; it is shown in this answer only",
+)
+def issue_token(
+    principal_id: int, data: TokenRequest, hub: HubDep, principal: CurrentPrincipal
+) -> IssuedTokenPublic:
+    days = data.expires_in_days or hub.settings.token_ttl_days
+    with hub.database.transaction() as session:
+        return IssuedTokenPublic.issued(actions.issue_token(session, principal, principal_id, days))
+
+
+@router.post("/v1/tokens/{token_id}/revoke", summary="Revoke a token at once")
+def revoke_token(token_id: int, hub: HubDep, principal: CurrentPrincipal) -> TokenPublic:
+    with hub.database.transaction() as session:
+        return TokenPublic.of(actions.revoke_token(session, principal, token_id))

@@ -1,0 +1,1 @@
+"""The ``policenet`` command: a thin layer over the actions."""

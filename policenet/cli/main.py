@@ -1,0 +1,190 @@
+"""``policenet``: set up a hub, seed a demo, serve the API, verify the audit log."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from policenet.actions.demo import DemoReport, demo_seeded, seed_demo
+from policenet.actions.hub import initialise, verify_audit
+from policenet.domain.principals import Role
+from policenet.settings import Settings, get_settings
+from policenet.store import principals as principals_store
+from policenet.store.db import Database
+
+app = typer.Typer(
+    help="policenet: the hub of an international police network.", no_args_is_help=True
+)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+console = Console()
+
+TOKENS_FILE = "demo-tokens.json"
+
+
+def _database(settings: Settings) -> Database:
+    return Database(settings.resolved_database_url)
+
+
+@app.command()
+def init(
+    admin_name: Annotated[str, typer.Option(help="Name of the first GS administrator.")] = (
+        "GS administrator"
+    ),
+) -> None:
+    """Create or upgrade the schema and the member registry; create the first GS admin."""
+    settings = get_settings()
+    database = _database(settings)
+    report = initialise(database, admin_name=admin_name, ttl_days=settings.token_ttl_days)
+    console.print(
+        f"Schema at revision {report.revision}; registry rows added: {report.registry_rows_added}."
+    )
+    if report.first_admin is not None:
+        principal, issued = report.first_admin
+        console.print(f"First GS administrator: {principal.name} (principal {principal.id}).")
+        console.print("Its API token, shown this once; keep it safe:")
+        console.print(issued.secret, soft_wrap=True, highlight=False)
+    database.dispose()
+
+
+def _reset(settings: Settings) -> None:
+    if settings.database_url is not None:
+        console.print(
+            "--reset removes the embedded SQLite database only; to start a "
+            "PostgreSQL hub afresh, drop and create its database yourself."
+        )
+        raise typer.Exit(2)
+    for suffix in ("", "-wal", "-shm"):
+        (settings.data_dir / f"policenet.db{suffix}").unlink(missing_ok=True)
+    (settings.data_dir / TOKENS_FILE).unlink(missing_ok=True)
+
+
+def _write_tokens(
+    path: Path, report: DemoReport, settings: Settings, first: dict[str, Any] | None
+) -> dict[str, Any]:
+    principals = [] if first is None else [first]
+    principals += [
+        {"id": p.id, "name": p.name, "role": p.role, "country": p.country, "token": t.secret}
+        for p, t in report.principals
+    ]
+    content = {
+        "hub": f"http://{settings.host}:{settings.port}",
+        "principals": principals,
+        "examples": report.examples,
+        "documents": report.documents,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(content, indent=2, default=str), "utf-8")
+    path.chmod(0o600)
+    return content
+
+
+def _print_demo(content: dict[str, Any], path: Path) -> None:
+    console.print(f"Demo principals (all {len(content['principals'])} are in {path}):")
+    shown = [p for p in content["principals"] if p["country"] in (None, "FR", "DE")]
+    for p in shown:
+        console.print(
+            f"  {p['role']:<16} {p['country'] or 'GS':<3} {p['name']:<32} {p['token']}",
+            soft_wrap=True,
+            highlight=False,
+        )
+    console.print(f"{content['documents']} travel documents seeded.")
+    officer = next(p for p in content["principals"] if p["role"] == Role.BORDER_OFFICER)
+    example = content["examples"]["stolen_passport"]
+    body = json.dumps({"mrz": example["mrz"]})
+    console.print("\nTry a check (a stolen French passport):", highlight=False)
+    console.print(
+        f"curl -s -X POST {content['hub']}/v1/checks -H 'Authorization: Bearer "
+        f"{officer['token']}' -H 'Content-Type: application/json' -d '{body}'",
+        soft_wrap=True,
+        highlight=False,
+    )
+
+
+@app.command()
+def demo(
+    seed: Annotated[int, typer.Option(help="Seed of the random demo data.")] = 2026,
+    documents: Annotated[int, typer.Option(min=1, help="Travel documents to seed.")] = 10_000,
+    reset: Annotated[bool, typer.Option(help="Start again from an empty SQLite hub.")] = False,
+) -> None:
+    """Seed a demo hub and print its principals' tokens (kept in data/demo-tokens.json)."""
+    settings = get_settings()
+    path = settings.data_dir / TOKENS_FILE
+    if reset:
+        _reset(settings)
+    database = _database(settings)
+    init_report = initialise(
+        database, admin_name="GS administrator (demo)", ttl_days=settings.token_ttl_days
+    )
+    with database.transaction() as session:
+        seeded = demo_seeded(session)
+    if seeded:
+        database.dispose()
+        if not path.exists():
+            console.print(
+                f"This hub holds demo data but {path} is gone, and tokens are "
+                "shown only once: run 'policenet demo --reset' to start again."
+            )
+            raise typer.Exit(1)
+        console.print("The demo hub is already seeded.")
+        _print_demo(json.loads(path.read_text("utf-8")), path)
+        return
+    first = None
+    if init_report.first_admin is not None:
+        principal, issued = init_report.first_admin
+        first = {
+            "id": principal.id,
+            "name": principal.name,
+            "role": principal.role,
+            "country": None,
+            "token": issued.secret,
+        }
+    with (
+        console.status(f"Seeding {documents} travel documents..."),
+        database.transaction() as session,
+    ):
+        admin = principals_store.first_with_role(session, Role.GS_ADMIN)
+        assert admin is not None  # noqa: S101 - initialise created one
+        report = seed_demo(
+            session, admin, seed=seed, documents=documents, ttl_days=settings.token_ttl_days
+        )
+    database.dispose()
+    _print_demo(_write_tokens(path, report, settings, first), path)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Serve the API (OpenAPI page at /docs)."""
+    import uvicorn
+
+    from policenet.api.app import create_app
+
+    settings = get_settings()
+    console.print(
+        f"policenet on http://{host or settings.host}:{port or settings.port} "
+        "(API reference at /docs)"
+    )
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk the hash chain; name the first entry that was altered or removed."""
+    database = _database(get_settings())
+    result = verify_audit(database)
+    database.dispose()
+    if result.problem is None:
+        console.print(f"Audit log intact: {result.checked} entries verified.")
+        return
+    console.print(
+        f"[bold red]Audit log broken[/]: {result.problem.reason} "
+        f"({result.checked} entries verified before it)."
+    )
+    raise typer.Exit(1)

@@ -1,0 +1,1 @@
+"""Pure types of the policenet world: no I/O, no framework, nothing of ours imported."""

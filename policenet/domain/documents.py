@@ -1,0 +1,91 @@
+"""Stolen and lost travel documents (SLTD)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from policenet.domain.visibility import Visibility, VisibilityScope
+
+
+class DocumentType(StrEnum):
+    PASSPORT = "passport"
+    ID_CARD = "id_card"
+    VISA = "visa"
+    OTHER = "other"
+
+
+class DocumentStatus(StrEnum):
+    STOLEN = "stolen"
+    LOST = "lost"
+    REVOKED = "revoked"
+    INVALID = "invalid"
+    STOLEN_BLANK = "stolen_blank"
+
+
+@dataclass(frozen=True, slots=True)
+class TravelDocument:
+    """A travel document reported by the NCB of its issuing country."""
+
+    id: int
+    owner_bureau_id: str
+    owner_country: str
+    issuing_country: str
+    document_type: DocumentType
+    number: str
+    status: DocumentStatus
+    event_date: date
+    holder_name: str | None
+    holder_birth_date: date | None
+    visibility: Visibility
+    reported_at: datetime
+    updated_at: datetime
+    withdrawn_at: datetime | None
+
+
+class VisibilityInput(BaseModel):
+    """The owner's restriction as a request gives it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scope: VisibilityScope = VisibilityScope.ALL
+    countries: list[str] = Field(
+        default_factory=list,
+        description="ISO alpha-2 codes of member countries, for only_listed and all_but_listed.",
+    )
+
+
+class DocumentReport(BaseModel):
+    """A bureau's report of a stolen, lost, revoked or invalid document of its own country."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    issuing_country: str = Field(description="ISO alpha-2 or alpha-3 code; your own country.")
+    document_type: DocumentType
+    number: str = Field(max_length=40, description="As printed; case, spaces and dashes ignored.")
+    status: DocumentStatus
+    event_date: date = Field(description="When the document was stolen, lost or revoked.")
+    holder_name: str | None = Field(default=None, max_length=200)
+    holder_birth_date: date | None = None
+    visibility: VisibilityInput = Field(default_factory=VisibilityInput)
+
+
+class DocumentChanges(BaseModel):
+    """What the owner may change on a record; the number, type and country are fixed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: DocumentStatus | None = None
+    event_date: date | None = None
+    holder_name: str | None = Field(default=None, max_length=200)
+    holder_birth_date: date | None = None
+    visibility: VisibilityInput | None = None
+
+
+class DocumentWithdrawal(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=3, max_length=2000, description="Why the record is withdrawn.")

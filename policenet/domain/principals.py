@@ -1,0 +1,173 @@
+"""Principals (people and systems holding API tokens), their roles and rights.
+
+A role gives a fixed set of rights. A national agency receives from its NCB a subset of the
+NCB's own rights; an agency principal holds what both its role and its agency allow. This is
+the organisation's rule: only the NCB authorises national bodies, never beyond its own rights.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+
+class Right(StrEnum):
+    """One thing a principal may do."""
+
+    CHECK_DOCUMENTS = "documents:check"
+    RECORD_DOCUMENTS = "documents:record"
+    MANAGE_PRINCIPALS = "principals:manage"
+    MANAGE_MEMBERS = "members:manage"
+    READ_AUDIT = "audit:read"
+    REVIEW_NOTICES = "notices:review"
+
+
+class Role(StrEnum):
+    """What a principal is in the organisation."""
+
+    GS_ADMIN = "gs_admin"
+    GS_REVIEWER = "gs_reviewer"
+    NCB_ADMIN = "ncb_admin"
+    NCB_OFFICER = "ncb_officer"
+    AGENCY_OFFICER = "agency_officer"
+    BORDER_OFFICER = "border_officer"
+    CARRIER = "carrier"
+    DATA_PROTECTION = "data_protection"
+
+    @property
+    def is_gs(self) -> bool:
+        """Staff of the General Secretariat (and the data protection body it hosts)."""
+        return self in _GS_ROLES
+
+    @property
+    def belongs_to_agency(self) -> bool:
+        """Principals of a national agency, border post or carrier, authorised by their NCB."""
+        return self in _AGENCY_ROLES
+
+    @property
+    def rights(self) -> frozenset[Right]:
+        return ROLE_RIGHTS[self]
+
+
+_GS_ROLES = frozenset({Role.GS_ADMIN, Role.GS_REVIEWER, Role.DATA_PROTECTION})
+_AGENCY_ROLES = frozenset({Role.AGENCY_OFFICER, Role.BORDER_OFFICER, Role.CARRIER})
+
+ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
+    Role.GS_ADMIN: frozenset(
+        {Right.MANAGE_MEMBERS, Right.MANAGE_PRINCIPALS, Right.READ_AUDIT, Right.CHECK_DOCUMENTS}
+    ),
+    Role.GS_REVIEWER: frozenset({Right.REVIEW_NOTICES, Right.CHECK_DOCUMENTS}),
+    Role.NCB_ADMIN: frozenset(
+        {Right.MANAGE_PRINCIPALS, Right.CHECK_DOCUMENTS, Right.RECORD_DOCUMENTS}
+    ),
+    Role.NCB_OFFICER: frozenset({Right.CHECK_DOCUMENTS, Right.RECORD_DOCUMENTS}),
+    Role.AGENCY_OFFICER: frozenset({Right.CHECK_DOCUMENTS, Right.RECORD_DOCUMENTS}),
+    Role.BORDER_OFFICER: frozenset({Right.CHECK_DOCUMENTS}),
+    Role.CARRIER: frozenset({Right.CHECK_DOCUMENTS}),
+    Role.DATA_PROTECTION: frozenset({Right.READ_AUDIT}),
+}
+
+# The rights a member's NCB holds, and so the most it can grant a national agency.
+NCB_RIGHTS: frozenset[Right] = frozenset({Right.CHECK_DOCUMENTS, Right.RECORD_DOCUMENTS})
+
+
+class AgencyKind(StrEnum):
+    """The national bodies an NCB may authorise."""
+
+    POLICE = "police"
+    BORDER = "border"
+    CUSTOMS = "customs"
+    CARRIER = "carrier"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Agency:
+    """A national body authorised by its country's NCB, with the rights the NCB granted it."""
+
+    id: int
+    country: str
+    name: str
+    kind: AgencyKind
+    rights: frozenset[Right]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """An authenticated caller: who it is, where it belongs and what it may do."""
+
+    id: int
+    name: str
+    role: Role
+    bureau_id: str | None
+    country: str | None
+    agency_id: int | None
+    rights: frozenset[Right]
+
+    @property
+    def is_gs(self) -> bool:
+        return self.role.is_gs
+
+    def can(self, right: Right) -> bool:
+        return right in self.rights
+
+
+def effective_rights(role: Role, agency_rights: frozenset[Right] | None) -> frozenset[Right]:
+    """What a principal may do: its role's rights, cut down to its agency's grant if any."""
+    rights = role.rights
+    if role.belongs_to_agency:
+        rights = rights & (agency_rights or frozenset()) & NCB_RIGHTS
+    return rights
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    """An API token as listed: never the secret, only its prefix and lifetime."""
+
+    id: int
+    principal_id: int
+    prefix: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+
+
+class AgencyCreate(BaseModel):
+    """An NCB authorises a national body and grants it part of its own rights."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=2, max_length=200)
+    kind: AgencyKind
+    rights: list[Right] = Field(description="A subset of the NCB's rights.")
+    country: str | None = Field(default=None, description="Defaults to your own country.")
+
+
+class PrincipalCreate(BaseModel):
+    """A new principal; its first token is returned once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=2, max_length=200)
+    role: Role
+    country: str | None = Field(
+        default=None, description="Member country (alpha-2) of an NCB principal."
+    )
+    agency_id: int | None = Field(default=None, description="Agency of an agency principal.")
+    bureau_id: str | None = Field(
+        default=None, description="GS office of a GS principal (default GS-HQ)."
+    )
+    expires_in_days: int | None = Field(default=None, ge=1, le=3650)
+
+
+class TokenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expires_in_days: int | None = Field(default=None, ge=1, le=3650)

@@ -1,0 +1,1 @@
+"""Pure comparison and parsing: names, documents, machine readable zones, biometrics."""

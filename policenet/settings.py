@@ -1,0 +1,51 @@
+"""Configuration: one validated Settings object, read from ``POLICENET_*`` environment variables."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from policenet.store.db import sqlite_url
+
+
+class Settings(BaseSettings):
+    """Every setting of a hub. Unset fields take the documented default."""
+
+    model_config = SettingsConfigDict(env_prefix="POLICENET_", env_file=None, extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Directory of the embedded SQLite database and the demo token file.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL of the database, e.g. postgresql://user@host:5432/policenet. "
+            "Unset: SQLite (WAL) in data_dir/policenet.db."
+        ),
+    )
+    host: str = Field(default="127.0.0.1", description="Address the API listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port the API listens on.")
+    token_ttl_days: int = Field(
+        default=90, ge=1, le=3650, description="Lifetime of a newly issued API token, in days."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_backend(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("POLICENET_DATABASE_URL must be a sqlite:// or postgresql:// URL")
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL in force: the configured one, or the embedded SQLite file."""
+        return self.database_url or sqlite_url(self.data_dir)
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()

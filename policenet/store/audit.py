@@ -1,0 +1,156 @@
+"""The audit log's storage: append under the head lock, read back in order."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, insert, select
+
+from policenet.domain.audit import AuditEntry, canonical_detail, entry_hash
+from policenet.domain.clock import utcnow
+from policenet.store.tables import AuditHeadRow, AuditRow
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from sqlalchemy.orm import Session
+
+
+def append(
+    session: Session,
+    *,
+    principal_id: int | None,
+    country: str | None,
+    action: str,
+    subject: str,
+    detail: dict[str, Any],
+) -> AuditEntry:
+    """Add one entry in the caller's transaction; concurrent writers queue on the head row."""
+    head = session.execute(
+        select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
+    ).scalar_one()
+    seq = head.seq + 1
+    at = utcnow()
+    text = canonical_detail(detail)
+    digest = entry_hash(
+        seq=seq,
+        at=at,
+        principal_id=principal_id,
+        country=country,
+        action=action,
+        subject=subject,
+        detail=text,
+        prev_hash=head.hash,
+    )
+    row = AuditRow(
+        seq=seq,
+        at=at,
+        principal_id=principal_id,
+        country=country,
+        action=action,
+        subject=subject,
+        detail=text,
+        prev_hash=head.hash,
+        hash=digest,
+    )
+    session.add(row)
+    head.seq, head.hash = seq, digest
+    session.flush()
+    return _entry(row)
+
+
+def append_many(
+    session: Session, items: list[tuple[int | None, str | None, str, str, dict[str, Any]]]
+) -> None:
+    """Add many entries (principal_id, country, action, subject, detail) in one statement."""
+    if not items:
+        return
+    head = session.execute(
+        select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
+    ).scalar_one()
+    seq, prev = head.seq, head.hash
+    rows = []
+    for principal_id, country, action, subject, detail in items:
+        seq += 1
+        at = utcnow()
+        text = canonical_detail(detail)
+        digest = entry_hash(
+            seq=seq,
+            at=at,
+            principal_id=principal_id,
+            country=country,
+            action=action,
+            subject=subject,
+            detail=text,
+            prev_hash=prev,
+        )
+        rows.append(
+            {
+                "seq": seq,
+                "at": at,
+                "principal_id": principal_id,
+                "country": country,
+                "action": action,
+                "subject": subject,
+                "detail": text,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+        prev = digest
+    session.execute(insert(AuditRow), rows)
+    head.seq, head.hash = seq, prev
+    session.flush()
+
+
+def _entry(row: AuditRow) -> AuditEntry:
+    return AuditEntry(
+        seq=row.seq,
+        at=row.at,
+        principal_id=row.principal_id,
+        country=row.country,
+        action=row.action,
+        subject=row.subject,
+        detail=row.detail,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )
+
+
+def head(session: Session) -> tuple[int, str]:
+    row = session.execute(select(AuditHeadRow).where(AuditHeadRow.id == 1)).scalar_one()
+    return row.seq, row.hash
+
+
+def entries(session: Session, *, batch: int = 5000) -> Iterator[AuditEntry]:
+    """Every entry in sequence order, read in batches so a long log needs little memory."""
+    after = 0
+    while True:
+        rows = (
+            session.execute(
+                select(AuditRow).where(AuditRow.seq > after).order_by(AuditRow.seq).limit(batch)
+            )
+            .scalars()
+            .all()
+        )
+        if not rows:
+            return
+        for row in rows:
+            yield _entry(row)
+        after = rows[-1].seq
+
+
+def recent(
+    session: Session, *, limit: int, before: int | None, principal_id: int | None
+) -> list[AuditEntry]:
+    """The newest entries first, optionally one principal's only."""
+    query = select(AuditRow).order_by(AuditRow.seq.desc()).limit(limit)
+    if before is not None:
+        query = query.where(AuditRow.seq < before)
+    if principal_id is not None:
+        query = query.where(AuditRow.principal_id == principal_id)
+    return [_entry(row) for row in session.execute(query).scalars()]
+
+
+def count(session: Session) -> int:
+    return int(session.execute(select(func.count()).select_from(AuditRow)).scalar_one())

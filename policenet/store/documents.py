@@ -1,0 +1,172 @@
+"""Stolen and lost travel documents: storage and the lookup that checks use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from policenet.domain.clock import utcnow
+from policenet.domain.documents import DocumentStatus, DocumentType, TravelDocument
+from policenet.domain.visibility import Visibility, VisibilityScope
+from policenet.matching.documents import comparison_key
+from policenet.store.tables import TravelDocumentRow
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+
+class DuplicateDocument(Exception):
+    """An active record of the same document exists already."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewDocument:
+    """A document about to be recorded; the number is already normalised."""
+
+    owner_bureau_id: str
+    owner_country: str
+    issuing_country: str
+    document_type: DocumentType
+    number: str
+    status: DocumentStatus
+    event_date: date
+    holder_name: str | None
+    holder_birth_date: date | None
+    visibility: Visibility
+    reported_by: int | None
+
+
+def _document(row: TravelDocumentRow) -> TravelDocument:
+    return TravelDocument(
+        id=row.id,
+        owner_bureau_id=row.owner_bureau_id,
+        owner_country=row.owner_country,
+        issuing_country=row.issuing_country,
+        document_type=DocumentType(row.document_type),
+        number=row.number,
+        status=DocumentStatus(row.status),
+        event_date=row.event_date,
+        holder_name=row.holder_name,
+        holder_birth_date=row.holder_birth_date,
+        visibility=Visibility(
+            scope=VisibilityScope(row.visibility), countries=frozenset(row.visibility_countries)
+        ),
+        reported_at=row.reported_at,
+        updated_at=row.updated_at,
+        withdrawn_at=row.withdrawn_at,
+    )
+
+
+def _values(new: NewDocument) -> dict[str, Any]:
+    now = utcnow()
+    return {
+        "owner_bureau_id": new.owner_bureau_id,
+        "owner_country": new.owner_country,
+        "issuing_country": new.issuing_country,
+        "document_type": new.document_type.value,
+        "number": new.number,
+        "number_key": comparison_key(new.number),
+        "status": new.status.value,
+        "event_date": new.event_date,
+        "holder_name": new.holder_name,
+        "holder_birth_date": new.holder_birth_date,
+        "visibility": new.visibility.scope.value,
+        "visibility_countries": sorted(new.visibility.countries),
+        "reported_at": now,
+        "reported_by": new.reported_by,
+        "updated_at": now,
+    }
+
+
+def add(session: Session, new: NewDocument) -> TravelDocument:
+    """Insert one record; raises DuplicateDocument if the same document is already active."""
+    row = TravelDocumentRow(**_values(new))
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError as exc:
+        raise DuplicateDocument from exc
+    return _document(row)
+
+
+def add_many(session: Session, batch: Sequence[NewDocument]) -> list[int]:
+    """Insert many records in one statement (bulk loads); returns their ids in order."""
+    if not batch:
+        return []
+    result = session.execute(
+        insert(TravelDocumentRow).returning(TravelDocumentRow.id, sort_by_parameter_order=True),
+        [_values(new) for new in batch],
+    )
+    return [row_id for (row_id,) in result.tuples()]
+
+
+def find_active(
+    session: Session, *, issuing_country: str, document_type: DocumentType, number: str
+) -> TravelDocument | None:
+    query = select(TravelDocumentRow).where(
+        TravelDocumentRow.issuing_country == issuing_country,
+        TravelDocumentRow.document_type == document_type,
+        TravelDocumentRow.number == number,
+        TravelDocumentRow.withdrawn_at.is_(None),
+    )
+    row = session.execute(query).scalar_one_or_none()
+    return None if row is None else _document(row)
+
+
+def get(session: Session, document_id: int, *, for_update: bool = False) -> TravelDocument | None:
+    query = select(TravelDocumentRow).where(TravelDocumentRow.id == document_id)
+    if for_update:
+        query = query.with_for_update()
+    row = session.execute(query).scalar_one_or_none()
+    return None if row is None else _document(row)
+
+
+def update(session: Session, document_id: int, changes: dict[str, Any]) -> TravelDocument:
+    """Apply already-validated column changes to a record."""
+    row = session.get(TravelDocumentRow, document_id)
+    if row is None:
+        raise LookupError(document_id)
+    for column, value in changes.items():
+        setattr(row, column, value)
+    row.updated_at = utcnow()
+    session.flush()
+    return _document(row)
+
+
+def lookup(session: Session, *, issuing_country: str, number: str) -> list[TravelDocument]:
+    """Every active record of a number in an issuing country, comparing with O read as 0."""
+    query = (
+        select(TravelDocumentRow)
+        .where(
+            TravelDocumentRow.issuing_country == issuing_country,
+            TravelDocumentRow.number_key == comparison_key(number),
+            TravelDocumentRow.withdrawn_at.is_(None),
+        )
+        .order_by(TravelDocumentRow.id)
+    )
+    return [_document(row) for row in session.execute(query).scalars()]
+
+
+def count(session: Session, *, active_only: bool = True) -> int:
+    query = select(func.count()).select_from(TravelDocumentRow)
+    if active_only:
+        query = query.where(TravelDocumentRow.withdrawn_at.is_(None))
+    return int(session.execute(query).scalar_one())
+
+
+def sample(
+    session: Session, limit: int, owners: Iterable[str] | None = None
+) -> list[TravelDocument]:
+    """A few active records in id order (demo listing)."""
+    query = select(TravelDocumentRow).where(TravelDocumentRow.withdrawn_at.is_(None))
+    if owners is not None:
+        query = query.where(TravelDocumentRow.owner_country.in_(list(owners)))
+    query = query.order_by(TravelDocumentRow.id).limit(limit)
+    return [_document(row) for row in session.execute(query).scalars()]

@@ -1,0 +1,214 @@
+"""Principals, the agencies that national principals belong to, and API tokens (as hashes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from policenet.domain.clock import utcnow
+from policenet.domain.members import MemberStatus
+from policenet.domain.principals import (
+    Agency,
+    AgencyKind,
+    Principal,
+    Right,
+    Role,
+    TokenInfo,
+    effective_rights,
+)
+from policenet.store.tables import AgencyRow, MemberRow, PrincipalRow, TokenRow
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from sqlalchemy.orm import Session
+
+
+def _agency(row: AgencyRow) -> Agency:
+    return Agency(
+        id=row.id,
+        country=row.country,
+        name=row.name,
+        kind=AgencyKind(row.kind),
+        rights=frozenset(Right(r) for r in row.rights),
+        created_at=row.created_at,
+    )
+
+
+def add_agency(
+    session: Session,
+    *,
+    country: str,
+    name: str,
+    kind: AgencyKind,
+    rights: frozenset[Right],
+    created_by: int | None,
+) -> Agency:
+    row = AgencyRow(
+        country=country,
+        name=name,
+        kind=kind,
+        rights=sorted(rights),
+        created_at=utcnow(),
+        created_by=created_by,
+    )
+    session.add(row)
+    session.flush()
+    return _agency(row)
+
+
+def get_agency(session: Session, agency_id: int) -> Agency | None:
+    row = session.get(AgencyRow, agency_id)
+    return None if row is None else _agency(row)
+
+
+def list_agencies(session: Session, country: str | None) -> list[Agency]:
+    query = select(AgencyRow).order_by(AgencyRow.id)
+    if country is not None:
+        query = query.where(AgencyRow.country == country)
+    return [_agency(row) for row in session.execute(query).scalars()]
+
+
+def _principal(row: PrincipalRow, agency: AgencyRow | None) -> Principal:
+    role = Role(row.role)
+    agency_rights = None if agency is None else frozenset(Right(r) for r in agency.rights)
+    return Principal(
+        id=row.id,
+        name=row.name,
+        role=role,
+        bureau_id=row.bureau_id,
+        country=row.country,
+        agency_id=row.agency_id,
+        rights=effective_rights(role, agency_rights),
+    )
+
+
+def add_principal(
+    session: Session,
+    *,
+    name: str,
+    role: Role,
+    bureau_id: str | None,
+    country: str | None,
+    agency_id: int | None,
+    created_by: int | None,
+) -> Principal:
+    row = PrincipalRow(
+        name=name,
+        role=role,
+        bureau_id=bureau_id,
+        country=country,
+        agency_id=agency_id,
+        created_at=utcnow(),
+        created_by=created_by,
+    )
+    session.add(row)
+    session.flush()
+    agency = None if agency_id is None else session.get(AgencyRow, agency_id)
+    return _principal(row, agency)
+
+
+def get_principal(session: Session, principal_id: int) -> Principal | None:
+    row = session.get(PrincipalRow, principal_id)
+    if row is None:
+        return None
+    agency = None if row.agency_id is None else session.get(AgencyRow, row.agency_id)
+    return _principal(row, agency)
+
+
+def list_principals(session: Session, country: str | None) -> list[Principal]:
+    query = (
+        select(PrincipalRow, AgencyRow)
+        .outerjoin(AgencyRow, AgencyRow.id == PrincipalRow.agency_id)
+        .order_by(PrincipalRow.id)
+    )
+    if country is not None:
+        query = query.where(PrincipalRow.country == country)
+    return [_principal(p, a) for p, a in session.execute(query).tuples()]
+
+
+def first_with_role(session: Session, role: Role) -> Principal | None:
+    query = select(PrincipalRow.id).where(PrincipalRow.role == role).order_by(PrincipalRow.id)
+    found = session.execute(query.limit(1)).scalar_one_or_none()
+    return None if found is None else get_principal(session, found)
+
+
+def _token(row: TokenRow) -> TokenInfo:
+    return TokenInfo(
+        id=row.id,
+        principal_id=row.principal_id,
+        prefix=row.prefix,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+def add_token(
+    session: Session, *, principal_id: int, token_hash: str, prefix: str, expires_at: datetime
+) -> TokenInfo:
+    row = TokenRow(
+        principal_id=principal_id,
+        token_hash=token_hash,
+        prefix=prefix,
+        created_at=utcnow(),
+        expires_at=expires_at,
+    )
+    session.add(row)
+    session.flush()
+    return _token(row)
+
+
+def get_token(session: Session, token_id: int) -> TokenInfo | None:
+    row = session.get(TokenRow, token_id)
+    return None if row is None else _token(row)
+
+
+def list_tokens(session: Session, principal_id: int) -> list[TokenInfo]:
+    query = select(TokenRow).where(TokenRow.principal_id == principal_id).order_by(TokenRow.id)
+    return [_token(row) for row in session.execute(query).scalars()]
+
+
+def revoke_token(session: Session, token_id: int, *, revoked_by: int | None) -> TokenInfo:
+    row = session.get(TokenRow, token_id)
+    if row is None:
+        raise LookupError(token_id)
+    row.revoked_at, row.revoked_by = utcnow(), revoked_by
+    session.flush()
+    return _token(row)
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """What a presented token leads to: the token, its principal and the member's status."""
+
+    token: TokenInfo
+    principal: Principal
+    member_status: MemberStatus | None
+    member_name: str | None
+    decision_reference: str | None
+    decided_on: str | None
+
+
+def find_credential(session: Session, token_hash: str) -> Credential | None:
+    query = (
+        select(TokenRow, PrincipalRow, AgencyRow, MemberRow)
+        .join(PrincipalRow, PrincipalRow.id == TokenRow.principal_id)
+        .outerjoin(AgencyRow, AgencyRow.id == PrincipalRow.agency_id)
+        .outerjoin(MemberRow, MemberRow.code == PrincipalRow.country)
+        .where(TokenRow.token_hash == token_hash)
+    )
+    found = session.execute(query).tuples().first()
+    if found is None:
+        return None
+    token, principal, agency, member = found
+    return Credential(
+        token=_token(token),
+        principal=_principal(principal, agency),
+        member_status=None if member is None else MemberStatus(member.status),
+        member_name=None if member is None else member.name,
+        decision_reference=None if member is None else member.decision_reference,
+        decided_on=None if member is None or member.decided_on is None else str(member.decided_on),
+    )

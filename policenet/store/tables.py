@@ -1,0 +1,167 @@
+"""The tables of the hub. Alembic migrations (``migrations/versions``) create and upgrade them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, MetaData, String, Text, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from policenet.store.db import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime()}  # noqa: RUF012 - SQLAlchemy's own hook
+
+
+class MemberRow(Base):
+    __tablename__ = "members"
+
+    code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    alpha3: Mapped[str] = mapped_column(String(3), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decision_reference: Mapped[str | None] = mapped_column(String(200))
+
+
+class MembershipDecisionRow(Base):
+    __tablename__ = "membership_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_code: Mapped[str] = mapped_column(ForeignKey("members.code"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    decided_on: Mapped[date] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+
+
+class BureauRow(Base):
+    __tablename__ = "bureaus"
+
+    id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str] = mapped_column(String(2))
+    member_code: Mapped[str | None] = mapped_column(ForeignKey("members.code"), unique=True)
+
+
+class AgencyRow(Base):
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    country: Mapped[str] = mapped_column(ForeignKey("members.code"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    rights: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+    # No foreign key: principals point at agencies, and a cycle would break table ordering.
+    created_by: Mapped[int | None] = mapped_column(Integer)
+
+
+class PrincipalRow(Base):
+    __tablename__ = "principals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(30))
+    bureau_id: Mapped[str | None] = mapped_column(ForeignKey("bureaus.id"), index=True)
+    country: Mapped[str | None] = mapped_column(String(2))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    created_at: Mapped[datetime]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+
+
+class TokenRow(Base):
+    __tablename__ = "tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    principal_id: Mapped[int] = mapped_column(ForeignKey("principals.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+
+
+class TravelDocumentRow(Base):
+    __tablename__ = "travel_documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_bureau_id: Mapped[str] = mapped_column(ForeignKey("bureaus.id"))
+    owner_country: Mapped[str] = mapped_column(String(2))
+    issuing_country: Mapped[str] = mapped_column(String(2))
+    document_type: Mapped[str] = mapped_column(String(20))
+    number: Mapped[str] = mapped_column(String(20))
+    number_key: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    event_date: Mapped[date] = mapped_column(Date)
+    holder_name: Mapped[str | None] = mapped_column(String(200))
+    holder_birth_date: Mapped[date | None] = mapped_column(Date)
+    visibility: Mapped[str] = mapped_column(String(20))
+    visibility_countries: Mapped[list[str]] = mapped_column(JSON)
+    reported_at: Mapped[datetime]
+    reported_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+    updated_at: Mapped[datetime]
+    withdrawn_at: Mapped[datetime | None]
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        # The check's lookup: every active record under a number, O read as 0.
+        Index("ix_travel_documents_lookup", "issuing_country", "number_key"),
+        # One active record per document; a withdrawn one may be reported again.
+        Index(
+            "uq_travel_documents_active",
+            "issuing_country",
+            "document_type",
+            "number",
+            unique=True,
+            sqlite_where=text("withdrawn_at IS NULL"),
+            postgresql_where=text("withdrawn_at IS NULL"),
+        ),
+    )
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime]
+    principal_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    country: Mapped[str | None] = mapped_column(String(2))
+    action: Mapped[str] = mapped_column(String(60))
+    subject: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHeadRow(Base):
+    """The last entry written: the lock that orders writers, and the end a deletion can't hide."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class HubMetaRow(Base):
+    """Facts about this hub installation (e.g. that demo data was seeded)."""
+
+    __tablename__ = "hub_meta"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
