@@ -14,7 +14,7 @@ from policenet.actions.hub import initialise, verify_audit
 from policenet.domain.principals import Role
 from policenet.settings import Settings, get_settings
 from policenet.store import principals as principals_store
-from policenet.store.db import Database
+from policenet.store.db import Database, sqlite_path
 
 app = typer.Typer(
     help="policenet: the hub of an international police network.", no_args_is_help=True
@@ -52,14 +52,15 @@ def init(
 
 
 def _reset(settings: Settings) -> None:
-    if settings.database_url is not None:
+    path = sqlite_path(settings.resolved_database_url)
+    if path is None:
         console.print(
-            "--reset removes the embedded SQLite database only; to start a "
-            "PostgreSQL hub afresh, drop and create its database yourself."
+            "--reset removes an SQLite database only; to start a PostgreSQL hub "
+            "afresh, drop and create its database yourself."
         )
         raise typer.Exit(2)
     for suffix in ("", "-wal", "-shm"):
-        (settings.data_dir / f"policenet.db{suffix}").unlink(missing_ok=True)
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
     (settings.data_dir / TOKENS_FILE).unlink(missing_ok=True)
 
 

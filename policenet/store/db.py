@@ -47,6 +47,14 @@ def sqlite_url(data_dir: Path) -> str:
     return f"sqlite:///{(data_dir / 'policenet.db').as_posix()}"
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL, or None for another backend or an in-memory database."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
 def make_engine(url: str, *, connect_args: dict[str, Any] | None = None) -> Engine:
     """An engine for either backend, with the settings each needs."""
     parsed = make_url(url)

@@ -104,7 +104,7 @@ def add_many(session: Session, batch: Sequence[NewDocument]) -> list[int]:
         insert(TravelDocumentRow).returning(TravelDocumentRow.id, sort_by_parameter_order=True),
         [_values(new) for new in batch],
     )
-    return [row_id for (row_id,) in result.tuples()]
+    return list(result.scalars())
 
 
 def find_active(

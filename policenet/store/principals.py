@@ -126,7 +126,7 @@ def list_principals(session: Session, country: str | None) -> list[Principal]:
     )
     if country is not None:
         query = query.where(PrincipalRow.country == country)
-    return [_principal(p, a) for p, a in session.execute(query).tuples()]
+    return [_principal(p, a) for p, a in session.execute(query)]
 
 
 def first_with_role(session: Session, role: Role) -> Principal | None:
@@ -200,7 +200,7 @@ def find_credential(session: Session, token_hash: str) -> Credential | None:
         .outerjoin(MemberRow, MemberRow.code == PrincipalRow.country)
         .where(TokenRow.token_hash == token_hash)
     )
-    found = session.execute(query).tuples().first()
+    found = session.execute(query).first()
     if found is None:
         return None
     token, principal, agency, member = found

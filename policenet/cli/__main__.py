@@ -1,0 +1,5 @@
+"""``python -m policenet.cli``."""
+
+from policenet.cli.main import app
+
+app()

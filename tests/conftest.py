@@ -1,0 +1,172 @@
+"""Fixtures: the same suite on real SQLite and real PostgreSQL, through real HTTP (ASGI).
+
+PostgreSQL comes from POLICENET_TEST_DATABASE_URL; the tests work in a schema of their own
+(``policenet_test``), dropped and created at the start of a run. Without the variable the
+PostgreSQL half is skipped with a reason, except under CI, where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+from policenet.actions import principals as principal_actions
+from policenet.actions.hub import initialise
+from policenet.api.app import create_app
+from policenet.domain.principals import (
+    AgencyCreate,
+    AgencyKind,
+    Principal,
+    PrincipalCreate,
+    Right,
+    Role,
+)
+from policenet.settings import Settings
+from policenet.store import migrate
+from policenet.store.db import Database
+from policenet.store.tables import Base
+
+PG_SCHEMA = "policenet_test"
+
+
+def _postgres_url() -> str:
+    url = os.environ.get("POLICENET_TEST_DATABASE_URL")
+    if url:
+        return url
+    reason = "POLICENET_TEST_DATABASE_URL is not set: the PostgreSQL half of the suite is skipped"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(reason + ", and CI must run it.")
+    pytest.skip(reason)
+
+
+def _postgres_database() -> Database:
+    url = _postgres_url()
+    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+            connection.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
+    except Exception as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostgreSQL at {url} is not reachable: {exc}")
+        pytest.skip(f"PostgreSQL at {url} is not reachable: {exc}")
+    finally:
+        admin.dispose()
+    return Database(url, connect_args={"options": f"-csearch_path={PG_SCHEMA}"})
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def migrated(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
+    """A database brought to the latest schema by the Alembic migrations, once per backend."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("sqlite") / "policenet.db"
+        database = Database(f"sqlite:///{path}")
+    else:
+        database = _postgres_database()
+    migrate.upgrade(database)
+    yield database
+    database.dispose()
+
+
+def _empty(database: Database) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with database.engine.begin() as connection:
+        if database.engine.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - our table names
+        connection.execute(
+            text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :h)"), {"h": "0" * 64}
+        )
+
+
+@dataclass
+class Actor:
+    principal: Principal
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class World:
+    """Factories for principals, made through the real actions."""
+
+    def __init__(self, database: Database, admin: Actor) -> None:
+        self.database = database
+        self.gs_admin = admin
+        self._ncb_admins: dict[str, Actor] = {}
+
+    def _create(self, actor: Actor, data: PrincipalCreate) -> Actor:
+        with self.database.transaction() as session:
+            principal, issued = principal_actions.create_principal(
+                session, actor.principal, data, default_ttl_days=30
+            )
+        return Actor(principal, issued.secret)
+
+    def ncb_admin(self, country: str) -> Actor:
+        if country not in self._ncb_admins:
+            self._ncb_admins[country] = self._create(
+                self.gs_admin,
+                PrincipalCreate(name=f"NCB {country} admin", role=Role.NCB_ADMIN, country=country),
+            )
+        return self._ncb_admins[country]
+
+    def principal(self, role: Role, country: str | None = None) -> Actor:
+        if role.is_gs:
+            return self._create(self.gs_admin, PrincipalCreate(name=f"GS {role}", role=role))
+        assert country is not None
+        admin = self.ncb_admin(country)
+        if role is Role.NCB_ADMIN:
+            return admin
+        if not role.belongs_to_agency:
+            return self._create(admin, PrincipalCreate(name=f"{country} {role}", role=role))
+        kind = AgencyKind.CARRIER if role is Role.CARRIER else AgencyKind.BORDER
+        rights = [Right.CHECK_DOCUMENTS]
+        if role is Role.AGENCY_OFFICER:
+            kind, rights = AgencyKind.POLICE, [Right.CHECK_DOCUMENTS, Right.RECORD_DOCUMENTS]
+        agency = self.agency(country, kind, rights)
+        return self._create(
+            admin, PrincipalCreate(name=f"{country} {role}", role=role, agency_id=agency)
+        )
+
+    def agency(self, country: str, kind: AgencyKind, rights: list[Right]) -> int:
+        with self.database.transaction() as session:
+            agency = principal_actions.create_agency(
+                session,
+                self.ncb_admin(country).principal,
+                AgencyCreate(name=f"{country} {kind}", kind=kind, rights=rights),
+            )
+        return agency.id
+
+
+@pytest.fixture
+def database(migrated: Database) -> Database:
+    """The backend's database, emptied and initialised for this test."""
+    _empty(migrated)
+    return migrated
+
+
+@pytest.fixture
+def world(database: Database) -> World:
+    report = initialise(database, admin_name="GS admin", ttl_days=30)
+    assert report.first_admin is not None
+    principal, issued = report.first_admin
+    return World(database, Actor(principal, issued.secret))
+
+
+@pytest.fixture
+def client(database: Database, tmp_path: Path) -> Iterator[TestClient]:
+    settings = Settings(data_dir=tmp_path, database_url=database.url)
+    with TestClient(create_app(settings, database)) as test_client:
+        yield test_client

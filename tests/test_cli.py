@@ -1,0 +1,171 @@
+"""The command line as an operator uses it: init, demo, audit verify, serve."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text, update
+
+from policenet.store.db import Database
+from policenet.store.tables import AuditRow
+from tests.conftest import PG_SCHEMA
+
+CLI = [sys.executable, "-m", "policenet.cli"]
+
+
+def environment(database: Database, data_dir: Path) -> dict[str, str]:
+    url = database.url
+    if url.startswith("postgresql"):
+        url += ("&" if "?" in url else "?") + f"options=-csearch_path%3D{PG_SCHEMA}"
+    return {**os.environ, "POLICENET_DATABASE_URL": url, "POLICENET_DATA_DIR": str(data_dir)}
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CLI, *args], env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def test_init_prints_the_first_admin_token_once(database: Database, tmp_path: Path) -> None:
+    env = environment(database, tmp_path)
+    first = run(["init"], env)
+    assert first.returncode == 0, first.stderr
+    assert "pn_" in first.stdout
+    again = run(["init"], env)
+    assert again.returncode == 0
+    assert "pn_" not in again.stdout
+
+
+def test_audit_verify_names_the_altered_entry(database: Database, tmp_path: Path) -> None:
+    env = environment(database, tmp_path)
+    assert run(["demo", "--documents", "50"], env).returncode == 0
+    intact = run(["audit", "verify"], env)
+    assert intact.returncode == 0
+    assert "intact" in intact.stdout
+    with database.transaction() as session:
+        session.execute(update(AuditRow).where(AuditRow.seq == 7).values(subject="principal:1"))
+    broken = run(["audit", "verify"], env)
+    assert broken.returncode == 1
+    assert "entry 7 was altered" in broken.stdout
+
+
+def test_demo_is_reproducible_and_keeps_its_tokens(database: Database, tmp_path: Path) -> None:
+    env = environment(database, tmp_path)
+    seeded = run(["demo", "--documents", "300", "--seed", "11"], env)
+    assert seeded.returncode == 0, seeded.stderr
+    tokens = json.loads((tmp_path / "demo-tokens.json").read_text())
+    roles = {p["role"] for p in tokens["principals"]}
+    assert roles >= {
+        "gs_admin",
+        "gs_reviewer",
+        "ncb_admin",
+        "ncb_officer",
+        "agency_officer",
+        "border_officer",
+        "carrier",
+        "data_protection",
+    }
+    with database.transaction() as session:
+        numbers = session.execute(text("SELECT number FROM travel_documents ORDER BY id")).all()
+    assert len(numbers) == 300
+    again = run(["demo"], env)
+    assert again.returncode == 0
+    assert "already seeded" in again.stdout
+    assert tokens["principals"][0]["token"] in again.stdout
+
+
+def numbers_in(data_dir: Path) -> list[str]:
+    database = Database(f"sqlite:///{data_dir / 'policenet.db'}")
+    with database.transaction() as session:
+        rows = session.execute(text("SELECT number FROM travel_documents ORDER BY id")).all()
+    database.dispose()
+    return [number for (number,) in rows]
+
+
+def test_same_seed_gives_the_same_demo_records(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "POLICENET_DATABASE_URL"}
+    for name in ("a", "b"):
+        done = run(
+            ["demo", "--documents", "200", "--seed", "5"],
+            {**env, "POLICENET_DATA_DIR": str(tmp_path / name)},
+        )
+        assert done.returncode == 0, done.stderr
+    first = numbers_in(tmp_path / "a")
+    assert len(first) == 200
+    assert numbers_in(tmp_path / "b") == first
+    tokens_before = (tmp_path / "a" / "demo-tokens.json").read_text()
+    reset = run(
+        ["demo", "--documents", "200", "--seed", "6", "--reset"],
+        {**env, "POLICENET_DATA_DIR": str(tmp_path / "a")},
+    )
+    assert reset.returncode == 0, reset.stderr
+    assert numbers_in(tmp_path / "a") != first
+    assert (tmp_path / "a" / "demo-tokens.json").read_text() != tokens_before
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_served_hub_answers_checks_over_http(tmp_path: Path) -> None:
+    """What a new user does after `make run`: curl a check with a printed token."""
+    env = {**os.environ, "POLICENET_DATA_DIR": str(tmp_path / "data")}
+    env.pop("POLICENET_DATABASE_URL", None)
+    seeded = subprocess.run(
+        [*CLI, "demo", "--documents", "500"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert seeded.returncode == 0, seeded.stderr
+    demo = json.loads((tmp_path / "data" / "demo-tokens.json").read_text())
+    port = free_port()
+    server = subprocess.Popen(
+        [*CLI, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                if httpx.get(f"{base}/v1/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the hub did not start: " + server.stderr.read().decode()[-2000:])
+        token = next(p["token"] for p in demo["principals"] if p["role"] == "border_officer")
+        headers = {"Authorization": f"Bearer {token}"}
+        examples = demo["examples"]
+        hit = httpx.post(
+            f"{base}/v1/checks", headers=headers, json={"mrz": examples["stolen_passport"]["mrz"]}
+        )
+        assert hit.json()["hit"] is True
+        no_hit = httpx.post(
+            f"{base}/v1/checks", headers=headers, json={"mrz": examples["unknown_passport"]["mrz"]}
+        )
+        assert no_hit.json()["hit"] is False
+        bad = httpx.post(
+            f"{base}/v1/checks", headers=headers, json={"mrz": examples["corrupted_mrz"]}
+        )
+        assert bad.status_code == 422
+        assert bad.json()["error"]["field"] == "document_number"
+        assert httpx.get(f"{base}/docs").status_code == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -1,0 +1,162 @@
+"""Principals and tokens: hashes only, revocation, expiry, and NCBs authorising agencies."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+
+from policenet.actions.principals import hash_token
+from policenet.domain.clock import utcnow
+from policenet.domain.principals import AgencyKind, Right, Role
+from policenet.store.db import Database
+from policenet.store.tables import TokenRow
+from tests.conftest import World
+
+
+def test_token_is_shown_once_and_stored_only_as_hash(
+    client: TestClient, world: World, database: Database
+) -> None:
+    admin = world.ncb_admin("FR")
+    created = client.post(
+        "/v1/principals", json={"name": "Officer A", "role": "ncb_officer"}, headers=admin.headers
+    )
+    assert created.status_code == 201
+    secret = created.json()["token"]["token"]
+    assert (
+        client.get("/v1/me", headers={"Authorization": f"Bearer {secret}"}).json()["country"]
+        == "FR"
+    )
+    with database.transaction() as session:
+        stored = session.execute(select(TokenRow.token_hash, TokenRow.prefix)).all()
+    assert all(secret != h and secret not in h for h, _ in stored)
+    assert (hash_token(secret), secret[:10]) in [tuple(r) for r in stored]
+    listed = client.get(
+        f"/v1/principals/{created.json()['principal']['id']}/tokens", headers=admin.headers
+    ).json()
+    assert "token" not in listed[0]
+
+
+def test_revoked_token_is_refused(client: TestClient, world: World) -> None:
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    tokens = client.get(f"/v1/principals/{officer.principal.id}/tokens", headers=officer.headers)
+    token_id = tokens.json()[0]["id"]
+    admin = world.ncb_admin("FR")
+    assert client.post(f"/v1/tokens/{token_id}/revoke", headers=admin.headers).status_code == 200
+    refused = client.get("/v1/me", headers=officer.headers)
+    assert refused.status_code == 401
+    assert refused.json()["error"]["code"] == "token_revoked"
+    assert refused.headers["www-authenticate"] == "Bearer"
+
+
+def test_expired_token_is_refused(client: TestClient, world: World, database: Database) -> None:
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    with database.transaction() as session:
+        session.execute(
+            update(TokenRow)
+            .where(TokenRow.token_hash == hash_token(officer.token))
+            .values(expires_at=utcnow() - timedelta(seconds=1))
+        )
+    refused = client.get("/v1/me", headers=officer.headers)
+    assert refused.status_code == 401
+    assert refused.json()["error"]["code"] == "token_expired"
+
+
+def test_unknown_or_missing_token(client: TestClient, world: World) -> None:
+    assert client.get("/v1/me").json()["error"]["code"] == "token_missing"
+    bad = client.get("/v1/me", headers={"Authorization": "Bearer pn_nothing"})
+    assert bad.status_code == 401
+    assert bad.json()["error"]["code"] == "token_invalid"
+
+
+def test_new_token_for_oneself_works_and_old_one_still_does(
+    client: TestClient, world: World
+) -> None:
+    officer = world.principal(Role.NCB_OFFICER, "DE")
+    issued = client.post(
+        f"/v1/principals/{officer.principal.id}/tokens",
+        json={"expires_in_days": 1},
+        headers=officer.headers,
+    )
+    assert issued.status_code == 201
+    new = issued.json()["token"]
+    assert client.get("/v1/me", headers={"Authorization": f"Bearer {new}"}).status_code == 200
+    assert client.get("/v1/me", headers=officer.headers).status_code == 200
+
+
+def test_ncb_admin_creates_agencies_in_its_own_country_only(
+    client: TestClient, world: World
+) -> None:
+    admin = world.ncb_admin("FR")
+    body = {"name": "Police aux frontières", "kind": "border", "rights": ["documents:check"]}
+    created = client.post("/v1/agencies", json=body, headers=admin.headers)
+    assert created.status_code == 201
+    assert created.json()["country"] == "FR"
+    abroad = client.post("/v1/agencies", json={**body, "country": "DE"}, headers=admin.headers)
+    assert abroad.status_code == 403
+    assert abroad.json()["error"]["code"] == "outside_own_country"
+    gs = client.post("/v1/agencies", json={**body, "country": "FR"}, headers=world.gs_admin.headers)
+    assert gs.status_code == 403
+
+
+def test_agency_gets_no_right_beyond_its_ncb(client: TestClient, world: World) -> None:
+    admin = world.ncb_admin("FR")
+    body = {
+        "name": "Gendarmerie",
+        "kind": "police",
+        "rights": ["documents:check", "members:manage"],
+    }
+    refused = client.post("/v1/agencies", json=body, headers=admin.headers)
+    assert refused.status_code == 422
+    assert refused.json()["error"]["code"] == "right_not_grantable"
+    assert client.get("/v1/agencies", headers=admin.headers).json() == []
+
+
+def test_agency_principal_holds_only_what_its_agency_was_granted(
+    client: TestClient, world: World
+) -> None:
+    border = world.principal(Role.BORDER_OFFICER, "FR")
+    assert client.get("/v1/me", headers=border.headers).json()["rights"] == ["documents:check"]
+    admin = world.ncb_admin("FR")
+    check_only = client.post(
+        "/v1/agencies",
+        json={"name": "Douane", "kind": "customs", "rights": ["documents:check"]},
+        headers=admin.headers,
+    ).json()
+    officer = client.post(
+        "/v1/principals",
+        json={"name": "Customs officer", "role": "agency_officer", "agency_id": check_only["id"]},
+        headers=admin.headers,
+    ).json()
+    assert officer["principal"]["rights"] == ["documents:check"]
+
+
+def test_ncb_admin_cannot_create_principals_abroad_or_in_the_gs(
+    client: TestClient, world: World
+) -> None:
+    admin = world.ncb_admin("FR")
+    abroad = client.post(
+        "/v1/principals",
+        json={"name": "X Y", "role": "ncb_officer", "country": "DE"},
+        headers=admin.headers,
+    )
+    assert abroad.status_code == 403
+    gs = client.post(
+        "/v1/principals", json={"name": "X Y", "role": "gs_admin"}, headers=admin.headers
+    )
+    assert gs.status_code == 403
+    other_agency = world.agency("DE", AgencyKind.BORDER, [Right.CHECK_DOCUMENTS])
+    foreign = client.post(
+        "/v1/principals",
+        json={"name": "X Y", "role": "border_officer", "agency_id": other_agency},
+        headers=admin.headers,
+    )
+    assert foreign.status_code == 403
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    assert (
+        client.post(
+            "/v1/principals", json={"name": "X Y", "role": "ncb_officer"}, headers=officer.headers
+        ).status_code
+        == 403
+    )
