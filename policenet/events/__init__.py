@@ -1,0 +1,1 @@
+"""The durable per-recipient event log and its live stream: hit alerts, messages (issue 5)."""
