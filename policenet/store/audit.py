@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select
@@ -16,6 +17,10 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 
+AuditItem = tuple[int | None, str | None, str, str, dict[str, Any]]
+"""What to audit: principal id, its country, action, subject, detail."""
+
+
 def append(
     session: Session,
     *,
@@ -26,50 +31,19 @@ def append(
     detail: dict[str, Any],
 ) -> AuditEntry:
     """Add one entry in the caller's transaction; concurrent writers queue on the head row."""
-    head = session.execute(
-        select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
-    ).scalar_one()
-    seq = head.seq + 1
-    at = utcnow()
-    text = canonical_detail(detail)
-    digest = entry_hash(
-        seq=seq,
-        at=at,
-        principal_id=principal_id,
-        country=country,
-        action=action,
-        subject=subject,
-        detail=text,
-        prev_hash=head.hash,
-    )
-    row = AuditRow(
-        seq=seq,
-        at=at,
-        principal_id=principal_id,
-        country=country,
-        action=action,
-        subject=subject,
-        detail=text,
-        prev_hash=head.hash,
-        hash=digest,
-    )
-    session.add(row)
-    head.seq, head.hash = seq, digest
-    session.flush()
-    return _entry(row)
+    (entry,) = append_many(session, [(principal_id, country, action, subject, detail)])
+    return entry
 
 
-def append_many(
-    session: Session, items: list[tuple[int | None, str | None, str, str, dict[str, Any]]]
-) -> None:
-    """Add many entries (principal_id, country, action, subject, detail) in one statement."""
+def append_many(session: Session, items: list[AuditItem]) -> list[AuditEntry]:
+    """Add entries in order, in one statement, chained to the head under its lock."""
     if not items:
-        return
+        return []
     head = session.execute(
         select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
     ).scalar_one()
+    entries: list[AuditEntry] = []
     seq, prev = head.seq, head.hash
-    rows = []
     for principal_id, country, action, subject, detail in items:
         seq += 1
         at = utcnow()
@@ -84,23 +58,14 @@ def append_many(
             detail=text,
             prev_hash=prev,
         )
-        rows.append(
-            {
-                "seq": seq,
-                "at": at,
-                "principal_id": principal_id,
-                "country": country,
-                "action": action,
-                "subject": subject,
-                "detail": text,
-                "prev_hash": prev,
-                "hash": digest,
-            }
+        entries.append(
+            AuditEntry(seq, at, principal_id, country, action, subject, text, prev, digest)
         )
         prev = digest
-    session.execute(insert(AuditRow), rows)
+    session.execute(insert(AuditRow), [asdict(entry) for entry in entries])
     head.seq, head.hash = seq, prev
     session.flush()
+    return entries
 
 
 def _entry(row: AuditRow) -> AuditEntry:
