@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import text, update
 
 from policenet.store.db import Database
@@ -169,3 +171,15 @@ def test_served_hub_answers_checks_over_http(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_api_reference_needs_no_internet(client: TestClient) -> None:
+    """/docs is served with its own scripts: a border post offline still reads it."""
+    page = client.get("/docs")
+    assert page.status_code == 200
+    scripts = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert scripts
+    assert all(not url.startswith(("http://", "https://", "//")) for url in scripts)
+    for url in scripts:
+        assert client.get(url).status_code == 200, url
+    assert client.get("/openapi.json").json()["info"]["title"] == "policenet"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from policenet import __version__
 from policenet.api import errors
@@ -22,7 +23,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     """An app over the given database (or the one the settings name)."""
     settings = settings or get_settings()
     database = database or Database(settings.resolved_database_url)
-    app = FastAPI(title="policenet", version=__version__, description=DESCRIPTION)
+    # The API reference (/docs, /redoc) is served with its assets: border posts are often offline.
+    app = FastAPIOffline(title="policenet", version=__version__, description=DESCRIPTION)
     app.state.hub = Hub(settings=settings, database=database)
     errors.install(app)
     for module in (hub, members, principals, documents, audit):
