@@ -75,3 +75,12 @@ def test_audit_is_readable_by_data_protection_not_by_officers(
     assert [e["action"] for e in entries] == ["check", "document.record"]
     officer = world.principal(Role.NCB_OFFICER, "DE")
     assert client.get("/v1/audit", headers=officer.headers).status_code == 403
+
+
+def test_reading_the_audit_log_is_itself_audited(client: TestClient, world: World) -> None:
+    dpo = world.principal(Role.DATA_PROTECTION)
+    client.get("/v1/audit?limit=5", headers=dpo.headers)
+    newest = client.get("/v1/audit?limit=1", headers=dpo.headers).json()[0]
+    assert newest["action"] == "audit.read"
+    assert newest["principal_id"] == dpo.principal.id
+    assert newest["detail"]["limit"] == 5

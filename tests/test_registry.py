@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from policenet.domain.members import member_countries
 from policenet.domain.principals import Role
+from policenet.store.db import Database
 from tests.conftest import World
 
 DECISION = {"decided_on": "2026-11-20", "reference": "GA-2026-RES-07"}
@@ -78,3 +80,15 @@ def test_decision_needs_date_and_reference(client: TestClient, world: World) -> 
     )
     assert unknown.status_code == 404
     assert unknown.json()["error"]["code"] == "member_not_found"
+
+
+def test_reads_are_answered_while_a_write_is_in_progress(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """Officers keep reading while another transaction holds the (SQLite) write lock."""
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    with database.transaction() as session:
+        session.execute(text("UPDATE members SET name = name WHERE code = 'FR'"))
+        answer = client.get("/v1/members/FR", headers=officer.headers)
+    assert answer.status_code == 200
+    assert answer.json()["name"] == "France"

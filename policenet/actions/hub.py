@@ -47,7 +47,7 @@ class AuditVerification:
 
 def verify_audit(database: Database) -> AuditVerification:
     """Walk the whole chain; name the first entry that was altered or removed."""
-    with database.transaction() as session:
+    with database.reading() as session:
         head_seq, head_hash = audit.head(session)
         checked, problem = verify_chain(audit.entries(session), head_seq, head_hash)
     return AuditVerification(checked=checked, written=head_seq, problem=problem)
@@ -63,4 +63,13 @@ def read_audit(
 ) -> list[AuditEntry]:
     """The newest audit entries, for the GS administrators and the data protection officer."""
     require(actor, Right.READ_AUDIT)
-    return audit.recent(session, limit=limit, before=before, principal_id=principal_id)
+    entries = audit.recent(session, limit=limit, before=before, principal_id=principal_id)
+    audit.append(
+        session,
+        principal_id=actor.id,
+        country=actor.country,
+        action="audit.read",
+        subject="audit_log",
+        detail={"limit": limit, "before": before, "principal_id": principal_id},
+    )
+    return entries

@@ -42,7 +42,7 @@ def get_principal(
             "This request needs an API token: send the header 'Authorization: Bearer <token>'.",
             code="token_missing",
         )
-    with hub.database.transaction() as session:
+    with hub.database.reading() as session:
         return authenticate(session, credentials.credentials)
 
 

@@ -16,13 +16,13 @@ router = APIRouter(tags=["members"])
 
 @router.get("/v1/members", summary="The member countries and their status")
 def list_members(hub: HubDep, _principal: CurrentPrincipal) -> list[MemberPublic]:
-    with hub.database.transaction() as session:
+    with hub.database.reading() as session:
         return [MemberPublic.of(m) for m in registry.list_members(session)]
 
 
 @router.get("/v1/members/{code}", summary="One member country")
 def get_member(code: str, hub: HubDep, _principal: CurrentPrincipal) -> MemberPublic:
-    with hub.database.transaction() as session:
+    with hub.database.reading() as session:
         member = registry.get_member(session, code.upper())
     if member is None:
         raise NotFound(
@@ -50,5 +50,5 @@ def readmit(
 
 @router.get("/v1/bureaus", summary="Every NCB and office of the General Secretariat")
 def list_bureaus(hub: HubDep, _principal: CurrentPrincipal) -> list[BureauPublic]:
-    with hub.database.transaction() as session:
+    with hub.database.reading() as session:
         return [BureauPublic.of(b) for b in registry.list_bureaus(session)]

@@ -30,7 +30,7 @@ def create_agency(data: AgencyCreate, hub: HubDep, principal: CurrentPrincipal) 
 
 @router.get("/v1/agencies", summary="The agencies you manage")
 def list_agencies(hub: HubDep, principal: CurrentPrincipal) -> list[AgencyPublic]:
-    with hub.database.transaction() as session:
+    with hub.database.reading() as session:
         return [AgencyPublic.of(a) for a in actions.list_agencies(session, principal)]
 
 
@@ -53,13 +53,13 @@ def create_principal(
 
 @router.get("/v1/principals", summary="The principals you manage")
 def list_principals(hub: HubDep, principal: CurrentPrincipal) -> list[PrincipalPublic]:
-    with hub.database.transaction() as session:
+    with hub.database.reading() as session:
         return [PrincipalPublic.of(p) for p in actions.list_principals(session, principal)]
 
 
 @router.get("/v1/principals/{principal_id}/tokens", summary="A principal's tokens (never secrets)")
 def list_tokens(principal_id: int, hub: HubDep, principal: CurrentPrincipal) -> list[TokenPublic]:
-    with hub.database.transaction() as session:
+    with hub.database.reading() as session:
         return [TokenPublic.of(t) for t in actions.list_tokens(session, principal, principal_id)]
 
 
