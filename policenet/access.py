@@ -52,9 +52,25 @@ def sees_details(principal: Principal) -> bool:
     return principal.role is not Role.CARRIER
 
 
-def is_owner(principal: Principal, owner_country: str) -> bool:
-    """The owner bureau acts through its country's principals."""
-    return principal.country is not None and principal.country == owner_country
+def is_owner(principal: Principal, owner_bureau_id: str) -> bool:
+    """The owner bureau acts through its own principals; its national agencies may record
+    documents for it, but changing or withdrawing a record is the bureau's decision."""
+    return principal.bureau_id is not None and principal.bureau_id == owner_bureau_id
+
+
+def may_see_record(
+    principal: Principal,
+    owner_bureau_id: str,
+    owner_country: str,
+    visibility: Visibility,
+    *,
+    withdrawn: bool,
+) -> bool:
+    """Whether a record exists for the principal: its owner sees it always, others while it is
+    active and their country is allowed."""
+    if is_owner(principal, owner_bureau_id):
+        return True
+    return not withdrawn and may_see(principal, owner_country, visibility)
 
 
 def may_manage_country(principal: Principal, country: str | None) -> bool:

@@ -6,9 +6,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete, update
 
 from policenet.actions.hub import verify_audit
+from policenet.domain.audit import verify_chain
 from policenet.domain.principals import Role
+from policenet.store import audit
 from policenet.store.db import Database
-from policenet.store.tables import AuditRow
+from policenet.store.tables import AuditHeadRow, AuditRow
 from tests.conftest import World
 from tests.test_documents import report
 
@@ -26,7 +28,7 @@ def fill(client: TestClient, world: World) -> None:
 
 def test_intact_chain_verifies(client: TestClient, world: World, database: Database) -> None:
     fill(client, world)
-    result = verify_audit(database)
+    result = verify_audit(database, None)
     assert result.problem is None
     assert result.checked == result.written >= 6
     answer = client.get("/v1/audit/verify", headers=world.gs_admin.headers).json()
@@ -39,7 +41,7 @@ def test_edited_entry_is_named(client: TestClient, world: World, database: Datab
         session.execute(
             update(AuditRow).where(AuditRow.seq == 4).values(detail='{"number":"XX0000000"}')
         )
-    result = verify_audit(database)
+    result = verify_audit(database, None)
     assert result.problem is not None
     assert result.problem.seq == 4
     assert "altered" in result.problem.reason
@@ -50,7 +52,7 @@ def test_deleted_entry_is_named(client: TestClient, world: World, database: Data
     fill(client, world)
     with database.transaction() as session:
         session.execute(delete(AuditRow).where(AuditRow.seq == 3))
-    result = verify_audit(database)
+    result = verify_audit(database, None)
     assert result.problem is not None
     assert result.problem.seq == 3
     assert "entry 3 is missing" in result.problem.reason
@@ -58,10 +60,10 @@ def test_deleted_entry_is_named(client: TestClient, world: World, database: Data
 
 def test_deleted_last_entry_is_found(client: TestClient, world: World, database: Database) -> None:
     fill(client, world)
-    last = verify_audit(database).written
+    last = verify_audit(database, None).written
     with database.transaction() as session:
         session.execute(delete(AuditRow).where(AuditRow.seq == last))
-    result = verify_audit(database)
+    result = verify_audit(database, None)
     assert result.problem is not None
     assert result.problem.seq == last
 
@@ -84,3 +86,34 @@ def test_reading_the_audit_log_is_itself_audited(client: TestClient, world: Worl
     assert newest["action"] == "audit.read"
     assert newest["principal_id"] == dpo.principal.id
     assert newest["detail"]["limit"] == 5
+
+
+def test_entries_written_during_a_walk_are_not_taken_for_tampering(
+    client: TestClient, world: World, database: Database
+) -> None:
+    fill(client, world)
+    with database.reading() as session:
+        found = audit.head(session)
+        assert found is not None
+        seq, digest = found
+        with database.transaction() as writer:
+            audit.append(
+                writer,
+                principal_id=None,
+                country=None,
+                action="test",
+                subject="concurrent",
+                detail={},
+            )
+        checked, problem = verify_chain(audit.entries(session, upto=seq), seq, digest)
+    assert problem is None
+    assert checked == seq
+
+
+def test_missing_head_is_reported(client: TestClient, world: World, database: Database) -> None:
+    fill(client, world)
+    with database.transaction() as session:
+        session.execute(delete(AuditHeadRow))
+    result = verify_audit(database, None)
+    assert result.problem is not None
+    assert "head" in result.problem.reason

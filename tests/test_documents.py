@@ -110,7 +110,11 @@ def test_only_the_owner_updates_or_withdraws(client: TestClient, world: World) -
     assert refused.status_code == 403
     assert client.get(url, headers=foreign.headers).json()["status"] == "stolen"
 
-    changed = client.patch(url, json={"status": "lost"}, headers=colleague.headers)
+    agency = client.patch(url, json={"status": "lost"}, headers=colleague.headers)
+    assert agency.status_code == 403
+    assert agency.json()["error"]["code"] == "not_owner"
+    admin = world.ncb_admin("FR")
+    changed = client.patch(url, json={"status": "lost"}, headers=admin.headers)
     assert changed.status_code == 200
     assert changed.json()["status"] == "lost"
     fixed = client.patch(url, json={"number": "X"}, headers=owner.headers)
@@ -141,3 +145,68 @@ def test_restricted_record_is_invisible_when_read_by_id(client: TestClient, worl
         f"/v1/documents/{record['id']}", json={"status": "lost"}, headers=excluded.headers
     )
     assert update.status_code == 404
+
+
+def test_emptying_a_required_field_is_refused_and_changes_nothing(
+    client: TestClient, world: World, database: Database
+) -> None:
+    owner = world.principal(Role.NCB_OFFICER, "FR")
+    record = client.post("/v1/documents", json=report(), headers=owner.headers).json()
+    before = audit_count(database)
+    for field in ("status", "event_date", "visibility"):
+        answer = client.patch(
+            f"/v1/documents/{record['id']}", json={field: None}, headers=owner.headers
+        )
+        assert answer.status_code == 422, field
+        assert answer.json()["error"]["field"] == field
+    assert audit_count(database) == before
+    cleared = client.patch(
+        f"/v1/documents/{record['id']}", json={"holder_name": None}, headers=owner.headers
+    )
+    assert cleared.status_code == 200
+    assert cleared.json()["holder_name"] is None
+    assert cleared.json()["status"] == "stolen"
+
+
+def test_ids_beyond_the_database_range_are_a_clear_422(client: TestClient, world: World) -> None:
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    for url in (
+        "/v1/documents/99999999999999999999",
+        "/v1/documents/9999999999",
+        "/v1/audit?before=9999999999",
+    ):
+        answer = client.get(url, headers=officer.headers)
+        assert answer.status_code == 422, url
+        assert answer.json()["error"]["code"] == "invalid_request"
+
+
+def test_withdrawn_record_does_not_exist_for_other_countries(
+    client: TestClient, world: World
+) -> None:
+    owner = world.principal(Role.NCB_OFFICER, "FR")
+    foreign = world.principal(Role.NCB_OFFICER, "DE")
+    record = client.post("/v1/documents", json=report(), headers=owner.headers).json()
+    url = f"/v1/documents/{record['id']}"
+    client.post(f"{url}/withdraw", json={"reason": "found"}, headers=owner.headers)
+    for answer in (
+        client.get(url, headers=foreign.headers),
+        client.patch(url, json={"status": "lost"}, headers=foreign.headers),
+    ):
+        assert answer.status_code == 404
+        assert answer.json()["error"]["code"] == "document_not_found"
+    assert client.get(url, headers=owner.headers).json()["withdrawn_at"] is not None
+
+
+def test_only_the_owner_sees_the_restriction_list(client: TestClient, world: World) -> None:
+    owner = world.principal(Role.NCB_OFFICER, "FR")
+    body = report(visibility={"scope": "all_but_listed", "countries": ["CN", "RU"]})
+    record = client.post("/v1/documents", json=body, headers=owner.headers).json()
+    assert record["visibility"] == {"scope": "all_but_listed", "countries": ["CN", "RU"]}
+    reader = world.principal(Role.NCB_OFFICER, "DE")
+    assert (
+        client.get(f"/v1/documents/{record['id']}", headers=reader.headers).json()["visibility"]
+        is None
+    )
+    check = {"document": {"issuing_country": "FR", "number": "12AB34567"}}
+    hit = client.post("/v1/checks", json=check, headers=reader.headers).json()["hits"][0]
+    assert hit["record"]["visibility"] is None

@@ -114,3 +114,42 @@ def test_written_zone_reads_back() -> None:
         "12AB34567",
     )
     assert mrz.expiry_date == date(2030, 1, 31)
+
+
+def test_td1_long_document_number_continues_in_optional_data() -> None:
+    lines = [
+        "I<UTOD23145890<7349<<<<<<<<<<<",
+        "3407127M9507122UTO<<<<<<<<<<<2",
+        "STEVENSON<<PETER<JOHN<<<<<<<<<",
+    ]
+    mrz = parse_mrz(lines)
+    assert mrz.document_number == "D23145890734"
+    broken = [lines[0].replace("7349", "7348"), lines[1], lines[2]]
+    with pytest.raises(MrzError) as caught:
+        parse_mrz(broken)
+    assert caught.value.field == "document_number"
+    assert "line 1, position 19" in caught.value.message
+
+
+def test_birth_date_later_this_year_is_last_century() -> None:
+    lines = format_td3(
+        issuing_state="UTO",
+        surname="A",
+        given_names="B",
+        number="X1",
+        nationality="UTO",
+        birth_date=date(1926, 12, 31),
+        sex="M",
+        expiry_date=date(2030, 1, 1),
+    )
+    assert parse_mrz(lines).birth_date == date(1926, 12, 31)
+
+
+def test_digits_that_form_no_date_are_refused() -> None:
+    month13 = "741312"
+    body = "L898902C36UTO" + month13 + check_digit(month13) + "F1204159ZE184226B<<<<<1"
+    body += check_digit(body[0:10] + body[13:20] + body[21:43])
+    with pytest.raises(MrzError) as caught:
+        parse_mrz([TD3[0], body])
+    assert caught.value.code == "mrz_date_invalid"
+    assert caught.value.field == "birth_date"

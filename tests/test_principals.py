@@ -70,19 +70,47 @@ def test_unknown_or_missing_token(client: TestClient, world: World) -> None:
     assert bad.json()["error"]["code"] == "token_invalid"
 
 
-def test_new_token_for_oneself_works_and_old_one_still_does(
-    client: TestClient, world: World
-) -> None:
+def test_admin_issues_new_tokens_within_the_hub_lifetime(client: TestClient, world: World) -> None:
     officer = world.principal(Role.NCB_OFFICER, "DE")
-    issued = client.post(
-        f"/v1/principals/{officer.principal.id}/tokens",
-        json={"expires_in_days": 1},
-        headers=officer.headers,
-    )
+    admin = world.ncb_admin("DE")
+    url = f"/v1/principals/{officer.principal.id}/tokens"
+    issued = client.post(url, json={"expires_in_days": 1}, headers=admin.headers)
     assert issued.status_code == 201
     new = issued.json()["token"]
     assert client.get("/v1/me", headers={"Authorization": f"Bearer {new}"}).status_code == 200
     assert client.get("/v1/me", headers=officer.headers).status_code == 200
+    too_long = client.post(url, json={"expires_in_days": 3650}, headers=admin.headers)
+    assert too_long.status_code == 422
+    assert too_long.json()["error"]["code"] == "token_lifetime_too_long"
+
+
+def test_a_principal_cannot_mint_its_own_tokens(client: TestClient, world: World) -> None:
+    carrier = world.principal(Role.CARRIER, "DE")
+    answer = client.post(
+        f"/v1/principals/{carrier.principal.id}/tokens", json={}, headers=carrier.headers
+    )
+    assert answer.status_code == 403
+    assert answer.json()["error"]["code"] == "right_missing"
+
+
+def test_gs_cannot_act_as_a_national_principal(client: TestClient, world: World) -> None:
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    gs = world.gs_admin
+    minted = client.post(
+        f"/v1/principals/{officer.principal.id}/tokens", json={}, headers=gs.headers
+    )
+    assert minted.status_code == 404
+    assert minted.json()["error"]["code"] == "principal_not_found"
+    created = client.post(
+        "/v1/principals",
+        json={"name": "Fake officer", "role": "ncb_officer", "country": "FR"},
+        headers=gs.headers,
+    )
+    assert created.status_code == 403
+    tokens = client.get(f"/v1/principals/{officer.principal.id}/tokens", headers=gs.headers)
+    revoked = client.post(f"/v1/tokens/{tokens.json()[0]['id']}/revoke", headers=gs.headers)
+    assert revoked.status_code == 200
+    assert client.get("/v1/me", headers=officer.headers).status_code == 401
 
 
 def test_ncb_admin_creates_agencies_in_its_own_country_only(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from policenet.access import is_owner, may_see, require, sees_details
+from policenet.access import is_owner, may_see_record, require, sees_details
 from policenet.domain.clock import utcnow
 from policenet.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from policenet.domain.members import member_codes, ncb_id, normalise_country
@@ -125,25 +125,43 @@ def record_document(session: Session, actor: Principal, data: DocumentReport) ->
     return document
 
 
+def _visible(actor: Principal, document: TravelDocument | None) -> bool:
+    return document is not None and may_see_record(
+        actor,
+        document.owner_bureau_id,
+        document.owner_country,
+        document.visibility,
+        withdrawn=document.withdrawn_at is not None,
+    )
+
+
+def document_not_found(document_id: int) -> NotFound:
+    """The one answer for a record that does not exist and for one the caller may not see."""
+    return NotFound(
+        f"No travel document {document_id} that you may see.", code="document_not_found"
+    )
+
+
 def _owned(session: Session, actor: Principal, document_id: int) -> TravelDocument:
+    """The record, locked for change, if the actor's bureau owns it."""
     require(actor, Right.RECORD_DOCUMENTS)
-    document = store.get(session, document_id, for_update=True)
-    if document is None or not may_see(actor, document.owner_country, document.visibility):
-        raise NotFound(
-            f"No travel document {document_id} that you may see.", code="document_not_found"
-        )
-    if not is_owner(actor, document.owner_country):
+    document = store.get(session, document_id)
+    if document is None or not _visible(actor, document):
+        raise document_not_found(document_id)
+    if not is_owner(actor, document.owner_bureau_id):
         raise Forbidden(
-            f"Travel document {document_id} belongs to the NCB of {document.owner_country}; "
-            "only its owner changes or withdraws it. Send them a message instead.",
+            f"Travel document {document_id} belongs to {document.owner_bureau_id}; only that "
+            "bureau's own officers change or withdraw it. Ask them to.",
             code="not_owner",
         )
-    if document.withdrawn_at is not None:
+    locked = store.get(session, document_id, for_update=True)
+    assert locked is not None  # noqa: S101 - records are withdrawn, never deleted
+    if locked.withdrawn_at is not None:
         raise Conflict(
             f"Travel document {document_id} was withdrawn and can no longer change.",
             code="document_withdrawn",
         )
-    return document
+    return locked
 
 
 def update_document(
@@ -195,27 +213,19 @@ def withdraw_document(
     return document
 
 
-def read_document(session: Session, actor: Principal, document_id: int) -> TravelDocument:
-    """A record as the actor may see it; a record it may not see does not exist for it."""
+def read_document(session: Session, actor: Principal, document_id: int) -> TravelDocument | None:
+    """A record as the actor may see it, or None; the attempt is audited either way.
+
+    The caller raises ``document_not_found`` after the audit entry is committed."""
     require(actor, Right.CHECK_DOCUMENTS)
     document = store.get(session, document_id)
-    visible = document is not None and (
-        is_owner(actor, document.owner_country)
-        or (
-            document.withdrawn_at is None
-            and may_see(actor, document.owner_country, document.visibility)
-        )
-    )
-    if document is None or not visible or not sees_details(actor):
-        raise NotFound(
-            f"No travel document {document_id} that you may see.", code="document_not_found"
-        )
+    shown = sees_details(actor) and _visible(actor, document)
     audit.append(
         session,
         principal_id=actor.id,
         country=actor.country,
         action="document.read",
         subject=f"travel_document:{document_id}",
-        detail={},
+        detail={"shown": shown},
     )
-    return document
+    return document if shown else None

@@ -45,12 +45,33 @@ class AuditVerification:
     problem: ChainBreak | None
 
 
-def verify_audit(database: Database) -> AuditVerification:
-    """Walk the whole chain; name the first entry that was altered or removed."""
+def verify_audit(database: Database, actor: Principal | None) -> AuditVerification:
+    """Walk the whole chain; name the first entry that was altered or removed.
+
+    The verification is itself audited, by the principal who asked (None: the command line)."""
     with database.reading() as session:
-        head_seq, head_hash = audit.head(session)
-        checked, problem = verify_chain(audit.entries(session), head_seq, head_hash)
-    return AuditVerification(checked=checked, written=head_seq, problem=problem)
+        found = audit.head(session)
+        if found is None:
+            result = AuditVerification(
+                0, 0, ChainBreak(1, "the head of the chain is missing: the log was tampered with")
+            )
+        else:
+            head_seq, head_hash = found
+            checked, problem = verify_chain(
+                audit.entries(session, upto=head_seq), head_seq, head_hash
+            )
+            result = AuditVerification(checked=checked, written=head_seq, problem=problem)
+    if found is not None:
+        with database.transaction() as session:
+            audit.append(
+                session,
+                principal_id=None if actor is None else actor.id,
+                country=None if actor is None else actor.country,
+                action="audit.verify",
+                subject="audit_log",
+                detail={"checked": result.checked, "intact": result.problem is None},
+            )
+    return result
 
 
 def read_audit(

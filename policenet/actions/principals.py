@@ -80,6 +80,19 @@ def authenticate(session: Session, token: str) -> Principal:
     return credential.principal
 
 
+def _lifetime(days: int | None, max_days: int) -> int:
+    if days is None:
+        return max_days
+    if days > max_days:
+        raise InvalidInput(
+            f"A token lives at most {max_days} days on this hub (POLICENET_TOKEN_TTL_DAYS); "
+            f"ask for {max_days} or fewer.",
+            code="token_lifetime_too_long",
+            field="expires_in_days",
+        )
+    return days
+
+
 def _issue(session: Session, principal_id: int, days: int) -> IssuedToken:
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     info = store.add_token(
@@ -186,6 +199,12 @@ def _placement(
             )
         return None, agency.country, agency.id
     country = _member_country(session, data.country or actor.country, field="country")
+    if actor.role is Role.GS_ADMIN and role is not Role.NCB_ADMIN:
+        raise Forbidden(
+            f"The General Secretariat creates a member's NCB administrator only; its officers "
+            f"are created by the NCB administrator of {country}.",
+            code="outside_own_country",
+        )
     if not may_manage_country(actor, country):
         raise Forbidden(
             f"You may create principals of your own country only; {country} is not yours.",
@@ -211,7 +230,7 @@ def create_principal(
         agency_id=agency_id,
         created_by=actor.id,
     )
-    issued = _issue(session, principal.id, data.expires_in_days or default_ttl_days)
+    issued = _issue(session, principal.id, _lifetime(data.expires_in_days, default_ttl_days))
     audit.append(
         session,
         principal_id=actor.id,
@@ -255,46 +274,61 @@ def create_first_admin(
     return principal, issued
 
 
-def _manageable(session: Session, actor: Principal, principal_id: int) -> Principal:
+def _target(session: Session, actor: Principal, principal_id: int, *, issuing: bool) -> Principal:
+    """A principal whose tokens the actor manages.
+
+    Only a principal's administrator issues its tokens (GS admins for the GS, the NCB admin for
+    its country), so that nobody outside a country can act as one of its principals and a stolen
+    token cannot be traded for a fresh one. Revoking is also open to the principal itself and,
+    for security incidents, to any GS admin.
+    """
     target = store.get_principal(session, principal_id)
-    allowed = target is not None and (
-        target.id == actor.id
-        or actor.role is Role.GS_ADMIN
-        or (actor.role is Role.NCB_ADMIN and may_manage_country(actor, target.country))
-    )
+    if target is None:
+        allowed = False
+    elif target.is_gs:
+        allowed = actor.role is Role.GS_ADMIN or (not issuing and target.id == actor.id)
+    else:
+        allowed = (actor.role is Role.NCB_ADMIN and may_manage_country(actor, target.country)) or (
+            not issuing and (target.id == actor.id or actor.role is Role.GS_ADMIN)
+        )
     if target is None or not allowed:
         raise NotFound(
-            f"No principal {principal_id} that you manage: you may manage your own tokens and "
-            "those of the principals of your country.",
+            f"No principal {principal_id} whose tokens you manage: a principal's tokens are "
+            "issued by its administrator (the NCB administrator of its country, or a GS "
+            "administrator for the General Secretariat).",
             code="principal_not_found",
         )
     return target
 
 
-def issue_token(session: Session, actor: Principal, principal_id: int, days: int) -> IssuedToken:
-    """A new token for oneself or for a principal one manages."""
-    target = _manageable(session, actor, principal_id)
-    issued = _issue(session, target.id, days)
+def issue_token(
+    session: Session, actor: Principal, principal_id: int, days: int | None, *, max_days: int
+) -> IssuedToken:
+    """A new token for a principal the actor administers, living at most ``max_days``."""
+    require(actor, Right.MANAGE_PRINCIPALS)
+    target = _target(session, actor, principal_id, issuing=True)
+    lifetime = _lifetime(days, max_days)
+    issued = _issue(session, target.id, lifetime)
     audit.append(
         session,
         principal_id=actor.id,
         country=actor.country,
         action="token.issue",
         subject=f"principal:{target.id}",
-        detail={"token_id": issued.info.id, "prefix": issued.info.prefix, "days": days},
+        detail={"token_id": issued.info.id, "prefix": issued.info.prefix, "days": lifetime},
     )
     return issued
 
 
 def revoke_token(session: Session, actor: Principal, token_id: int) -> TokenInfo:
     """Revoke a token at once; a revoked token is refused from its next request on."""
-    token = store.get_token(session, token_id)
+    token = store.get_token(session, token_id, for_update=True)
     if token is None:
         raise NotFound(
             f"No token {token_id}: list tokens with GET /v1/principals/ID/tokens.",
             code="token_not_found",
         )
-    _manageable(session, actor, token.principal_id)
+    _target(session, actor, token.principal_id, issuing=False)
     if token.revoked_at is not None:
         return token
     revoked = store.revoke_token(session, token_id, revoked_by=actor.id)
@@ -310,7 +344,7 @@ def revoke_token(session: Session, actor: Principal, token_id: int) -> TokenInfo
 
 
 def list_tokens(session: Session, actor: Principal, principal_id: int) -> list[TokenInfo]:
-    target = _manageable(session, actor, principal_id)
+    target = _target(session, actor, principal_id, issuing=False)
     return store.list_tokens(session, target.id)
 
 

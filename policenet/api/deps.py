@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from policenet.actions.principals import authenticate
 from policenet.domain.errors import NotAuthenticated
+from policenet.domain.ids import MAX_ID
 from policenet.domain.principals import Principal
 from policenet.settings import Settings
 from policenet.store.db import Database
@@ -47,3 +48,6 @@ def get_principal(
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="A positive identifier.")]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from policenet.access import is_owner
 from policenet.actions.principals import IssuedToken
 from policenet.domain.checks import CheckResult, DocumentHit
 from policenet.domain.documents import DocumentStatus, DocumentType, TravelDocument
@@ -138,13 +139,15 @@ class TravelDocumentPublic(BaseModel):
     event_date: date
     holder_name: str | None
     holder_birth_date: date | None
-    visibility: VisibilityPublic
+    visibility: VisibilityPublic | None = Field(
+        description="The owner's restriction, shown to the owner bureau only."
+    )
     reported_at: datetime
     updated_at: datetime
     withdrawn_at: datetime | None
 
     @classmethod
-    def of(cls, d: TravelDocument) -> TravelDocumentPublic:
+    def of(cls, d: TravelDocument, viewer: Principal) -> TravelDocumentPublic:
         return cls(
             id=d.id,
             owner_bureau_id=d.owner_bureau_id,
@@ -157,7 +160,9 @@ class TravelDocumentPublic(BaseModel):
             holder_birth_date=d.holder_birth_date,
             visibility=VisibilityPublic(
                 scope=d.visibility.scope, countries=sorted(d.visibility.countries)
-            ),
+            )
+            if is_owner(viewer, d.owner_bureau_id)
+            else None,
             reported_at=d.reported_at,
             updated_at=d.updated_at,
             withdrawn_at=d.withdrawn_at,
@@ -173,13 +178,13 @@ class HitPublic(BaseModel):
     record: TravelDocumentPublic | None
 
     @classmethod
-    def of(cls, h: DocumentHit) -> HitPublic:
+    def of(cls, h: DocumentHit, viewer: Principal) -> HitPublic:
         return cls(
             match=h.match,
             note=h.note,
             owner_bureau=h.owner_bureau_id,
             reported_at=h.reported_at,
-            record=None if h.record is None else TravelDocumentPublic.of(h.record),
+            record=None if h.record is None else TravelDocumentPublic.of(h.record, viewer),
         )
 
 
@@ -192,13 +197,13 @@ class CheckPublic(BaseModel):
     notes: list[str]
 
     @classmethod
-    def of(cls, r: CheckResult) -> CheckPublic:
+    def of(cls, r: CheckResult, viewer: Principal) -> CheckPublic:
         return cls(
             reference=r.reference,
             checked_at=r.checked_at,
             hit=r.hit,
             asked={"issuing_country": r.issuing_country, "number": r.number},
-            hits=[HitPublic.of(h) for h in r.hits],
+            hits=[HitPublic.of(h, viewer) for h in r.hits],
             notes=r.notes,
         )
 

@@ -179,7 +179,7 @@ def serve(
 def audit_verify() -> None:
     """Walk the hash chain; name the first entry that was altered or removed."""
     database = _database(get_settings())
-    result = verify_audit(database)
+    result = verify_audit(database, None)
     database.dispose()
     if result.problem is None:
         console.print(f"Audit log intact: {result.checked} entries verified.")

@@ -126,5 +126,7 @@ def verify_chain(
             f"but {head_seq} entries were written",
         )
     if last > 0 and prev_hash != head_hash:
-        return last, ChainBreak(last, f"entry {last} was altered: it is not the entry last written")
+        return last, ChainBreak(
+            last, f"entry {last} does not match the head of the chain: one of them was altered"
+        )
     return last, None

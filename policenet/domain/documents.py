@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from policenet.domain.visibility import Visibility, VisibilityScope
 
@@ -83,6 +83,14 @@ class DocumentChanges(BaseModel):
     holder_name: str | None = Field(default=None, max_length=200)
     holder_birth_date: date | None = None
     visibility: VisibilityInput | None = None
+
+    @field_validator("status", "event_date", "visibility")
+    @classmethod
+    def _not_emptied(cls, value: object) -> object:
+        # Runs only on values the request gives: leaving a field out keeps it as it is.
+        if value is None:
+            raise ValueError("cannot be emptied: give a value, or leave the field out")
+        return value
 
 
 class DocumentWithdrawal(BaseModel):

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from policenet.domain.ids import MAX_ID
+
 if TYPE_CHECKING:
     from datetime import datetime
 
@@ -160,7 +162,9 @@ class PrincipalCreate(BaseModel):
     country: str | None = Field(
         default=None, description="Member country (alpha-2) of an NCB principal."
     )
-    agency_id: int | None = Field(default=None, description="Agency of an agency principal.")
+    agency_id: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="Agency of an agency principal."
+    )
     bureau_id: str | None = Field(
         default=None, description="GS office of a GS principal (default GS-HQ)."
     )

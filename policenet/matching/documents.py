@@ -12,7 +12,8 @@ import re
 
 from policenet.domain.errors import InvalidInput
 
-MAX_NUMBER_LENGTH = 20
+# The longest number a zone can carry: 9 characters plus 14 in TD1 optional data.
+MAX_NUMBER_LENGTH = 24
 _SEPARATORS = re.compile(r"[\s\-./<_]+")
 _VALID = re.compile(r"^[A-Z0-9]+$")
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from policenet.domain.clock import utcnow
 from policenet.domain.errors import InvalidInput
 
 _WEIGHTS = (7, 3, 1)
@@ -100,19 +101,29 @@ def _split(text: str | list[str]) -> list[str]:
     return lines
 
 
-def _date(text: str, *, past: bool) -> date | None:
-    """A YYMMDD date: a birth date is never in the future, an expiry date within 50 years."""
+def _date(text: str, *, past: bool, field: str, where: str) -> date | None:
+    """A YYMMDD date: a birth date is never in the future, an expiry date within 50 years.
+
+    Unknown parts (fillers, or a day or month of 00 as some states print) give None; digits
+    that form no date are refused, since the check digit cannot catch a misprinted zone."""
     if not text.isdigit():
         return None
     yy, mm, dd = int(text[:2]), int(text[2:4]), int(text[4:])
-    today = date.today()  # noqa: DTZ011 - only the century of a birth date depends on it
-    year = 2000 + yy
-    if (past and year > today.year) or year > today.year + 50:
-        year -= 100
-    try:
-        return date(year, mm, dd)
-    except ValueError:
+    if mm == 0 or dd == 0:
         return None
+    today = utcnow().date()
+    try:
+        value = date(2000 + yy, mm, dd)
+        if (past and value > today) or value.year > today.year + 50:
+            value = date(1900 + yy, mm, dd)
+    except ValueError:
+        raise MrzError(
+            f"The {_FIELD_WORDS[field]} ({where}) reads {text}, which is no date (YYMMDD): "
+            "re-read the zone.",
+            code="mrz_date_invalid",
+            field=field,
+        ) from None
+    return value
 
 
 def _names(field: str) -> tuple[str, str]:
@@ -124,18 +135,24 @@ def _sex(char: str) -> str | None:
     return char if char in ("M", "F", "X") else None
 
 
-def _long_number(number: str, digit: str, optional: str, where: str) -> tuple[str, str, str]:
-    """TD1/TD2 numbers longer than 9 characters continue in the optional data (9303-5, 4.2.2)."""
+def _long_number(
+    number: str, digit: str, optional: str, line: str, digit_position: int, optional_start: int
+) -> tuple[str, str, str, str]:
+    """Number, check digit, rest of the optional data, and where the check digit stands.
+
+    TD1/TD2 numbers longer than 9 characters put '<' in the check digit position and continue
+    in the optional data, followed by their check digit (Doc 9303 part 5, 4.2.2)."""
     if digit != "<":
-        return number, digit, optional
+        return number, digit, optional, f"{line}, position {digit_position}"
     rest, _, tail = optional.partition("<")
     if len(rest) < 2:
         raise MrzError(
-            f"The document number ({where}) has no check digit: re-read the zone.",
+            f"The document number ({line}) has no check digit: re-read the zone.",
             code="mrz_check_digit",
             field="document_number",
         )
-    return number + rest[:-1], rest[-1], tail
+    position = optional_start + len(rest) - 1
+    return number + rest[:-1], rest[-1], tail, f"{line}, position {position}"
 
 
 def parse_mrz(text: str | list[str]) -> Mrz:
@@ -167,8 +184,8 @@ def parse_mrz(text: str | list[str]) -> Mrz:
 
 def _parse_td1(lines: list[str]) -> Mrz:
     l1, l2, l3 = lines
-    number, digit, optional1 = _long_number(l1[5:14], l1[14], l1[15:30], "line 1, positions 6-15")
-    _verify("document_number", number, digit, "line 1, position 15")
+    number, digit, optional1, where = _long_number(l1[5:14], l1[14], l1[15:30], "line 1", 15, 16)
+    _verify("document_number", number, digit, where)
     _verify("birth_date", l2[0:6], l2[6], "line 2, position 7")
     _verify("expiry_date", l2[8:14], l2[14], "line 2, position 15")
     _verify("composite", l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29], l2[29], "line 2, position 30")
@@ -179,9 +196,11 @@ def _parse_td1(lines: list[str]) -> Mrz:
         issuing_state=l1[2:5].replace("<", ""),
         document_number=number,
         nationality=l2[15:18].replace("<", ""),
-        birth_date=_date(l2[0:6], past=True),
+        birth_date=_date(l2[0:6], past=True, field="birth_date", where="line 2, positions 1-6"),
         sex=_sex(l2[7]),
-        expiry_date=_date(l2[8:14], past=False),
+        expiry_date=_date(
+            l2[8:14], past=False, field="expiry_date", where="line 2, positions 9-14"
+        ),
         surname=surname,
         given_names=given,
         optional_data=(optional1 + l2[18:29]).strip("<"),
@@ -194,9 +213,10 @@ def _parse_two_line(lines: list[str], fmt: MrzFormat) -> Mrz:
     visa = fmt in (MrzFormat.MRV_A, MrzFormat.MRV_B)
     optional_end = width if visa else width - 1
     number, digit, optional = l2[0:9], l2[9], l2[28:optional_end]
+    where = "line 2, position 10"
     if fmt is MrzFormat.TD2:
-        number, digit, optional = _long_number(number, digit, optional, "line 2, positions 1-10")
-    _verify("document_number", number, digit, "line 2, position 10")
+        number, digit, optional, where = _long_number(number, digit, optional, "line 2", 10, 29)
+    _verify("document_number", number, digit, where)
     _verify("birth_date", l2[13:19], l2[19], "line 2, position 20")
     _verify("expiry_date", l2[21:27], l2[27], "line 2, position 28")
     if fmt is MrzFormat.TD3:
@@ -212,9 +232,11 @@ def _parse_two_line(lines: list[str], fmt: MrzFormat) -> Mrz:
         issuing_state=l1[2:5].replace("<", ""),
         document_number=number,
         nationality=l2[10:13].replace("<", ""),
-        birth_date=_date(l2[13:19], past=True),
+        birth_date=_date(l2[13:19], past=True, field="birth_date", where="line 2, positions 14-19"),
         sex=_sex(l2[20]),
-        expiry_date=_date(l2[21:27], past=False),
+        expiry_date=_date(
+            l2[21:27], past=False, field="expiry_date", where="line 2, positions 22-27"
+        ),
         surname=surname,
         given_names=given,
         optional_data=optional.strip("<"),

@@ -82,18 +82,25 @@ def _entry(row: AuditRow) -> AuditEntry:
     )
 
 
-def head(session: Session) -> tuple[int, str]:
-    row = session.execute(select(AuditHeadRow).where(AuditHeadRow.id == 1)).scalar_one()
-    return row.seq, row.hash
+def head(session: Session) -> tuple[int, str] | None:
+    """The sequence number and hash of the last entry written; None if the head row is gone."""
+    row = session.execute(select(AuditHeadRow).where(AuditHeadRow.id == 1)).scalar_one_or_none()
+    return None if row is None else (row.seq, row.hash)
 
 
-def entries(session: Session, *, batch: int = 5000) -> Iterator[AuditEntry]:
-    """Every entry in sequence order, read in batches so a long log needs little memory."""
+def entries(session: Session, *, upto: int, batch: int = 5000) -> Iterator[AuditEntry]:
+    """Entries 1 to ``upto`` in order, in batches so that a long log needs little memory.
+
+    Bounded by the head read before the walk: entries committed during it are not part of the
+    chain being verified, whatever the isolation level."""
     after = 0
     while True:
         rows = (
             session.execute(
-                select(AuditRow).where(AuditRow.seq > after).order_by(AuditRow.seq).limit(batch)
+                select(AuditRow)
+                .where(AuditRow.seq > after, AuditRow.seq <= upto)
+                .order_by(AuditRow.seq)
+                .limit(batch)
             )
             .scalars()
             .all()

@@ -161,8 +161,8 @@ def add_token(
     return _token(row)
 
 
-def get_token(session: Session, token_id: int) -> TokenInfo | None:
-    row = session.get(TokenRow, token_id)
+def get_token(session: Session, token_id: int, *, for_update: bool = False) -> TokenInfo | None:
+    row = session.get(TokenRow, token_id, with_for_update=for_update)
     return None if row is None else _token(row)
 
 

@@ -10,6 +10,7 @@ from policenet.access import require
 from policenet.actions.hub import read_audit, verify_audit
 from policenet.api.deps import CurrentPrincipal, HubDep
 from policenet.api.schemas import AuditEntryPublic, AuditVerificationPublic
+from policenet.domain.ids import MAX_ID
 from policenet.domain.principals import Right
 
 router = APIRouter(tags=["audit"])
@@ -20,8 +21,12 @@ def list_entries(
     hub: HubDep,
     principal: CurrentPrincipal,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    before: Annotated[int | None, Query(ge=1, description="Entries before this seq.")] = None,
-    principal_id: Annotated[int | None, Query(description="Only this principal's.")] = None,
+    before: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Entries before this seq.")
+    ] = None,
+    principal_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Only this principal's.")
+    ] = None,
 ) -> list[AuditEntryPublic]:
     with hub.database.transaction() as session:
         entries = read_audit(
@@ -45,7 +50,7 @@ def list_entries(
 @router.get("/v1/audit/verify", summary="Walk the hash chain of the whole log")
 def verify(hub: HubDep, principal: CurrentPrincipal) -> AuditVerificationPublic:
     require(principal, Right.READ_AUDIT)
-    result = verify_audit(hub.database)
+    result = verify_audit(hub.database, principal)
     return AuditVerificationPublic(
         intact=result.problem is None,
         checked=result.checked,

@@ -6,7 +6,7 @@ from fastapi import APIRouter, status
 
 from policenet.actions import documents as actions
 from policenet.actions.checks import check
-from policenet.api.deps import CurrentPrincipal, HubDep
+from policenet.api.deps import CurrentPrincipal, HubDep, RowId
 from policenet.api.schemas import CheckPublic, TravelDocumentPublic
 from policenet.domain.checks import CheckRequest
 from policenet.domain.documents import DocumentChanges, DocumentReport, DocumentWithdrawal
@@ -17,7 +17,7 @@ router = APIRouter(tags=["travel documents"])
 @router.post("/v1/checks", summary="Check a document by country and number, or by its MRZ")
 def run_check(request: CheckRequest, hub: HubDep, principal: CurrentPrincipal) -> CheckPublic:
     with hub.database.transaction() as session:
-        return CheckPublic.of(check(session, principal, request))
+        return CheckPublic.of(check(session, principal, request), principal)
 
 
 @router.post(
@@ -27,30 +27,33 @@ def run_check(request: CheckRequest, hub: HubDep, principal: CurrentPrincipal) -
 )
 def record(data: DocumentReport, hub: HubDep, principal: CurrentPrincipal) -> TravelDocumentPublic:
     with hub.database.transaction() as session:
-        return TravelDocumentPublic.of(actions.record_document(session, principal, data))
+        return TravelDocumentPublic.of(actions.record_document(session, principal, data), principal)
 
 
 @router.get("/v1/documents/{document_id}", summary="A record you may see")
-def read(document_id: int, hub: HubDep, principal: CurrentPrincipal) -> TravelDocumentPublic:
+def read(document_id: RowId, hub: HubDep, principal: CurrentPrincipal) -> TravelDocumentPublic:
     with hub.database.transaction() as session:
-        return TravelDocumentPublic.of(actions.read_document(session, principal, document_id))
+        document = actions.read_document(session, principal, document_id)
+    if document is None:
+        raise actions.document_not_found(document_id)
+    return TravelDocumentPublic.of(document, principal)
 
 
 @router.patch("/v1/documents/{document_id}", summary="Change your own record")
 def update(
-    document_id: int, changes: DocumentChanges, hub: HubDep, principal: CurrentPrincipal
+    document_id: RowId, changes: DocumentChanges, hub: HubDep, principal: CurrentPrincipal
 ) -> TravelDocumentPublic:
     with hub.database.transaction() as session:
         return TravelDocumentPublic.of(
-            actions.update_document(session, principal, document_id, changes)
+            actions.update_document(session, principal, document_id, changes), principal
         )
 
 
 @router.post("/v1/documents/{document_id}/withdraw", summary="Withdraw your own record")
 def withdraw(
-    document_id: int, data: DocumentWithdrawal, hub: HubDep, principal: CurrentPrincipal
+    document_id: RowId, data: DocumentWithdrawal, hub: HubDep, principal: CurrentPrincipal
 ) -> TravelDocumentPublic:
     with hub.database.transaction() as session:
         return TravelDocumentPublic.of(
-            actions.withdraw_document(session, principal, document_id, data.reason)
+            actions.withdraw_document(session, principal, document_id, data.reason), principal
         )

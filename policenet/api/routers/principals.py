@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from policenet.actions import principals as actions
-from policenet.api.deps import CurrentPrincipal, HubDep
+from policenet.api.deps import CurrentPrincipal, HubDep, RowId
 from policenet.api.schemas import (
     AgencyPublic,
     IssuedTokenPublic,
@@ -58,7 +58,7 @@ def list_principals(hub: HubDep, principal: CurrentPrincipal) -> list[PrincipalP
 
 
 @router.get("/v1/principals/{principal_id}/tokens", summary="A principal's tokens (never secrets)")
-def list_tokens(principal_id: int, hub: HubDep, principal: CurrentPrincipal) -> list[TokenPublic]:
+def list_tokens(principal_id: RowId, hub: HubDep, principal: CurrentPrincipal) -> list[TokenPublic]:
     with hub.database.reading() as session:
         return [TokenPublic.of(t) for t in actions.list_tokens(session, principal, principal_id)]
 
@@ -69,14 +69,20 @@ def list_tokens(principal_id: int, hub: HubDep, principal: CurrentPrincipal) -> 
     summary="Issue a new token; it is shown in this answer only",
 )
 def issue_token(
-    principal_id: int, data: TokenRequest, hub: HubDep, principal: CurrentPrincipal
+    principal_id: RowId, data: TokenRequest, hub: HubDep, principal: CurrentPrincipal
 ) -> IssuedTokenPublic:
-    days = data.expires_in_days or hub.settings.token_ttl_days
     with hub.database.transaction() as session:
-        return IssuedTokenPublic.issued(actions.issue_token(session, principal, principal_id, days))
+        issued = actions.issue_token(
+            session,
+            principal,
+            principal_id,
+            data.expires_in_days,
+            max_days=hub.settings.token_ttl_days,
+        )
+    return IssuedTokenPublic.issued(issued)
 
 
 @router.post("/v1/tokens/{token_id}/revoke", summary="Revoke a token at once")
-def revoke_token(token_id: int, hub: HubDep, principal: CurrentPrincipal) -> TokenPublic:
+def revoke_token(token_id: RowId, hub: HubDep, principal: CurrentPrincipal) -> TokenPublic:
     with hub.database.transaction() as session:
         return TokenPublic.of(actions.revoke_token(session, principal, token_id))
