@@ -100,13 +100,12 @@ def check(session: Session, actor: Principal, request: CheckRequest) -> CheckRes
             "holder": mrz.holder_name,
             "birth_date": None if mrz.birth_date is None else mrz.birth_date.isoformat(),
         }
-    audit.append(
+    audit.append_by(
         session,
-        principal_id=actor.id,
-        country=actor.country,
-        action="check",
-        subject="travel_documents",
-        detail={
+        actor,
+        "check",
+        "travel_documents",
+        {
             "reference": result.reference,
             "asked": asked,
             "place": request.place,

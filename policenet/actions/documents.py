@@ -114,13 +114,12 @@ def record_document(session: Session, actor: Principal, data: DocumentReport) ->
             + ": update that record instead, or withdraw it first.",
             code="document_already_recorded",
         ) from None
-    audit.append(
+    audit.append_by(
         session,
-        principal_id=actor.id,
-        country=actor.country,
-        action="document.record",
-        subject=f"travel_document:{document.id}",
-        detail={**_public(document), "visibility": document.visibility.scope},
+        actor,
+        "document.record",
+        f"travel_document:{document.id}",
+        {**_public(document), "visibility": document.visibility.scope},
     )
     return document
 
@@ -180,13 +179,12 @@ def update_document(
         columns["visibility"] = visibility.scope.value
         columns["visibility_countries"] = sorted(visibility.countries)
     document = store.update(session, document_id, columns)
-    audit.append(
+    audit.append_by(
         session,
-        principal_id=actor.id,
-        country=actor.country,
-        action="document.update",
-        subject=f"travel_document:{document_id}",
-        detail={
+        actor,
+        "document.update",
+        f"travel_document:{document_id}",
+        {
             "changed": sorted(columns),
             "before": {k: getattr(before, k, None) for k in given if k != "visibility"},
         },
@@ -202,13 +200,12 @@ def withdraw_document(
     document = store.update(
         session, document_id, {"withdrawn_at": utcnow(), "withdrawal_reason": reason}
     )
-    audit.append(
+    audit.append_by(
         session,
-        principal_id=actor.id,
-        country=actor.country,
-        action="document.withdraw",
-        subject=f"travel_document:{document_id}",
-        detail={**_public(document), "reason": reason},
+        actor,
+        "document.withdraw",
+        f"travel_document:{document_id}",
+        {**_public(document), "reason": reason},
     )
     return document
 
@@ -220,12 +217,11 @@ def read_document(session: Session, actor: Principal, document_id: int) -> Trave
     require(actor, Right.CHECK_DOCUMENTS)
     document = store.get(session, document_id)
     shown = sees_details(actor) and _visible(actor, document)
-    audit.append(
+    audit.append_by(
         session,
-        principal_id=actor.id,
-        country=actor.country,
-        action="document.read",
-        subject=f"travel_document:{document_id}",
-        detail={"shown": shown},
+        actor,
+        "document.read",
+        f"travel_document:{document_id}",
+        {"shown": shown},
     )
     return document if shown else None

@@ -63,13 +63,12 @@ def verify_audit(database: Database, actor: Principal | None) -> AuditVerificati
             result = AuditVerification(checked=checked, written=head_seq, problem=problem)
     if found is not None:
         with database.transaction() as session:
-            audit.append(
+            audit.append_by(
                 session,
-                principal_id=None if actor is None else actor.id,
-                country=None if actor is None else actor.country,
-                action="audit.verify",
-                subject="audit_log",
-                detail={"checked": result.checked, "intact": result.problem is None},
+                actor,
+                "audit.verify",
+                "audit_log",
+                {"checked": result.checked, "intact": result.problem is None},
             )
     return result
 
@@ -85,12 +84,11 @@ def read_audit(
     """The newest audit entries, for the GS administrators and the data protection officer."""
     require(actor, Right.READ_AUDIT)
     entries = audit.recent(session, limit=limit, before=before, principal_id=principal_id)
-    audit.append(
+    audit.append_by(
         session,
-        principal_id=actor.id,
-        country=actor.country,
-        action="audit.read",
-        subject="audit_log",
-        detail={"limit": limit, "before": before, "principal_id": principal_id},
+        actor,
+        "audit.read",
+        "audit_log",
+        {"limit": limit, "before": before, "principal_id": principal_id},
     )
     return entries

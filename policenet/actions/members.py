@@ -53,13 +53,12 @@ def _decide(
         reference=decision.reference,
         recorded_by=actor.id,
     )
-    audit.append(
+    audit.append_by(
         session,
-        principal_id=actor.id,
-        country=actor.country,
-        action=f"member.{kind}",
-        subject=f"member:{member.country.alpha2}",
-        detail={"decided_on": decision.decided_on.isoformat(), "reference": decision.reference},
+        actor,
+        f"member.{kind}",
+        f"member:{member.country.alpha2}",
+        {"decided_on": decision.decided_on.isoformat(), "reference": decision.reference},
     )
     return updated
 

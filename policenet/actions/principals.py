@@ -145,13 +145,12 @@ def create_agency(session: Session, actor: Principal, data: AgencyCreate) -> Age
         rights=granted,
         created_by=actor.id,
     )
-    audit.append(
+    audit.append_by(
         session,
-        principal_id=actor.id,
-        country=actor.country,
-        action="agency.create",
-        subject=f"agency:{agency.id}",
-        detail={"name": agency.name, "kind": agency.kind, "rights": sorted(granted)},
+        actor,
+        "agency.create",
+        f"agency:{agency.id}",
+        {"name": agency.name, "kind": agency.kind, "rights": sorted(granted)},
     )
     return agency
 
@@ -231,13 +230,12 @@ def create_principal(
         created_by=actor.id,
     )
     issued = _issue(session, principal.id, _lifetime(data.expires_in_days, default_ttl_days))
-    audit.append(
+    audit.append_by(
         session,
-        principal_id=actor.id,
-        country=actor.country,
-        action="principal.create",
-        subject=f"principal:{principal.id}",
-        detail={
+        actor,
+        "principal.create",
+        f"principal:{principal.id}",
+        {
             "name": principal.name,
             "role": principal.role,
             "bureau_id": bureau_id,
@@ -263,13 +261,12 @@ def create_first_admin(
         created_by=None,
     )
     issued = _issue(session, principal.id, ttl_days)
-    audit.append(
+    audit.append_by(
         session,
-        principal_id=None,
-        country=None,
-        action="principal.create",
-        subject=f"principal:{principal.id}",
-        detail={"name": name, "role": Role.GS_ADMIN, "bureau_id": "GS-HQ", "first_admin": True},
+        None,
+        "principal.create",
+        f"principal:{principal.id}",
+        {"name": name, "role": Role.GS_ADMIN, "bureau_id": "GS-HQ", "first_admin": True},
     )
     return principal, issued
 
@@ -309,13 +306,12 @@ def issue_token(
     target = _target(session, actor, principal_id, issuing=True)
     lifetime = _lifetime(days, max_days)
     issued = _issue(session, target.id, lifetime)
-    audit.append(
+    audit.append_by(
         session,
-        principal_id=actor.id,
-        country=actor.country,
-        action="token.issue",
-        subject=f"principal:{target.id}",
-        detail={"token_id": issued.info.id, "prefix": issued.info.prefix, "days": lifetime},
+        actor,
+        "token.issue",
+        f"principal:{target.id}",
+        {"token_id": issued.info.id, "prefix": issued.info.prefix, "days": lifetime},
     )
     return issued
 
@@ -332,13 +328,12 @@ def revoke_token(session: Session, actor: Principal, token_id: int) -> TokenInfo
     if token.revoked_at is not None:
         return token
     revoked = store.revoke_token(session, token_id, revoked_by=actor.id)
-    audit.append(
+    audit.append_by(
         session,
-        principal_id=actor.id,
-        country=actor.country,
-        action="token.revoke",
-        subject=f"principal:{token.principal_id}",
-        detail={"token_id": token_id, "prefix": token.prefix},
+        actor,
+        "token.revoke",
+        f"principal:{token.principal_id}",
+        {"token_id": token_id, "prefix": token.prefix},
     )
     return revoked
 

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
+    from policenet.domain.principals import Principal
+
 
 AuditItem = tuple[int | None, str | None, str, str, dict[str, Any]]
 """What to audit: principal id, its country, action, subject, detail."""
@@ -33,6 +35,20 @@ def append(
     """Add one entry in the caller's transaction; concurrent writers queue on the head row."""
     (entry,) = append_many(session, [(principal_id, country, action, subject, detail)])
     return entry
+
+
+def append_by(
+    session: Session, actor: Principal | None, action: str, subject: str, detail: dict[str, Any]
+) -> AuditEntry:
+    """Add one entry for what a principal did (None: the hub itself, or its command line)."""
+    return append(
+        session,
+        principal_id=None if actor is None else actor.id,
+        country=None if actor is None else actor.country,
+        action=action,
+        subject=subject,
+        detail=detail,
+    )
 
 
 def append_many(session: Session, items: list[AuditItem]) -> list[AuditEntry]:
