@@ -1,0 +1,184 @@
+"""Person names as the matcher sees them: parts in Latin letters, with the keys that compare them.
+
+A name in any script is split into parts, cleared of honorifics and particles, put in
+given-then-family order when a comma says which part is the family name, and transliterated
+with anyascii. Each part carries the keys that let two spellings meet: its Latin form, a
+consonant skeleton (what abjads such as Arabic and Hebrew write, and what survives most
+transliteration systems), and a phonetic key (jellyfish's metaphone).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import jellyfish
+from anyascii import anyascii
+
+if TYPE_CHECKING:
+    from collections.abc import Container
+
+HONORIFICS = frozenset(
+    "mr mrs ms miss mx dr prof sir dame sheikh shaikh sheik cheikh haji hajji hadji mme mlle "
+    "herr frau sr sra srta rev fr gen col maj capt cpt lt sgt imam mullah sayyid sayed president "
+    "präsident minister senator judge hon lord lady".split()
+)
+PARTICLES = frozenset(
+    "al el ul bin ibn ben bint abu van der den de la le du da di dos das del della von zu ter ten "
+    "y e".split()
+) | frozenset({"بن", "بنت", "ابن", "בן", "בת"})
+# Scripts whose native names are written without spaces, family name first (Chinese, Korean).
+_EAST_ASIAN = ("CJK", "HANGUL")
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u00b7\u30fb\u318d./_,;:()\[\]\"]+")
+_NOT_LETTER = re.compile(r"[^a-z0-9]")
+_VOWELS = re.compile(r"[aeiouy]+")
+_REPEATS = re.compile(r"(.)\1+")
+# Sounds that transliteration systems write differently: one letter each in the skeleton.
+_SKELETON_MAP = str.maketrans(
+    {
+        "c": "k",
+        "q": "k",
+        "g": "k",
+        "z": "s",
+        "j": "s",
+        "x": "s",
+        "w": "",
+        "v": "",
+        "h": "",
+        "r": "l",
+        "p": "b",
+        "t": "d",
+    }
+)
+
+
+def script_of(text: str) -> str:
+    """The dominant script of a text, by the Unicode names of its letters (LATIN, CYRILLIC, ...)."""
+    counts: dict[str, int] = {}
+    for char in text:
+        if char.isalpha():
+            name = unicodedata.name(char, "")
+            script = name.split(" ")[0] if name else "OTHER"
+            if script in ("HIRAGANA", "KATAKANA"):
+                script = "KANA"
+            counts[script] = counts.get(script, 0) + 1
+    return max(counts, key=lambda s: counts[s]) if counts else "NONE"
+
+
+def latin(token: str) -> str:
+    """A part in lower-case ASCII letters and digits."""
+    return _NOT_LETTER.sub("", anyascii(token).lower())
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(form: str) -> str:
+    """The consonants of a Latin form, with sounds that systems spell differently merged."""
+    return _REPEATS.sub(r"\1", _VOWELS.sub("", form).translate(_SKELETON_MAP))
+
+
+@lru_cache(maxsize=200_000)
+def phonetic(form: str) -> str:
+    """jellyfish's metaphone of a Latin form ('' for digits-only forms)."""
+    return jellyfish.metaphone(form) if form.isalpha() else ""
+
+
+@dataclass(frozen=True, slots=True)
+class NamePart:
+    """One part of a name: its native text, Latin form, keys, and whether it is the family name."""
+
+    native: str
+    form: str
+    skeleton: str
+    phonetic: str
+    family: bool
+
+    @property
+    def is_initial(self) -> bool:
+        return len(self.form) == 1
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedName:
+    """A whole name: its parts in given-then-family order, and the script it was written in."""
+
+    text: str
+    script: str
+    parts: tuple[NamePart, ...]
+
+    @property
+    def joined(self) -> str:
+        """The Latin forms run together, for names whose spacing differs (Jong-un / Jongun)."""
+        return "".join(part.form for part in self.parts)
+
+
+def _strip_article(token: str) -> str:
+    """The Arabic article written onto the word (الحسن → حسن): Latin spellings drop it too."""
+    if token.startswith("ال") and len(token) > 4:
+        return token[2:]
+    return token
+
+
+def _east_asian_split(token: str, known: Container[str]) -> list[str]:
+    """A Chinese or Korean name written as one word of two or three characters: family name
+    first, then the given name. A word the variant table knows whole (泽连斯基) stays whole."""
+    if 2 <= len(token) <= 3 and token not in known:
+        return [token[0], token[1:]]
+    return [token]
+
+
+def _part(native: str, family: bool) -> NamePart | None:
+    form = latin(native)
+    if not form:
+        return None
+    if form.startswith("mc") and len(form) > 3:
+        form = "mac" + form[2:]
+    return NamePart(native, form, skeleton(form), phonetic(form), family)
+
+
+# "Abd al-Rahman", "عبد الله": the servant-of prefix and the name it governs are one name.
+_COMPOUND_HEADS = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "bd"})
+
+
+def _join_compounds(words: list[tuple[str, bool, str]]) -> list[tuple[str, bool, str]]:
+    joined: list[tuple[str, bool, str]] = []
+    for word in words:
+        if joined and joined[-1][2] in _COMPOUND_HEADS:
+            token, family, form = joined.pop()
+            word = (token + word[0], family or word[1], form + word[2])
+        joined.append(word)
+    return joined
+
+
+@lru_cache(maxsize=100_000)
+def parse_name(text: str, known: Container[str] = frozenset()) -> ParsedName:
+    """Parse a name as written anywhere: "SMITH, John", "Dr. Juan de la Cruz", "김정은".
+
+    ``known`` holds words never to split (the variant table's forms)."""
+    cleaned = unicodedata.normalize("NFKC", text).casefold().replace("'", "").replace("’", "")
+    script = script_of(cleaned)
+    family_text, comma, given_text = cleaned.partition(",")
+    if not comma:
+        family_text, given_text = "", cleaned
+    groups = [(given_text, False), (family_text, True)]
+    tokens: list[tuple[str, bool]] = []
+    for chunk, family in groups:
+        for raw in _SEPARATORS.split(chunk):
+            if raw:
+                tokens.append((_strip_article(raw) if script == "ARABIC" else raw, family))
+    if len(tokens) == 1 and script in _EAST_ASIAN:
+        token, family = tokens[0]
+        tokens = [(piece, family) for piece in _east_asian_split(token, known)]
+    words = [(token, family, latin(token)) for token, family in tokens]
+    # Honorifics and particles are words of their own languages: "mrs" is a title in English,
+    # but מרס (Mars) is a name.
+    kept = [w for w in words if w[0] not in HONORIFICS] or words
+    without_particles = [w for w in kept if w[0] not in PARTICLES]
+    kept = _join_compounds(without_particles or kept)
+    single = len(kept) == 1 and script in _EAST_ASIAN
+    parts = tuple(
+        part for token, family, _ in kept if (part := _part(token, family or single)) is not None
+    )
+    return ParsedName(text=text, script=script, parts=parts)

@@ -1,0 +1,54 @@
+"""Build the name-part variant table shipped in ``policenet/matching/data/``.
+
+Source: rigour 1.8.2 (OpenSanctions, MIT), ``persons.txt``: Wikidata name-part groups, under
+``../shared/data/names/rigour_persons/``. Kept: groups with a Latin form and a form in a script
+that letter-by-letter transliteration serves badly (Han, kana, Hangul, Arabic, Hebrew), so that
+"泽连斯基" can meet "Zelensky". Cyrillic, Greek and Devanagari transliterate well and are left
+to the algorithm. One line per group: its forms and their Latin forms (anyascii, as
+``policenet.matching.names.latin`` makes them), separated by ", ", gzip-compressed.
+
+Usage: python scripts/build_name_variants.py [--exclude-groups FILE] [OUT]
+(``--exclude-groups`` leaves out groups held out of a benchmark.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+from pathlib import Path
+
+from policenet.matching.names import latin
+
+SOURCE = Path(__file__).resolve().parents[1].parent / "shared/data/names/rigour_persons"
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / "policenet/matching/data/name_variants.txt.gz"
+SCRIPTS = {"Han", "Katakana", "Hiragana", "Hangul", "Arabic", "Hebrew", "Han+Kana"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--exclude-groups", type=Path)
+    args = parser.parse_args()
+    excluded: set[str] = set()
+    if args.exclude_groups is not None:
+        excluded = set(args.exclude_groups.read_text("utf-8").split())
+    lines = []
+    with (SOURCE / "persons_name_variant_groups.tsv").open(encoding="utf-8") as source:
+        rows = csv.reader(source, delimiter="\t")
+        next(rows)
+        for group_id, forms, _count, scripts in rows:
+            kinds = set(scripts.split("|"))
+            if group_id in excluded or "Latin" not in kinds or not kinds & SCRIPTS:
+                continue
+            written = forms.split(", ")
+            latin_forms = sorted({latin(form) for form in written} - set(written) - {""})
+            lines.append(", ".join(written + latin_forms))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.open(args.out, "wt", encoding="utf-8", compresslevel=9) as out:
+        out.write("\n".join(lines) + "\n")
+    print(f"{len(lines)} groups written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
