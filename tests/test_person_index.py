@@ -1,0 +1,61 @@
+"""The person index finds records under other spellings, and follows changes at once."""
+
+from __future__ import annotations
+
+from policenet.matching.persons import PartialDate, PersonQuery, PersonRecord
+from policenet.screening.persons import PersonIndex
+
+RECORDS = [
+    PersonRecord(
+        1, ("Владимир Путин", "Vladimir Vladimirovich Putin"), (PartialDate(1952, 10, 7),)
+    ),
+    PersonRecord(2, ("Володимир Зеленський",), (PartialDate(1978, 1, 25),)),
+    PersonRecord(3, ("محمد علي",)),
+    PersonRecord(4, ("John Smith",), (PartialDate(1974, 8, 12),)),
+    PersonRecord(5, ("Jane Smith",)),
+    PersonRecord(6, ("김정은",)),
+    PersonRecord(7, ("Juan de la Cruz",)),
+]
+
+
+def ids(index: PersonIndex, *names: str, birth: str | None = None) -> list[int | str]:
+    date = None if birth is None else PartialDate.parse(birth)
+    return [m.record_id for m in index.search(PersonQuery(names, date))]
+
+
+def test_finds_records_under_other_spellings_and_scripts() -> None:
+    index = PersonIndex.build(RECORDS)
+    assert ids(index, "Putin, Vladimir") == [1]
+    assert ids(index, "Zelenskyy Volodymyr") == [2]
+    assert ids(index, "Muhammad Ali") == [3]
+    assert ids(index, "Kim Jong-un") == [6]
+    assert ids(index, "Dr. Juan Cruz") == [7]
+    assert ids(index, "Jon Smith", birth="1974-08-12")[0] == 4
+    assert ids(index, "Nobody Known") == []
+
+
+def test_every_match_carries_its_explanation() -> None:
+    index = PersonIndex.build(RECORDS)
+    (match,) = index.search(PersonQuery(("Vladimir Putin",)))
+    assert match.explanation
+    assert match.matched_name in RECORDS[0].names
+
+
+def test_add_update_and_remove_are_seen_by_the_next_search() -> None:
+    index = PersonIndex.build(RECORDS)
+    index.add(PersonRecord(8, ("Sergei Lavrov",)))
+    assert ids(index, "Sergey Lavrov") == [8]
+    index.update(PersonRecord(8, ("Maria Zakharova",)))
+    assert ids(index, "Sergey Lavrov") == []
+    assert ids(index, "Mariya Zakharova") == [8]
+    index.remove(8)
+    assert ids(index, "Mariya Zakharova") == []
+    assert len(index) == len(RECORDS)
+
+
+def test_limit_and_threshold() -> None:
+    index = PersonIndex.build(RECORDS)
+    loose = index.search(PersonQuery(("J Smith",)), limit=5, threshold=0.5)
+    assert {m.record_id for m in loose} >= {4, 5}
+    assert [m.score for m in loose] == sorted((m.score for m in loose), reverse=True)
+    assert len(index.search(PersonQuery(("J Smith",)), limit=1, threshold=0.5)) == 1
