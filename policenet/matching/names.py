@@ -28,7 +28,7 @@ HONORIFICS = frozenset(
 )
 PARTICLES = frozenset(
     "al el ul bin ibn ben bint abu van der den de la le du da di dos das del della von zu ter ten "
-    "y e".split()
+    .split()
 ) | frozenset({"بن", "بنت", "ابن", "בן", "בת"})
 # Scripts whose native names are written without spaces, family name first (Chinese, Korean).
 _EAST_ASIAN = ("CJK", "HANGUL")

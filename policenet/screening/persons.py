@@ -9,8 +9,9 @@ the threshold. Records can be added, changed and removed while the index serves.
 
 from __future__ import annotations
 
+import heapq
+import math
 import threading
-from collections import Counter
 from typing import TYPE_CHECKING
 
 from policenet.matching.name_variants import NameVariants, shipped_variants
@@ -57,20 +58,33 @@ class PersonIndex:
         return len(self._records)
 
     def _part_keys(self, parsed: ParsedName) -> list[set[str]]:
-        """The keys of each part of a name (one set per part)."""
+        """The keys of each part of a name (one set per part), and of pairs of parts.
+
+        Keys meet spellings halfway: the form, its first and last four letters (a typo leaves
+        one of them), its sorted letters (a transposition leaves them), its skeleton and
+        phonetic key, its variant groups; and each full part with the initial of another, so
+        that "J. Smith" finds John Smith among all the Smiths."""
         keys: list[set[str]] = []
-        for part in parsed.parts:
-            if part.is_initial:
-                continue
-            found = {"f:" + part.form}
-            if len(part.form) >= 5:
-                found.add("b:" + part.form[:4])
+        full = [part for part in parsed.parts if not part.is_initial]
+        for part in full:
+            form = part.form
+            found = {"f:" + form, "a:" + "".join(sorted(form))}
+            if len(form) >= 5:
+                found.update(("b:" + form[:4], "e:" + form[-4:]))
             if len(part.skeleton) >= 2:
                 found.add("s:" + part.skeleton)
             if len(part.phonetic) >= 2:
                 found.add("p:" + part.phonetic)
-            found.update(f"g:{g}" for g in self._variants.groups(part.native, part.form))
+            found.update(f"g:{g}" for g in self._variants.groups(part.native, form))
             keys.append(found)
+        pairs = {
+            f"x:{part.form}|{other.form[0]}"
+            for part in full
+            for other in parsed.parts
+            if other is not part
+        }
+        if pairs:
+            keys.append(pairs)
         if len(parsed.parts) > 1:
             keys.append({"j:" + parsed.joined})
         return keys
@@ -109,19 +123,37 @@ class PersonIndex:
             if not posting:
                 del self._postings[key]
 
+    def _rank(self, query: PersonQuery) -> list[RecordId]:
+        """Records sharing keys with the query, the rarest keys weighing most."""
+        totals: dict[RecordId, float] = {}
+        for name in query.names:
+            for part_keys in self._part_keys(parse_name(name, self._variants)):
+                postings = sorted(
+                    (p for key in part_keys if (p := self._postings.get(key))), key=len
+                )
+                best: dict[RecordId, float] = {}
+                for posting in postings:
+                    weight = 1.0 / math.log2(2 + len(posting))
+                    for record_id in posting:
+                        if record_id not in best:
+                            best[record_id] = weight
+                for record_id, weight in best.items():
+                    totals[record_id] = totals.get(record_id, 0.0) + weight
+        shortlist = heapq.nlargest(4 * self._candidates, totals, key=totals.__getitem__)
+        if query.birth_date is not None:
+            # Among namesakes the birth year tells the person: rank those born then first.
+            year = query.birth_date.year
+            for record_id in shortlist:
+                if any(abs(d.year - year) <= 1 for d in self._records[record_id].birth_dates):
+                    totals[record_id] += 1.0
+        return heapq.nlargest(self._candidates, shortlist, key=totals.__getitem__)
+
     def search(
         self, query: PersonQuery, limit: int = 10, threshold: float = DEFAULT_THRESHOLD
     ) -> list[Match]:
         """The records at or above the threshold, best first, each with its explanation."""
         with self._lock:
-            hits: Counter[RecordId] = Counter()
-            for name in query.names:
-                for part_keys in self._part_keys(parse_name(name, self._variants)):
-                    matched: set[RecordId] = set()
-                    for key in part_keys:
-                        matched.update(self._postings.get(key, ()))
-                    hits.update(matched)
-            candidates = [self._records[rid] for rid, _ in hits.most_common(self._candidates)]
+            candidates = [self._records[rid] for rid in self._rank(query)]
         matches = [compare(query, record, self._variants) for record in candidates]
         kept = [m for m in matches if m.score >= threshold]
         kept.sort(key=lambda m: (-m.score, str(m.record_id)))
