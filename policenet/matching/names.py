@@ -72,6 +72,69 @@ def latin(token: str) -> str:
     return _NOT_LETTER.sub("", anyascii(token).lower())
 
 
+# Scripts that write a foreign name's sounds loosely: abjads leave out vowels and write some
+# of them as consonants (Arabic waw and ya, Hebrew vav and yod); Korean and Japanese add
+# vowels and write f as p, v as b, l as r. Across them, only the consonants compare.
+_ABJAD_MAP = str.maketrans(
+    {
+        "c": "k",
+        "q": "k",
+        "g": "k",
+        "z": "s",
+        "j": "s",
+        "x": "s",
+        "w": "",
+        "v": "",
+        "y": "",
+        "h": "",
+        "r": "l",
+        "p": "b",
+        "f": "b",
+        "t": "d",
+    }
+)
+_SYLLABIC_MAP = str.maketrans(
+    {
+        "c": "k",
+        "q": "k",
+        "g": "k",
+        "z": "s",
+        "j": "s",
+        "x": "s",
+        "w": "",
+        "v": "b",
+        "h": "",
+        "r": "l",
+        "p": "b",
+        "f": "b",
+        "t": "d",
+    }
+)
+_LOOSE_SCRIPTS = {
+    "ARABIC": _ABJAD_MAP,
+    "HEBREW": _ABJAD_MAP,
+    "HANGUL": _SYLLABIC_MAP,
+    "KATAKANA": _SYLLABIC_MAP,
+    "HIRAGANA": _SYLLABIC_MAP,
+}
+
+
+@lru_cache(maxsize=200_000)
+def loose_script(native: str) -> str | None:
+    """The script of a part if it is one that writes foreign sounds loosely, else None."""
+    for char in native:
+        if char.isalpha():
+            name = unicodedata.name(char, "").split(" ")[0]
+            return name if name in _LOOSE_SCRIPTS else None
+    return None
+
+
+@lru_cache(maxsize=200_000)
+def consonants(form: str, script: str) -> str:
+    """The consonants of a Latin form as a loosely writing script keeps them."""
+    return _REPEATS.sub(r"\1", _VOWELS.sub("", form).translate(_LOOSE_SCRIPTS[script]))
+
+
 @lru_cache(maxsize=200_000)
 def skeleton(form: str) -> str:
     """The consonants of a Latin form, with sounds that systems spell differently merged."""

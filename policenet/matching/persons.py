@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz.distance import Indel, JaroWinkler, Levenshtein
 
 from policenet.matching.name_variants import NameVariants, shipped_variants
-from policenet.matching.names import NamePart, ParsedName, parse_name
+from policenet.matching.names import NamePart, ParsedName, consonants, loose_script, parse_name
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -114,15 +114,19 @@ def _part_similarity(a: NamePart, b: NamePart, variants: NameVariants) -> _PartM
     # even where their consonants agree; across scripts the table is too sparse to say so.
     known_apart = bool(groups_a) and bool(groups_b) and a.native.isascii() and b.native.isascii()
     if not known_apart:
-        if a.native.isascii() != b.native.isascii() and min(len(a.skeleton), len(b.skeleton)) >= 2:
-            # Across scripts the consonants carry the name: abjads write few vowels, and
-            # every system spells the vowels its own way.
-            consonants = Indel.normalized_similarity(a.skeleton, b.skeleton)
-            if consonants * 0.95 > similarity:
-                similarity = consonants * 0.95
-                if consonants == 1.0:
+        loose = loose_script(a.native) or loose_script(b.native)
+        if loose is not None:
+            kept_a, kept_b = consonants(a.form, loose), consonants(b.form, loose)
+            alike = (
+                Indel.normalized_similarity(kept_a, kept_b)
+                if min(len(kept_a), len(kept_b)) >= 2
+                else 0.0
+            )
+            if alike * 0.95 > similarity:
+                similarity = alike * 0.95
+                if alike == 1.0:
                     return _PartMatch(
-                        similarity, f"'{a.form}' and '{b.native}' equal after transliteration"
+                        similarity, f"'{a.form}' and '{b.native}' have the same consonants"
                     )
         if a.skeleton == b.skeleton and len(a.skeleton) >= 3:
             return _PartMatch(
