@@ -27,8 +27,9 @@ HONORIFICS = frozenset(
     "präsident minister senator judge hon lord lady".split()
 )
 PARTICLES = frozenset(
-    "al el ul bin ibn ben bint abu van der den de la le du da di dos das del della von zu ter ten ".split()
-) | frozenset({"بن", "بنت", "ابن", "בן", "בת"})
+    "al el ul bin ibn ben bint abu van der den de la le du da di dos das del della von zu ter "
+    "ten بن بنت ابن בן בת".split()
+)
 # Scripts whose native names are written without spaces, family name first (Chinese, Korean).
 _EAST_ASIAN = ("CJK", "HANGUL")
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u00b7\u30fb\u318d./_,;:()\[\]\"]+")
