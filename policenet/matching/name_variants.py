@@ -51,8 +51,8 @@ class NameVariants:
         """The groups of a part, by its native text (lower-case) or its Latin form."""
         return self._lookup(native.casefold()) | self._lookup(form)
 
-    def __contains__(self, native: str) -> bool:
-        return native.casefold() in self._index
+    def __contains__(self, native: object) -> bool:
+        return isinstance(native, str) and native.casefold() in self._index
 
     def __len__(self) -> int:
         return len(self._index)

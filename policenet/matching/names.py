@@ -21,6 +21,8 @@ from anyascii import anyascii
 if TYPE_CHECKING:
     from collections.abc import Container
 
+    from policenet.matching.name_variants import NameVariants
+
 HONORIFICS = frozenset(
     "mr mrs ms miss mx dr prof sir dame sheikh shaikh sheik cheikh haji hajji hadji mme mlle "
     "herr frau sr sra srta rev fr gen col maj capt cpt lt sgt imam mullah sayyid sayed president "
@@ -157,6 +159,7 @@ class NamePart:
     skeleton: str
     phonetic: str
     family: bool
+    groups: frozenset[int] = frozenset()
 
     @property
     def is_initial(self) -> bool:
@@ -192,13 +195,14 @@ def _east_asian_split(token: str, known: Container[str]) -> list[str]:
     return [token]
 
 
-def _part(native: str, family: bool) -> NamePart | None:
+def _part(native: str, family: bool, variants: NameVariants | None) -> NamePart | None:
     form = latin(native)
     if not form:
         return None
     if form.startswith("mc") and len(form) > 3:
         form = "mac" + form[2:]
-    return NamePart(native, form, skeleton(form), phonetic(form), family)
+    groups = frozenset() if variants is None else variants.groups(native, form)
+    return NamePart(native, form, skeleton(form), phonetic(form), family, groups)
 
 
 # "Abd al-Rahman", "عبد الله": the servant-of prefix and the name it governs are one name.
@@ -216,10 +220,11 @@ def _join_compounds(words: list[tuple[str, bool, str]]) -> list[tuple[str, bool,
 
 
 @lru_cache(maxsize=100_000)
-def parse_name(text: str, known: Container[str] = frozenset()) -> ParsedName:
+def parse_name(text: str, variants: NameVariants | None = None) -> ParsedName:
     """Parse a name as written anywhere: "SMITH, John", "Dr. Juan de la Cruz", "김정은".
 
-    ``known`` holds words never to split (the variant table's forms)."""
+    With a variant table, each part carries its groups, and a word the table knows whole is
+    never split."""
     cleaned = unicodedata.normalize("NFKC", text).casefold().replace("'", "").replace("’", "")
     script = script_of(cleaned)
     family_text, comma, given_text = cleaned.partition(",")
@@ -233,6 +238,7 @@ def parse_name(text: str, known: Container[str] = frozenset()) -> ParsedName:
                 tokens.append((_strip_article(raw) if script == "ARABIC" else raw, family))
     if len(tokens) == 1 and script in _EAST_ASIAN:
         token, family = tokens[0]
+        known: Container[str] = frozenset() if variants is None else variants
         tokens = [(piece, family) for piece in _east_asian_split(token, known)]
     words = [(token, family, latin(token)) for token, family in tokens]
     # Honorifics and particles are words of their own languages: "mrs" is a title in English,
@@ -242,6 +248,8 @@ def parse_name(text: str, known: Container[str] = frozenset()) -> ParsedName:
     kept = _join_compounds(without_particles or kept)
     single = len(kept) == 1 and script in _EAST_ASIAN
     parts = tuple(
-        part for token, family, _ in kept if (part := _part(token, family or single)) is not None
+        part
+        for token, family, _ in kept
+        if (part := _part(token, family or single, variants)) is not None
     )
     return ParsedName(text=text, script=script, parts=parts)

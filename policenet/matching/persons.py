@@ -102,8 +102,7 @@ def _part_similarity(a: NamePart, b: NamePart, variants: NameVariants) -> _PartM
         if a.form[0] == b.form[0]:
             return _PartMatch(0.85, f"initial '{a.form[0]}' matches '{max(a.form, b.form)}'")
         return _PartMatch(0.0, f"initial '{a.form[0]}' does not match '{b.form}'")
-    groups_a = variants.groups(a.native, a.form)
-    groups_b = variants.groups(b.native, b.form)
+    groups_a, groups_b = a.groups, b.groups
     if groups_a & groups_b:
         return _PartMatch(0.97, f"'{a.native}' and '{b.native}' are spellings of one name")
     similarity = (

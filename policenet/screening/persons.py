@@ -75,7 +75,7 @@ class PersonIndex:
                 found.add("s:" + part.skeleton)
             if len(part.phonetic) >= 2:
                 found.add("p:" + part.phonetic)
-            found.update(f"g:{g}" for g in self._variants.groups(part.native, form))
+            found.update(f"g:{g}" for g in part.groups)
             keys.append(found)
         pairs = {
             f"x:{part.form}|{other.form[0]}"
