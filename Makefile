@@ -33,8 +33,14 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+PERSONS ?= 1000000
+
+## Benchmarks (not tests): border checks, name matching quality and speed, the person index.
+## Needs ../shared/data beside the clone; PERSONS=100000 for a quicker index run.
 bench: install
 	$(BIN)/python bench/checks.py
+	$(BIN)/python bench/names/evaluate.py
+	$(BIN)/python bench/names/index_bench.py --persons $(PERSONS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -70,8 +70,81 @@ def script_of(text: str) -> str:
     return max(counts, key=lambda s: counts[s]) if counts else "NONE"
 
 
+# Letter pairs that anyascii spells letter by letter but that stand for one sound in names:
+# modern Greek writes b, d, g and u with two letters; Hebrew marks j, ch and zh with a geresh,
+# and writes o/u with vav and i with yod.
+_GREEK_PAIRS = (
+    ("ου", "u"),
+    ("μπ", "b"),
+    ("ντ", "d"),
+    ("γκ", "g"),
+    ("γγ", "ng"),
+    ("τζ", "j"),
+    ("αι", "e"),
+    ("ει", "i"),
+    ("οι", "i"),
+)
+_HEBREW_PAIRS = (("ג'", "j"), ("צ'", "ch"), ("ז'", "zh"), ("וו", "v"), ("ב", "b"))
+_HEBREW_LETTERS = re.compile("[\u0590-\u05ff]")
+_GREEK_LETTERS = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
+
+
+def _hebrew(token: str) -> str:
+    for pair, sound in _HEBREW_PAIRS:
+        token = token.replace(pair, sound)
+    head, tail = token[:1], token[1:]
+    tail = tail.replace("ו", "o").replace("י", "i")
+    if tail.endswith("ה"):
+        tail = tail[:-1] + "a"
+    return head + tail
+
+
+_DEVANAGARI_LETTERS = re.compile("[\u0900-\u097f]")
+
+
+def _is_devanagari_consonant(char: str) -> bool:
+    return "\u0915" <= char <= "\u0939" or "\u0958" <= char <= "\u095f"
+
+
+def _devanagari(token: str) -> str:
+    """Devanagari with its inherent vowel written out (दमयंती → damayanti), which anyascii
+    leaves out, and without it at the end of the word, as Hindi names are spoken."""
+    out: list[str] = []
+    for i, char in enumerate(token):
+        if char in "\u0901\u0902":  # candrabindu, anusvara: a nasal
+            out.append("n")
+            continue
+        if char == "\u093c":  # nukta
+            continue
+        out.append("sh" if char in "शष" else anyascii(char))
+        if _is_devanagari_consonant(char):
+            following = token[i + 1 : i + 2]
+            if following == "\u093c":
+                following = token[i + 2 : i + 3]
+            carries_vowel = following and not ("\u093e" <= following <= "\u094d")
+            if carries_vowel and not following.isspace():
+                out.append("a")
+    return "".join(out)
+
+
+def _greek(token: str) -> str:
+    token = unicodedata.normalize("NFD", token)
+    token = "".join(c for c in token if not unicodedata.combining(c))
+    for pair, sound in _GREEK_PAIRS:
+        token = token.replace(pair, sound)
+    return token
+
+
+@lru_cache(maxsize=200_000)
 def latin(token: str) -> str:
     """A part in lower-case ASCII letters and digits."""
+    token = token.casefold().replace("’", "'").replace("\u05f3", "'")
+    if _HEBREW_LETTERS.search(token):
+        token = _hebrew(token)
+    elif _GREEK_LETTERS.search(token):
+        token = _greek(token)
+    elif _DEVANAGARI_LETTERS.search(token):
+        token = _devanagari(token)
     return _NOT_LETTER.sub("", anyascii(token).lower())
 
 
@@ -225,7 +298,7 @@ def parse_name(text: str, variants: NameVariants | None = None) -> ParsedName:
 
     With a variant table, each part carries its groups, and a word the table knows whole is
     never split."""
-    cleaned = unicodedata.normalize("NFKC", text).casefold().replace("'", "").replace("’", "")
+    cleaned = unicodedata.normalize("NFKC", text).casefold()
     script = script_of(cleaned)
     family_text, comma, given_text = cleaned.partition(",")
     if not comma:
