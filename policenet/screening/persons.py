@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 RecordId = int | str
 # Scoring is the costly step: only this many of the best-blocked records are scored.
 CANDIDATES = 60
+# A key held by more records than this tells little and costs much: see _rank.
+COMMON = 4000
 
 
 class PersonIndex:
@@ -124,21 +126,23 @@ class PersonIndex:
                 del self._postings[key]
 
     def _rank(self, query: PersonQuery) -> list[RecordId]:
-        """Records sharing keys with the query, the rarest keys weighing most."""
+        """Records sharing keys with the query, the rarest keys weighing most.
+
+        Keys shared by more than COMMON records (a popular given name) are left out: the
+        other parts, and the keys of part pairs, find the person at a fraction of the work.
+        Only when nothing else is found does the rarest of them count."""
         totals: dict[RecordId, float] = {}
+        fallback: list[list[RecordId]] = []
         for name in query.names:
             for part_keys in self._part_keys(parse_name(name, self._variants)):
                 postings = sorted(
                     (p for key in part_keys if (p := self._postings.get(key))), key=len
                 )
-                best: dict[RecordId, float] = {}
-                for posting in postings:
-                    weight = 1.0 / math.log2(2 + len(posting))
-                    for record_id in posting:
-                        if record_id not in best:
-                            best[record_id] = weight
-                for record_id, weight in best.items():
-                    totals[record_id] = totals.get(record_id, 0.0) + weight
+                if postings and len(postings[0]) > COMMON:
+                    fallback.append(postings[0])
+                self._add_weights(totals, [p for p in postings if len(p) <= COMMON])
+        if not totals:
+            self._add_weights(totals, fallback)
         shortlist = heapq.nlargest(4 * self._candidates, totals, key=totals.__getitem__)
         if query.birth_date is not None:
             # Among namesakes the birth year tells the person: rank those born then first.
@@ -147,6 +151,18 @@ class PersonIndex:
                 if any(abs(d.year - year) <= 1 for d in self._records[record_id].birth_dates):
                     totals[record_id] += 1.0
         return heapq.nlargest(self._candidates, shortlist, key=totals.__getitem__)
+
+    @staticmethod
+    def _add_weights(totals: dict[RecordId, float], postings: list[list[RecordId]]) -> None:
+        """Add to each record the weight of the rarest of these postings that holds it."""
+        best: dict[RecordId, float] = {}
+        for posting in postings:
+            weight = 1.0 / math.log2(2 + len(posting))
+            for record_id in posting:
+                if record_id not in best:
+                    best[record_id] = weight
+        for record_id, weight in best.items():
+            totals[record_id] = totals.get(record_id, 0.0) + weight
 
     def search(
         self, query: PersonQuery, limit: int = 10, threshold: float = DEFAULT_THRESHOLD
