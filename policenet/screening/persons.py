@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 RecordId = int | str
 # Scoring is the costly step: only this many of the best-blocked records are scored.
-CANDIDATES = 60
+CANDIDATES = 30
 # A key held by more records than this tells little and costs much: see _rank.
 COMMON = 4000
 
@@ -156,11 +156,9 @@ class PersonIndex:
     def _add_weights(totals: dict[RecordId, float], postings: list[list[RecordId]]) -> None:
         """Add to each record the weight of the rarest of these postings that holds it."""
         best: dict[RecordId, float] = {}
-        for posting in postings:
-            weight = 1.0 / math.log2(2 + len(posting))
-            for record_id in posting:
-                if record_id not in best:
-                    best[record_id] = weight
+        # Most common first, so that the rarer posting's weight overwrites (in C, not Python).
+        for posting in sorted(postings, key=len, reverse=True):
+            best.update(dict.fromkeys(posting, 1.0 / math.log2(2 + len(posting))))
         for record_id, weight in best.items():
             totals[record_id] = totals.get(record_id, 0.0) + weight
 
