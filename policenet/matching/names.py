@@ -139,6 +139,7 @@ def _greek(token: str) -> str:
 def latin(token: str) -> str:
     """A part in lower-case ASCII letters and digits."""
     token = token.casefold().replace("’", "'").replace("\u05f3", "'")
+    token = token.replace("ذ", "z")  # Arabic dhal: z in most Latin spellings of names
     if _HEBREW_LETTERS.search(token):
         token = _hebrew(token)
     elif _GREEK_LETTERS.search(token):
@@ -160,7 +161,7 @@ _ABJAD_MAP = str.maketrans(
         "j": "s",
         "x": "s",
         "w": "",
-        "v": "",
+        "v": "b",
         "y": "",
         "h": "",
         "r": "l",
@@ -205,9 +206,22 @@ def loose_script(native: str) -> str | None:
     return None
 
 
+# English and other Latin spellings of one sound, undone before the consonants are compared.
+_SPELLINGS = (
+    (re.compile("sch"), "sh"),
+    (re.compile("c(?=[eiy])"), "s"),
+    (re.compile("gh"), ""),
+    (re.compile("ph"), "f"),
+    (re.compile("ck"), "k"),
+    (re.compile("th"), "t"),
+)
+
+
 @lru_cache(maxsize=200_000)
 def consonants(form: str, script: str) -> str:
     """The consonants of a Latin form as a loosely writing script keeps them."""
+    for pattern, sound in _SPELLINGS:
+        form = pattern.sub(sound, form)
     return _REPEATS.sub(r"\1", _VOWELS.sub("", form).translate(_LOOSE_SCRIPTS[script]))
 
 
@@ -279,17 +293,30 @@ def _part(native: str, family: bool, variants: NameVariants | None) -> NamePart 
 
 
 # "Abd al-Rahman", "عبد الله": the servant-of prefix and the name it governs are one name.
+# So are a name and the "of God", "of the faith" that follows it (فتح الله, علاء الدين).
 _COMPOUND_HEADS = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "bd"})
+_COMPOUND_TAILS = frozenset({"الله", "الدين", "ullah", "allah", "uddin", "uldin", "eddin", "addin"})
 
 
 def _join_compounds(words: list[tuple[str, bool, str]]) -> list[tuple[str, bool, str]]:
     joined: list[tuple[str, bool, str]] = []
     for word in words:
-        if joined and joined[-1][2] in _COMPOUND_HEADS:
+        if joined and (joined[-1][2] in _COMPOUND_HEADS or word[0] in _COMPOUND_TAILS):
             token, family, form = joined.pop()
             word = (token + word[0], family or word[1], form + word[2])
         joined.append(word)
     return joined
+
+
+_HYPHENATED = re.compile(r"(\w+)-(\w+)")
+
+
+def _join_hyphenated(found: re.Match[str]) -> str:
+    """Jong-un, Hong-keun, Jean-Pierre are one given name; al-Bashir is a particle and a name."""
+    head, tail = found.group(1), found.group(2)
+    if head in PARTICLES or head in HONORIFICS:
+        return f"{head} {tail}"
+    return head + tail
 
 
 @lru_cache(maxsize=100_000)
@@ -303,7 +330,10 @@ def parse_name(text: str, variants: NameVariants | None = None) -> ParsedName:
     family_text, comma, given_text = cleaned.partition(",")
     if not comma:
         family_text, given_text = "", cleaned
-    groups = [(given_text, False), (family_text, True)]
+    groups = [
+        (_HYPHENATED.sub(_join_hyphenated, given_text), False),
+        (_HYPHENATED.sub(_join_hyphenated, family_text), True),
+    ]
     tokens: list[tuple[str, bool]] = []
     for chunk, family in groups:
         for raw in _SEPARATORS.split(chunk):
