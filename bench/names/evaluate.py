@@ -2,7 +2,8 @@
 
 - dev: the pairs used while tuning, scored with the shipped variant table;
 - test (held out): never used for tuning, scored with a variant table rebuilt WITHOUT the name
-  groups those pairs use, so it measures what the matcher does for names it has not seen.
+  groups those pairs use, so it measures what the matcher does for names it has not seen;
+- test, shipped table: the same held-out pairs with the table as it ships.
 
 Prints precision, recall and F1 at the default threshold per script and split, then the median
 time of one ``compare`` beside rapidfuzz's plain ``token_sort_ratio`` on the same pairs.
@@ -103,10 +104,17 @@ def main() -> None:
         query, record = pairs[row["id"]]
         table = shipped if row["split"] == "dev" else reduced
         scores[row["id"]] = compare(query, record, table).score
-    print(f"threshold {DEFAULT_THRESHOLD}; {len(rows)} pairs")
+    # The held-out pairs once more, with the table as it ships (which knows their names): what
+    # a user gets for names in the table, not a measure of the algorithm.
+    for row in [r for r in rows if r["split"] == "test"]:
+        query, record = pairs[row["id"]]
+        copy = {**row, "id": row["id"] + "s", "split": "test, shipped table"}
+        scores[copy["id"]] = compare(query, record, shipped).score
+        rows.append(copy)
+    print(f"threshold {DEFAULT_THRESHOLD}; {len(pairs)} pairs")
     print("\n".join(f1_table(rows, scores, DEFAULT_THRESHOLD)))
 
-    sample = [pairs[row["id"]] for row in rows]
+    sample = list(pairs.values())
     ours, plain = [], []
     for query, record in sample:
         start = time.perf_counter()

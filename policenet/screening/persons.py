@@ -31,7 +31,7 @@ RecordId = int | str
 # Scoring is the costly step: only this many of the best-blocked records are scored.
 CANDIDATES = 30
 # A key held by more records than this tells little and costs much: see _rank.
-COMMON = 4000
+COMMON = 1500
 
 
 class PersonIndex:
@@ -91,11 +91,24 @@ class PersonIndex:
             keys.append({"j:" + parsed.joined})
         return keys
 
+    @staticmethod
+    def _year_keys(parsed: ParsedName, years: set[int]) -> set[str]:
+        """Each full part with a birth year: namesakes of a popular name, told apart by year."""
+        return {
+            f"y:{part.form}|{year}"
+            for part in parsed.parts
+            if not part.is_initial
+            for year in years
+        }
+
     def _record_keys(self, record: PersonRecord) -> tuple[str, ...]:
         found: set[str] = set()
+        years = {d.year for d in record.birth_dates}
         for name in record.names:
-            for part_keys in self._part_keys(parse_name(name, self._variants)):
+            parsed = parse_name(name, self._variants)
+            for part_keys in self._part_keys(parsed):
                 found |= part_keys
+            found |= self._year_keys(parsed, years)
         return tuple(found)
 
     def add(self, record: PersonRecord) -> None:
@@ -133,8 +146,13 @@ class PersonIndex:
         Only when nothing else is found does the rarest of them count."""
         totals: dict[RecordId, float] = {}
         fallback: list[list[RecordId]] = []
+        years = set() if query.birth_date is None else {query.birth_date.year}
         for name in query.names:
-            for part_keys in self._part_keys(parse_name(name, self._variants)):
+            parsed = parse_name(name, self._variants)
+            keyed = self._part_keys(parsed)
+            if years:
+                keyed.append(self._year_keys(parsed, years))
+            for part_keys in keyed:
                 postings = sorted(
                     (p for key in part_keys if (p := self._postings.get(key))), key=len
                 )
