@@ -49,6 +49,7 @@ SAME_PERSON = [
     ("Sheikh Abdullah bin Salman", "Abdullah Salman"),
     ("Abdul Rahman", "Abdulrahman"),
     ("McDonald", "MacDonald"),
+    ("Ben Weber", "B. Weber"),
     ("Ludwig van Beethoven", "Ludwig Beethoven"),
     ("Omar al-Bashir", "Omar Bashir"),
     ("Gabriel García Márquez", "Gabriel Garcia"),
@@ -62,6 +63,7 @@ OTHER_PERSON = [
     ("Maria Garcia", "Maria Lopez"),
     ("Vladimir Putin", "Vladimir Ivanov"),
     ("Kim Jong-un", "Kim Yo-jong"),
+    ("Ben Weber", "Hans Weber"),
 ]
 
 

@@ -347,7 +347,8 @@ def parse_name(text: str, variants: NameVariants | None = None) -> ParsedName:
     # Honorifics and particles are words of their own languages: "mrs" is a title in English,
     # but מרס (Mars) is a name.
     kept = [w for w in words if w[0] not in HONORIFICS] or words
-    without_particles = [w for w in kept if w[0] not in PARTICLES]
+    # A particle opens no name: "Ben Weber" and "Van Morrison" are given names.
+    without_particles = kept[:1] + [w for w in kept[1:] if w[0] not in PARTICLES]
     kept = _join_compounds(without_particles or kept)
     single = len(kept) == 1 and script in _EAST_ASIAN
     parts = tuple(
