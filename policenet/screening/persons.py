@@ -29,9 +29,11 @@ if TYPE_CHECKING:
 
 RecordId = int | str
 # Scoring is the costly step: only this many of the best-blocked records are scored.
-CANDIDATES = 30
+CANDIDATES = 20
 # A key held by more records than this tells little and costs much: see _rank.
 COMMON = 1500
+# Up to this many, a common key's records still add weight to candidates found otherwise.
+BOOSTING = 20_000
 
 
 class PersonIndex:
@@ -161,6 +163,14 @@ class PersonIndex:
                 self._add_weights(totals, [p for p in postings if len(p) <= COMMON])
         if not totals:
             self._add_weights(totals, fallback)
+        elif fallback:
+            # A common key finds too many to list, but among those found it still counts.
+            for posting in fallback:
+                if len(posting) <= BOOSTING:
+                    holders = set(posting)
+                    weight = 1.0 / math.log2(2 + len(posting))
+                    for record_id in totals.keys() & holders:
+                        totals[record_id] += weight
         shortlist = heapq.nlargest(4 * self._candidates, totals, key=totals.__getitem__)
         if query.birth_date is not None:
             # Among namesakes the birth year tells the person: rank those born then first.
