@@ -187,10 +187,31 @@ _SYLLABIC_MAP = str.maketrans(
         "t": "d",
     }
 )
+# Chinese renders foreign names with syllables whose pinyin spells k and g sounds as j, q
+# (基 ji for "ky"), s sounds as x, c, z.
+_PINYIN_MAP = str.maketrans(
+    {
+        "c": "s",
+        "q": "k",
+        "x": "s",
+        "j": "k",
+        "z": "s",
+        "g": "k",
+        "w": "",
+        "v": "b",
+        "y": "",
+        "h": "",
+        "r": "l",
+        "p": "b",
+        "f": "b",
+        "t": "d",
+    }
+)
 _LOOSE_SCRIPTS = {
     "ARABIC": _ABJAD_MAP,
     "HEBREW": _ABJAD_MAP,
     "HANGUL": _SYLLABIC_MAP,
+    "CJK": _PINYIN_MAP,
     "KATAKANA": _SYLLABIC_MAP,
     "HIRAGANA": _SYLLABIC_MAP,
 }
