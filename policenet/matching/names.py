@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -129,10 +129,11 @@ def _devanagari(token: str) -> str:
 
 def _greek(token: str) -> str:
     token = unicodedata.normalize("NFD", token)
-    token = "".join(c for c in token if not unicodedata.combining(c))
+    # Accents go, but a diaeresis says the two vowels are two sounds (Ταΐρ is Tair).
+    token = "".join(c for c in token if c == "\u0308" or not unicodedata.combining(c))
     for pair, sound in _GREEK_PAIRS:
-        token = token.replace(pair, sound)
-    return token
+        token = re.sub(pair + "(?!\u0308)", sound, token)
+    return token.replace("\u0308", "")
 
 
 @lru_cache(maxsize=200_000)
@@ -268,10 +269,14 @@ class NamePart:
     phonetic: str
     family: bool
     groups: frozenset[int] = frozenset()
+    # The part as written before an Arabic article was taken off (الياس is Elias, not Yas).
+    alternate: NamePart | None = None
 
     @property
     def is_initial(self) -> bool:
-        return len(self.form) == 1
+        """A single Latin letter as written ("J."), not a short word another script spells
+        with one Latin letter (علا, Ola, is "l")."""
+        return len(self.native) == 1 and self.native.isascii()
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,11 +293,10 @@ class ParsedName:
         return "".join(part.form for part in self.parts)
 
 
-def _strip_article(token: str) -> str:
-    """The Arabic article written onto the word (الحسن → حسن): Latin spellings drop it too."""
-    if token.startswith("ال") and len(token) > 4:
-        return token[2:]
-    return token
+def _has_article(token: str, known: Container[str]) -> bool:
+    """The Arabic article written onto a word (الحسن), which Latin spellings mostly drop; not in
+    a word the variant table knows whole, nor in a compound (علاءالدين)."""
+    return token.startswith("ال") and len(token) > 4 and token not in known
 
 
 def _east_asian_split(token: str, known: Container[str]) -> list[str]:
@@ -320,24 +324,30 @@ _COMPOUND_TAILS = frozenset({"الله", "الدين", "ullah", "allah", "uddin"
 
 
 def _join_compounds(words: list[tuple[str, bool, str]]) -> list[tuple[str, bool, str]]:
+    """Join each compound within the given names or within the family names, never across."""
     joined: list[tuple[str, bool, str]] = []
     for word in words:
-        if joined and (joined[-1][2] in _COMPOUND_HEADS or word[0] in _COMPOUND_TAILS):
+        same_side = bool(joined) and joined[-1][1] == word[1]
+        if same_side and (joined[-1][2] in _COMPOUND_HEADS or word[0] in _COMPOUND_TAILS):
             token, family, form = joined.pop()
             word = (token + word[0], family or word[1], form + word[2])
         joined.append(word)
     return joined
 
 
-_HYPHENATED = re.compile(r"(\w+)-(\w+)")
+_HYPHENATED = re.compile(r"(\w+)-(?=\w)(\w+)")
+# Longer input is not one person's name; the cap bounds the work of comparing (parts times parts).
+MAX_LENGTH = 300
+MAX_PARTS = 12
 
 
 def _join_hyphenated(found: re.Match[str]) -> str:
-    """Jong-un, Hong-keun, Jean-Pierre are one given name; al-Bashir is a particle and a name."""
+    """A romanised East Asian given name (Jong-un, Hong-keun: the syllable after the hyphen
+    in lower case) is one name; Smith-Jones, García-Márquez and al-Bashir are two words."""
     head, tail = found.group(1), found.group(2)
-    if head in PARTICLES or head in HONORIFICS:
-        return f"{head} {tail}"
-    return head + tail
+    if tail[:1].islower() and head.casefold() not in PARTICLES:
+        return head + tail
+    return f"{head} {tail}"
 
 
 @lru_cache(maxsize=100_000)
@@ -345,26 +355,21 @@ def parse_name(text: str, variants: NameVariants | None = None) -> ParsedName:
     """Parse a name as written anywhere: "SMITH, John", "Dr. Juan de la Cruz", "김정은".
 
     With a variant table, each part carries its groups, and a word the table knows whole is
-    never split."""
-    cleaned = unicodedata.normalize("NFKC", text).casefold()
+    never split. At most MAX_PARTS parts are kept: longer input is not a person's name."""
+    joined = _HYPHENATED.sub(_join_hyphenated, unicodedata.normalize("NFKC", text[:MAX_LENGTH]))
+    cleaned = joined.casefold()
     script = script_of(cleaned)
     family_text, comma, given_text = cleaned.partition(",")
     if not comma:
         family_text, given_text = "", cleaned
-    groups = [
-        (_HYPHENATED.sub(_join_hyphenated, given_text), False),
-        (_HYPHENATED.sub(_join_hyphenated, family_text), True),
-    ]
     tokens: list[tuple[str, bool]] = []
-    for chunk, family in groups:
-        for raw in _SEPARATORS.split(chunk):
-            if raw:
-                tokens.append((_strip_article(raw) if script == "ARABIC" else raw, family))
+    for chunk, family in ((given_text, False), (family_text, True)):
+        tokens.extend((raw, family) for raw in _SEPARATORS.split(chunk) if raw)
+    known: Container[str] = frozenset() if variants is None else variants
     if len(tokens) == 1 and script in _EAST_ASIAN:
         token, family = tokens[0]
-        known: Container[str] = frozenset() if variants is None else variants
         tokens = [(piece, family) for piece in _east_asian_split(token, known)]
-    words = [(token, family, latin(token)) for token, family in tokens]
+    words = [(token, family, latin(token)) for token, family in tokens[:MAX_PARTS]]
     # Honorifics and particles are words of their own languages: "mrs" is a title in English,
     # but מרס (Mars) is a name.
     kept = [w for w in words if w[0] not in HONORIFICS] or words
@@ -372,9 +377,15 @@ def parse_name(text: str, variants: NameVariants | None = None) -> ParsedName:
     without_particles = kept[:1] + [w for w in kept[1:] if w[0] not in PARTICLES]
     kept = _join_compounds(without_particles or kept)
     single = len(kept) == 1 and script in _EAST_ASIAN
-    parts = tuple(
-        part
-        for token, family, _ in kept
-        if (part := _part(token, family or single, variants)) is not None
-    )
-    return ParsedName(text=text, script=script, parts=parts)
+    parts: list[NamePart] = []
+    for token, family, _ in kept:
+        if script == "ARABIC" and _has_article(token, known):
+            whole = _part(token, family, variants)
+            part = _part(token[2:], family, variants)
+            if part is not None:
+                part = replace(part, alternate=whole)
+        else:
+            part = _part(token, family or single, variants)
+        if part is not None:
+            parts.append(part)
+    return ParsedName(text=text, script=script, parts=tuple(parts))

@@ -37,6 +37,16 @@ class PartialDate:
     month: int | None = None
     day: int | None = None
 
+    def __post_init__(self) -> None:
+        if not 1800 <= self.year <= 2100:
+            raise ValueError(f"{self.year} is no plausible birth year: give a date from 1800 on")
+        if self.day is not None and self.month is None:
+            raise ValueError("a day needs its month")
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise ValueError(f"there is no month {self.month}")
+        if self.month is not None and self.day is not None:
+            date(self.year, self.month, self.day)
+
     @classmethod
     def parse(cls, text: str) -> PartialDate:
         """From ``1974``, ``1974-08`` or ``1974-08-12``; raises ValueError otherwise."""
@@ -45,10 +55,6 @@ class PartialDate:
             raise ValueError(f"{text!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
         year, month, day = (int(g) if g else None for g in found.groups())
         assert year is not None  # noqa: S101 - the pattern requires it
-        if month is not None and day is not None:
-            date(year, month, day)
-        elif month is not None and not 1 <= month <= 12:
-            raise ValueError(f"{text!r} has no month {month}")
         return cls(year, month, day)
 
     @classmethod
@@ -96,15 +102,27 @@ class _PartMatch:
 
 
 def _part_similarity(a: NamePart, b: NamePart, variants: NameVariants) -> _PartMatch:
+    """The best of the parts as parsed and as written with an Arabic article (الياس)."""
+    best = _one_similarity(a, b)
+    for x, y in ((a.alternate, b), (a, b.alternate)):
+        if x is not None and y is not None:
+            other = _one_similarity(x, y)
+            if other.score > best.score:
+                best = other
+    return best
+
+
+def _one_similarity(a: NamePart, b: NamePart) -> _PartMatch:
     if a.form == b.form:
         return _PartMatch(1.0, f"'{a.form}' equal")
-    if a.is_initial or b.is_initial:
-        if a.form[0] == b.form[0]:
-            return _PartMatch(0.85, f"initial '{a.form[0]}' matches '{max(a.form, b.form)}'")
-        return _PartMatch(0.0, f"initial '{a.form[0]}' does not match '{b.form}'")
     groups_a, groups_b = a.groups, b.groups
     if groups_a & groups_b:
         return _PartMatch(0.97, f"'{a.native}' and '{b.native}' are spellings of one name")
+    if a.is_initial or b.is_initial:
+        initial, full = (a, b) if a.is_initial else (b, a)
+        if full.form[:1] == initial.form:
+            return _PartMatch(0.85, f"initial '{initial.form}' matches '{full.form}'")
+        return _PartMatch(0.0, f"initial '{initial.form}' does not match '{full.form}'")
     similarity = (
         JaroWinkler.normalized_similarity(a.form, b.form)
         + Indel.normalized_similarity(a.form, b.form)
@@ -211,8 +229,10 @@ def _one_date(a: PartialDate, b: PartialDate) -> tuple[float, str]:
     if a.year == b.year and a.month == b.day and a.day == b.month:
         return 0.03, "birth day and month swapped"
     if a.digits is not None and b.digits is not None:
-        differing = sum(x != y for x, y in zip(a.digits, b.digits, strict=True))
-        if differing == 1:
+        # A slip of one digit in the day, the month or the last digit of the year; a decade
+        # or a century apart is another person.
+        differing = [i for i, (x, y) in enumerate(zip(a.digits, b.digits, strict=True)) if x != y]
+        if len(differing) == 1 and differing[0] >= 3:
             return -0.03, "birth date differs by one digit"
     if abs(a.year - b.year) == 1:
         return -0.12, "birth year differs by one"

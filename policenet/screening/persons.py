@@ -15,7 +15,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from policenet.matching.name_variants import NameVariants, shipped_variants
-from policenet.matching.names import ParsedName, parse_name
+from policenet.matching.names import NamePart, ParsedName, parse_name
 from policenet.matching.persons import (
     DEFAULT_THRESHOLD,
     Match,
@@ -34,6 +34,19 @@ CANDIDATES = 20
 COMMON = 1500
 # Up to this many, a common key's records still add weight to candidates found otherwise.
 BOOSTING = 20_000
+
+
+def _spelling_keys(part: NamePart) -> set[str]:
+    form = part.form
+    found = {"f:" + form, "a:" + "".join(sorted(form))}
+    if len(form) >= 5:
+        found.update(("b:" + form[:4], "e:" + form[-4:]))
+    if len(part.skeleton) >= 2:
+        found.add("s:" + part.skeleton)
+    if len(part.phonetic) >= 2:
+        found.add("p:" + part.phonetic)
+    found.update(f"g:{g}" for g in part.groups)
+    return found
 
 
 class PersonIndex:
@@ -71,15 +84,10 @@ class PersonIndex:
         keys: list[set[str]] = []
         full = [part for part in parsed.parts if not part.is_initial]
         for part in full:
-            form = part.form
-            found = {"f:" + form, "a:" + "".join(sorted(form))}
-            if len(form) >= 5:
-                found.update(("b:" + form[:4], "e:" + form[-4:]))
-            if len(part.skeleton) >= 2:
-                found.add("s:" + part.skeleton)
-            if len(part.phonetic) >= 2:
-                found.add("p:" + part.phonetic)
-            found.update(f"g:{g}" for g in part.groups)
+            found: set[str] = set()
+            for spelling in (part, part.alternate):
+                if spelling is not None:
+                    found |= _spelling_keys(spelling)
             keys.append(found)
         pairs = {
             f"x:{part.form}|{other.form[0]}"
