@@ -7,8 +7,9 @@ that letter-by-letter transliteration serves badly (Han, kana, Hangul, Arabic, H
 to the algorithm. One line per group: its forms and their Latin forms (anyascii, as
 ``policenet.matching.names.latin`` makes them), separated by ", ", gzip-compressed.
 
-Usage: python scripts/build_name_variants.py [--exclude-groups FILE] [OUT]
-(``--exclude-groups`` leaves out groups held out of a benchmark.)
+Usage: python scripts/build_name_variants.py [--exclude-forms FILE] [OUT]
+(``--exclude-forms`` leaves out every group holding one of the words of FILE, or their Latin
+forms: the benchmark's held-out names.)
 """
 
 from __future__ import annotations
@@ -28,21 +29,24 @@ SCRIPTS = {"Han", "Katakana", "Hiragana", "Hangul", "Arabic", "Hebrew", "Han+Kan
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--exclude-groups", type=Path)
+    parser.add_argument("--exclude-forms", type=Path)
     args = parser.parse_args()
     excluded: set[str] = set()
-    if args.exclude_groups is not None:
-        excluded = set(args.exclude_groups.read_text("utf-8").split())
+    if args.exclude_forms is not None:
+        words = args.exclude_forms.read_text("utf-8").split()
+        excluded = set(words) | {latin(word) for word in words}
     lines = []
     with (SOURCE / "persons_name_variant_groups.tsv").open(encoding="utf-8") as source:
         rows = csv.reader(source, delimiter="\t")
         next(rows)
         for group_id, forms, _count, scripts in rows:
             kinds = set(scripts.split("|"))
-            if group_id in excluded or "Latin" not in kinds or not kinds & SCRIPTS:
+            if "Latin" not in kinds or not kinds & SCRIPTS:
                 continue
             written = forms.split(", ")
             latin_forms = sorted({latin(form) for form in written} - set(written) - {""})
+            if excluded and not excluded.isdisjoint(written + latin_forms):
+                continue
             lines.append(", ".join(written + latin_forms))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(args.out, "wt", encoding="utf-8", compresslevel=9) as out:

@@ -3,7 +3,8 @@
 Generates N persons (default 1,000,000) from the popular names of many countries, in their
 native script or romanised, some with an alias in the other form, with birth dates; a fixed
 seed makes them the same every run. Then plants variants of 1,000 of them as queries (typos,
-swapped order, the other script, an initial, a missing middle name) and measures:
+swapped order, the other script, an initial, a missing middle name; the mix is printed) and
+measures:
 
 - build time and memory per record of the index;
 - search latency p50 / p99 on one core, and recall of the planted record in the results;
@@ -23,6 +24,7 @@ import os
 import random
 import statistics
 import time
+from collections import Counter
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -71,21 +73,37 @@ def generate(count: int, rng: random.Random) -> list[PersonRecord]:
     return records
 
 
-def variant(rng: random.Random, record: PersonRecord, others: list[PersonRecord]) -> PersonQuery:
+KINDS = ("typo", "swap", "other_form", "initial", "no_middle", "as_recorded")
+
+
+def variant(rng: random.Random, record: PersonRecord) -> tuple[str, PersonQuery]:
+    """A query for the record, and the kind of variant, chosen among those that apply."""
     name = rng.choice(record.names)
     words = name.split()
-    kind = rng.choice(["typo", "swap", "other_form", "initial", "exact"])
-    if kind == "typo" and len(words[-1]) > 3:
+    others = [n for n in record.names if n != name]
+    applicable = ["as_recorded", "swap"] if len(words) > 1 else ["as_recorded"]
+    if len(words[-1]) > 3:
+        applicable.append("typo")
+    if others:
+        applicable.append("other_form")
+    if len(words) > 1 and words[0].isascii():
+        applicable.append("initial")
+    if len(words) > 2:
+        applicable.append("no_middle")
+    kind = rng.choice(applicable)
+    if kind == "typo":
         i = rng.randrange(1, len(words[-1]) - 1)
         words[-1] = words[-1][:i] + words[-1][i + 1] + words[-1][i] + words[-1][i + 2 :]
     elif kind == "swap":
         words = [words[-1] + ",", *words[:-1]]
-    elif kind == "other_form" and len(record.names) > 1:
-        words = next(n for n in record.names if n != name).split()
-    elif kind == "initial" and len(words) > 1 and words[0].isascii():
+    elif kind == "other_form":
+        words = others[0].split()
+    elif kind == "initial":
         words[0] = words[0][0] + "."
+    elif kind == "no_middle":
+        words = [words[0], words[-1]]
     birth = record.birth_dates[0] if rng.random() < 0.5 else None
-    return PersonQuery((" ".join(words),), birth)
+    return kind, PersonQuery((" ".join(words),), birth)
 
 
 def resident_bytes() -> int:
@@ -149,7 +167,9 @@ def main() -> None:
     rng = random.Random(1923)
     records = generate(args.persons, rng)
     planted = rng.sample(records, QUERIES)
-    queries = [variant(rng, r, records) for r in planted]
+    made = [variant(rng, r) for r in planted]
+    queries = [query for _, query in made]
+    kinds = Counter(kind for kind, _ in made)
 
     gc.collect()
     before = resident_bytes()
@@ -166,8 +186,12 @@ def main() -> None:
         latencies.append(time.perf_counter() - begin)
         if any(m.record_id == record.id for m in matches):
             found += 1
-        elif matches and compare(query, record).score <= matches[-1].score:
-            tied += 1  # only records scoring as high came back: namesakes, nothing to tell
+        elif (
+            len(matches) == 10
+            and (planted_score := compare(query, record).score) >= 0.85
+            and (planted_score == matches[-1].score)
+        ):
+            tied += 1  # a full page of records scoring exactly as high: namesakes
 
     all_names = [n for r in records for n in r.names]
     brute = []
@@ -178,7 +202,10 @@ def main() -> None:
     trgm = pg_trgm(records, queries)
 
     p50, p99 = statistics.median(latencies), percentile(latencies, 0.99)
-    print(f"{args.persons:,} persons ({len(all_names):,} names); {QUERIES} planted queries")
+    print(
+        f"{args.persons:,} persons ({len(all_names):,} names); {QUERIES} planted queries: "
+        + ", ".join(f"{kind} {kinds[kind]}" for kind in KINDS)
+    )
     print("| measure | value |")
     print("|---|---|")
     print(f"| build time | {build:.1f} s ({build / args.persons * 1e6:.0f} µs per record) |")
@@ -188,9 +215,7 @@ def main() -> None:
     )
     print(f"| search p50 / p99 | {p50 * 1000:.2f} ms / {p99 * 1000:.2f} ms |")
     print(f"| recall of the planted record (in the top 10) | {found / QUERIES:.3f} |")
-    print(
-        f"| ... or only namesakes scoring at least as high were returned | {tied / QUERIES:.3f} |"
-    )
+    print(f"| ... or a full page of namesakes scoring exactly as high | {tied / QUERIES:.3f} |")
     brute_median = statistics.median(brute)
     print(
         f"| brute-force rapidfuzz scan, median | {brute_median * 1000:.0f} ms "
