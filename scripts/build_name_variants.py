@@ -39,7 +39,7 @@ def main() -> None:
     with (SOURCE / "persons_name_variant_groups.tsv").open(encoding="utf-8") as source:
         rows = csv.reader(source, delimiter="\t")
         next(rows)
-        for group_id, forms, _count, scripts in rows:
+        for _group_id, forms, _count, scripts in rows:
             kinds = set(scripts.split("|"))
             if "Latin" not in kinds or not kinds & SCRIPTS:
                 continue

@@ -38,23 +38,21 @@ _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u00b7\u30fb\u318d./_,;:()\[\]\"]+"
 _NOT_LETTER = re.compile(r"[^a-z0-9]")
 _VOWELS = re.compile(r"[aeiouy]+")
 _REPEATS = re.compile(r"(.)\1+")
-# Sounds that transliteration systems write differently: one letter each in the skeleton.
-_SKELETON_MAP = str.maketrans(
-    {
-        "c": "k",
-        "q": "k",
-        "g": "k",
-        "z": "s",
-        "j": "s",
-        "x": "s",
-        "w": "",
-        "v": "",
-        "h": "",
-        "r": "l",
-        "p": "b",
-        "t": "d",
-    }
-)
+# Sounds that transliteration systems write differently, one letter each in the keys below.
+_MERGED_SOUNDS = {
+    "c": "k",
+    "q": "k",
+    "g": "k",
+    "z": "s",
+    "j": "s",
+    "x": "s",
+    "w": "",
+    "h": "",
+    "r": "l",
+    "p": "b",
+    "t": "d",
+}
+_SKELETON_MAP = str.maketrans({**_MERGED_SOUNDS, "v": ""})
 
 
 def script_of(text: str) -> str:
@@ -153,61 +151,11 @@ def latin(token: str) -> str:
 # Scripts that write a foreign name's sounds loosely: abjads leave out vowels and write some
 # of them as consonants (Arabic waw and ya, Hebrew vav and yod); Korean and Japanese add
 # vowels and write f as p, v as b, l as r. Across them, only the consonants compare.
-_ABJAD_MAP = str.maketrans(
-    {
-        "c": "k",
-        "q": "k",
-        "g": "k",
-        "z": "s",
-        "j": "s",
-        "x": "s",
-        "w": "",
-        "v": "b",
-        "y": "",
-        "h": "",
-        "r": "l",
-        "p": "b",
-        "f": "b",
-        "t": "d",
-    }
-)
-_SYLLABIC_MAP = str.maketrans(
-    {
-        "c": "k",
-        "q": "k",
-        "g": "k",
-        "z": "s",
-        "j": "s",
-        "x": "s",
-        "w": "",
-        "v": "b",
-        "h": "",
-        "r": "l",
-        "p": "b",
-        "f": "b",
-        "t": "d",
-    }
-)
+_SYLLABIC_MAP = str.maketrans({**_MERGED_SOUNDS, "v": "b", "f": "b"})
+_ABJAD_MAP = str.maketrans({**_MERGED_SOUNDS, "v": "b", "f": "b", "y": ""})
 # Chinese renders foreign names with syllables whose pinyin spells k and g sounds as j, q
 # (基 ji for "ky"), s sounds as x, c, z.
-_PINYIN_MAP = str.maketrans(
-    {
-        "c": "s",
-        "q": "k",
-        "x": "s",
-        "j": "k",
-        "z": "s",
-        "g": "k",
-        "w": "",
-        "v": "b",
-        "y": "",
-        "h": "",
-        "r": "l",
-        "p": "b",
-        "f": "b",
-        "t": "d",
-    }
-)
+_PINYIN_MAP = str.maketrans({**_MERGED_SOUNDS, "v": "b", "f": "b", "y": "", "c": "s", "j": "k"})
 _LOOSE_SCRIPTS = {
     "ARABIC": _ABJAD_MAP,
     "HEBREW": _ABJAD_MAP,
