@@ -23,6 +23,8 @@ from policenet.store import documents as store
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from policenet.domain.documents import TravelDocument
+
 _O_ZERO_NOTE = (
     "The number matched only with the letter O read as the digit 0: compare the document "
     "itself with the recorded number {recorded} before acting."
@@ -57,6 +59,19 @@ def _subject(request: CheckRequest, actor: Principal) -> tuple[str | None, str, 
     return country, normalise_number(request.document.number), None, country
 
 
+def _hit(document: TravelDocument, asked: str, details: bool) -> DocumentHit:
+    """One record as an answer: the record and its owner only for callers who see details."""
+    o_zero = differs_only_by_o_zero(document.number, asked)
+    return DocumentHit(
+        match=MatchKind.LETTER_O_AS_ZERO if o_zero else MatchKind.EXACT,
+        note=_O_ZERO_NOTE.format(recorded=document.number) if o_zero else None,
+        owner_bureau_id=document.owner_bureau_id if details else None,
+        owner_country=document.owner_country if details else None,
+        reported_at=document.reported_at if details else None,
+        record=document if details else None,
+    )
+
+
 def check(session: Session, actor: Principal, request: CheckRequest) -> CheckResult:
     """Answer a check with every record the actor may see; audit the question and the answer."""
     require(actor, Right.CHECK_DOCUMENTS)
@@ -64,21 +79,7 @@ def check(session: Session, actor: Principal, request: CheckRequest) -> CheckRes
     found = [] if country is None else store.lookup(session, issuing_country=country, number=number)
     visible = [d for d in found if may_see(actor, d.owner_country, d.visibility)]
     details = sees_details(actor)
-    hits = [
-        DocumentHit(
-            match=MatchKind.LETTER_O_AS_ZERO
-            if differs_only_by_o_zero(d.number, number)
-            else MatchKind.EXACT,
-            note=_O_ZERO_NOTE.format(recorded=d.number)
-            if differs_only_by_o_zero(d.number, number)
-            else None,
-            owner_bureau_id=d.owner_bureau_id if details else None,
-            owner_country=d.owner_country if details else None,
-            reported_at=d.reported_at if details else None,
-            record=d if details else None,
-        )
-        for d in visible
-    ]
+    hits = [_hit(d, number, details) for d in visible]
     notes = []
     if country is None:
         notes.append(

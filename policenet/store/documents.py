@@ -15,7 +15,7 @@ from policenet.matching.documents import comparison_key
 from policenet.store.tables import TravelDocumentRow
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Sequence
     from datetime import date
 
     from sqlalchemy.orm import Session
@@ -159,14 +159,3 @@ def count(session: Session, *, active_only: bool = True) -> int:
     if active_only:
         query = query.where(TravelDocumentRow.withdrawn_at.is_(None))
     return int(session.execute(query).scalar_one())
-
-
-def sample(
-    session: Session, limit: int, owners: Iterable[str] | None = None
-) -> list[TravelDocument]:
-    """A few active records in id order (demo listing)."""
-    query = select(TravelDocumentRow).where(TravelDocumentRow.withdrawn_at.is_(None))
-    if owners is not None:
-        query = query.where(TravelDocumentRow.owner_country.in_(list(owners)))
-    query = query.order_by(TravelDocumentRow.id).limit(limit)
-    return [_document(row) for row in session.execute(query).scalars()]
