@@ -13,6 +13,8 @@ from policenet.domain.visibility import Visibility, VisibilityScope
 _RIGHT_WORDS = {
     Right.CHECK_DOCUMENTS: "check travel documents",
     Right.RECORD_DOCUMENTS: "record travel documents",
+    Right.CHECK_RECORDS: "check persons, vehicles, works of art, firearms and vessels",
+    Right.RECORD_RECORDS: "record persons, vehicles, works of art, firearms and vessels",
     Right.MANAGE_PRINCIPALS: "manage principals and agencies",
     Right.MANAGE_MEMBERS: "record membership decisions",
     Right.READ_AUDIT: "read the audit log",

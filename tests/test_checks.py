@@ -122,11 +122,12 @@ def test_carrier_learns_hit_or_no_hit_only(client: TestClient, world: World) -> 
     carrier = world.principal(Role.CARRIER, "DE")
     answer = check(client, carrier, {"document": {"issuing_country": "FR", "number": "12AB34567"}})
     assert answer["hit"] is True
-    assert answer["hits"][0]["record"] is None
-    assert answer["hits"][0]["owner_bureau"] is None
+    (hit,) = answer["hits"]
+    assert set(hit) == {"reference", "database", "part", "disclosure"}
+    assert hit["database"] == "travel_documents"
     refused = client.post("/v1/checks", json={"mrz": zone("12AB34567")}, headers=carrier.headers)
     assert refused.status_code == 403
-    assert refused.json()["error"]["code"] == "carrier_mrz_refused"
+    assert refused.json()["error"]["code"] == "carrier_check_refused"
 
 
 def test_letter_o_read_as_zero_hits_and_says_so(client: TestClient, world: World) -> None:
@@ -153,11 +154,14 @@ def test_every_check_is_audited_with_question_and_answer(
         ]
     no_hit, hit = (e.detail_data for e in entries)
     assert hit["reference"] == answer["reference"]
-    assert hit["asked"]["number"] == "12AB34567"
-    assert hit["asked"]["holder"] == "MARTIN, CLAIRE"
+    assert hit["asked"]["mrz"]["number"] == "12AB34567"
+    assert hit["asked"]["mrz"]["holder"] == "MARTIN, CLAIRE"
     assert hit["place"] == "JFK T4"
     assert hit["answered"]["hit"] is True
-    assert no_hit["answered"] == {"hit": False, "records": []}
+    assert hit["answered"]["hits"] == [
+        {"database": "travel_documents", "record": answer["hits"][0]["record"]["id"]}
+    ]
+    assert no_hit["answered"] == {"hit": False, "hits": []}
 
 
 def test_check_requires_one_subject(client: TestClient, world: World) -> None:

@@ -1,117 +1,451 @@
-"""The check: is this travel document known? Every check is audited, hit or no hit.
+"""The one check: every database the caller may see, asked at once. Every check is audited, hit
+or no hit, and every hit is kept for the checking bureau and told to the owner.
 
-A record the caller may not see is looked up, filtered and audited exactly like any other, and
-the answer is the one an unknown document gets: nothing in the response tells them apart.
+Exact keys (document numbers, VINs, plates, serials, IMO numbers …) are looked up in the
+screening index first: a key it does not hold is answered without reading the database, which
+is the answer to nearly every check. Names go through the person index, which drops records the
+caller may not see before it ranks. A record the caller may not see is looked up, filtered and
+audited like any other, and the answer is the one an unknown record gets.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from policenet.access import may_see, require, sees_details
-from policenet.domain.checks import CheckRequest, CheckResult, DocumentHit, MatchKind
+from policenet.access import is_owner, may_see, require, sees_details
+from policenet.domain.checks import (
+    BatchCheckRequest,
+    CheckFailure,
+    CheckRequest,
+    CheckResult,
+    Hit,
+    MatchKind,
+)
 from policenet.domain.clock import utcnow
-from policenet.domain.errors import Forbidden, InvalidInput
-from policenet.domain.members import alpha2_from_icao, normalise_country
+from policenet.domain.documents import TravelDocument
+from policenet.domain.errors import Forbidden, InvalidInput, PolicenetError
+from policenet.domain.members import alpha2_from_icao, ncb_id, normalise_country
 from policenet.domain.principals import Principal, Right
-from policenet.matching.documents import differs_only_by_o_zero, normalise_number
-from policenet.matching.mrz import Mrz, parse_mrz
-from policenet.store import audit
-from policenet.store import documents as store
+from policenet.domain.records import Database, Record
+from policenet.domain.terms import Disclosure
+from policenet.matching.documents import comparison_key, differs_only_by_o_zero, normalise_number
+from policenet.matching.identifiers import (
+    check_vin,
+    differs_only_by_confusion,
+    normalise_imo,
+    normalise_mmsi,
+    normalise_serial,
+    normalise_title,
+    serial_key,
+)
+from policenet.matching.mrz import parse_mrz
+from policenet.matching.persons import DEFAULT_THRESHOLD, PartialDate, PersonQuery
+from policenet.matching.records import birth_date, country, document_key, plate_key
+from policenet.store import audit, hits
+from policenet.store import documents as document_store
+from policenet.store import records as record_store
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from sqlalchemy.orm import Session
 
-    from policenet.domain.documents import TravelDocument
+    from policenet.domain.checks import PersonQueryInput
+    from policenet.screening.service import PersonTerms, Screening
 
+PERSON_HITS = 10
 _O_ZERO_NOTE = (
     "The number matched only with the letter O read as the digit 0: compare the document "
     "itself with the recorded number {recorded} before acting."
 )
+_SERIAL_NOTE = (
+    "The serial matched only by reading worn characters alike (O/0, I/1, S/5, B/8): compare "
+    "the weapon with the recorded serial {recorded} before acting."
+)
 
 
-def _subject(request: CheckRequest, actor: Principal) -> tuple[str | None, str, Mrz | None, str]:
-    """The issuing country, normalised number and parsed zone that a request asks about."""
-    if request.mrz is not None:
-        if not sees_details(actor):
-            raise Forbidden(
-                "Carriers check a document by issuing country and number only: holder names "
-                "are never sent. Send 'document' instead of 'mrz'.",
-                code="carrier_mrz_refused",
+@dataclass(slots=True)
+class _Found:
+    """A record found for one part of a check, before access decides what the caller learns."""
+
+    part: str
+    database: Database
+    record: TravelDocument | Record
+    match: MatchKind
+    score: float | None = None
+    explanation: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class _Answer:
+    result: CheckResult
+    asked: dict[str, Any]
+    hit_rows: list[dict[str, Any]] = field(default_factory=list)
+    withheld: int = 0
+
+
+def _person_query(data: PersonQueryInput) -> PersonQuery:
+    return PersonQuery(
+        names=(data.name,),
+        birth_date=birth_date(data.birth_date, "person.birth_date"),
+        nationality=country(data.nationality, "person.nationality"),
+        gender=None if data.sex in (None, "unknown") else data.sex,
+    )
+
+
+class _Asking:
+    """One check being answered: the parts asked, the records found."""
+
+    def __init__(
+        self, session: Session, actor: Principal, screening: Screening, today: date
+    ) -> None:
+        self.session = session
+        self.actor = actor
+        self.screening = screening
+        self.today = today
+        self.found: list[_Found] = []
+        self.asked: dict[str, Any] = {}
+        self.notes: list[str] = []
+        self.withheld = 0
+
+    # --- exact keys ------------------------------------------------------------------------
+
+    def documents(self, part: str, issuing: str, number: str) -> None:
+        candidates = self.screening.document_candidates(issuing, comparison_key(number))
+        if candidates:
+            for document in document_store.lookup(
+                self.session,
+                issuing_country=issuing,
+                number=number,
+                today=self.today,
+                among=candidates,
+            ):
+                o_zero = differs_only_by_o_zero(document.number, number)
+                self.found.append(
+                    _Found(
+                        part,
+                        Database.TRAVEL_DOCUMENTS,
+                        document,
+                        MatchKind.LETTER_O_AS_ZERO if o_zero else MatchKind.EXACT,
+                        note=_O_ZERO_NOTE.format(recorded=document.number) if o_zero else None,
+                    )
+                )
+        self.records(part, "person_doc", document_key(issuing, number))
+
+    def records(self, part: str, kind: str, key: str, asked: str | None = None) -> None:
+        candidates = self.screening.record_candidates(kind, key)
+        if not candidates:
+            return
+        for record in record_store.holding_key(self.session, (kind, key), candidates, self.today):
+            match, note = MatchKind.EXACT, None
+            if kind == "serial" and asked is not None:
+                recorded = str(record.data.get("serial", ""))
+                if differs_only_by_confusion(recorded, asked):
+                    match, note = MatchKind.SERIAL_CONFUSION, _SERIAL_NOTE.format(recorded=recorded)
+            self.found.append(_Found(part, record.database, record, match, note=note))
+
+    # --- names -----------------------------------------------------------------------------
+
+    def persons(self, part: str, query: PersonQuery) -> None:
+        def allowed(terms: PersonTerms) -> bool:
+            return terms.review_date >= self.today and (
+                is_owner(self.actor, terms.owner_bureau_id)
+                or may_see(self.actor, terms.owner_country, terms.visibility)
             )
+
+        matches = self.screening.search_persons(
+            query, may_see=allowed, limit=PERSON_HITS, threshold=DEFAULT_THRESHOLD
+        )
+        by_id = {
+            r.id: r
+            for r in record_store.answering(
+                self.session, [int(m.record_id) for m in matches], self.today
+            )
+        }
+        for match in matches:
+            record = by_id.get(int(match.record_id))
+            if record is not None:
+                self.found.append(
+                    _Found(
+                        part,
+                        Database.PERSONS,
+                        record,
+                        MatchKind.NAME,
+                        score=round(match.score, 3),
+                        explanation=(
+                            f"matched the name {match.matched_name!r}",
+                            *match.explanation,
+                        ),
+                    )
+                )
+
+
+def _ask(asking: _Asking, request: CheckRequest) -> None:
+    """Look up every part of the request."""
+    actor = asking.actor
+    exact_only = request.person is None and request.mrz is None
+    if not sees_details(actor) and not (
+        exact_only
+        and request.document is not None
+        and (
+            request.vehicle is None
+            and request.firearm is None
+            and request.vessel is None
+            and request.artwork is None
+        )
+    ):
+        raise Forbidden(
+            "Carriers check a document by issuing country and number only: names are never "
+            "sent. Send 'document' alone.",
+            code="carrier_check_refused",
+        )
+    if any(
+        p is not None
+        for p in (request.person, request.vehicle, request.firearm, request.vessel, request.artwork)
+    ):
+        require(actor, Right.CHECK_RECORDS)
+    if request.document is not None or request.mrz is not None:
+        require(actor, Right.CHECK_DOCUMENTS)
+    asked = asking.asked
+    if request.mrz is not None:
         mrz = parse_mrz(request.mrz)
-        return (
-            alpha2_from_icao(mrz.issuing_state),
-            normalise_number(mrz.document_number),
-            mrz,
-            (mrz.issuing_state),
-        )
-    assert request.document is not None  # noqa: S101 - the model requires one of the two
-    country = normalise_country(request.document.issuing_country)
-    if country is None:
-        raise InvalidInput(
-            f"{request.document.issuing_country!r} is not a country code: give the ISO "
-            "alpha-2 or alpha-3 code of the issuing state.",
-            code="country_unknown",
-            field="document.issuing_country",
-        )
-    return country, normalise_number(request.document.number), None, country
-
-
-def _hit(document: TravelDocument, asked: str, details: bool) -> DocumentHit:
-    """One record as an answer: the record and its owner only for callers who see details."""
-    o_zero = differs_only_by_o_zero(document.number, asked)
-    return DocumentHit(
-        match=MatchKind.LETTER_O_AS_ZERO if o_zero else MatchKind.EXACT,
-        note=_O_ZERO_NOTE.format(recorded=document.number) if o_zero else None,
-        owner_bureau_id=document.owner_bureau_id if details else None,
-        owner_country=document.owner_country if details else None,
-        reported_at=document.reported_at if details else None,
-        record=document if details else None,
-    )
-
-
-def check(session: Session, actor: Principal, request: CheckRequest) -> CheckResult:
-    """Answer a check with every record the actor may see; audit the question and the answer."""
-    require(actor, Right.CHECK_DOCUMENTS)
-    country, number, mrz, asked_country = _subject(request, actor)
-    found = [] if country is None else store.lookup(session, issuing_country=country, number=number)
-    visible = [d for d in found if may_see(actor, d.owner_country, d.visibility)]
-    details = sees_details(actor)
-    hits = [_hit(d, number, details) for d in visible]
-    notes = []
-    if country is None:
-        notes.append(
-            f"The issuing state {asked_country} is not a country whose bureaus record "
-            "documents here: no record can answer."
-        )
-    result = CheckResult(
-        reference=uuid.uuid4().hex,
-        checked_at=utcnow(),
-        issuing_country=country,
-        number=number,
-        hits=hits,
-        notes=notes,
-    )
-    asked: dict[str, Any] = {"issuing_country": asked_country, "number": number}
-    if mrz is not None:
-        asked |= {
-            "mrz_format": mrz.format,
+        issuing = alpha2_from_icao(mrz.issuing_state)
+        number = normalise_number(mrz.document_number)
+        asked["mrz"] = {
+            "format": mrz.format,
+            "issuing_country": mrz.issuing_state,
+            "number": number,
             "holder": mrz.holder_name,
             "birth_date": None if mrz.birth_date is None else mrz.birth_date.isoformat(),
         }
-    audit.append_by(
-        session,
-        actor,
-        "check",
-        "travel_documents",
-        {
-            "reference": result.reference,
-            "asked": asked,
-            "place": request.place,
-            "answered": {"hit": result.hit, "records": [d.id for d in visible]},
-            "withheld": len(found) - len(visible),
-        },
+        if issuing is None:
+            asking.notes.append(
+                f"The issuing state {mrz.issuing_state} is not a country whose bureaus record "
+                "documents here: no travel document record can answer."
+            )
+        else:
+            asking.documents("mrz", issuing, number)
+        if mrz.holder_name.strip(", ") and actor.can(Right.CHECK_RECORDS):
+            asking.persons(
+                "mrz_holder",
+                PersonQuery(
+                    names=(mrz.holder_name,),
+                    birth_date=None if mrz.birth_date is None else PartialDate.of(mrz.birth_date),
+                    nationality=alpha2_from_icao(mrz.nationality),
+                    gender={"M": "male", "F": "female"}.get(mrz.sex or ""),
+                ),
+            )
+    if request.document is not None:
+        issuing = normalise_country(request.document.issuing_country)
+        if issuing is None:
+            raise InvalidInput(
+                f"{request.document.issuing_country!r} is not a country code: give the ISO "
+                "alpha-2 or alpha-3 code of the issuing state.",
+                code="country_unknown",
+                field="document.issuing_country",
+            )
+        number = normalise_number(request.document.number)
+        asked["document"] = {"issuing_country": issuing, "number": number}
+        asking.documents("document", issuing, number)
+    if request.person is not None:
+        query = _person_query(request.person)
+        asked["person"] = request.person.model_dump(mode="json", exclude_none=True)
+        asking.persons("person", query)
+    if request.vehicle is not None:
+        vehicle: dict[str, Any] = {}
+        if request.vehicle.vin is not None:
+            vin = check_vin(request.vehicle.vin, field="vehicle.vin").vin
+            vehicle["vin"] = vin
+            asking.records("vehicle", "vin", vin)
+        if request.vehicle.plate is not None:
+            plate_country = country(request.vehicle.plate_country, "vehicle.plate_country")
+            assert plate_country is not None  # noqa: S101 - the model requires it
+            key = plate_key(plate_country, request.vehicle.plate)
+            vehicle["plate"] = key
+            asking.records("vehicle", "plate", key)
+        asked["vehicle"] = vehicle
+    if request.firearm is not None:
+        serial = normalise_serial(request.firearm.serial, field="firearm.serial")
+        asked["firearm"] = {"serial": serial}
+        asking.records("firearm", "serial", serial_key(serial), asked=serial)
+    if request.vessel is not None:
+        vessel: dict[str, Any] = {}
+        if request.vessel.imo is not None:
+            vessel["imo"] = normalise_imo(request.vessel.imo, field="vessel.imo")
+            asking.records("vessel", "imo", vessel["imo"])
+        if request.vessel.mmsi is not None:
+            vessel["mmsi"] = normalise_mmsi(request.vessel.mmsi, field="vessel.mmsi")
+            asking.records("vessel", "mmsi", vessel["mmsi"])
+        if request.vessel.name is not None:
+            vessel["name"] = normalise_title(request.vessel.name)
+            asking.records("vessel", "vessel_name", vessel["name"])
+        asked["vessel"] = vessel
+    if request.artwork is not None:
+        title = normalise_title(request.artwork.title)
+        asked["artwork"] = {"title": title}
+        asking.records("artwork", "title", title)
+
+
+def _visible(actor: Principal, found: _Found) -> bool:
+    record = found.record
+    return is_owner(actor, record.owner_bureau_id) or may_see(
+        actor, record.owner_country, record.visibility
     )
-    return result
+
+
+def _answer(
+    session: Session,
+    actor: Principal,
+    request: CheckRequest,
+    screening: Screening,
+    place: str | None,
+) -> _Answer:
+    now = utcnow()
+    asking = _Asking(session, actor, screening, now.date())
+    _ask(asking, request)
+    reference = uuid.uuid4().hex
+    details = sees_details(actor)
+    result_hits: list[Hit] = []
+    rows: list[dict[str, Any]] = []
+    seen: set[tuple[Database, int]] = set()
+    withheld = 0
+    for found in asking.found:
+        record = found.record
+        if (found.database, record.id) in seen:
+            continue
+        seen.add((found.database, record.id))
+        if not _visible(actor, found):
+            withheld += 1
+            continue
+        hit_reference = uuid.uuid4().hex
+        full = details and (
+            record.disclosure is Disclosure.FULL or is_owner(actor, record.owner_bureau_id)
+        )
+        result_hits.append(
+            Hit(
+                reference=hit_reference,
+                database=found.database,
+                part=found.part,
+                disclosure=record.disclosure,
+                owner_bureau_id=record.owner_bureau_id if details else None,
+                match=found.match if full else None,
+                score=found.score if full else None,
+                explanation=found.explanation if full else (),
+                note=found.note if full else None,
+                reported_at=(
+                    (
+                        record.reported_at
+                        if isinstance(record, TravelDocument)
+                        else record.entered_at
+                    )
+                    if full
+                    else None
+                ),
+                record=record if full else None,
+            )
+        )
+        rows.append(
+            {
+                "reference": hit_reference,
+                "check_reference": reference,
+                "database": found.database.value,
+                "record_id": record.id,
+                "owner_bureau_id": record.owner_bureau_id,
+                "disclosure": record.disclosure.value,
+                "match": found.match.value,
+                "score": found.score,
+                "at": now,
+                "checked_by": actor.id,
+                # An agency's checks are its NCB's to follow up.
+                "checker_bureau_id": actor.bureau_id
+                or (None if actor.country is None else ncb_id(actor.country)),
+                "checker_country": actor.country,
+                "place": place,
+                "asked": {found.part: asking.asked.get(found.part.removesuffix("_holder"))},
+            }
+        )
+    result = CheckResult(
+        reference=reference,
+        checked_at=now,
+        asked=dict(asking.asked),
+        hits=result_hits,
+        notes=asking.notes,
+    )
+    return _Answer(result, asking.asked, rows, withheld)
+
+
+def _audit_detail(answer: _Answer, place: str | None) -> dict[str, Any]:
+    return {
+        "reference": answer.result.reference,
+        "asked": answer.asked,
+        "place": place,
+        "answered": {
+            "hit": answer.result.hit,
+            "hits": [
+                {"database": r["database"], "record": r["record_id"]} for r in answer.hit_rows
+            ],
+        },
+        "withheld": answer.withheld,
+    }
+
+
+def check(
+    session: Session, actor: Principal, request: CheckRequest, screening: Screening
+) -> CheckResult:
+    """Answer a check from every database the actor may see; audit it, keep its hits."""
+    screening.refresh(session)
+    answer = _answer(session, actor, request, screening, request.place)
+    hits.add_many(session, answer.hit_rows)
+    audit.append_by(session, actor, "check", "checks", _audit_detail(answer, request.place))
+    return answer.result
+
+
+def check_batch(
+    session: Session, actor: Principal, batch: BatchCheckRequest, screening: Screening
+) -> list[CheckResult | CheckFailure]:
+    """Answer up to 1,000 checks in order; a check that cannot be asked is answered with its
+    error and the others still are. One audit entry lists them all."""
+    screening.refresh(session)
+    answers: list[CheckResult | CheckFailure] = []
+    details: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    for index, request in enumerate(batch.checks):
+        place = request.place or batch.place
+        try:
+            answer = _answer(session, actor, request, screening, place)
+        except PolicenetError as error:
+            if isinstance(error, Forbidden):
+                raise
+            answers.append(
+                CheckFailure(
+                    code=error.code,
+                    message=f"Check {index}: {error}",
+                    field=None if error.field is None else f"checks.{index}.{error.field}",
+                )
+            )
+            details.append({"failed": error.code})
+            continue
+        answers.append(answer.result)
+        details.append(_audit_detail(answer, place))
+        rows.extend(answer.hit_rows)
+    hits.add_many(session, rows)
+    audit.append_by(session, actor, "check.batch", "checks", {"checks": details})
+    return answers
+
+
+def list_hits(
+    session: Session, actor: Principal, *, limit: int, before: int | None
+) -> list[hits.StoredHit]:
+    """Hits on the actor's bureau's records (the owner is told of every query that found
+    one) and hits its own checks made, newest first."""
+    require(actor, Right.CHECK_DOCUMENTS)
+    if actor.bureau_id is None:
+        raise Forbidden(
+            "Hits are kept for bureaus: your principal belongs to none.", code="no_bureau"
+        )
+    found = hits.of_bureau(session, actor.bureau_id, limit=limit, before=before)
+    audit.append_by(session, actor, "hits.read", f"bureau:{actor.bureau_id}", {"count": len(found)})
+    return found

@@ -7,6 +7,7 @@ Reproducible: the same seed gives the same records (tokens are random, and writt
 from __future__ import annotations
 
 import random
+import zlib
 import string
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from policenet.actions.principals import IssuedToken, create_agency, create_principal
 from policenet.domain.clock import utcnow
+from policenet.domain.terms import Disclosure, review_date_after
 from policenet.domain.documents import DocumentStatus, DocumentType
 from policenet.domain.members import ncb_id
 from policenet.domain.principals import (
@@ -26,7 +28,7 @@ from policenet.domain.principals import (
 )
 from policenet.domain.visibility import Visibility, VisibilityScope
 from policenet.matching.mrz import format_td3
-from policenet.store import audit
+from policenet.store import audit, feed
 from policenet.store import documents as documents_store
 from policenet.store.tables import HubMetaRow
 
@@ -238,6 +240,11 @@ def _documents(
                 if blank
                 else date(1950, 1, 1) + timedelta(days=rng.randint(0, 365 * 55)),
                 visibility=_visibility(rng, country),
+                review_date=review_date_after(today),
+                # One in twenty answers hit/no hit only (drawn apart from rng: same seed, same data).
+                disclosure=Disclosure.HIT_ONLY
+                if zlib.crc32(number.encode()) % 20 == 0
+                else Disclosure.FULL,
                 reported_by=officers[country].id,
             )
         )
@@ -296,6 +303,7 @@ def seed_demo(
         document_type=DocumentType.PASSPORT,
         status=DocumentStatus.STOLEN,
         visibility=Visibility(),
+        disclosure=Disclosure.FULL,
         holder_name="MARTIN, CLAIRE",
         holder_birth_date=date(1986, 3, 14),
     )
@@ -324,6 +332,7 @@ def seed_demo(
                 for i, d in zip(ids, chunk, strict=True)
             ],
         )
+        feed.changed(session, feed.TRAVEL_DOCUMENTS, min(ids), max(ids))
     report.documents = len(batch)
     report.examples = _examples(batch[fr_index], unknown)
     session.merge(HubMetaRow(key="demo_seed", value=str(seed)))

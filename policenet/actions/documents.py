@@ -9,9 +9,10 @@ from policenet.domain.clock import utcnow
 from policenet.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from policenet.domain.members import member_codes, ncb_id, normalise_country
 from policenet.domain.principals import Principal, Right
+from policenet.domain.terms import REVIEW_YEARS, Disclosure, review_date_after
 from policenet.domain.visibility import Visibility, VisibilityScope
 from policenet.matching.documents import normalise_number
-from policenet.store import audit, registry
+from policenet.store import audit, feed, registry
 from policenet.store import documents as store
 
 if TYPE_CHECKING:
@@ -23,8 +24,8 @@ if TYPE_CHECKING:
         DocumentChanges,
         DocumentReport,
         TravelDocument,
-        VisibilityInput,
     )
+    from policenet.domain.terms import VisibilityInput
 
 
 def visibility_from(data: VisibilityInput) -> Visibility:
@@ -45,6 +46,29 @@ def visibility_from(data: VisibilityInput) -> Visibility:
             field="visibility.countries",
         )
     return Visibility(scope=data.scope, countries=frozenset(codes))
+
+
+def review_date_from(given: date | None, field: str = "review_date") -> date:
+    """The review date an owner asks for, or the default; never past, never beyond 5 years."""
+    today = utcnow().date()
+    latest = review_date_after(today)
+    if given is None:
+        return latest
+    if given <= today:
+        raise InvalidInput(
+            f"Review date {given} is not after today: give a future date, or leave it out for "
+            f"{latest}.",
+            code="review_date_invalid",
+            field=field,
+        )
+    if given > latest:
+        raise InvalidInput(
+            f"Review date {given} is more than {REVIEW_YEARS} years away: records are reviewed "
+            f"at least every {REVIEW_YEARS} years; give {latest} or earlier.",
+            code="review_date_invalid",
+            field=field,
+        )
+    return given
 
 
 def _not_future(value: date | None, field: str) -> None:
@@ -101,10 +125,22 @@ def record_document(session: Session, actor: Principal, data: DocumentReport) ->
         holder_birth_date=data.holder_birth_date,
         visibility=visibility_from(data.visibility),
         reported_by=actor.id,
+        review_date=review_date_from(data.review_date),
+        disclosure=data.disclosure,
+        external_ref=data.external_ref,
     )
     try:
         document = store.add(session, new)
     except store.DuplicateDocument:
+        if data.external_ref is not None and store.by_refs(
+            session, owner_bureau.id, [data.external_ref]
+        ):
+            raise Conflict(
+                f"Your bureau already holds a travel document with the reference "
+                f"{data.external_ref!r}: change that record instead, or use another reference.",
+                code="external_ref_taken",
+                field="external_ref",
+            ) from None
         existing = store.find_active(
             session, issuing_country=issuing, document_type=data.document_type, number=number
         )
@@ -119,8 +155,14 @@ def record_document(session: Session, actor: Principal, data: DocumentReport) ->
         actor,
         "document.record",
         f"travel_document:{document.id}",
-        {**_public(document), "visibility": document.visibility.scope},
+        {
+            **_public(document),
+            "visibility": document.visibility.scope,
+            "disclosure": document.disclosure,
+            "review_date": str(document.review_date),
+        },
     )
+    feed.changed(session, feed.TRAVEL_DOCUMENTS, document.id)
     return document
 
 
@@ -130,7 +172,7 @@ def _visible(actor: Principal, document: TravelDocument | None) -> bool:
         document.owner_bureau_id,
         document.owner_country,
         document.visibility,
-        withdrawn=document.withdrawn_at is not None,
+        withdrawn=document.withdrawn_at is not None or document.expired(utcnow().date()),
     )
 
 
@@ -174,6 +216,8 @@ def update_document(
     _not_future(changes.event_date, "event_date")
     _not_future(changes.holder_birth_date, "holder_birth_date")
     columns: dict[str, Any] = {k: v for k, v in given.items() if k != "visibility"}
+    if changes.disclosure is not None:
+        columns["disclosure"] = changes.disclosure.value
     if changes.visibility is not None:
         visibility = visibility_from(changes.visibility)
         columns["visibility"] = visibility.scope.value
@@ -189,6 +233,25 @@ def update_document(
             "before": {k: getattr(before, k, None) for k in given if k != "visibility"},
         },
     )
+    feed.changed(session, feed.TRAVEL_DOCUMENTS, document_id)
+    return document
+
+
+def renew_document(
+    session: Session, actor: Principal, document_id: int, until: date | None
+) -> TravelDocument:
+    """The owner renews its record: it answers checks until the new review date."""
+    _owned(session, actor, document_id)
+    review = review_date_from(until)
+    document = store.update(session, document_id, {"review_date": review})
+    audit.append_by(
+        session,
+        actor,
+        "document.renew",
+        f"travel_document:{document_id}",
+        {"review_date": review.isoformat()},
+    )
+    feed.changed(session, feed.TRAVEL_DOCUMENTS, document_id)
     return document
 
 
@@ -207,6 +270,7 @@ def withdraw_document(
         f"travel_document:{document_id}",
         {**_public(document), "reason": reason},
     )
+    feed.changed(session, feed.TRAVEL_DOCUMENTS, document_id)
     return document
 
 
@@ -216,7 +280,12 @@ def read_document(session: Session, actor: Principal, document_id: int) -> Trave
     The caller raises ``document_not_found`` after the audit entry is committed."""
     require(actor, Right.CHECK_DOCUMENTS)
     document = store.get(session, document_id)
-    shown = sees_details(actor) and _visible(actor, document)
+    shown = (
+        document is not None
+        and sees_details(actor)
+        and _visible(actor, document)
+        and (document.disclosure is Disclosure.FULL or is_owner(actor, document.owner_bureau_id))
+    )
     audit.append_by(
         session,
         actor,

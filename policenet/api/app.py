@@ -8,7 +8,8 @@ from fastapi_offline import FastAPIOffline
 from policenet import __version__
 from policenet.api import errors
 from policenet.api.deps import Hub
-from policenet.api.routers import audit, documents, hub, members, principals
+from policenet.api.routers import audit, checks, documents, hub, members, principals, records
+from policenet.screening.service import Screening
 from policenet.settings import Settings, get_settings
 from policenet.store.db import Database
 
@@ -25,8 +26,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     database = database or Database(settings.resolved_database_url)
     # The API reference (/docs, /redoc) is served with its assets: border posts are often offline.
     app = FastAPIOffline(title="policenet", version=__version__, description=DESCRIPTION)
-    app.state.hub = Hub(settings=settings, database=database)
+    app.state.hub = Hub(settings=settings, database=database, screening=Screening())
     errors.install(app)
-    for module in (hub, members, principals, documents, audit):
+    for module in (hub, members, principals, checks, documents, records, audit):
         app.include_router(module.router)
     return app

@@ -12,16 +12,18 @@ from policenet.actions.principals import authenticate
 from policenet.domain.errors import NotAuthenticated
 from policenet.domain.ids import MAX_ID
 from policenet.domain.principals import Principal
+from policenet.screening.service import Screening
 from policenet.settings import Settings
 from policenet.store.db import Database
 
 
 @dataclass(frozen=True, slots=True)
 class Hub:
-    """What every request works with: the settings and the database."""
+    """What every request works with: the settings, the database and the screening indexes."""
 
     settings: Settings
     database: Database
+    screening: Screening
 
 
 def get_hub(request: Request) -> Hub:

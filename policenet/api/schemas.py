@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
 from policenet.access import is_owner
 from policenet.actions.principals import IssuedToken
-from policenet.domain.checks import CheckResult, DocumentHit
+from policenet.domain.checks import CheckFailure, CheckResult, Hit
+from policenet.domain.clock import utcnow
 from policenet.domain.documents import DocumentStatus, DocumentType, TravelDocument
 from policenet.domain.members import Bureau, BureauKind, Member, MemberStatus
 from policenet.domain.principals import Agency, AgencyKind, Principal, Right, Role, TokenInfo
+from policenet.domain.records import Database, Record
+from policenet.domain.terms import Disclosure
 from policenet.domain.visibility import VisibilityScope
+from policenet.store.hits import StoredHit
 
 
 class MemberPublic(BaseModel):
@@ -139,6 +144,9 @@ class TravelDocumentPublic(BaseModel):
     event_date: date
     holder_name: str | None
     holder_birth_date: date | None
+    disclosure: Disclosure
+    review_date: date | None
+    external_ref: str | None = Field(description="The owner's own reference, shown to it only.")
     visibility: VisibilityPublic | None = Field(
         description="The owner's restriction, shown to the owner bureau only."
     )
@@ -148,6 +156,7 @@ class TravelDocumentPublic(BaseModel):
 
     @classmethod
     def of(cls, d: TravelDocument, viewer: Principal) -> TravelDocumentPublic:
+        owner = is_owner(viewer, d.owner_bureau_id)
         return cls(
             id=d.id,
             owner_bureau_id=d.owner_bureau_id,
@@ -158,10 +167,13 @@ class TravelDocumentPublic(BaseModel):
             event_date=d.event_date,
             holder_name=d.holder_name,
             holder_birth_date=d.holder_birth_date,
+            disclosure=d.disclosure,
+            review_date=d.review_date,
+            external_ref=d.external_ref if owner else None,
             visibility=VisibilityPublic(
                 scope=d.visibility.scope, countries=sorted(d.visibility.countries)
             )
-            if is_owner(viewer, d.owner_bureau_id)
+            if owner
             else None,
             reported_at=d.reported_at,
             updated_at=d.updated_at,
@@ -169,22 +181,96 @@ class TravelDocumentPublic(BaseModel):
         )
 
 
-class HitPublic(BaseModel):
-    database: str = "travel_documents"
-    match: str
-    note: str | None
-    owner_bureau: str | None
-    reported_at: datetime | None
-    record: TravelDocumentPublic | None
+class RecordPublic(BaseModel):
+    """A record of persons, vehicles, art, firearms or vessels, as its reader may see it."""
+
+    id: int
+    database: Database
+    owner_bureau_id: str
+    disclosure: Disclosure
+    review_date: date
+    expired: bool
+    data: dict[str, Any] = Field(description="The record's content; its fields per database.")
+    external_ref: str | None = Field(description="The owner's own reference, shown to it only.")
+    visibility: VisibilityPublic | None = Field(
+        description="The owner's restriction, shown to the owner bureau only."
+    )
+    entered_at: datetime
+    updated_at: datetime
+    withdrawn_at: datetime | None
+    notes: list[str] = Field(default_factory=list, description="About its identifiers.")
 
     @classmethod
-    def of(cls, h: DocumentHit, viewer: Principal) -> HitPublic:
+    def of(cls, r: Record, viewer: Principal, notes: tuple[str, ...] = ()) -> RecordPublic:
+        owner = is_owner(viewer, r.owner_bureau_id)
         return cls(
-            match=h.match,
-            note=h.note,
+            id=r.id,
+            database=r.database,
+            owner_bureau_id=r.owner_bureau_id,
+            disclosure=r.disclosure,
+            review_date=r.review_date,
+            expired=r.expired(utcnow().date()),
+            data=r.data,
+            external_ref=r.external_ref if owner else None,
+            visibility=VisibilityPublic(
+                scope=r.visibility.scope, countries=sorted(r.visibility.countries)
+            )
+            if owner
+            else None,
+            entered_at=r.entered_at,
+            updated_at=r.updated_at,
+            withdrawn_at=r.withdrawn_at,
+            notes=list(notes),
+        )
+
+
+_HIT_CONTENT = ("match", "score", "explanation", "note", "reported_at", "record")
+
+
+class HitPublic(BaseModel):
+    """A hit. For a hit_only record of another bureau, and for carriers, only the database,
+    the owner (not to carriers) and the reference to quote to the owner are sent."""
+
+    reference: str = Field(description="Quote it to the owner bureau to ask about the hit.")
+    database: Database
+    part: str = Field(description="Which part of the check found it.")
+    disclosure: Disclosure
+    owner_bureau: str | None = None
+    match: str | None = None
+    score: float | None = None
+    explanation: list[str] | None = None
+    note: str | None = None
+    reported_at: datetime | None = None
+    record: TravelDocumentPublic | RecordPublic | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_content(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if self.record is None:
+            for name in (*_HIT_CONTENT, "owner_bureau"):
+                if data.get(name) is None:
+                    data.pop(name, None)
+        return data
+
+    @classmethod
+    def of(cls, h: Hit, viewer: Principal) -> HitPublic:
+        record: TravelDocumentPublic | RecordPublic | None = None
+        if isinstance(h.record, TravelDocument):
+            record = TravelDocumentPublic.of(h.record, viewer)
+        elif h.record is not None:
+            record = RecordPublic.of(h.record, viewer)
+        return cls(
+            reference=h.reference,
+            database=h.database,
+            part=h.part,
+            disclosure=h.disclosure,
             owner_bureau=h.owner_bureau_id,
+            match=None if h.match is None else h.match.value,
+            score=h.score,
+            explanation=list(h.explanation) if record is not None else None,
+            note=h.note,
             reported_at=h.reported_at,
-            record=None if h.record is None else TravelDocumentPublic.of(h.record, viewer),
+            record=record,
         )
 
 
@@ -192,7 +278,7 @@ class CheckPublic(BaseModel):
     reference: str
     checked_at: datetime
     hit: bool
-    asked: dict[str, str | None]
+    asked: dict[str, Any]
     hits: list[HitPublic]
     notes: list[str]
 
@@ -202,9 +288,79 @@ class CheckPublic(BaseModel):
             reference=r.reference,
             checked_at=r.checked_at,
             hit=r.hit,
-            asked={"issuing_country": r.issuing_country, "number": r.number},
+            asked=r.asked,
             hits=[HitPublic.of(h, viewer) for h in r.hits],
             notes=r.notes,
+        )
+
+
+class CheckErrorPublic(BaseModel):
+    code: str
+    message: str
+    field: str | None
+
+
+class BatchItemPublic(BaseModel):
+    index: int
+    result: CheckPublic | None = None
+    error: CheckErrorPublic | None = None
+
+
+class BatchPublic(BaseModel):
+    checked: int = Field(description="How many checks were asked.")
+    hits: int = Field(description="How many of them hit.")
+    results: list[BatchItemPublic] = Field(description="One per check, in the order sent.")
+
+    @classmethod
+    def of(cls, answers: list[CheckResult | CheckFailure], viewer: Principal) -> BatchPublic:
+        items = [
+            BatchItemPublic(index=i, result=CheckPublic.of(a, viewer))
+            if isinstance(a, CheckResult)
+            else BatchItemPublic(
+                index=i, error=CheckErrorPublic(code=a.code, message=a.message, field=a.field)
+            )
+            for i, a in enumerate(answers)
+        ]
+        return cls(
+            checked=len(answers),
+            hits=sum(1 for a in answers if isinstance(a, CheckResult) and a.hit),
+            results=items,
+        )
+
+
+class StoredHitPublic(BaseModel):
+    """A hit as kept for the owner bureau and the checking bureau."""
+
+    reference: str
+    check_reference: str
+    database: Database
+    record_id: int | None = Field(description="Given to the owner bureau only.")
+    owner_bureau: str
+    disclosure: Disclosure
+    match: str | None
+    at: datetime
+    checker_bureau: str | None
+    checker_country: str | None
+    place: str | None
+    asked: dict[str, Any] | None = Field(description="The query as the owner may see it.")
+
+    @classmethod
+    def of(cls, h: StoredHit, viewer: Principal) -> StoredHitPublic:
+        owner = is_owner(viewer, h.owner_bureau_id)
+        full = owner or h.disclosure is Disclosure.FULL
+        return cls(
+            reference=h.reference,
+            check_reference=h.check_reference,
+            database=h.database,
+            record_id=h.record_id if owner else None,
+            owner_bureau=h.owner_bureau_id,
+            disclosure=h.disclosure,
+            match=h.match if full else None,
+            at=h.at,
+            checker_bureau=h.checker_bureau_id,
+            checker_country=h.checker_country,
+            place=h.place,
+            asked=h.asked,
         )
 
 

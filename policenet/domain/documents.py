@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from policenet.domain.visibility import Visibility, VisibilityScope
+from policenet.domain.terms import Disclosure, RecordTerms, VisibilityInput
+
+if TYPE_CHECKING:
+    from policenet.domain.visibility import Visibility
 
 
 class DocumentType(StrEnum):
@@ -44,24 +48,16 @@ class TravelDocument:
     reported_at: datetime
     updated_at: datetime
     withdrawn_at: datetime | None
+    external_ref: str | None = None
+    disclosure: Disclosure = Disclosure.FULL
+    review_date: date | None = None
+
+    def expired(self, today: date) -> bool:
+        return self.review_date is not None and self.review_date < today
 
 
-class VisibilityInput(BaseModel):
-    """The owner's restriction as a request gives it."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    scope: VisibilityScope = VisibilityScope.ALL
-    countries: list[str] = Field(
-        default_factory=list,
-        description="ISO alpha-2 codes of member countries, for only_listed and all_but_listed.",
-    )
-
-
-class DocumentReport(BaseModel):
+class DocumentReport(RecordTerms):
     """A bureau's report of a stolen, lost, revoked or invalid document of its own country."""
-
-    model_config = ConfigDict(extra="forbid")
 
     issuing_country: str = Field(description="ISO alpha-2 or alpha-3 code; your own country.")
     document_type: DocumentType
@@ -70,7 +66,6 @@ class DocumentReport(BaseModel):
     event_date: date = Field(description="When the document was stolen, lost or revoked.")
     holder_name: str | None = Field(default=None, max_length=200)
     holder_birth_date: date | None = None
-    visibility: VisibilityInput = Field(default_factory=VisibilityInput)
 
 
 class DocumentChanges(BaseModel):
@@ -83,8 +78,9 @@ class DocumentChanges(BaseModel):
     holder_name: str | None = Field(default=None, max_length=200)
     holder_birth_date: date | None = None
     visibility: VisibilityInput | None = None
+    disclosure: Disclosure | None = None
 
-    @field_validator("status", "event_date", "visibility")
+    @field_validator("status", "event_date", "visibility", "disclosure")
     @classmethod
     def _not_emptied(cls, value: object) -> object:
         # Runs only on values the request gives: leaving a field out keeps it as it is.

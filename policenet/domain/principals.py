@@ -24,6 +24,8 @@ class Right(StrEnum):
 
     CHECK_DOCUMENTS = "documents:check"
     RECORD_DOCUMENTS = "documents:record"
+    CHECK_RECORDS = "records:check"
+    RECORD_RECORDS = "records:record"
     MANAGE_PRINCIPALS = "principals:manage"
     MANAGE_MEMBERS = "members:manage"
     READ_AUDIT = "audit:read"
@@ -62,21 +64,39 @@ _AGENCY_ROLES = frozenset({Role.AGENCY_OFFICER, Role.BORDER_OFFICER, Role.CARRIE
 
 ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     Role.GS_ADMIN: frozenset(
-        {Right.MANAGE_MEMBERS, Right.MANAGE_PRINCIPALS, Right.READ_AUDIT, Right.CHECK_DOCUMENTS}
+        {
+            Right.MANAGE_MEMBERS,
+            Right.MANAGE_PRINCIPALS,
+            Right.READ_AUDIT,
+            Right.CHECK_DOCUMENTS,
+            Right.CHECK_RECORDS,
+        }
     ),
-    Role.GS_REVIEWER: frozenset({Right.REVIEW_NOTICES, Right.CHECK_DOCUMENTS}),
+    Role.GS_REVIEWER: frozenset({Right.REVIEW_NOTICES, Right.CHECK_DOCUMENTS, Right.CHECK_RECORDS}),
     Role.NCB_ADMIN: frozenset(
-        {Right.MANAGE_PRINCIPALS, Right.CHECK_DOCUMENTS, Right.RECORD_DOCUMENTS}
+        {
+            Right.MANAGE_PRINCIPALS,
+            Right.CHECK_DOCUMENTS,
+            Right.RECORD_DOCUMENTS,
+            Right.CHECK_RECORDS,
+            Right.RECORD_RECORDS,
+        }
     ),
-    Role.NCB_OFFICER: frozenset({Right.CHECK_DOCUMENTS, Right.RECORD_DOCUMENTS}),
-    Role.AGENCY_OFFICER: frozenset({Right.CHECK_DOCUMENTS, Right.RECORD_DOCUMENTS}),
-    Role.BORDER_OFFICER: frozenset({Right.CHECK_DOCUMENTS}),
+    Role.NCB_OFFICER: frozenset(
+        {Right.CHECK_DOCUMENTS, Right.RECORD_DOCUMENTS, Right.CHECK_RECORDS, Right.RECORD_RECORDS}
+    ),
+    Role.AGENCY_OFFICER: frozenset(
+        {Right.CHECK_DOCUMENTS, Right.RECORD_DOCUMENTS, Right.CHECK_RECORDS, Right.RECORD_RECORDS}
+    ),
+    Role.BORDER_OFFICER: frozenset({Right.CHECK_DOCUMENTS, Right.CHECK_RECORDS}),
     Role.CARRIER: frozenset({Right.CHECK_DOCUMENTS}),
     Role.DATA_PROTECTION: frozenset({Right.READ_AUDIT}),
 }
 
 # The rights a member's NCB holds, and so the most it can grant a national agency.
-NCB_RIGHTS: frozenset[Right] = frozenset({Right.CHECK_DOCUMENTS, Right.RECORD_DOCUMENTS})
+NCB_RIGHTS: frozenset[Right] = frozenset(
+    {Right.CHECK_DOCUMENTS, Right.RECORD_DOCUMENTS, Right.CHECK_RECORDS, Right.RECORD_RECORDS}
+)
 
 
 class AgencyKind(StrEnum):

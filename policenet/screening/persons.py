@@ -25,7 +25,7 @@ from policenet.matching.persons import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
 RecordId = int | str
 # Scoring is the costly step: only this many of the best-blocked records are scored.
@@ -148,7 +148,9 @@ class PersonIndex:
             if not posting:
                 del self._postings[key]
 
-    def _rank(self, query: PersonQuery) -> list[RecordId]:
+    def _rank(
+        self, query: PersonQuery, allowed: Callable[[RecordId], bool] | None = None
+    ) -> list[RecordId]:
         """Records sharing keys with the query, the rarest keys weighing most.
 
         Keys shared by more than COMMON records (a popular given name) are left out: the
@@ -179,6 +181,10 @@ class PersonIndex:
                     weight = 1.0 / math.log2(2 + len(posting))
                     for record_id in totals.keys() & holders:
                         totals[record_id] += weight
+        if allowed is not None:
+            # Records the caller may not see leave before the shortlist, so they never push
+            # out one it may see.
+            totals = {rid: weight for rid, weight in totals.items() if allowed(rid)}
         shortlist = heapq.nlargest(4 * self._candidates, totals, key=totals.__getitem__)
         if query.birth_date is not None:
             # Among namesakes the birth year tells the person: rank those born then first.
@@ -199,11 +205,17 @@ class PersonIndex:
             totals[record_id] = totals.get(record_id, 0.0) + weight
 
     def search(
-        self, query: PersonQuery, limit: int = 10, threshold: float = DEFAULT_THRESHOLD
+        self,
+        query: PersonQuery,
+        limit: int = 10,
+        threshold: float = DEFAULT_THRESHOLD,
+        *,
+        allowed: Callable[[RecordId], bool] | None = None,
     ) -> list[Match]:
-        """The records at or above the threshold, best first, each with its explanation."""
+        """The records at or above the threshold, best first, each with its explanation;
+        only records ``allowed`` accepts when it is given."""
         with self._lock:
-            candidates = [self._records[rid] for rid in self._rank(query)]
+            candidates = [self._records[rid] for rid in self._rank(query, allowed)]
         matches = [compare(query, record, self._variants) for record in candidates]
         kept = [m for m in matches if m.score >= threshold]
         kept.sort(key=lambda m: (-m.score, str(m.record_id)))

@@ -12,14 +12,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, DateTime, Engine, create_engine, event, text
+from sqlalchemy import Connection, DateTime, Engine, Table, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 if TYPE_CHECKING:
     import sqlite3
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
+
+    from sqlalchemy.sql.dml import Insert
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -122,3 +125,22 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def upsert(
+    session: Session,
+    table: Table,
+    *,
+    conflict: Sequence[str],
+    where: str,
+    update: Sequence[str],
+) -> Insert:
+    """INSERT … ON CONFLICT (conflict) WHERE where DO UPDATE SET update, on either backend
+    (the conflict target is a partial unique index, hence ``where``)."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    statement = (postgresql.insert if postgres else sqlite.insert)(table)
+    return statement.on_conflict_do_update(
+        index_elements=list(conflict),
+        index_where=text(where),
+        set_={name: statement.excluded[name] for name in update},
+    )

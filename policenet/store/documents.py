@@ -10,12 +10,14 @@ from sqlalchemy.exc import IntegrityError
 
 from policenet.domain.clock import utcnow
 from policenet.domain.documents import DocumentStatus, DocumentType, TravelDocument
+from policenet.domain.terms import Disclosure
 from policenet.domain.visibility import Visibility, VisibilityScope
 from policenet.matching.documents import comparison_key
+from policenet.store.db import upsert
 from policenet.store.tables import TravelDocumentRow
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Iterator, Sequence
     from datetime import date
 
     from sqlalchemy.orm import Session
@@ -40,6 +42,9 @@ class NewDocument:
     holder_birth_date: date | None
     visibility: Visibility
     reported_by: int | None
+    review_date: date
+    disclosure: Disclosure = Disclosure.FULL
+    external_ref: str | None = None
 
 
 def _document(row: TravelDocumentRow) -> TravelDocument:
@@ -60,6 +65,9 @@ def _document(row: TravelDocumentRow) -> TravelDocument:
         reported_at=row.reported_at,
         updated_at=row.updated_at,
         withdrawn_at=row.withdrawn_at,
+        external_ref=row.external_ref,
+        disclosure=Disclosure(row.disclosure),
+        review_date=row.review_date,
     )
 
 
@@ -81,6 +89,9 @@ def _values(new: NewDocument) -> dict[str, Any]:
         "reported_at": now,
         "reported_by": new.reported_by,
         "updated_at": now,
+        "external_ref": new.external_ref,
+        "disclosure": new.disclosure.value,
+        "review_date": new.review_date,
     }
 
 
@@ -140,18 +151,85 @@ def update(session: Session, document_id: int, changes: dict[str, Any]) -> Trave
     return _document(row)
 
 
-def lookup(session: Session, *, issuing_country: str, number: str) -> list[TravelDocument]:
-    """Every active record of a number in an issuing country, comparing with O read as 0."""
-    query = (
-        select(TravelDocumentRow)
-        .where(
-            TravelDocumentRow.issuing_country == issuing_country,
-            TravelDocumentRow.number_key == comparison_key(number),
-            TravelDocumentRow.withdrawn_at.is_(None),
-        )
-        .order_by(TravelDocumentRow.id)
+def lookup(
+    session: Session,
+    *,
+    issuing_country: str,
+    number: str,
+    today: date,
+    among: Iterable[int] | None = None,
+) -> list[TravelDocument]:
+    """Every record of a number in an issuing country that answers checks (active, not past
+    review), comparing with O read as 0; only ``among`` these ids when the screening index
+    named candidates."""
+    query = select(TravelDocumentRow).where(
+        TravelDocumentRow.issuing_country == issuing_country,
+        TravelDocumentRow.number_key == comparison_key(number),
+        TravelDocumentRow.withdrawn_at.is_(None),
+        TravelDocumentRow.review_date >= today,
     )
-    return [_document(row) for row in session.execute(query).scalars()]
+    if among is not None:
+        query = query.where(TravelDocumentRow.id.in_(sorted(set(among))))
+    rows = session.execute(query.order_by(TravelDocumentRow.id)).scalars()
+    return [_document(row) for row in rows]
+
+
+def upsert_many(session: Session, batch: Sequence[NewDocument]) -> list[int]:
+    """Insert documents, or update those whose owner already holds their external reference
+    (every one has one); returns the ids touched, in order."""
+    if not batch:
+        return []
+    values = [_values(new) for new in batch]
+    kept = ("reported_at", "reported_by", "owner_bureau_id", "owner_country")
+    for value in values:
+        value["withdrawn_at"] = None
+        value["withdrawal_reason"] = None
+    statement = upsert(
+        session,
+        TravelDocumentRow.__table__,  # type: ignore[arg-type]
+        conflict=("owner_bureau_id", "external_ref"),
+        where="external_ref IS NOT NULL",
+        update=[c for c in values[0] if c not in kept],
+    ).returning(TravelDocumentRow.id, sort_by_parameter_order=True)
+    return list(session.execute(statement, values).scalars())
+
+
+def by_refs(session: Session, owner_bureau_id: str, refs: Sequence[str]) -> dict[str, int]:
+    """The ids of a bureau's documents under these external references."""
+    found: dict[str, int] = {}
+    for start in range(0, len(refs), 500):
+        query = select(TravelDocumentRow.external_ref, TravelDocumentRow.id).where(
+            TravelDocumentRow.owner_bureau_id == owner_bureau_id,
+            TravelDocumentRow.external_ref.in_(refs[start : start + 500]),
+        )
+        found.update({ref: record_id for ref, record_id in session.execute(query) if ref})
+    return found
+
+
+def keys_between(session: Session, first_id: int, last_id: int) -> Iterator[tuple[str, int]]:
+    """The lookup key (issuing country and number key) and id of every document in a range."""
+    query = select(
+        TravelDocumentRow.issuing_country, TravelDocumentRow.number_key, TravelDocumentRow.id
+    ).where(TravelDocumentRow.id.between(first_id, last_id))
+    for issuing, number_key, document_id in session.execute(
+        query.execution_options(yield_per=50_000)
+    ):
+        yield f"{issuing}:{number_key}", document_id
+
+
+def of_owner_or_all(session: Session) -> Iterator[TravelDocument]:
+    """Every document, withdrawn ones included, in id order, read in pages (for exports)."""
+    query = (
+        select(TravelDocumentRow).order_by(TravelDocumentRow.id).execution_options(yield_per=5000)
+    )
+    for row in session.execute(query):
+        yield _document(row[0])
+
+
+def max_id(session: Session) -> int:
+    return int(
+        session.execute(select(func.coalesce(func.max(TravelDocumentRow.id), 0))).scalar_one()
+    )
 
 
 def count(session: Session, *, active_only: bool = True) -> int:

@@ -117,8 +117,20 @@ class TravelDocumentRow(Base):
     updated_at: Mapped[datetime]
     withdrawn_at: Mapped[datetime | None]
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+    external_ref: Mapped[str | None] = mapped_column(String(100))
+    disclosure: Mapped[str] = mapped_column(String(20), server_default="full")
+    review_date: Mapped[date] = mapped_column(Date)
 
     __table_args__ = (
+        # Re-importing a bureau's file finds its records by the bureau's own reference.
+        Index(
+            "uq_travel_documents_external_ref",
+            "owner_bureau_id",
+            "external_ref",
+            unique=True,
+            sqlite_where=text("external_ref IS NOT NULL"),
+            postgresql_where=text("external_ref IS NOT NULL"),
+        ),
         # The check's lookup: every active record under a number, O read as 0.
         Index("ix_travel_documents_lookup", "issuing_country", "number_key"),
         # One active record per document; a withdrawn one may be reported again.
@@ -132,6 +144,86 @@ class TravelDocumentRow(Base):
             postgresql_where=text("withdrawn_at IS NULL"),
         ),
     )
+
+
+class RecordRow(Base):
+    """A record of persons, vehicles, art, firearms or vessels; ``data`` holds its content."""
+
+    __tablename__ = "records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    database: Mapped[str] = mapped_column(String(20))
+    owner_bureau_id: Mapped[str] = mapped_column(ForeignKey("bureaus.id"))
+    owner_country: Mapped[str] = mapped_column(String(2))
+    external_ref: Mapped[str | None] = mapped_column(String(100))
+    disclosure: Mapped[str] = mapped_column(String(20))
+    visibility: Mapped[str] = mapped_column(String(20))
+    visibility_countries: Mapped[list[str]] = mapped_column(JSON)
+    review_date: Mapped[date] = mapped_column(Date)
+    data: Mapped[dict[str, object]] = mapped_column(JSON)
+    entered_at: Mapped[datetime]
+    entered_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+    updated_at: Mapped[datetime]
+    withdrawn_at: Mapped[datetime | None]
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_records_database_owner", "database", "owner_bureau_id"),
+        Index(
+            "uq_records_external_ref",
+            "owner_bureau_id",
+            "database",
+            "external_ref",
+            unique=True,
+            sqlite_where=text("external_ref IS NOT NULL"),
+            postgresql_where=text("external_ref IS NOT NULL"),
+        ),
+    )
+
+
+class RecordKeyRow(Base):
+    """The exact keys a record answers to (a VIN, a plate, a serial, an IMO number …)."""
+
+    __tablename__ = "record_keys"
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+    __table_args__ = (Index("ix_record_keys_lookup", "kind", "key"),)
+
+
+class RecordChangeRow(Base):
+    """The change feed: which records changed, in commit order, for the screening indexes."""
+
+    __tablename__ = "record_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(40))
+    first_id: Mapped[int] = mapped_column(Integer)
+    last_id: Mapped[int] = mapped_column(Integer)
+
+
+class HitRow(Base):
+    """A check that found a record: the checking side and the owner are both told of it."""
+
+    __tablename__ = "hits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    check_reference: Mapped[str] = mapped_column(String(40), index=True)
+    database: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[int] = mapped_column(Integer)
+    owner_bureau_id: Mapped[str] = mapped_column(String(20), index=True)
+    disclosure: Mapped[str] = mapped_column(String(20))
+    match: Mapped[str] = mapped_column(String(30))
+    score: Mapped[float | None]
+    at: Mapped[datetime]
+    checked_by: Mapped[int] = mapped_column(Integer)
+    checker_bureau_id: Mapped[str | None] = mapped_column(String(20), index=True)
+    checker_country: Mapped[str | None] = mapped_column(String(2))
+    place: Mapped[str | None] = mapped_column(String(200))
+    asked: Mapped[str] = mapped_column(Text)
 
 
 class AuditRow(Base):

@@ -5,19 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from policenet.actions import documents as actions
-from policenet.actions.checks import check
 from policenet.api.deps import CurrentPrincipal, HubDep, RowId
-from policenet.api.schemas import CheckPublic, TravelDocumentPublic
-from policenet.domain.checks import CheckRequest
+from policenet.api.schemas import TravelDocumentPublic
 from policenet.domain.documents import DocumentChanges, DocumentReport, DocumentWithdrawal
+from policenet.domain.records import RecordRenewal
 
 router = APIRouter(tags=["travel documents"])
-
-
-@router.post("/v1/checks", summary="Check a document by country and number, or by its MRZ")
-def run_check(request: CheckRequest, hub: HubDep, principal: CurrentPrincipal) -> CheckPublic:
-    with hub.database.transaction() as session:
-        return CheckPublic.of(check(session, principal, request), principal)
 
 
 @router.post(
@@ -56,4 +49,14 @@ def withdraw(
     with hub.database.transaction() as session:
         return TravelDocumentPublic.of(
             actions.withdraw_document(session, principal, document_id, data.reason), principal
+        )
+
+
+@router.post("/v1/documents/{document_id}/renew", summary="Renew your own record")
+def renew(
+    document_id: RowId, data: RecordRenewal, hub: HubDep, principal: CurrentPrincipal
+) -> TravelDocumentPublic:
+    with hub.database.transaction() as session:
+        return TravelDocumentPublic.of(
+            actions.renew_document(session, principal, document_id, data.review_date), principal
         )

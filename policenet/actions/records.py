@@ -1,0 +1,267 @@
+"""Records of persons, vehicles, works of art, firearms and vessels: record, change, renew and
+withdraw, by the owner bureau only; read by whoever the owner lets see them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from policenet.access import is_owner, may_see_record, require, sees_details
+from policenet.actions.documents import review_date_from, visibility_from
+from policenet.domain.clock import utcnow
+from policenet.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from policenet.domain.members import ncb_id
+from policenet.domain.principals import Principal, Right
+from policenet.domain.records import ENTRY_MODELS, Database, Record
+from policenet.domain.terms import Disclosure, RecordTerms
+from policenet.matching.records import Prepared, prepare
+from policenet.store import audit, feed, registry
+from policenet.store import records as store
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+
+def owner_bureau(session: Session, actor: Principal) -> str:
+    """The NCB that owns what the actor records: its own country's (agencies record for it)."""
+    if actor.country is None:
+        raise Forbidden(
+            "The General Secretariat does not own records in the police databases: a member "
+            "country's bureau records them.",
+            code="not_a_member_bureau",
+        )
+    bureau = registry.get_bureau(session, ncb_id(actor.country))
+    assert bureau is not None  # noqa: S101 - every member has its NCB seeded
+    return bureau.id
+
+
+def new_record(
+    entry: RecordTerms, prepared: Prepared, bureau_id: str, actor: Principal
+) -> store.NewRecord:
+    assert actor.country is not None  # noqa: S101 - owner_bureau refused the GS before
+    return store.NewRecord(
+        database=getattr(type(entry), "database"),  # noqa: B009 - each model's ClassVar
+        owner_bureau_id=bureau_id,
+        owner_country=actor.country,
+        external_ref=entry.external_ref,
+        disclosure=entry.disclosure,
+        visibility=visibility_from(entry.visibility),
+        review_date=review_date_from(entry.review_date),
+        data=prepared.data,
+        entered_by=actor.id,
+        keys=prepared.keys,
+    )
+
+
+def _summary(record: Record) -> dict[str, Any]:
+    return {
+        "database": record.database,
+        "external_ref": record.external_ref,
+        "disclosure": record.disclosure,
+        "visibility": record.visibility.scope,
+        "review_date": record.review_date.isoformat(),
+    }
+
+
+def record_entry(
+    session: Session, actor: Principal, entry: RecordTerms
+) -> tuple[Record, tuple[str, ...]]:
+    """Record a person, vehicle, work of art, firearm or vessel for the actor's bureau;
+    returns the record and notes on its identifiers (a VIN that cannot be validated)."""
+    require(actor, Right.RECORD_RECORDS)
+    bureau_id = owner_bureau(session, actor)
+    prepared = prepare(entry)
+    new = new_record(entry, prepared, bureau_id, actor)
+    try:
+        record = store.add(session, new)
+    except store.DuplicateRecord:
+        raise Conflict(
+            f"Your bureau already holds a {new.database} record with the reference "
+            f"{entry.external_ref!r}: change that record instead, or use another reference.",
+            code="external_ref_taken",
+            field="external_ref",
+        ) from None
+    audit.append_by(session, actor, "record.enter", f"record:{record.id}", _summary(record))
+    feed.changed(session, feed.RECORDS, record.id)
+    return record, prepared.notes
+
+
+def record_not_found(database: Database, record_id: int) -> NotFound:
+    """The one answer for a record that does not exist and for one the caller may not see."""
+    return NotFound(f"No {database} record {record_id} that you may see.", code="record_not_found")
+
+
+def _visible(actor: Principal, record: Record | None, database: Database) -> bool:
+    return (
+        record is not None
+        and record.database is database
+        and may_see_record(
+            actor,
+            record.owner_bureau_id,
+            record.owner_country,
+            record.visibility,
+            withdrawn=record.withdrawn_at is not None or record.expired(utcnow().date()),
+        )
+    )
+
+
+def _owned(session: Session, actor: Principal, database: Database, record_id: int) -> Record:
+    """The record, locked for change, if the actor's bureau owns it and it is active."""
+    require(actor, Right.RECORD_RECORDS)
+    record = store.get(session, record_id)
+    if record is None or not _visible(actor, record, database):
+        raise record_not_found(database, record_id)
+    if not is_owner(actor, record.owner_bureau_id):
+        raise Forbidden(
+            f"{database} record {record_id} belongs to {record.owner_bureau_id}; only that "
+            "bureau's own officers change, renew or withdraw it. Ask them to.",
+            code="not_owner",
+        )
+    locked = store.get(session, record_id, for_update=True)
+    assert locked is not None  # noqa: S101 - records are withdrawn, never deleted
+    if locked.withdrawn_at is not None:
+        raise Conflict(
+            f"{database} record {record_id} was withdrawn and can no longer change.",
+            code="record_withdrawn",
+        )
+    return locked
+
+
+def entry_of(record: Record) -> dict[str, Any]:
+    """The record as an entry a bureau would send (content and terms), for merging changes."""
+    return {
+        **record.data,
+        "external_ref": record.external_ref,
+        "disclosure": record.disclosure,
+        "visibility": {
+            "scope": record.visibility.scope,
+            "countries": sorted(record.visibility.countries),
+        },
+        "review_date": record.review_date,
+    }
+
+
+def validation_error(exc: ValidationError, prefix: str = "") -> InvalidInput:
+    """The first of pydantic's errors as the hub's one error shape."""
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    return InvalidInput(
+        f"{prefix}{where}: {first['msg']}.", code="invalid_input", field=where or None
+    )
+
+
+def update_record(
+    session: Session, actor: Principal, database: Database, record_id: int, changes: dict[str, Any]
+) -> tuple[Record, tuple[str, ...]]:
+    """The owner changes fields of its record: the changed record is validated whole again."""
+    before = _owned(session, actor, database, record_id)
+    if not changes:
+        raise InvalidInput("Nothing to change: give at least one field.", code="no_changes")
+    derived = {"vin_validated"}
+    merged = {k: v for k, v in entry_of(before).items() if k not in derived} | changes
+    if "review_date" in changes and changes["review_date"] is None:
+        raise InvalidInput(
+            "The review date cannot be emptied: renew the record to move it.",
+            code="invalid_input",
+            field="review_date",
+        )
+    try:
+        entry = ENTRY_MODELS[database].model_validate(merged)
+    except ValidationError as exc:
+        raise validation_error(exc) from None
+    prepared = prepare(entry)
+    visibility = visibility_from(entry.visibility)
+    columns: dict[str, Any] = {
+        "data": prepared.data,
+        "external_ref": entry.external_ref,
+        "disclosure": entry.disclosure.value,
+        "visibility": visibility.scope.value,
+        "visibility_countries": sorted(visibility.countries),
+    }
+    if "review_date" in changes:
+        columns["review_date"] = review_date_from(entry.review_date)
+    try:
+        record = store.update_record(session, record_id, columns, prepared.keys)
+    except store.DuplicateRecord:
+        raise Conflict(
+            f"Your bureau already holds a {database} record with the reference "
+            f"{entry.external_ref!r}: choose another reference.",
+            code="external_ref_taken",
+            field="external_ref",
+        ) from None
+    audit.append_by(
+        session,
+        actor,
+        "record.update",
+        f"record:{record_id}",
+        {"database": database, "changed": sorted(changes)},
+    )
+    feed.changed(session, feed.RECORDS, record_id)
+    return record, prepared.notes
+
+
+def renew_record(
+    session: Session, actor: Principal, database: Database, record_id: int, until: date | None
+) -> Record:
+    """The owner renews its record: it answers checks until the new review date."""
+    _owned(session, actor, database, record_id)
+    review = review_date_from(until)
+    record = store.renew(session, record_id, review)
+    audit.append_by(
+        session,
+        actor,
+        "record.renew",
+        f"record:{record_id}",
+        {"database": database, "review_date": review.isoformat()},
+    )
+    feed.changed(session, feed.RECORDS, record_id)
+    return record
+
+
+def withdraw_record(
+    session: Session, actor: Principal, database: Database, record_id: int, reason: str
+) -> Record:
+    """The owner withdraws its record: it stops answering checks, and its history stays."""
+    _owned(session, actor, database, record_id)
+    record = store.update_record(
+        session, record_id, {"withdrawn_at": utcnow(), "withdrawal_reason": reason}
+    )
+    audit.append_by(
+        session,
+        actor,
+        "record.withdraw",
+        f"record:{record_id}",
+        {"database": database, "reason": reason},
+    )
+    feed.changed(session, feed.RECORDS, record_id)
+    return record
+
+
+def shown(actor: Principal, record: Record) -> bool:
+    """Whether the actor may read the record's content (its owner, or anyone allowed to see a
+    ``full`` record); a ``hit_only`` record is read through its owner."""
+    if is_owner(actor, record.owner_bureau_id):
+        return True
+    return sees_details(actor) and record.disclosure is Disclosure.FULL
+
+
+def read_record(
+    session: Session, actor: Principal, database: Database, record_id: int
+) -> Record | None:
+    """A record as the actor may see it, or None; the attempt is audited either way.
+
+    The caller raises ``record_not_found`` after the audit entry is committed."""
+    require(actor, Right.CHECK_RECORDS)
+    record = store.get(session, record_id)
+    visible = record is not None and _visible(actor, record, database) and shown(actor, record)
+    audit.append_by(
+        session,
+        actor,
+        "record.read",
+        f"record:{record_id}",
+        {"database": database, "shown": visible},
+    )
+    return record if visible else None

@@ -1,0 +1,42 @@
+"""The one check across every database, batches of checks, and the hits they made."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from policenet.actions.checks import check, check_batch, list_hits
+from policenet.api.deps import CurrentPrincipal, HubDep
+from policenet.api.schemas import BatchPublic, CheckPublic, StoredHitPublic
+from policenet.domain.checks import BatchCheckRequest, CheckRequest
+from policenet.domain.ids import MAX_ID
+
+router = APIRouter(tags=["checks"])
+
+
+@router.post(
+    "/v1/checks",
+    summary="Check a person, document, vehicle, firearm, vessel or work of art in every database",
+)
+def run_check(request: CheckRequest, hub: HubDep, principal: CurrentPrincipal) -> CheckPublic:
+    with hub.database.transaction() as session:
+        return CheckPublic.of(check(session, principal, request, hub.screening), principal)
+
+
+@router.post("/v1/checks/batch", summary="Up to 1,000 checks (a passenger list), in order")
+def run_batch(batch: BatchCheckRequest, hub: HubDep, principal: CurrentPrincipal) -> BatchPublic:
+    with hub.database.transaction() as session:
+        return BatchPublic.of(check_batch(session, principal, batch, hub.screening), principal)
+
+
+@router.get("/v1/hits", summary="Hits on your bureau's records, and hits its checks made")
+def hits(
+    hub: HubDep,
+    principal: CurrentPrincipal,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> list[StoredHitPublic]:
+    with hub.database.transaction() as session:
+        found = list_hits(session, principal, limit=limit, before=before)
+    return [StoredHitPublic.of(h, principal) for h in found]

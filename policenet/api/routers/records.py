@@ -1,0 +1,108 @@
+"""Persons, vehicles, works of art, firearms and vessels: one set of routes per database.
+
+(No ``from __future__ import annotations`` here: each route's body type is the database's own
+model, given at run time, and FastAPI reads the annotations as objects.)"""
+
+from typing import Any
+
+from fastapi import APIRouter, Body, status
+
+from policenet.actions import records as actions
+from policenet.api.deps import CurrentPrincipal, HubDep, RowId
+from policenet.api.schemas import RecordPublic
+from policenet.domain.documents import DocumentWithdrawal
+from policenet.domain.records import ENTRY_MODELS, Database, RecordRenewal
+
+router = APIRouter()
+
+PATHS = {
+    Database.PERSONS: "persons",
+    Database.VEHICLES: "vehicles",
+    Database.ART: "art",
+    Database.FIREARMS: "firearms",
+    Database.VESSELS: "vessels",
+}
+
+
+def _routes(database: Database, path: str) -> None:
+    model = ENTRY_MODELS[database]
+    tags: list[str | Any] = [str(database)]
+
+    def record(entry: model, hub: HubDep, principal: CurrentPrincipal) -> RecordPublic:  # type: ignore[valid-type]
+        with hub.database.transaction() as session:
+            found, notes = actions.record_entry(session, principal, entry)
+        return RecordPublic.of(found, principal, notes)
+
+    def read(record_id: RowId, hub: HubDep, principal: CurrentPrincipal) -> RecordPublic:
+        with hub.database.transaction() as session:
+            found = actions.read_record(session, principal, database, record_id)
+        if found is None:
+            raise actions.record_not_found(database, record_id)
+        return RecordPublic.of(found, principal)
+
+    def update(
+        record_id: RowId,
+        hub: HubDep,
+        principal: CurrentPrincipal,
+        changes: dict[str, Any] = Body(  # noqa: B008 - FastAPI's way
+            description=f"The fields to change, as in the body that records a {database} record."
+        ),
+    ) -> RecordPublic:
+        with hub.database.transaction() as session:
+            found, notes = actions.update_record(session, principal, database, record_id, changes)
+        return RecordPublic.of(found, principal, notes)
+
+    def renew(
+        record_id: RowId, data: RecordRenewal, hub: HubDep, principal: CurrentPrincipal
+    ) -> RecordPublic:
+        with hub.database.transaction() as session:
+            found = actions.renew_record(session, principal, database, record_id, data.review_date)
+        return RecordPublic.of(found, principal)
+
+    def withdraw(
+        record_id: RowId, data: DocumentWithdrawal, hub: HubDep, principal: CurrentPrincipal
+    ) -> RecordPublic:
+        with hub.database.transaction() as session:
+            found = actions.withdraw_record(session, principal, database, record_id, data.reason)
+        return RecordPublic.of(found, principal)
+
+    router.add_api_route(
+        f"/v1/{path}",
+        record,
+        methods=["POST"],
+        status_code=status.HTTP_201_CREATED,
+        tags=tags,
+        summary=f"Record in {database}, owned by your bureau",
+    )
+    router.add_api_route(
+        f"/v1/{path}/{{record_id}}",
+        read,
+        methods=["GET"],
+        tags=tags,
+        summary="A record you may see",
+    )
+    router.add_api_route(
+        f"/v1/{path}/{{record_id}}",
+        update,
+        methods=["PATCH"],
+        tags=tags,
+        summary="Change your own record",
+    )
+    router.add_api_route(
+        f"/v1/{path}/{{record_id}}/renew",
+        renew,
+        methods=["POST"],
+        tags=tags,
+        summary="Renew your own record for up to 5 more years",
+    )
+    router.add_api_route(
+        f"/v1/{path}/{{record_id}}/withdraw",
+        withdraw,
+        methods=["POST"],
+        tags=tags,
+        summary="Withdraw your own record",
+    )
+
+
+for _database, _path in PATHS.items():
+    _routes(_database, _path)

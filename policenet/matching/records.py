@@ -1,0 +1,175 @@
+"""What a record of each database is filed and found under: its content normalised, the exact
+keys a check looks it up by, and what the officer should know about its identifiers.
+
+A check builds its keys with the same functions, so a record and a query that name the same
+object always meet under the same key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from policenet.domain.errors import InvalidInput
+from policenet.domain.members import normalise_country
+from policenet.domain.records import (
+    ArtEntry,
+    Database,
+    FirearmEntry,
+    PersonEntry,
+    VehicleEntry,
+    VesselEntry,
+)
+from policenet.domain.terms import RecordTerms
+from policenet.matching.documents import comparison_key, normalise_number
+from policenet.matching.identifiers import (
+    check_vin,
+    normalise_hull_id,
+    normalise_imo,
+    normalise_mmsi,
+    normalise_plate,
+    normalise_serial,
+    normalise_title,
+    serial_key,
+)
+from policenet.matching.persons import PartialDate
+
+Key = tuple[str, str]
+TERMS = set(RecordTerms.model_fields)
+
+# Number plates of Cyrillic-script countries use only the twelve letters that look like Latin
+# ones, so that a plate reads the same to a camera and an officer anywhere: file them as Latin.
+_PLATE_LOOKALIKES = str.maketrans("АВЕКМНОРСТУХ", "ABEKMHOPCTYX")
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A record's content as stored, its keys, and notes for whoever entered it."""
+
+    data: dict[str, Any]
+    keys: tuple[Key, ...]
+    notes: tuple[str, ...] = ()
+
+
+def country(value: str | None, field: str) -> str | None:
+    """An alpha-2 member code for a code a user typed; InvalidInput naming the field if unknown."""
+    if value is None:
+        return None
+    code = normalise_country(value)
+    if code is None:
+        raise InvalidInput(
+            f"{value!r} is not a country code: give an ISO alpha-2 or alpha-3 code.",
+            code="country_unknown",
+            field=field,
+        )
+    return code
+
+
+def document_key(issuing_country: str, number: str) -> str:
+    return f"{issuing_country}:{comparison_key(number)}"
+
+
+def plate_key(plate_country: str, plate: str) -> str:
+    return f"{plate_country}:{normalise_plate(plate).translate(_PLATE_LOOKALIKES)}"
+
+
+def vessel_name_key(name: str) -> str:
+    return normalise_title(name)
+
+
+def birth_date(value: str | None, field: str = "birth_date") -> PartialDate | None:
+    if value is None:
+        return None
+    try:
+        return PartialDate.parse(value)
+    except ValueError as exc:
+        raise InvalidInput(f"{exc}.", code="birth_date_invalid", field=field) from None
+
+
+def _person(entry: PersonEntry) -> Prepared:
+    data = entry.model_dump(mode="json", exclude=TERMS)
+    birth_date(entry.birth_date)
+    data["nationalities"] = sorted(
+        {country(c, f"nationalities.{i}") or c for i, c in enumerate(entry.nationalities)}
+    )
+    keys: list[Key] = []
+    documents = []
+    for i, document in enumerate(entry.identity_documents):
+        issuing = country(document.issuing_country, f"identity_documents.{i}.issuing_country")
+        assert issuing is not None  # noqa: S101 - the field is required
+        number = normalise_number(document.number)
+        documents.append(
+            {**document.model_dump(mode="json"), "issuing_country": issuing, "number": number}
+        )
+        keys.append(("person_doc", document_key(issuing, number)))
+    data["identity_documents"] = documents
+    data["cautions"] = sorted(set(data["cautions"]))
+    return Prepared(data, tuple(keys))
+
+
+def _vehicle(entry: VehicleEntry) -> Prepared:
+    data = entry.model_dump(mode="json", exclude=TERMS)
+    keys: list[Key] = []
+    notes: list[str] = []
+    if entry.vin is not None:
+        checked = check_vin(entry.vin)
+        data["vin"] = checked.vin
+        data["vin_validated"] = checked.validated
+        notes.append(checked.note)
+        keys.append(("vin", checked.vin))
+    if entry.plate is not None:
+        plate_country = country(entry.plate_country, "plate_country")
+        assert plate_country is not None  # noqa: S101 - the model requires it with a plate
+        data["plate"] = normalise_plate(entry.plate)
+        data["plate_country"] = plate_country
+        keys.append(("plate", plate_key(plate_country, entry.plate)))
+    return Prepared(data, tuple(keys), tuple(notes))
+
+
+def _art(entry: ArtEntry) -> Prepared:
+    data = entry.model_dump(mode="json", exclude=TERMS)
+    data["theft_country"] = country(entry.theft_country, "theft_country")
+    return Prepared(data, (("title", normalise_title(entry.title)),))
+
+
+def _firearm(entry: FirearmEntry) -> Prepared:
+    data = entry.model_dump(mode="json", exclude=TERMS)
+    data["serial"] = normalise_serial(entry.serial)
+    data["manufacture_country"] = country(entry.manufacture_country, "manufacture_country")
+    return Prepared(data, (("serial", serial_key(data["serial"])),))
+
+
+def _vessel(entry: VesselEntry) -> Prepared:
+    data = entry.model_dump(mode="json", exclude=TERMS)
+    keys: list[Key] = [("vessel_name", vessel_name_key(entry.name))]
+    if entry.imo is not None:
+        data["imo"] = normalise_imo(entry.imo)
+        keys.append(("imo", data["imo"]))
+    if entry.mmsi is not None:
+        data["mmsi"] = normalise_mmsi(entry.mmsi)
+        keys.append(("mmsi", data["mmsi"]))
+    if entry.hull_id is not None:
+        data["hull_id"] = normalise_hull_id(entry.hull_id)
+        keys.append(("hull", data["hull_id"]))
+    data["flag"] = country(entry.flag, "flag")
+    return Prepared(data, tuple(keys))
+
+
+def prepare(entry: RecordTerms) -> Prepared:
+    """Normalise and validate a record's identifiers; InvalidInput naming the field if wrong."""
+    if isinstance(entry, PersonEntry):
+        return _person(entry)
+    if isinstance(entry, VehicleEntry):
+        return _vehicle(entry)
+    if isinstance(entry, ArtEntry):
+        return _art(entry)
+    if isinstance(entry, FirearmEntry):
+        return _firearm(entry)
+    if isinstance(entry, VesselEntry):
+        return _vessel(entry)
+    raise TypeError(f"no database holds {type(entry).__name__}")
+
+
+def database_of(entry: RecordTerms) -> Database:
+    found: Database = getattr(type(entry), "database")  # noqa: B009 - a ClassVar of each model
+    return found

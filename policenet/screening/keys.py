@@ -1,0 +1,105 @@
+"""The exact-key index: which records hold a document number, a VIN, a plate, a serial …
+
+Most checks find nothing (0.0065 % of travel document searches hit), so the index answers them
+without touching the database: each key is kept as its 64-bit hash beside a record id, in two
+sorted arrays of 8 bytes each. A lookup hashes the key and bisects. Records added since the
+arrays were built wait in a small dictionary until the next merge. The index may name records
+that no longer hold the key (a changed or withdrawn record, a hash collision): the database
+read that follows a candidate checks the key again, so the index can over-list but never miss.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from numpy.typing import NDArray
+
+# Recent additions are merged into the sorted arrays once there are this many.
+MERGE_AT = 50_000
+
+
+def key_hash(key: str) -> int:
+    """Python's own string hash: 64 bits, salted per process, and cached on the string. The
+    index lives and dies with its process, so the salt changing between runs costs nothing."""
+    return hash(key)
+
+
+class KeyIndex:
+    """Keys (strings) to record ids (ints), in about 16 bytes per key."""
+
+    def __init__(self) -> None:
+        self._hashes: NDArray[np.int64] = np.empty(0, dtype=np.int64)
+        self._ids: NDArray[np.int64] = np.empty(0, dtype=np.int64)
+        self._recent: dict[int, list[int]] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def build(cls, pairs: Iterable[tuple[str, int]]) -> KeyIndex:
+        index = cls()
+        index.add_many(pairs)
+        return index
+
+    def __len__(self) -> int:
+        return len(self._hashes) + sum(len(ids) for ids in self._recent.values())
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the arrays (the recent dictionary is bounded by MERGE_AT)."""
+        return int(self._hashes.nbytes + self._ids.nbytes)
+
+    def add(self, key: str, record_id: int) -> None:
+        with self._lock:
+            self._recent.setdefault(key_hash(key), []).append(record_id)
+            if len(self._recent) >= MERGE_AT:
+                self._merge()
+
+    def add_many(self, pairs: Iterable[tuple[str, int]]) -> None:
+        """Add many keys at once (building, catching up after a bulk import)."""
+        hashes: list[int] = []
+        ids: list[int] = []
+        for key, record_id in pairs:
+            hashes.append(key_hash(key))
+            ids.append(record_id)
+        with self._lock:
+            self._merge(np.array(hashes, dtype=np.int64), np.array(ids, dtype=np.int64))
+
+    def _merge(
+        self,
+        hashes: NDArray[np.int64] | None = None,
+        ids: NDArray[np.int64] | None = None,
+    ) -> None:
+        recent_hashes = [h for h, rids in self._recent.items() for _ in rids]
+        recent_ids = [rid for rids in self._recent.values() for rid in rids]
+        parts_h = [self._hashes, np.array(recent_hashes, dtype=np.int64)]
+        parts_i = [self._ids, np.array(recent_ids, dtype=np.int64)]
+        if hashes is not None and ids is not None:
+            parts_h.append(hashes)
+            parts_i.append(ids)
+        all_hashes = np.concatenate(parts_h)
+        all_ids = np.concatenate(parts_i)
+        order = np.argsort(all_hashes, kind="stable")
+        # Swap in whole new arrays: a lookup running meanwhile reads the old pair, unharmed.
+        self._hashes, self._ids = all_hashes[order], all_ids[order]
+        self._recent = {}
+
+    def lookup(self, key: str) -> list[int]:
+        """Ids of the records filed under the key (perhaps more than hold it now), in order."""
+        h = key_hash(key)
+        hashes, ids, recent = self._hashes, self._ids, self._recent
+        found: list[int] = []
+        start = int(hashes.searchsorted(h))
+        end = start
+        while end < len(hashes) and hashes[end] == h:
+            end += 1
+        if end > start:
+            found.extend(int(i) for i in ids[start:end])
+        more = recent.get(h)
+        if more:
+            found.extend(more)
+        return sorted(set(found)) if len(found) > 1 else found

@@ -1,0 +1,156 @@
+"""The screening indexes of one hub process, built from the store at start and kept current
+from the change feed.
+
+Before answering a check, the process reads the feed past the last change it applied (one
+indexed query) and files what changed: a record recorded, changed or withdrawn through another
+process or the command line is seen by the next check everywhere.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from policenet.domain.records import Database, Record
+from policenet.matching.persons import PartialDate, PersonRecord
+from policenet.screening.keys import KeyIndex
+from policenet.screening.persons import PersonIndex
+from policenet.store import documents, feed, records
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+    from policenet.domain.terms import Disclosure
+    from policenet.domain.visibility import Visibility
+    from policenet.matching.name_variants import NameVariants
+    from policenet.matching.persons import Match, PersonQuery
+
+DOCUMENT = "td"
+
+
+@dataclass(frozen=True, slots=True)
+class PersonTerms:
+    """What access needs to know of a person record before its name is scored."""
+
+    owner_bureau_id: str
+    owner_country: str
+    visibility: Visibility
+    disclosure: Disclosure
+    review_date: date
+
+
+def index_key(kind: str, key: str) -> str:
+    return f"{kind}\x1f{key}"
+
+
+def person_record(record: Record) -> PersonRecord:
+    data = record.data
+    born = data.get("birth_date")
+    sex = data.get("sex")
+    return PersonRecord(
+        id=record.id,
+        names=(data["name"], *data.get("aliases", ())),
+        birth_dates=() if not born else (PartialDate.parse(born),),
+        nationalities=tuple(data.get("nationalities", ())),
+        gender=None if sex in (None, "unknown") else sex,
+    )
+
+
+class Screening:
+    """Exact keys of every database, and the person names index."""
+
+    def __init__(self, variants: NameVariants | None = None) -> None:
+        self.keys = KeyIndex()
+        self.persons = PersonIndex(variants)
+        self._terms: dict[int, PersonTerms] = {}
+        self._applied = 0
+        self._loaded = False
+        self._lock = threading.Lock()
+
+    @property
+    def applied(self) -> int:
+        """The number of the last change of the feed filed here."""
+        return self._applied
+
+    def refresh(self, session: Session) -> None:
+        """Load everything the first time, then file only what changed since."""
+        if not self._loaded:
+            self.load(session)
+        self.catch_up(session)
+
+    def load(self, session: Session) -> None:
+        """File every record in the store (at start)."""
+        with self._lock:
+            if self._loaded:
+                return
+            # Changes committed while loading are filed twice at worst: filing is idempotent.
+            upto = feed.last(session)
+            self._file_range(session, feed.TRAVEL_DOCUMENTS, 1, documents.max_id(session))
+            self._file_range(session, feed.RECORDS, 1, records.max_id(session))
+            self._applied = max(self._applied, upto)
+            self._loaded = True
+
+    def catch_up(self, session: Session) -> int:
+        """File the changes committed since the last one filed; returns how many."""
+        changes = feed.since(session, self._applied)
+        if not changes:
+            return 0
+        with self._lock:
+            for number, table, first, last in changes:
+                if number <= self._applied:
+                    continue
+                self._file_range(session, table, first, last)
+                self._applied = number
+        return len(changes)
+
+    def _file_range(self, session: Session, table: str, first: int, last: int) -> None:
+        if last < first:
+            return
+        if table == feed.TRAVEL_DOCUMENTS:
+            self.keys.add_many(
+                (index_key(DOCUMENT, key), i)
+                for key, i in documents.keys_between(session, first, last)
+            )
+            return
+        self.keys.add_many(
+            (index_key(kind, key), i) for kind, key, i in records.keys_between(session, first, last)
+        )
+        for record in records.between(session, first, last, database=Database.PERSONS):
+            if record.withdrawn_at is None:
+                self.persons.add(person_record(record))
+                self._terms[record.id] = PersonTerms(
+                    record.owner_bureau_id,
+                    record.owner_country,
+                    record.visibility,
+                    record.disclosure,
+                    record.review_date,
+                )
+            else:
+                self.persons.remove(record.id)
+                self._terms.pop(record.id, None)
+
+    def document_candidates(self, issuing_country: str, number_key: str) -> list[int]:
+        return self.keys.lookup(index_key(DOCUMENT, f"{issuing_country}:{number_key}"))
+
+    def record_candidates(self, kind: str, key: str) -> list[int]:
+        return self.keys.lookup(index_key(kind, key))
+
+    def search_persons(
+        self,
+        query: PersonQuery,
+        *,
+        may_see: Callable[[PersonTerms], bool],
+        limit: int,
+        threshold: float,
+    ) -> list[Match]:
+        """Person records the caller may see whose names match, best first."""
+
+        def allowed(record_id: int | str) -> bool:
+            terms = self._terms.get(int(record_id))
+            return terms is not None and may_see(terms)
+
+        return self.persons.search(query, limit, threshold, allowed=allowed)

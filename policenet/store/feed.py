@@ -1,0 +1,52 @@
+"""The change feed: which records changed, numbered in commit order.
+
+Every process keeps its screening indexes current by reading the feed after the last change it
+applied. A change is numbered while its transaction holds the audit head's lock, which it keeps
+until it commits, so numbers are handed out in commit order on both engines and a reader never
+skips a change that commits late.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, insert, select
+
+from policenet.store.tables import AuditHeadRow, RecordChangeRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+TRAVEL_DOCUMENTS = "travel_documents"
+RECORDS = "records"
+
+
+def changed(session: Session, table: str, first_id: int, last_id: int | None = None) -> None:
+    """Note that the rows ``first_id``..``last_id`` of a table changed in this transaction."""
+    session.execute(select(AuditHeadRow.id).where(AuditHeadRow.id == 1).with_for_update())
+    session.execute(
+        insert(RecordChangeRow).values(
+            table_name=table,
+            first_id=first_id,
+            last_id=first_id if last_id is None else last_id,
+        )
+    )
+
+
+def since(session: Session, after: int) -> list[tuple[int, str, int, int]]:
+    """Changes after the given number, in order: (number, table, first id, last id)."""
+    query = (
+        select(
+            RecordChangeRow.id,
+            RecordChangeRow.table_name,
+            RecordChangeRow.first_id,
+            RecordChangeRow.last_id,
+        )
+        .where(RecordChangeRow.id > after)
+        .order_by(RecordChangeRow.id)
+    )
+    return [(n, t, f, last) for n, t, f, last in session.execute(query)]
+
+
+def last(session: Session) -> int:
+    return int(session.execute(select(func.coalesce(func.max(RecordChangeRow.id), 0))).scalar_one())
