@@ -133,7 +133,9 @@ class _Asking:
                         note=_O_ZERO_NOTE.format(recorded=document.number) if o_zero else None,
                     )
                 )
-        self.records(part, "person_doc", document_key(issuing, number))
+        if self.actor.can(Right.CHECK_RECORDS):
+            # Persons known to hold the document; only for those who may check persons.
+            self.records(part, "person_doc", document_key(issuing, number))
 
     def records(self, part: str, kind: str, key: str, asked: str | None = None) -> None:
         candidates = self.screening.record_candidates(kind, key)

@@ -7,15 +7,14 @@ Reproducible: the same seed gives the same records (tokens are random, and writt
 from __future__ import annotations
 
 import random
-import zlib
 import string
+import zlib
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from policenet.actions.principals import IssuedToken, create_agency, create_principal
 from policenet.domain.clock import utcnow
-from policenet.domain.terms import Disclosure, review_date_after
 from policenet.domain.documents import DocumentStatus, DocumentType
 from policenet.domain.members import ncb_id
 from policenet.domain.principals import (
@@ -26,6 +25,7 @@ from policenet.domain.principals import (
     Right,
     Role,
 )
+from policenet.domain.terms import Disclosure, review_date_after
 from policenet.domain.visibility import Visibility, VisibilityScope
 from policenet.matching.mrz import format_td3
 from policenet.store import audit, feed
@@ -241,7 +241,7 @@ def _documents(
                 else date(1950, 1, 1) + timedelta(days=rng.randint(0, 365 * 55)),
                 visibility=_visibility(rng, country),
                 review_date=review_date_after(today),
-                # One in twenty answers hit/no hit only (drawn apart from rng: same seed, same data).
+                # One in twenty is hit/no hit only (not drawn from rng: same seed, same data).
                 disclosure=Disclosure.HIT_ONLY
                 if zlib.crc32(number.encode()) % 20 == 0
                 else Disclosure.FULL,

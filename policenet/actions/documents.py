@@ -48,9 +48,11 @@ def visibility_from(data: VisibilityInput) -> Visibility:
     return Visibility(scope=data.scope, countries=frozenset(codes))
 
 
-def review_date_from(given: date | None, field: str = "review_date") -> date:
+def review_date_from(
+    given: date | None, field: str = "review_date", *, today: date | None = None
+) -> date:
     """The review date an owner asks for, or the default; never past, never beyond 5 years."""
-    today = utcnow().date()
+    today = today or utcnow().date()
     latest = review_date_after(today)
     if given is None:
         return latest

@@ -3,18 +3,39 @@
 from __future__ import annotations
 
 import json
+import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from policenet.actions.demo import DemoReport, demo_seeded, seed_demo
+from policenet.actions.exchange import (
+    ImportRejected,
+    audit_export,
+    exported,
+    ftm_entities,
+    import_file,
+)
 from policenet.actions.hub import initialise, verify_audit
-from policenet.domain.principals import Role
+from policenet.actions.principals import authenticate
+from policenet.domain.errors import PolicenetError
+from policenet.domain.principals import Principal, Role
+from policenet.domain.records import Database as RecordDatabase
 from policenet.settings import Settings, get_settings
 from policenet.store import principals as principals_store
-from policenet.store.db import Database, sqlite_path
+from policenet.store.db import Database as Store
+from policenet.store.db import sqlite_path
 
 app = typer.Typer(
     help="policenet: the hub of an international police network.", no_args_is_help=True
@@ -26,8 +47,8 @@ console = Console()
 TOKENS_FILE = "demo-tokens.json"
 
 
-def _database(settings: Settings) -> Database:
-    return Database(settings.resolved_database_url)
+def _database(settings: Settings) -> Store:
+    return Store(settings.resolved_database_url)
 
 
 @app.command()
@@ -173,6 +194,167 @@ def serve(
         "(API reference at /docs)"
     )
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+
+
+TokenOption = Annotated[
+    str,
+    typer.Option(
+        envvar="POLICENET_TOKEN",
+        help="The API token of the principal to act as (or set POLICENET_TOKEN).",
+        show_default=False,
+    ),
+]
+
+
+def _principal(database: Store, token: str) -> Principal:
+    try:
+        with database.reading() as session:
+            return authenticate(session, token)
+    except PolicenetError as error:
+        console.print(f"[bold red]{error.code}[/]: {error.message}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def _file_format(path: Path, given: str | None) -> str:
+    if given is not None:
+        return given
+    return "jsonl" if path.suffix.lower() in (".jsonl", ".ndjson", ".json") else "csv"
+
+
+@app.command("import")
+def import_(
+    database_name: Annotated[
+        RecordDatabase, typer.Argument(metavar="DATABASE", help="Where to import.")
+    ],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or JSON Lines.")],
+    token: TokenOption,
+    file_format: Annotated[
+        str | None,
+        typer.Option("--format", help="csv or jsonl (by default, from the file's extension)."),
+    ] = None,
+    skip_invalid: Annotated[
+        bool, typer.Option(help="Import the valid rows and leave the bad ones out.")
+    ] = False,
+) -> None:
+    """Import a file of records as the token's bureau: all rows or none, never twice."""
+    chosen = _file_format(file, file_format)
+    if chosen not in ("csv", "jsonl"):
+        console.print(f"Unknown format {chosen!r}: use csv or jsonl.")
+        raise typer.Exit(2)
+    settings = get_settings()
+    database = _database(settings)
+    principal = _principal(database, token)
+    text = file.read_text("utf-8-sig")
+    rows = max(sum(1 for line in text.splitlines() if line.strip()) - (chosen == "csv"), 0)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rate]} rows/s"),
+        TimeRemainingColumn(),
+    )
+    started = time.perf_counter()
+    with Progress(*columns, console=console, transient=False) as progress:
+        checking = progress.add_task("validating", total=rows, rate="-")
+        writing = progress.add_task("writing", total=rows, rate="-", start=False)
+
+        def validated(count: int) -> None:
+            rate = count / max(time.perf_counter() - started, 1e-9)
+            progress.update(checking, completed=count, rate=f"{rate:,.0f}")
+
+        def written(count: int) -> None:
+            progress.start_task(writing)
+            elapsed = progress.tasks[writing].elapsed or 1e-9
+            progress.update(writing, completed=count, rate=f"{count / elapsed:,.0f}")
+
+        try:
+            report = import_file(
+                database,
+                principal,
+                database_name,
+                text,
+                chosen,
+                skip_invalid=skip_invalid,
+                source=file.name,
+                on_validated=validated,
+                on_written=written,
+            )
+        except ImportRejected as rejected:
+            progress.stop()
+            for error in rejected.errors[:50]:
+                console.print(f"  {file.name}: {error}", highlight=False, soft_wrap=True)
+            if len(rejected.errors) > 50:
+                console.print(f"  … and {len(rejected.errors) - 50} more.")
+            console.print(f"[bold red]{rejected.code}[/]: {rejected.message}", highlight=False)
+            raise typer.Exit(1) from None
+        except PolicenetError as error:
+            progress.stop()
+            console.print(f"[bold red]{error.code}[/]: {error.message}", highlight=False)
+            raise typer.Exit(1) from None
+        progress.update(checking, completed=rows)
+    elapsed = time.perf_counter() - started
+    database.dispose()
+    for skipped in report.skipped:
+        console.print(f"  skipped {file.name}: {skipped}", highlight=False, soft_wrap=True)
+    console.print(
+        f"Imported {report.written} {database_name} records from {file.name} in {elapsed:.1f} s "
+        f"({report.written / max(elapsed, 1e-9):,.0f} rows/s); {len(report.skipped)} rows "
+        "skipped.",
+        highlight=False,
+    )
+
+
+@app.command("export")
+def export(
+    database_name: Annotated[
+        RecordDatabase, typer.Argument(metavar="DATABASE", help="What to export.")
+    ],
+    token: TokenOption,
+    file_format: Annotated[
+        str, typer.Option("--format", help="jsonl, or ftm for FollowTheMoney entities.")
+    ] = "jsonl",
+    output: Annotated[
+        Path | None, typer.Option(help="File to write (standard output by default).")
+    ] = None,
+) -> None:
+    """Write the records the token's principal may see, one JSON object per line."""
+    if file_format not in ("jsonl", "ftm"):
+        console.print(f"Unknown format {file_format!r}: use jsonl or ftm.")
+        raise typer.Exit(2)
+    settings = get_settings()
+    database = _database(settings)
+    principal = _principal(database, token)
+    out = sys.stdout if output is None else output.open("w", encoding="utf-8")
+    written = withheld = 0
+    try:
+        with database.transaction() as session:
+            for record, line in exported(session, principal, database_name):
+                if file_format == "jsonl":
+                    out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+                    written += 1
+                elif "record" in line:
+                    for entity in ftm_entities(record, f"policenet {line['owner_bureau']}"):
+                        out.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
+                    written += 1
+                else:
+                    withheld += 1
+            audit_export(session, principal, database_name, file_format, written)
+    except PolicenetError as error:
+        console.print(f"[bold red]{error.code}[/]: {error.message}", highlight=False)
+        raise typer.Exit(1) from None
+    finally:
+        if output is not None:
+            out.close()
+        database.dispose()
+    note = Console(stderr=True)
+    note.print(f"Exported {written} {database_name} records.", highlight=False)
+    if withheld:
+        note.print(
+            f"{withheld} more are hit-only records of other bureaus: FollowTheMoney carries "
+            "none of them; the jsonl export lists their owners and references.",
+            highlight=False,
+        )
 
 
 @audit_app.command("verify")

@@ -10,7 +10,7 @@ import csv
 import json
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -155,6 +155,7 @@ def alpha2_from_icao(code: str) -> str | None:
     return None if record is None else str(record.alpha_2)
 
 
+@lru_cache(maxsize=4096)
 def normalise_country(value: str) -> str | None:
     """An alpha-2 code for an alpha-2 or alpha-3 code in any case, or None if unknown."""
     value = value.strip().upper()

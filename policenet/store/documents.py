@@ -13,12 +13,12 @@ from policenet.domain.documents import DocumentStatus, DocumentType, TravelDocum
 from policenet.domain.terms import Disclosure
 from policenet.domain.visibility import Visibility, VisibilityScope
 from policenet.matching.documents import comparison_key
-from policenet.store.db import upsert
+from policenet.store.db import bulk_upsert
 from policenet.store.tables import TravelDocumentRow
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
-    from datetime import date
+    from datetime import date, datetime
 
     from sqlalchemy.orm import Session
 
@@ -71,8 +71,8 @@ def _document(row: TravelDocumentRow) -> TravelDocument:
     )
 
 
-def _values(new: NewDocument) -> dict[str, Any]:
-    now = utcnow()
+def _values(new: NewDocument, now: datetime | None = None) -> dict[str, Any]:
+    now = now or utcnow()
     return {
         "owner_bureau_id": new.owner_bureau_id,
         "owner_country": new.owner_country,
@@ -174,33 +174,37 @@ def lookup(
     return [_document(row) for row in rows]
 
 
-def upsert_many(session: Session, batch: Sequence[NewDocument]) -> list[int]:
+def upsert_many(session: Session, batch: Sequence[NewDocument]) -> None:
     """Insert documents, or update those whose owner already holds their external reference
-    (every one has one); returns the ids touched, in order."""
+    (every one has one). Raises DuplicateDocument if one is already recorded otherwise."""
     if not batch:
-        return []
-    values = [_values(new) for new in batch]
+        return
+    now = utcnow()
+    values = [_values(new, now) for new in batch]
     kept = ("reported_at", "reported_by", "owner_bureau_id", "owner_country")
     for value in values:
         value["withdrawn_at"] = None
         value["withdrawal_reason"] = None
-    statement = upsert(
-        session,
-        TravelDocumentRow.__table__,  # type: ignore[arg-type]
-        conflict=("owner_bureau_id", "external_ref"),
-        where="external_ref IS NOT NULL",
-        update=[c for c in values[0] if c not in kept],
-    ).returning(TravelDocumentRow.id, sort_by_parameter_order=True)
-    return list(session.execute(statement, values).scalars())
+    try:
+        bulk_upsert(
+            session,
+            TravelDocumentRow.__table__,  # type: ignore[arg-type]
+            values,
+            conflict=("owner_bureau_id", "external_ref"),
+            where="external_ref IS NOT NULL",
+            update=[c for c in values[0] if c not in kept],
+        )
+    except IntegrityError as exc:
+        raise DuplicateDocument from exc
 
 
 def by_refs(session: Session, owner_bureau_id: str, refs: Sequence[str]) -> dict[str, int]:
     """The ids of a bureau's documents under these external references."""
     found: dict[str, int] = {}
-    for start in range(0, len(refs), 500):
+    for start in range(0, len(refs), 5000):
         query = select(TravelDocumentRow.external_ref, TravelDocumentRow.id).where(
             TravelDocumentRow.owner_bureau_id == owner_bureau_id,
-            TravelDocumentRow.external_ref.in_(refs[start : start + 500]),
+            TravelDocumentRow.external_ref.in_(refs[start : start + 5000]),
         )
         found.update({ref: record_id for ref, record_id in session.execute(query) if ref})
     return found

@@ -1,0 +1,768 @@
+"""Bulk import and export: the files bureaus already have, in and out.
+
+An import validates every row before it writes any, reports each bad row with its line and
+reason, and writes everything in one transaction: a file is imported whole or not at all, even
+if the process is killed halfway. Every row carries the bureau's own reference
+(``external_ref``): importing a file again updates the records it names, it never adds a second
+copy. An export writes the records the caller may see; a ``hit_only`` record of another bureau
+appears as its database, its owner and a reference to quote, nothing more.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import typing
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ValidationError
+
+from policenet.access import is_owner, may_see, require, sees_details
+from policenet.actions.documents import review_date_from, visibility_from
+from policenet.actions.records import new_record, owner_bureau
+from policenet.domain.clock import utcnow
+from policenet.domain.documents import DocumentReport, TravelDocument
+from policenet.domain.errors import Forbidden, InvalidInput, PolicenetError
+from policenet.domain.members import normalise_country
+from policenet.domain.principals import Principal, Right
+from policenet.domain.records import ENTRY_MODELS, Database, Record
+from policenet.domain.terms import Disclosure, RecordTerms
+from policenet.matching.documents import normalise_number
+from policenet.matching.records import prepare
+from policenet.store import audit, feed
+from policenet.store import documents as document_store
+from policenet.store import records as record_store
+from policenet.store.db import bulk_loading
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+    from policenet.store.db import Database as Store
+
+CHUNK = 5000
+LIST_SEPARATOR = "|"
+
+
+def _model(database: Database) -> type[RecordTerms]:
+    return DocumentReport if database is Database.TRAVEL_DOCUMENTS else ENTRY_MODELS[database]
+
+
+# --- reading files ---------------------------------------------------------------------------
+
+
+def _is_list(model: type[BaseModel], name: str) -> bool:
+    annotation = model.model_fields[name].annotation
+    return typing.get_origin(annotation) is list
+
+
+def _csv_row(model: type[BaseModel], row: dict[str, str]) -> dict[str, Any]:
+    """A CSV row as the model's fields: empty cells left out, lists split on '|', the
+    restriction in two columns, identity documents as COUNTRY:NUMBER[:TYPE], a physical
+    description in its own columns."""
+    data: dict[str, Any] = {}
+    physical: dict[str, str] = {}
+    for name, raw in row.items():
+        if name is None:
+            raise ValueError("the row has more cells than the header has columns")
+        value = (raw or "").strip()
+        if not value:
+            continue
+        if name == "visibility":
+            data.setdefault("visibility", {})["scope"] = value
+        elif name == "visibility_countries":
+            data.setdefault("visibility", {})["countries"] = value.split(LIST_SEPARATOR)
+        elif name in (
+            "height_cm",
+            "weight_kg",
+            "eye_colour",
+            "hair_colour",
+            "distinguishing_marks",
+        ):
+            physical[name] = value
+        elif name == "identity_documents":
+            documents = []
+            for item in value.split(LIST_SEPARATOR):
+                parts = item.split(":")
+                if len(parts) not in (2, 3):
+                    raise ValueError(
+                        f"identity document {item!r}: write COUNTRY:NUMBER or COUNTRY:NUMBER:TYPE"
+                    )
+                document = {"issuing_country": parts[0], "number": parts[1]}
+                if len(parts) == 3:
+                    document["document_type"] = parts[2]
+                documents.append(document)
+            data[name] = documents
+        elif name in model.model_fields and _is_list(model, name):
+            data[name] = [v.strip() for v in value.split(LIST_SEPARATOR) if v.strip()]
+        else:
+            data[name] = value
+    if physical:
+        data["physical_description"] = physical
+    return data
+
+
+def read_rows(text: str, file_format: str, database: Database) -> Iterator[tuple[int, Any]]:
+    """(line, row) for every record of a CSV or JSON Lines text; a row that cannot be read
+    comes as an exception, to be reported with its line."""
+    model = _model(database)
+    if file_format == "jsonl":
+        for number, content in enumerate(text.splitlines(), start=1):
+            if not content.strip():
+                continue
+            try:
+                row = json.loads(content)
+            except json.JSONDecodeError as exc:
+                yield number, ValueError(f"not JSON: {exc.msg} at column {exc.colno}")
+                continue
+            yield number, row if isinstance(row, dict) else ValueError("not a JSON object")
+        return
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header is None:
+        return
+    header = [name.strip() for name in header]
+    unknown = sorted(set(header) - _csv_columns(model))
+    if unknown:
+        raise InvalidInput(
+            f"Unknown columns for {database}: {', '.join(unknown)}. The columns are: "
+            f"{', '.join(sorted(_csv_columns(model)))}.",
+            code="import_columns_unknown",
+        )
+    plain = not any(
+        name in _NESTED_COLUMNS or (name in model.model_fields and _is_list(model, name))
+        for name in header
+    )
+    width = len(header)
+    line = reader.line_num
+    for cells in reader:
+        if not cells:
+            line = reader.line_num
+            continue
+        if len(cells) != width:
+            yield (
+                line + 1,
+                ValueError(f"the row has {len(cells)} cells, the header {width} columns"),
+            )
+        elif plain:
+            # The common case (travel documents): no lists, no nested fields.
+            values: dict[str, Any] = {k: v for k, v in zip(header, cells, strict=True) if v}
+            scope = values.pop("visibility", None)
+            countries = values.pop("visibility_countries", None)
+            if scope or countries:
+                values["visibility"] = {"scope": scope or "all"} | (
+                    {"countries": countries.split(LIST_SEPARATOR)} if countries else {}
+                )
+            yield line + 1, values
+        else:
+            try:
+                yield line + 1, _csv_row(model, dict(zip(header, cells, strict=True)))
+            except ValueError as exc:
+                yield line + 1, exc
+        line = reader.line_num
+
+
+_NESTED_COLUMNS = frozenset(
+    {
+        "identity_documents",
+        "height_cm",
+        "weight_kg",
+        "eye_colour",
+        "hair_colour",
+        "distinguishing_marks",
+    }
+)
+
+
+def _csv_columns(model: type[BaseModel]) -> set[str]:
+    columns = set(model.model_fields) - {"visibility", "physical_description"}
+    columns |= {"visibility", "visibility_countries"}
+    if "physical_description" in model.model_fields:
+        columns |= {"height_cm", "weight_kg", "eye_colour", "hair_colour", "distinguishing_marks"}
+    return columns
+
+
+# --- validating ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    line: int
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f", {self.field}" if self.field else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass(slots=True)
+class Validated:
+    """The rows ready to write, and the errors of the others."""
+
+    database: Database
+    documents: list[document_store.NewDocument] = field(default_factory=list)
+    records: list[record_store.NewRecord] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def valid(self) -> int:
+        return len(self.documents) + len(self.records)
+
+    def chunk(self, start: int, end: int) -> Validated:
+        """The valid rows start..end (in the order they were validated)."""
+        return Validated(
+            self.database,
+            self.documents[start:end],
+            self.records[start:end],
+            self.lines[start:end],
+        )
+
+
+def _pydantic_error(line: int, exc: ValidationError) -> RowError:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or None
+    return RowError(line, where, str(first["msg"]))
+
+
+class _Validator:
+    def __init__(self, session: Session, actor: Principal, database: Database) -> None:
+        self.database = database
+        self.actor = actor
+        self.bureau_id = owner_bureau(session, actor)
+        self.model = _model(database)
+        self.refs: dict[str, int] = {}
+        self.numbers: dict[tuple[str, str, str], int] = {}
+        self.today = utcnow().date()
+        self.default_review = review_date_from(None, today=self.today)
+        self._visibility: dict[tuple[str, tuple[str, ...]], Any] = {}
+
+    def _document(self, entry: DocumentReport) -> document_store.NewDocument:
+        issuing = normalise_country(entry.issuing_country)
+        if issuing is None:
+            raise InvalidInput(
+                f"{entry.issuing_country!r} is not a country code.",
+                code="country_unknown",
+                field="issuing_country",
+            )
+        if issuing != self.actor.country:
+            raise Forbidden(
+                f"a bureau records documents of its own country, not of {issuing}",
+                code="not_own_country",
+                field="issuing_country",
+            )
+        for name in ("event_date", "holder_birth_date"):
+            value = getattr(entry, name)
+            if value is not None and value > self.today:
+                raise InvalidInput(f"{value} is in the future", code="date_in_future", field=name)
+        number = normalise_number(entry.number)
+        key = (issuing, entry.document_type.value, number)
+        if key in self.numbers:
+            raise InvalidInput(
+                f"{entry.document_type} {number} is also on line {self.numbers[key]}",
+                code="duplicate_in_file",
+                field="number",
+            )
+        return document_store.NewDocument(
+            owner_bureau_id=self.bureau_id,
+            owner_country=issuing,
+            issuing_country=issuing,
+            document_type=entry.document_type,
+            number=number,
+            status=entry.status,
+            event_date=entry.event_date,
+            holder_name=entry.holder_name,
+            holder_birth_date=entry.holder_birth_date,
+            visibility=self._restriction(entry),
+            reported_by=self.actor.id,
+            review_date=self.default_review
+            if entry.review_date is None
+            else review_date_from(entry.review_date, today=self.today),
+            disclosure=entry.disclosure,
+            external_ref=entry.external_ref,
+        )
+
+    def _restriction(self, entry: RecordTerms) -> Any:  # noqa: ANN401 - a Visibility
+        signature = (entry.visibility.scope.value, tuple(entry.visibility.countries))
+        found = self._visibility.get(signature)
+        if found is None:
+            found = self._visibility[signature] = visibility_from(entry.visibility)
+        return found
+
+    def row(self, line: int, row: Any, out: Validated) -> None:  # noqa: ANN401 - as read
+        if isinstance(row, Exception):
+            out.errors.append(RowError(line, None, str(row)))
+            return
+        try:
+            entry = self.model.model_validate(row)
+        except ValidationError as exc:
+            out.errors.append(_pydantic_error(line, exc))
+            return
+        if entry.external_ref is None:
+            out.errors.append(
+                RowError(
+                    line,
+                    "external_ref",
+                    "every imported row needs your bureau's own reference, so that importing "
+                    "the file again updates the record instead of adding it twice",
+                )
+            )
+            return
+        if entry.external_ref in self.refs:
+            out.errors.append(
+                RowError(
+                    line,
+                    "external_ref",
+                    f"{entry.external_ref!r} is also on line {self.refs[entry.external_ref]}",
+                )
+            )
+            return
+        try:
+            if isinstance(entry, DocumentReport):
+                document = self._document(entry)
+                self.numbers[
+                    (document.issuing_country, document.document_type.value, document.number)
+                ] = line
+                out.documents.append(document)
+            else:
+                out.records.append(new_record(entry, prepare(entry), self.bureau_id, self.actor))
+        except PolicenetError as exc:
+            out.errors.append(RowError(line, exc.field, exc.message))
+            return
+        self.refs[entry.external_ref] = line
+        out.lines.append(line)
+
+
+def validate_rows(
+    session: Session,
+    actor: Principal,
+    database: Database,
+    rows: Iterable[tuple[int, Any]],
+    progress: Callable[[int], None] | None = None,
+) -> Validated:
+    """Check every row; nothing is written."""
+    right = (
+        Right.RECORD_DOCUMENTS if database is Database.TRAVEL_DOCUMENTS else Right.RECORD_RECORDS
+    )
+    require(actor, right)
+    validator = _Validator(session, actor, database)
+    out = Validated(database)
+    for count, (line, row) in enumerate(rows, start=1):
+        validator.row(line, row, out)
+        if progress is not None and count % 1000 == 0:
+            progress(count)
+    return out
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    database: Database
+    written: int
+    skipped: list[RowError]
+    digest: str
+
+
+class ImportRejected(PolicenetError):
+    """The file's rows are not all valid, or clash with records already held: nothing was
+    written."""
+
+    code = "import_rejected"
+    status = 422
+
+    def __init__(self, errors: list[RowError], message: str) -> None:
+        super().__init__(message)
+        self.errors = errors
+
+
+def import_file(
+    store: Store,
+    actor: Principal,
+    database: Database,
+    text: str,
+    file_format: str,
+    *,
+    skip_invalid: bool = False,
+    source: str = "",
+    on_validated: Callable[[int], None] | None = None,
+    on_written: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Validate every row and write them all in one transaction, or nothing.
+
+    Rows are written while later ones are still being validated, but the transaction commits
+    only once every row is valid: a bad row rolls back whatever was written."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    right = (
+        Right.RECORD_DOCUMENTS if database is Database.TRAVEL_DOCUMENTS else Right.RECORD_RECORDS
+    )
+    require(actor, right)
+    with store.transaction() as session, bulk_loading(session):
+        validator = _Validator(session, actor, database)
+        writer = _Writer(session, database, on_written)
+        out = Validated(database)
+        try:
+            _validate_and_write(
+                text, file_format, validator, writer, out, skip_invalid, on_validated
+            )
+        except record_store.DuplicateRecord:
+            raise _clash(store, actor, out) from None
+        written, first, last = writer.written, writer.first, writer.last
+        if written:
+            table = feed.TRAVEL_DOCUMENTS if database is Database.TRAVEL_DOCUMENTS else feed.RECORDS
+            feed.changed(session, table, first, last)
+        audit.append_by(
+            session,
+            actor,
+            "records.import",
+            f"import:{database}",
+            {
+                "database": database,
+                "source": source,
+                "sha256": digest,
+                "written": written,
+                "skipped_lines": [e.line for e in out.errors],
+            },
+        )
+    return ImportReport(database, written, out.errors, digest)
+
+
+def _validate_and_write(
+    text: str,
+    file_format: str,
+    validator: _Validator,
+    writer: _Writer,
+    out: Validated,
+    skip_invalid: bool,
+    on_validated: Callable[[int], None] | None,
+) -> None:
+    database = validator.database
+    taken = 0
+    for count, (line, row) in enumerate(read_rows(text, file_format, database), 1):
+        validator.row(line, row, out)
+        if on_validated is not None and count % 1000 == 0:
+            on_validated(count)
+        # Valid rows are written as they come while the file is clean (or bad rows are to be
+        # skipped): memory stays flat, and a bad row later rolls them back with the rest.
+        if (not out.errors or skip_invalid) and out.valid - taken >= CHUNK:
+            writer.write(out.chunk(taken, out.valid))
+            taken = out.valid
+    if out.errors and not skip_invalid:
+        raise ImportRejected(
+            out.errors,
+            f"{len(out.errors)} of {len(out.errors) + out.valid} rows are not valid, so "
+            "nothing was imported: correct them, or import with --skip-invalid to leave "
+            "them out.",
+        )
+    writer.write(out.chunk(taken, out.valid))
+
+
+class _Writer:
+    """Writes validated rows in chunks, and remembers the range of ids they hold."""
+
+    def __init__(
+        self, session: Session, database: Database, on_written: Callable[[int], None] | None
+    ) -> None:
+        self.session = session
+        self.documents = database is Database.TRAVEL_DOCUMENTS
+        self.on_written = on_written
+        self.written = 0
+        self.before = (
+            document_store.max_id(session) if self.documents else record_store.max_id(session)
+        )
+        self.first = self.before + 1
+        self.last = self.before
+
+    def write(self, chunk: Validated) -> None:
+        if chunk.documents:
+            documents = chunk.documents
+            refs = [d.external_ref for d in documents if d.external_ref is not None]
+            updated = document_store.by_refs(self.session, documents[0].owner_bureau_id, refs)
+            self.first = min(self.first, *updated.values()) if updated else self.first
+            try:
+                document_store.upsert_many(self.session, documents)
+            except document_store.DuplicateDocument as exc:
+                raise record_store.DuplicateRecord from exc
+            self.last = document_store.max_id(self.session)
+        elif chunk.records:
+            ids = record_store.upsert_many(self.session, chunk.records)
+            self.first = min(self.first, *ids)
+            self.last = max(self.last, *ids)
+        self.written += chunk.valid
+        if self.on_written is not None:
+            self.on_written(self.written)
+
+
+def _clash(store: Store, actor: Principal, validated: Validated) -> ImportRejected:
+    """Which rows name a document already recorded under another reference (read afresh: the
+    failed transaction is gone)."""
+    errors: list[RowError] = []
+    with store.reading() as session:
+        for line, document in zip(validated.lines, validated.documents, strict=False):
+            existing = document_store.find_active(
+                session,
+                issuing_country=document.issuing_country,
+                document_type=document.document_type,
+                number=document.number,
+            )
+            if existing is not None and existing.external_ref != document.external_ref:
+                errors.append(
+                    RowError(
+                        line,
+                        "number",
+                        f"{document.document_type} {document.number} is already recorded as "
+                        f"record {existing.id}"
+                        + (
+                            f" under the reference {existing.external_ref!r}"
+                            if existing.external_ref
+                            else " without a reference"
+                        ),
+                    )
+                )
+    return ImportRejected(
+        errors,
+        f"{len(errors)} rows name documents already recorded under another reference, so "
+        "nothing was imported: withdraw those records or give the rows their references.",
+    )
+
+
+# --- exporting -------------------------------------------------------------------------------
+
+
+def _reference(database: Database, record_id: int) -> str:
+    return f"{database}/{record_id}"
+
+
+def _visible(actor: Principal, record: TravelDocument | Record, today: date) -> bool:
+    """Active records the actor may see; its own bureau's past their review date too, so
+    that it can renew them."""
+    if record.withdrawn_at is not None:
+        return False
+    if is_owner(actor, record.owner_bureau_id):
+        return True
+    return not record.expired(today) and may_see(actor, record.owner_country, record.visibility)
+
+
+def _full(actor: Principal, record: TravelDocument | Record) -> bool:
+    return is_owner(actor, record.owner_bureau_id) or record.disclosure is Disclosure.FULL
+
+
+def _document_json(document: TravelDocument) -> dict[str, Any]:
+    return {
+        "issuing_country": document.issuing_country,
+        "document_type": document.document_type.value,
+        "number": document.number,
+        "status": document.status.value,
+        "event_date": document.event_date.isoformat(),
+        "holder_name": document.holder_name,
+        "holder_birth_date": None
+        if document.holder_birth_date is None
+        else document.holder_birth_date.isoformat(),
+    }
+
+
+def exported(
+    session: Session, actor: Principal, database: Database
+) -> Iterator[tuple[TravelDocument | Record, dict[str, Any]]]:
+    """The records of a database the actor may see, each with its JSON line: the record for
+    ``full`` ones and the actor's own, a stub (database, owner, reference) for the others."""
+    if not sees_details(actor):
+        raise Forbidden(
+            "Carriers learn hit or no hit only: they cannot export.", code="right_missing"
+        )
+    require(
+        actor,
+        Right.CHECK_DOCUMENTS if database is Database.TRAVEL_DOCUMENTS else Right.CHECK_RECORDS,
+    )
+    today = utcnow().date()
+    records: Iterable[TravelDocument | Record] = (
+        document_store.of_owner_or_all(session)
+        if database is Database.TRAVEL_DOCUMENTS
+        else record_store.of_database(session, database)
+    )
+    for record in records:
+        if not _visible(actor, record, today):
+            continue
+        stub = {
+            "database": database.value,
+            "owner_bureau": record.owner_bureau_id,
+            "reference": _reference(database, record.id),
+            "disclosure": record.disclosure.value,
+        }
+        if not _full(actor, record):
+            yield record, stub
+            continue
+        content = (
+            _document_json(record) if isinstance(record, TravelDocument) else dict(record.data)
+        )
+        yield (
+            record,
+            {
+                **stub,
+                "id": record.id,
+                "review_date": record.review_date.isoformat() if record.review_date else None,
+                "record": content,
+            },
+        )
+
+
+def audit_export(
+    session: Session, actor: Principal, database: Database, file_format: str, count: int
+) -> None:
+    audit.append_by(
+        session,
+        actor,
+        "records.export",
+        f"export:{database}",
+        {"database": database, "format": file_format, "records": count},
+    )
+
+
+# --- FollowTheMoney --------------------------------------------------------------------------
+
+_CRIME_TOPICS = {
+    "terrorism": "crime.terror",
+    "cybercrime": "crime.cyber",
+    "organized_crime": "crime",
+    "financial_crime_and_corruption": "crime.fin",
+    "other": "crime",
+}
+
+
+def _entity(schema: str, entity_id: str, **properties: object) -> dict[str, Any]:
+    """An entity as FollowTheMoney writes it: every property a list of strings."""
+    cleaned: dict[str, list[str]] = {}
+    for name, value in properties.items():
+        values = value if isinstance(value, list) else [value]
+        kept = [str(v) for v in values if v not in (None, "")]
+        if kept:
+            cleaned[name] = kept
+    return {"id": entity_id, "schema": schema, "properties": cleaned}
+
+
+def _country(code: str | None) -> str | None:
+    return None if code is None else code.lower()
+
+
+def ftm_entities(record: TravelDocument | Record, source: str) -> list[dict[str, Any]]:
+    """The record as FollowTheMoney entities (Person and Passport, Vehicle, Vessel, Asset),
+    for a record the caller may read in full."""
+    if isinstance(record, TravelDocument):
+        entity_id = f"policenet-travel_documents-{record.id}"
+        return [
+            _entity(
+                "Passport",
+                entity_id,
+                number=record.number,
+                passportNumber=record.number,
+                type=record.document_type.value,
+                country=_country(record.issuing_country),
+                summary=f"{record.status.value} {record.document_type.value}, reported "
+                f"{record.event_date.isoformat()}",
+                topics="crime.theft" if record.status.value.startswith("stolen") else None,
+                publisher=source,
+            )
+        ]
+    data = record.data
+    entity_id = f"policenet-{record.database}-{record.id}"
+    topics = ["crime.theft"]
+    if record.database is Database.PERSONS:
+        person = _entity(
+            "Person",
+            entity_id,
+            name=data["name"],
+            alias=data.get("aliases", []),
+            birthDate=data.get("birth_date"),
+            birthPlace=data.get("birth_place"),
+            nationality=[_country(c) for c in data.get("nationalities", [])],
+            gender=None if data.get("sex") == "unknown" else data.get("sex"),
+            topics=["wanted", _CRIME_TOPICS.get(str(data.get("crime_area")), "crime")],
+            notes=[f"caution: {c}" for c in data.get("cautions", [])],
+            publisher=source,
+        )
+        passports = [
+            _entity(
+                "Passport",
+                f"{entity_id}-document-{i}",
+                holder=entity_id,
+                number=d["number"],
+                passportNumber=d["number"],
+                type=d.get("document_type"),
+                country=_country(d["issuing_country"]),
+                publisher=source,
+            )
+            for i, d in enumerate(data.get("identity_documents", []))
+        ]
+        return [person, *passports]
+    if record.database is Database.VEHICLES:
+        return [
+            _entity(
+                "Vehicle",
+                entity_id,
+                name=" ".join(p for p in (data.get("make"), data.get("model")) if p),
+                registrationNumber=[data.get("plate"), data.get("vin")],
+                type=data.get("vehicle_type"),
+                model=data.get("model"),
+                buildDate=data.get("year"),
+                country=_country(data.get("plate_country")),
+                summary=f"stolen on {data.get('theft_date')}; colour {data.get('colour')}",
+                topics=topics,
+                publisher=source,
+            )
+        ]
+    if record.database is Database.VESSELS:
+        return [
+            _entity(
+                "Vessel",
+                entity_id,
+                name=data["name"],
+                imoNumber=data.get("imo"),
+                mmsi=data.get("mmsi"),
+                flag=_country(data.get("flag")),
+                type=data.get("vessel_type"),
+                registrationNumber=data.get("hull_id"),
+                summary=None
+                if data.get("theft_date") is None
+                else f"stolen on {data['theft_date']}",
+                topics=topics,
+                publisher=source,
+            )
+        ]
+    if record.database is Database.ART:
+        return [
+            _entity(
+                "Asset",
+                entity_id,
+                name=data["title"],
+                description="; ".join(
+                    str(data[k])
+                    for k in ("object_type", "artist", "period", "materials", "dimensions")
+                    if data.get(k)
+                ),
+                notes=data.get("inscriptions"),
+                country=_country(data.get("theft_country")),
+                summary=f"stolen at {data.get('theft_place')} on {data.get('theft_date')}",
+                topics=topics,
+                publisher=source,
+            )
+        ]
+    return [
+        _entity(
+            "Asset",
+            entity_id,
+            name=" ".join(p for p in (data.get("make"), data.get("model")) if p),
+            description=f"{data.get('firearm_type')}, calibre {data.get('calibre')}, serial "
+            f"{data.get('serial')}",
+            country=_country(data.get("manufacture_country")),
+            summary=f"firearm {data.get('status')}",
+            topics=["crime.traffick"] if data.get("status") != "lost" else [],
+            publisher=source,
+        )
+    ]
