@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from policenet.actions.demo_records import record_examples, seed_records
 from policenet.actions.principals import IssuedToken, create_agency, create_principal
 from policenet.domain.clock import utcnow
 from policenet.domain.documents import DocumentStatus, DocumentType
@@ -119,6 +120,7 @@ STATUS_WEIGHTS = {
 class DemoReport:
     principals: list[tuple[Principal, IssuedToken]] = field(default_factory=list)
     documents: int = 0
+    records: dict[str, int] = field(default_factory=dict)
     examples: dict[str, Any] = field(default_factory=dict)
 
 
@@ -155,7 +157,7 @@ def _principals(
             AgencyCreate(
                 name=f"{country} border police",
                 kind=AgencyKind.BORDER,
-                rights=[Right.CHECK_DOCUMENTS],
+                rights=[Right.CHECK_DOCUMENTS, Right.CHECK_RECORDS],
             ),
         )
         police = create_agency(
@@ -164,7 +166,12 @@ def _principals(
             AgencyCreate(
                 name=f"{country} national police",
                 kind=AgencyKind.POLICE,
-                rights=[Right.CHECK_DOCUMENTS, Right.RECORD_DOCUMENTS],
+                rights=[
+                    Right.CHECK_DOCUMENTS,
+                    Right.RECORD_DOCUMENTS,
+                    Right.CHECK_RECORDS,
+                    Right.RECORD_RECORDS,
+                ],
             ),
         )
         carrier = create_agency(
@@ -334,7 +341,8 @@ def seed_demo(
         )
         feed.changed(session, feed.TRAVEL_DOCUMENTS, min(ids), max(ids))
     report.documents = len(batch)
-    report.examples = _examples(batch[fr_index], unknown)
+    report.records = seed_records(session, rng, officers)
+    report.examples = _examples(batch[fr_index], unknown) | record_examples()
     session.merge(HubMetaRow(key="demo_seed", value=str(seed)))
     return report
 

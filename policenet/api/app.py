@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
@@ -14,8 +17,9 @@ from policenet.settings import Settings, get_settings
 from policenet.store.db import Database
 
 DESCRIPTION = """
-The hub of policenet: member bureaus, their principals, stolen and lost travel documents,
-checks and the audit log. Authenticate with `Authorization: Bearer <token>`.
+The hub of policenet: member bureaus, their principals, the police databases (persons,
+travel documents, vehicles, works of art, firearms, vessels), the one check across all of them,
+hits and the audit log. Authenticate with `Authorization: Bearer <token>`.
 Every error is answered as `{"error": {"code": ..., "message": ...}}`.
 """
 
@@ -25,8 +29,19 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     settings = settings or get_settings()
     database = database or Database(settings.resolved_database_url)
     # The API reference (/docs, /redoc) is served with its assets: border posts are often offline.
-    app = FastAPIOffline(title="policenet", version=__version__, description=DESCRIPTION)
-    app.state.hub = Hub(settings=settings, database=database, screening=Screening())
+    state = Hub(settings=settings, database=database, screening=Screening())
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # File every record before the first check, not during it.
+        with state.database.reading() as session:
+            state.screening.refresh(session)
+        yield
+
+    app = FastAPIOffline(
+        title="policenet", version=__version__, description=DESCRIPTION, lifespan=lifespan
+    )
+    app.state.hub = state
     errors.install(app)
     for module in (hub, members, principals, checks, documents, records, audit):
         app.include_router(module.router)

@@ -98,6 +98,7 @@ def _write_tokens(
         "principals": principals,
         "examples": report.examples,
         "documents": report.documents,
+        "records": report.records,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(content, indent=2, default=str), "utf-8")
@@ -114,7 +115,8 @@ def _print_demo(content: dict[str, Any], path: Path) -> None:
             soft_wrap=True,
             highlight=False,
         )
-    console.print(f"{content['documents']} travel documents seeded.")
+    records = ", ".join(f"{n} {db}" for db, n in content.get("records", {}).items())
+    console.print(f"{content['documents']} travel documents seeded; and {records}.")
     officer = next(p for p in content["principals"] if p["role"] == Role.BORDER_OFFICER)
     example = content["examples"]["stolen_passport"]
     body = json.dumps({"mrz": example["mrz"]})
@@ -125,6 +127,16 @@ def _print_demo(content: dict[str, Any], path: Path) -> None:
         soft_wrap=True,
         highlight=False,
     )
+    person = content["examples"].get("person_in_another_script")
+    if person is not None:
+        console.print("\nA person recorded in Cyrillic, asked in Latin script:", highlight=False)
+        console.print(
+            f"curl -s -X POST {content['hub']}/v1/checks -H 'Authorization: Bearer "
+            f"{officer['token']}' -H 'Content-Type: application/json' -d "
+            f"'{json.dumps(person, ensure_ascii=False)}'",
+            soft_wrap=True,
+            highlight=False,
+        )
 
 
 @app.command()
