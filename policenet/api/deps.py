@@ -26,7 +26,8 @@ class Hub:
     screening: Screening
 
 
-def get_hub(request: Request) -> Hub:
+async def get_hub(request: Request) -> Hub:
+    # async: no I/O here, so no hop through the thread pool.
     hub: Hub = request.app.state.hub
     return hub
 
@@ -36,17 +37,25 @@ HubDep = Annotated[Hub, Depends(get_hub)]
 _bearer = HTTPBearer(auto_error=False, description="An API token issued by the hub.")
 
 
-def get_principal(
-    hub: HubDep,
+async def get_token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
+) -> str:
+    """The bearer token, not yet checked (endpoints on the hot path check it in their own
+    transaction)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticated(
             "This request needs an API token: send the header 'Authorization: Bearer <token>'.",
             code="token_missing",
         )
+    return credentials.credentials
+
+
+Token = Annotated[str, Depends(get_token)]
+
+
+def get_principal(hub: HubDep, token: Token) -> Principal:
     with hub.database.reading() as session:
-        return authenticate(session, credentials.credentials)
+        return authenticate(session, token)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from policenet.domain.audit import AuditEntry, canonical_detail, entry_hash
 from policenet.domain.clock import utcnow
@@ -55,11 +55,11 @@ def append_many(session: Session, items: list[AuditItem]) -> list[AuditEntry]:
     """Add entries in order, in one statement, chained to the head under its lock."""
     if not items:
         return []
-    head = session.execute(
-        select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
-    ).scalar_one()
+    # Core statements, not the ORM: this runs on every check, the hub's hottest path.
+    seq, prev = session.execute(
+        select(AuditHeadRow.seq, AuditHeadRow.hash).where(AuditHeadRow.id == 1).with_for_update()
+    ).one()
     entries: list[AuditEntry] = []
-    seq, prev = head.seq, head.hash
     for principal_id, country, action, subject, detail in items:
         seq += 1
         at = utcnow()
@@ -79,8 +79,7 @@ def append_many(session: Session, items: list[AuditItem]) -> list[AuditEntry]:
         )
         prev = digest
     session.execute(insert(AuditRow), [asdict(entry) for entry in entries])
-    head.seq, head.hash = seq, prev
-    session.flush()
+    session.execute(update(AuditHeadRow).where(AuditHeadRow.id == 1).values(seq=seq, hash=prev))
     return entries
 
 
