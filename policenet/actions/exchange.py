@@ -210,19 +210,23 @@ class Validated:
     records: list[record_store.NewRecord] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    taken: int = 0
+
+    @property
+    def pending(self) -> int:
+        return len(self.documents) + len(self.records)
 
     @property
     def valid(self) -> int:
-        return len(self.documents) + len(self.records)
+        """Valid rows so far, taken to be written or not."""
+        return self.taken + self.pending
 
-    def chunk(self, start: int, end: int) -> Validated:
-        """The valid rows start..end (in the order they were validated)."""
-        return Validated(
-            self.database,
-            self.documents[start:end],
-            self.records[start:end],
-            self.lines[start:end],
-        )
+    def take(self) -> Validated:
+        """The valid rows not yet taken, handed over to be written (memory stays flat)."""
+        chunk = Validated(self.database, self.documents, self.records, self.lines)
+        self.taken += self.pending
+        self.documents, self.records, self.lines = [], [], []
+        return chunk
 
 
 def _pydantic_error(line: int, exc: ValidationError) -> RowError:
@@ -339,27 +343,6 @@ class _Validator:
         out.lines.append(line)
 
 
-def validate_rows(
-    session: Session,
-    actor: Principal,
-    database: Database,
-    rows: Iterable[tuple[int, Any]],
-    progress: Callable[[int], None] | None = None,
-) -> Validated:
-    """Check every row; nothing is written."""
-    right = (
-        Right.RECORD_DOCUMENTS if database is Database.TRAVEL_DOCUMENTS else Right.RECORD_RECORDS
-    )
-    require(actor, right)
-    validator = _Validator(session, actor, database)
-    out = Validated(database)
-    for count, (line, row) in enumerate(rows, start=1):
-        validator.row(line, row, out)
-        if progress is not None and count % 1000 == 0:
-            progress(count)
-    return out
-
-
 # --- writing ---------------------------------------------------------------------------------
 
 
@@ -413,7 +396,7 @@ def import_file(
                 text, file_format, validator, writer, out, skip_invalid, on_validated
             )
         except record_store.DuplicateRecord:
-            raise _clash(store, actor, out) from None
+            raise _clash(store, actor, writer.current) from None
         written, first, last = writer.written, writer.first, writer.last
         if written:
             table = feed.TRAVEL_DOCUMENTS if database is Database.TRAVEL_DOCUMENTS else feed.RECORDS
@@ -444,16 +427,14 @@ def _validate_and_write(
     on_validated: Callable[[int], None] | None,
 ) -> None:
     database = validator.database
-    taken = 0
     for count, (line, row) in enumerate(read_rows(text, file_format, database), 1):
         validator.row(line, row, out)
         if on_validated is not None and count % 1000 == 0:
             on_validated(count)
         # Valid rows are written as they come while the file is clean (or bad rows are to be
         # skipped): memory stays flat, and a bad row later rolls them back with the rest.
-        if (not out.errors or skip_invalid) and out.valid - taken >= CHUNK:
-            writer.write(out.chunk(taken, out.valid))
-            taken = out.valid
+        if (not out.errors or skip_invalid) and out.pending >= CHUNK:
+            writer.write(out.take())
     if out.errors and not skip_invalid:
         raise ImportRejected(
             out.errors,
@@ -461,7 +442,7 @@ def _validate_and_write(
             "nothing was imported: correct them, or import with --skip-invalid to leave "
             "them out.",
         )
-    writer.write(out.chunk(taken, out.valid))
+    writer.write(out.take())
 
 
 class _Writer:
@@ -479,8 +460,10 @@ class _Writer:
         )
         self.first = self.before + 1
         self.last = self.before
+        self.current = Validated(database)
 
     def write(self, chunk: Validated) -> None:
+        self.current = chunk
         if chunk.documents:
             documents = chunk.documents
             refs = [d.external_ref for d in documents if d.external_ref is not None]
@@ -495,7 +478,7 @@ class _Writer:
             ids = record_store.upsert_many(self.session, chunk.records)
             self.first = min(self.first, *ids)
             self.last = max(self.last, *ids)
-        self.written += chunk.valid
+        self.written += chunk.pending
         if self.on_written is not None:
             self.on_written(self.written)
 
