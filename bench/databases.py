@@ -76,8 +76,15 @@ FAMILIES = (
 
 
 def document_number(country: str, i: int) -> str:
+    """Unique per country: two letters drawn from the seed, then the row number in base 36."""
     rng = random.Random(f"{country}{i}")
-    return "".join(rng.choices(ALPHABET, k=9))
+    digits = ""
+    while True:
+        i, rest = divmod(i, 36)
+        digits = ALPHABET[rest] + digits
+        if i == 0:
+            break
+    return "".join(rng.choices(string.ascii_uppercase, k=2)) + digits.rjust(7, "0")
 
 
 def vin(i: int) -> str:
@@ -248,11 +255,21 @@ def main() -> None:
     store = Store(url)
     rates: dict[str, float] = {}
     if fresh:
+        # Built under a temporary name: an interrupted load is never taken for a finished one.
+        building = db_file.with_suffix(".building")
+        for leftover in data.glob(building.name + "*"):
+            leftover.unlink()
+        store = Store(f"sqlite:///{building}")
         print(
             f"Loading {args.documents:,} documents, {args.vehicles:,} vehicles, "
             f"{args.persons:,} persons into {db_file} ..."
         )
         rates = load(store, args)
+        store.dispose()
+        with sqlite3.connect(building) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        building.rename(db_file)
+        store = Store(url)
     else:
         print(f"Reusing {db_file} (import speed is measured when it is built).")
     token = border_token(store)

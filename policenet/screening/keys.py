@@ -42,7 +42,7 @@ class KeyIndex:
     @classmethod
     def build(cls, pairs: Iterable[tuple[str, int]]) -> KeyIndex:
         index = cls()
-        index.add_many(pairs)
+        index.add_many(pairs, merge=True)
         return index
 
     def __len__(self) -> int:
@@ -59,14 +59,20 @@ class KeyIndex:
             if len(self._recent) >= MERGE_AT:
                 self._merge()
 
-    def add_many(self, pairs: Iterable[tuple[str, int]]) -> None:
-        """Add many keys at once (building, catching up after a bulk import)."""
+    def add_many(self, pairs: Iterable[tuple[str, int]], *, merge: bool = False) -> None:
+        """Add many keys at once (building, catching up after a bulk import); a few wait in
+        the recent dictionary unless ``merge``."""
         hashes: list[int] = []
         ids: list[int] = []
         for key, record_id in pairs:
             hashes.append(key_hash(key))
             ids.append(record_id)
         with self._lock:
+            if not merge and len(hashes) + len(self._recent) < MERGE_AT:
+                # A few changes (the usual catch-up): no re-sorting of millions of keys.
+                for h, record_id in zip(hashes, ids, strict=True):
+                    self._recent.setdefault(h, []).append(record_id)
+                return
             self._merge(np.array(hashes, dtype=np.int64), np.array(ids, dtype=np.int64))
 
     def _merge(
