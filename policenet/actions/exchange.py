@@ -511,7 +511,7 @@ def _clash(store: Store, actor: Principal, validated: Validated) -> ImportReject
                 )
     return ImportRejected(
         errors,
-        f"{len(errors)} rows name documents already recorded under another reference, so "
+        f"{len(errors)} row(s) name documents already recorded under another reference, so "
         "nothing was imported: withdraw those records or give the rows their references.",
     )
 
@@ -556,14 +556,7 @@ def exported(
 ) -> Iterator[tuple[TravelDocument | Record, dict[str, Any]]]:
     """The records of a database the actor may see, each with its JSON line: the record for
     ``full`` ones and the actor's own, a stub (database, owner, reference) for the others."""
-    if not sees_details(actor):
-        raise Forbidden(
-            "Carriers learn hit or no hit only: they cannot export.", code="right_missing"
-        )
-    require(
-        actor,
-        Right.CHECK_DOCUMENTS if database is Database.TRAVEL_DOCUMENTS else Right.CHECK_RECORDS,
-    )
+    _may_export(actor, database)
     today = utcnow().date()
     records: Iterable[TravelDocument | Record] = (
         document_store.of_owner_or_all(session)
@@ -596,13 +589,37 @@ def exported(
         )
 
 
-def audit_export(
-    session: Session, actor: Principal, database: Database, file_format: str, count: int
-) -> None:
+def _may_export(actor: Principal, database: Database) -> None:
+    if not sees_details(actor):
+        raise Forbidden(
+            "Carriers learn hit or no hit only: they cannot export.", code="right_missing"
+        )
+    require(
+        actor,
+        Right.CHECK_DOCUMENTS if database is Database.TRAVEL_DOCUMENTS else Right.CHECK_RECORDS,
+    )
+
+
+def start_export(session: Session, actor: Principal, database: Database, file_format: str) -> None:
+    """May the actor export this database? Audited before any record leaves the hub."""
+    _may_export(actor, database)
     audit.append_by(
         session,
         actor,
         "records.export",
+        f"export:{database}",
+        {"database": database, "format": file_format},
+    )
+
+
+def audit_export(
+    session: Session, actor: Principal, database: Database, file_format: str, count: int
+) -> None:
+    """How many records an export wrote, once it is done."""
+    audit.append_by(
+        session,
+        actor,
+        "records.export.done",
         f"export:{database}",
         {"database": database, "format": file_format, "records": count},
     )

@@ -26,6 +26,7 @@ from policenet.actions.exchange import (
     exported,
     ftm_entities,
     import_file,
+    start_export,
 )
 from policenet.actions.hub import initialise, verify_audit
 from policenet.actions.principals import authenticate
@@ -337,27 +338,34 @@ def export(
     settings = get_settings()
     database = _database(settings)
     principal = _principal(database, token)
-    out = sys.stdout if output is None else output.open("w", encoding="utf-8")
     written = withheld = 0
     try:
+        # Audited before a line is written; read without holding the write lock (SQLite),
+        # so that checks go on while a large export runs.
         with database.transaction() as session:
-            for record, line in exported(session, principal, database_name):
-                if file_format == "jsonl":
-                    out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
-                    written += 1
-                elif "record" in line:
-                    for entity in ftm_entities(record, f"policenet {line['owner_bureau']}"):
-                        out.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
-                    written += 1
-                else:
-                    withheld += 1
+            start_export(session, principal, database_name, file_format)
+        out = sys.stdout if output is None else output.open("w", encoding="utf-8")
+        try:
+            with database.reading() as session:
+                for record, line in exported(session, principal, database_name):
+                    if file_format == "jsonl":
+                        out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+                        written += 1
+                    elif "record" in line:
+                        for entity in ftm_entities(record, f"policenet {line['owner_bureau']}"):
+                            out.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
+                        written += 1
+                    else:
+                        withheld += 1
+        finally:
+            if output is not None:
+                out.close()
+        with database.transaction() as session:
             audit_export(session, principal, database_name, file_format, written)
     except PolicenetError as error:
         console.print(f"[bold red]{error.code}[/]: {error.message}", highlight=False)
         raise typer.Exit(1) from None
     finally:
-        if output is not None:
-            out.close()
         database.dispose()
     note = Console(stderr=True)
     note.print(f"Exported {written} {database_name} records.", highlight=False)

@@ -1,0 +1,475 @@
+"""Bulk import and export through the command line, as a bureau runs them: the example files
+imported and found by another country's check, a file with bad rows refused whole, a file
+imported twice kept once, an import killed halfway leaving nothing behind, and an export that
+shows each reader only what it may see."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from policenet.actions.exchange import import_file
+from policenet.domain.principals import Role
+from policenet.domain.records import Database as RecordDatabase
+from policenet.store.db import Database
+from tests.conftest import Actor, World
+from tests.test_cli import CLI
+from tests.test_cli import environment as cli_environment
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLE_FILES = [
+    ("travel_documents", "travel_documents.csv"),
+    ("persons", "persons.jsonl"),
+    ("persons", "persons.csv"),
+    ("vehicles", "vehicles.csv"),
+    ("art", "art.csv"),
+    ("firearms", "firearms.csv"),
+    ("vessels", "vessels.jsonl"),
+]
+DOCUMENT_HEADER = "external_ref,issuing_country,document_type,number,status,event_date"
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+Run = subprocess.CompletedProcess[str]
+
+
+def environment(database: Database, data_dir: Path) -> dict[str, str]:
+    """The CLI's environment, wide enough that no message is wrapped."""
+    return cli_environment(database, data_dir) | {"COLUMNS": "250"}
+
+
+def run_all(commands: list[list[str]], env: dict[str, str]) -> list[Run]:
+    """CLI commands run side by side (each process costs a second of start-up)."""
+    processes = [
+        subprocess.Popen(
+            [*CLI, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for args in commands
+    ]
+    done = []
+    for process in processes:
+        stdout, stderr = process.communicate(timeout=300)
+        done.append(subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr))
+    return done
+
+
+def run(args: list[str], env: dict[str, str]) -> Run:
+    (done,) = run_all([args], env)
+    return done
+
+
+def importing(database: str, file: Path, actor: Actor, *extra: str) -> list[str]:
+    return ["import", database, str(file), "--token", actor.token, *extra]
+
+
+def exporting(database: str, actor: Actor, *extra: str) -> list[str]:
+    return ["export", database, "--token", actor.token, *extra]
+
+
+def succeeded(done: Run) -> str:
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def scalar(database: Database, sql: str, **params: object) -> Any:
+    with database.reading() as session:
+        return session.execute(text(sql), params).scalar_one()
+
+
+def documents_held(database: Database) -> int:
+    found: int = scalar(database, "SELECT count(*) FROM travel_documents")
+    return found
+
+
+def records_held(database: Database, name: str) -> int:
+    found: int = scalar(database, "SELECT count(*) FROM records WHERE database = :d", d=name)
+    return found
+
+
+def import_entries(database: Database) -> int:
+    found: int = scalar(database, "SELECT count(*) FROM audit_log WHERE action = 'records.import'")
+    return found
+
+
+def document(database: Database, external_ref: str) -> tuple[int, str]:
+    with database.reading() as session:
+        row = session.execute(
+            text("SELECT id, status FROM travel_documents WHERE external_ref = :ref"),
+            {"ref": external_ref},
+        ).one()
+    return row[0], row[1]
+
+
+def csv_file(path: Path, header: str, rows: list[str]) -> Path:
+    path.write_text("\n".join([header, *rows]) + "\n", "utf-8")
+    return path
+
+
+def json_lines(output: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+def check(client: TestClient, actor: Actor, body: dict[str, Any]) -> list[dict[str, Any]]:
+    answer = client.post("/v1/checks", json=body, headers=actor.headers)
+    assert answer.status_code == 200, answer.text
+    hits: list[dict[str, Any]] = answer.json()["hits"]
+    return hits
+
+
+def import_examples(database: Database, owner: Actor, extra_documents: list[str]) -> None:
+    """The example files, imported in-process (the CLI import is tested on its own)."""
+    for name, file in EXAMPLE_FILES:
+        content = (EXAMPLES / file).read_text("utf-8")
+        if name == "travel_documents":
+            content += "".join(f"{row}\n" for row in extra_documents)
+        import_file(
+            database, owner.principal, RecordDatabase(name), content, file.rsplit(".", 1)[1]
+        )
+
+
+# --- import ----------------------------------------------------------------------------------
+
+
+def test_every_example_file_imports_and_is_found_by_another_countrys_check(
+    client: TestClient, world: World, database: Database, tmp_path: Path
+) -> None:
+    env = environment(database, tmp_path)
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    reader = world.principal(Role.NCB_OFFICER, "DE")
+    # The app answered before the import: what it finds next comes from the change feed.
+    assert check(client, reader, {"vehicle": {"vin": "1HGCM82633A004352"}}) == []
+    done = run_all([importing(name, EXAMPLES / file, officer) for name, file in EXAMPLE_FILES], env)
+    for (name, file), result in zip(EXAMPLE_FILES, done, strict=True):
+        lines = (EXAMPLES / file).read_text("utf-8").splitlines()
+        rows = sum(1 for line in lines if line.strip()) - file.endswith(".csv")
+        assert f"Imported {rows} {name} records from {file}" in succeeded(result)
+    hits = check(
+        client,
+        reader,
+        {
+            "document": {"issuing_country": "FR", "number": "21AB45872"},
+            "person": {"name": "Vladimir Petrov"},
+            "vehicle": {"vin": "1HGCM82633A004352"},
+            "firearm": {"serial": "BXRT512"},
+            "vessel": {"imo": "9074729"},
+            "artwork": {"title": "Le pigeon aux petits pois"},
+        },
+    )
+    found = {hit["database"]: hit for hit in hits if hit["owner_bureau"] == "NCB-FR"}
+    assert set(found) == {name for name, _ in EXAMPLE_FILES}
+    assert found["persons"]["record"]["data"]["name"] == "Владимир Петров"
+    assert found["travel_documents"]["record"]["holder_name"] == "MARTIN, CLAIRE"
+    assert found["firearms"]["record"]["data"]["make"] == "Glock"
+    # The CSV conventions: lists on '|', documents as COUNTRY:NUMBER:TYPE, a description in
+    # columns of its own.
+    (greek,) = check(client, reader, {"person": {"name": "Ioannis Papadopoulos"}})
+    data = greek["record"]["data"]
+    assert data["name"] == "Ιωάννης Παπαδόπουλος"
+    assert data["aliases"] == ["Ioannis Papadopoulos", "Yannis Papadopoulos"]
+    assert data["identity_documents"] == [
+        {"issuing_country": "GR", "number": "AE1234567", "document_type": "passport"}
+    ]
+    assert data["physical_description"]["height_cm"] == 175
+    assert data["physical_description"]["eye_colour"] == "brown"
+
+
+BAD_ROWS = [
+    ("FR-BAD-DATE,FR,passport,31AA00002,stolen,2026-02-30", "event_date"),
+    ("FR-BAD-COUNTRY,XX,passport,31AA00004,stolen,2026-01-12", "issuing_country"),
+    (",FR,passport,31AA00005,stolen,2026-01-12", "external_ref"),
+    ("FR-GOOD-1,FR,passport,31AA00006,stolen,2026-01-12", "external_ref"),
+    ("FR-FOREIGN,DE,passport,31AA00007,stolen,2026-01-12", "issuing_country"),
+]
+
+
+def test_a_file_with_bad_rows_names_each_and_imports_nothing_unless_told_to_skip_them(
+    world: World, database: Database, tmp_path: Path
+) -> None:
+    env = environment(database, tmp_path)
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    import_examples(database, officer, [])
+    # More good rows than one chunk: they are written before the first bad row is read.
+    good = [f"FR-BULK-{i:05d},FR,passport,BK{i:07d},stolen,2026-01-15" for i in range(6000)]
+    good += [
+        "FR-GOOD-1,FR,passport,31AA00001,stolen,2026-01-10",
+        "FR-GOOD-2,FR,id_card,31AA00003,lost,2026-01-11",
+    ]
+    rows = [*good, *(row for row, _ in BAD_ROWS), "FR-GOOD-3,FR,visa,31AA00008,revoked,2026-01-13"]
+    file = csv_file(tmp_path / "mixed.csv", DOCUMENT_HEADER, rows)
+    first_bad = len(good) + 2  # the header is line 1
+    expected = [
+        f"mixed.csv: line {first_bad + i}, {field}: " for i, (_, field) in enumerate(BAD_ROWS)
+    ]
+    held, entries = documents_held(database), import_entries(database)
+
+    refused = run(importing("travel_documents", file, officer), env)
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    reported = [line.strip() for line in refused.stdout.splitlines() if "mixed.csv: line" in line]
+    assert len(reported) == len(BAD_ROWS)
+    for line, start in zip(reported, expected, strict=True):
+        assert line.startswith(start), line
+    assert "is also on line" in reported[3]
+    assert "import_rejected" in refused.stdout
+    assert "Imported" not in refused.stdout
+    assert documents_held(database) == held
+    assert import_entries(database) == entries
+
+    skipping = run(importing("travel_documents", file, officer, "--skip-invalid"), env)
+    output = succeeded(skipping)
+    skipped = [line.strip() for line in output.splitlines() if "skipped mixed.csv" in line]
+    assert len(skipped) == len(BAD_ROWS)
+    for line, start in zip(skipped, expected, strict=True):
+        assert line.startswith(f"skipped {start}"), line
+    assert f"Imported {len(good) + 1} travel_documents records" in output
+    assert f"{len(BAD_ROWS)} rows skipped" in output
+    assert documents_held(database) == held + len(good) + 1
+    assert import_entries(database) == entries + 1
+    assert document(database, "FR-GOOD-1")[1] == "stolen"
+
+
+def test_importing_again_updates_the_records_it_names_and_adds_none(
+    client: TestClient, world: World, database: Database, tmp_path: Path
+) -> None:
+    env = environment(database, tmp_path)
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    reader = world.principal(Role.NCB_OFFICER, "DE")
+    documents, vehicles = EXAMPLES / "travel_documents.csv", EXAMPLES / "vehicles.csv"
+    for name, file in (("travel_documents", documents), ("vehicles", vehicles)):
+        import_file(database, officer.principal, RecordDatabase(name), file.read_text(), "csv")
+    first_id, status = document(database, "FR-SLTD-2026-000001")
+    assert status == "stolen"
+    (vehicle,) = check(client, reader, {"vehicle": {"plate": "GH-123-KL", "plate_country": "FR"}})
+    for done in run_all(
+        [
+            importing("travel_documents", documents, officer),
+            importing("vehicles", vehicles, officer),
+        ],
+        env,
+    ):
+        assert "Imported 4 " in succeeded(done)
+    assert (documents_held(database), records_held(database, "vehicles")) == (4, 4)
+    assert document(database, "FR-SLTD-2026-000001") == (first_id, "stolen")
+
+    changed_documents = tmp_path / "travel_documents.csv"
+    changed_documents.write_text(
+        documents.read_text("utf-8").replace("21AB45872,stolen,", "21AB45872,lost,"), "utf-8"
+    )
+    changed_vehicles = tmp_path / "vehicles.csv"
+    changed_vehicles.write_text(
+        vehicles.read_text("utf-8").replace("GH-123-KL", "GH-999-KL"), "utf-8"
+    )
+    # The token may come from the environment too.
+    env_token = env | {"POLICENET_TOKEN": officer.token}
+    for done in run_all(
+        [
+            ["import", "travel_documents", str(changed_documents)],
+            ["import", "vehicles", str(changed_vehicles)],
+        ],
+        env_token,
+    ):
+        succeeded(done)
+    assert document(database, "FR-SLTD-2026-000001") == (first_id, "lost")
+    assert (documents_held(database), records_held(database, "vehicles")) == (4, 4)
+    (moved,) = check(client, reader, {"vehicle": {"plate": "GH 999 KL", "plate_country": "FR"}})
+    assert moved["record"]["id"] == vehicle["record"]["id"]
+    assert moved["record"]["data"]["plate"] == "GH999KL"
+    assert check(client, reader, {"vehicle": {"plate": "GH-123-KL", "plate_country": "FR"}}) == []
+
+
+def test_a_document_recorded_without_reference_is_not_imported_a_second_time(
+    client: TestClient, world: World, database: Database, tmp_path: Path
+) -> None:
+    env = environment(database, tmp_path)
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    body = {
+        "issuing_country": "FR",
+        "document_type": "passport",
+        "number": "44KL55001",
+        "status": "stolen",
+        "event_date": "2026-01-15",
+    }
+    recorded = client.post("/v1/documents", json=body, headers=officer.headers)
+    assert recorded.status_code == 201, recorded.text
+    file = csv_file(
+        tmp_path / "again.csv",
+        DOCUMENT_HEADER,
+        [
+            "FR-NEW-1,FR,passport,44KL55002,stolen,2026-01-16",
+            "FR-NEW-2,FR,passport,44 kl-55001,stolen,2026-01-15",
+        ],
+    )
+    refused = run(importing("travel_documents", file, officer), env)
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    (line,) = [line.strip() for line in refused.stdout.splitlines() if "again.csv: line" in line]
+    assert line.startswith("again.csv: line 3, number: ")
+    assert f"already recorded as record {recorded.json()['id']}" in line
+    assert "import_rejected" in refused.stdout
+    assert documents_held(database) == 1
+
+
+BULK = 30_000
+
+
+def written_so_far(shown: str) -> int:
+    """The rows the import says it has written, from its live progress display."""
+    counts = [
+        int(match.group(1))
+        for line in ANSI.sub("", shown).replace("\r", "\n").splitlines()
+        if line.startswith("writing")
+        for match in re.finditer(rf"(\d+)/{BULK}\b", line)
+    ]
+    return max(counts, default=0)
+
+
+def test_an_import_killed_halfway_leaves_nothing_and_the_next_run_lands_whole(
+    world: World, database: Database, tmp_path: Path
+) -> None:
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    import_examples(database, officer, [])
+    held = documents_held(database)
+    rows = [f"FR-BULK-{i:06d},FR,passport,BK{i:07d},stolen,2026-01-15" for i in range(BULK)]
+    file = csv_file(tmp_path / "bulk.csv", DOCUMENT_HEADER, rows)
+    # A terminal's live progress display tells when rows have been written, uncommitted.
+    env = environment(database, tmp_path) | {"TTY_COMPATIBLE": "1", "TTY_INTERACTIVE": "1"}
+    process = subprocess.Popen(
+        [*CLI, *importing("travel_documents", file, officer)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    assert process.stdout is not None
+    shown = b""
+    while chunk := os.read(process.stdout.fileno(), 65536):
+        shown += chunk
+        if written_so_far(shown.decode("utf-8", "replace")) >= BULK // 3:
+            process.kill()
+            break
+    process.wait(timeout=60)
+    process.stdout.close()
+    # The kill came once a third of the rows were written (or, at the latest, once all were).
+    assert written_so_far(shown.decode("utf-8", "replace")) >= BULK // 3, shown[-2000:]
+    assert documents_held(database) in (held, held + BULK)
+
+    done = run(importing("travel_documents", file, officer), env)
+    assert f"Imported {BULK} travel_documents records" in succeeded(done)
+    assert documents_held(database) == held + BULK
+
+
+def test_unknown_column_or_token_is_refused_with_its_reason(
+    world: World, database: Database, tmp_path: Path
+) -> None:
+    env = environment(database, tmp_path)
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    file = csv_file(
+        tmp_path / "columns.csv",
+        DOCUMENT_HEADER + ",holder_nmae",
+        ["FR-COL-1,FR,passport,55MN66001,stolen,2026-01-15,DUPONT"],
+    )
+    column, token = run_all(
+        [
+            importing("travel_documents", file, officer),
+            ["import", "travel_documents", str(file), "--token", "pn_not_a_token"],
+        ],
+        env,
+    )
+    assert column.returncode == 1, column.stdout + column.stderr
+    assert "import_columns_unknown" in column.stdout
+    assert "holder_nmae" in column.stdout
+    assert token.returncode == 2, token.stdout + token.stderr
+    assert "token_invalid" in token.stdout
+    assert documents_held(database) == 0
+
+
+# --- export ----------------------------------------------------------------------------------
+
+# Another bureau learns nothing of a hit_only record but its database, owner and reference.
+HIT_ONLY_VALUES = {
+    "travel_documents": ["22CD18345", "stolen_blank", "2026-05-20"],
+    "persons": ["محمد", "al-Hassan", "Abdallah", "terrorism"],
+    "vehicles": ["ZZ789ZZ", "ZZ-789-ZZ", "Renault", "Master", "2026-08-30"],
+    "firearms": ["1973OL4521", "1973-OL4521", "Kalashnikov", "AKM", "smuggled"],
+    "vessels": ["Mistral", "BEN12345A606", "sailing boat"],
+}
+STUB_KEYS = {"database", "disclosure", "owner_bureau", "reference"}
+# Restricted to two other countries: DE does not learn that it exists.
+ELSEWHERE = "FR-SLTD-ELSEWHERE,FR,passport,33GH77001,stolen,2026-02-01,,,full,only_listed,BE|IT,"
+
+
+def test_export_shows_the_owner_everything_and_others_what_they_may_see(
+    world: World, database: Database, tmp_path: Path
+) -> None:
+    env = environment(database, tmp_path)
+    owner = world.principal(Role.NCB_OFFICER, "FR")
+    reader = world.principal(Role.NCB_OFFICER, "DE")
+    carrier = world.principal(Role.CARRIER, "DE")
+    import_examples(database, owner, [ELSEWHERE])
+    refused_file = tmp_path / "carrier.jsonl"
+    stubbed = ["travel_documents", "persons"]
+    entities_of = ["persons", "vehicles", "vessels", "firearms"]
+    commands = {
+        "owner": exporting("travel_documents", owner),
+        **{name: exporting(name, reader) for name in stubbed},
+        **{f"{name}.ftm": exporting(name, reader, "--format", "ftm") for name in entities_of},
+        "carrier": exporting("travel_documents", carrier, "--output", str(refused_file)),
+    }
+    done = dict(zip(commands, run_all(list(commands.values()), env), strict=True))
+    shown = {name: succeeded(result) for name, result in done.items() if name != "carrier"}
+
+    own = json_lines(shown["owner"])
+    assert {line["record"]["number"] for line in own} == {
+        "21AB45872",
+        "X4RTBPFW4",
+        "22CD18345",
+        "19EF99021",
+        "33GH77001",
+    }
+    blank = next(line for line in own if line["record"]["number"] == "22CD18345")
+    assert blank["disclosure"] == "hit_only"
+    assert blank["record"]["status"] == "stolen_blank"
+
+    for name in stubbed:
+        lines = json_lines(shown[name])
+        (stub,) = [line for line in lines if line["disclosure"] == "hit_only"]
+        assert set(stub) == STUB_KEYS
+        assert (stub["database"], stub["owner_bureau"]) == (name, "NCB-FR")
+        assert all("record" in line for line in lines if line["disclosure"] == "full")
+        for value in HIT_ONLY_VALUES[name]:
+            assert value not in shown[name], (name, value)
+    documents = json_lines(shown["travel_documents"])
+    assert {line["record"]["number"] for line in documents if "record" in line} == {
+        "21AB45872",
+        "X4RTBPFW4",
+        "19EF99021",
+    }
+    assert len(documents) == 4
+    assert "33GH77001" not in shown["travel_documents"]
+
+    schemas = {
+        "persons": ["Passport", "Passport", "Person", "Person", "Person", "Person", "Person"],
+        "vehicles": ["Vehicle", "Vehicle", "Vehicle"],
+        "vessels": ["Vessel"],
+        "firearms": ["Asset", "Asset"],
+    }
+    for name in entities_of:
+        entities = json_lines(shown[f"{name}.ftm"])
+        assert all(set(entity) == {"id", "schema", "properties"} for entity in entities)
+        assert sorted(entity["schema"] for entity in entities) == schemas[name]
+        for value in HIT_ONLY_VALUES[name]:
+            assert value not in shown[f"{name}.ftm"], (name, value)
+        assert "1 more are hit-only records" in done[f"{name}.ftm"].stderr
+    persons = json_lines(shown["persons.ftm"])
+    petrov = next(e for e in persons if e["properties"]["name"] == ["Владимир Петров"])
+    (passport,) = [e for e in persons if e["properties"].get("holder") == [petrov["id"]]]
+    assert passport["schema"] == "Passport"
+    assert passport["properties"]["number"] == ["753184296"]
+
+    refused = done["carrier"]
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert "right_missing" in refused.stdout
+    assert not refused_file.exists() or refused_file.read_text("utf-8") == ""
