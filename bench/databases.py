@@ -251,27 +251,24 @@ def main() -> None:
     data.mkdir(parents=True, exist_ok=True)
     db_file = data / f"hub-{args.documents}-{args.vehicles}-{args.persons}.db"
     url = f"sqlite:///{db_file}"
-    fresh = not db_file.exists()
-    store = Store(url)
+    # Marked complete only once loaded: an interrupted load is never taken for a finished one.
+    complete = db_file.with_suffix(".complete")
+    fresh = not complete.exists()
     rates: dict[str, float] = {}
     if fresh:
-        # Built under a temporary name: an interrupted load is never taken for a finished one.
-        building = db_file.with_suffix(".building")
-        for leftover in data.glob(building.name + "*"):
+        for leftover in data.glob(db_file.name + "*"):
             leftover.unlink()
-        store = Store(f"sqlite:///{building}")
+        store = Store(url)
         print(
             f"Loading {args.documents:,} documents, {args.vehicles:,} vehicles, "
             f"{args.persons:,} persons into {db_file} ..."
         )
         rates = load(store, args)
-        store.dispose()
-        with sqlite3.connect(building) as connection:
-            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        building.rename(db_file)
-        store = Store(url)
+        complete.write_text(json.dumps(rates))
     else:
-        print(f"Reusing {db_file} (import speed is measured when it is built).")
+        store = Store(url)
+        rates = json.loads(complete.read_text())
+        print(f"Reusing {db_file}; import speeds are those measured when it was built.")
     token = border_token(store)
 
     # --- in this process: the screening index against plain SQL -------------------------------

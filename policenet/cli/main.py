@@ -195,6 +195,9 @@ def demo(
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    access_log: Annotated[
+        bool, typer.Option(help="Log every request (the audit log already records each one).")
+    ] = False,
 ) -> None:
     """Serve the API (OpenAPI page at /docs)."""
     import uvicorn
@@ -206,7 +209,12 @@ def serve(
         f"policenet on http://{host or settings.host}:{port or settings.port} "
         "(API reference at /docs)"
     )
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        access_log=access_log,
+    )
 
 
 TokenOption = Annotated[

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 # Recent additions are merged into the sorted arrays once there are this many.
 MERGE_AT = 50_000
+_SLICE = 1_000_000
 
 
 def key_hash(key: str) -> int:
@@ -62,18 +63,27 @@ class KeyIndex:
     def add_many(self, pairs: Iterable[tuple[str, int]], *, merge: bool = False) -> None:
         """Add many keys at once (building, catching up after a bulk import); a few wait in
         the recent dictionary unless ``merge``."""
+        # In slices, so that building from millions of keys never holds them all as Python ints.
+        hash_parts: list[NDArray[np.int64]] = []
+        id_parts: list[NDArray[np.int64]] = []
         hashes: list[int] = []
         ids: list[int] = []
         for key, record_id in pairs:
             hashes.append(key_hash(key))
             ids.append(record_id)
+            if len(hashes) == _SLICE:
+                hash_parts.append(np.array(hashes, dtype=np.int64))
+                id_parts.append(np.array(ids, dtype=np.int64))
+                hashes, ids = [], []
         with self._lock:
-            if not merge and len(hashes) + len(self._recent) < MERGE_AT:
+            if not merge and not hash_parts and len(hashes) + len(self._recent) < MERGE_AT:
                 # A few changes (the usual catch-up): no re-sorting of millions of keys.
                 for h, record_id in zip(hashes, ids, strict=True):
                     self._recent.setdefault(h, []).append(record_id)
                 return
-            self._merge(np.array(hashes, dtype=np.int64), np.array(ids, dtype=np.int64))
+            hash_parts.append(np.array(hashes, dtype=np.int64))
+            id_parts.append(np.array(ids, dtype=np.int64))
+            self._merge(np.concatenate(hash_parts), np.concatenate(id_parts))
 
     def _merge(
         self,
