@@ -25,8 +25,8 @@ from policenet.domain.checks import (
 )
 from policenet.domain.clock import utcnow
 from policenet.domain.documents import TravelDocument
-from policenet.domain.errors import Forbidden, InvalidInput, PolicenetError
-from policenet.domain.members import alpha2_from_icao, ncb_id, normalise_country
+from policenet.domain.errors import Forbidden, PolicenetError
+from policenet.domain.members import alpha2_from_icao, ncb_id
 from policenet.domain.principals import Principal, Right
 from policenet.domain.records import Database, Record
 from policenet.domain.terms import Disclosure
@@ -188,26 +188,21 @@ class _Asking:
 def _ask(asking: _Asking, request: CheckRequest) -> None:
     """Look up every part of the request."""
     actor = asking.actor
-    exact_only = request.person is None and request.mrz is None
-    if not sees_details(actor) and not (
-        exact_only
-        and request.document is not None
-        and (
-            request.vehicle is None
-            and request.firearm is None
-            and request.vessel is None
-            and request.artwork is None
-        )
-    ):
+    records_parts = (
+        request.person,
+        request.vehicle,
+        request.firearm,
+        request.vessel,
+        request.artwork,
+    )
+    asks_records = any(p is not None for p in records_parts)
+    if not sees_details(actor) and (request.document is None or request.mrz or asks_records):
         raise Forbidden(
             "Carriers check a document by issuing country and number only: names are never "
             "sent. Send 'document' alone.",
             code="carrier_check_refused",
         )
-    if any(
-        p is not None
-        for p in (request.person, request.vehicle, request.firearm, request.vessel, request.artwork)
-    ):
+    if asks_records:
         require(actor, Right.CHECK_RECORDS)
     if request.document is not None or request.mrz is not None:
         require(actor, Right.CHECK_DOCUMENTS)
@@ -241,14 +236,8 @@ def _ask(asking: _Asking, request: CheckRequest) -> None:
                 ),
             )
     if request.document is not None:
-        issuing = normalise_country(request.document.issuing_country)
-        if issuing is None:
-            raise InvalidInput(
-                f"{request.document.issuing_country!r} is not a country code: give the ISO "
-                "alpha-2 or alpha-3 code of the issuing state.",
-                code="country_unknown",
-                field="document.issuing_country",
-            )
+        issuing = country(request.document.issuing_country, "document.issuing_country")
+        assert issuing is not None  # noqa: S101 - the field is required
         number = normalise_number(request.document.number)
         asked["document"] = {"issuing_country": issuing, "number": number}
         asking.documents("document", issuing, number)

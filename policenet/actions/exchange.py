@@ -26,12 +26,11 @@ from policenet.actions.records import new_record, owner_bureau
 from policenet.domain.clock import utcnow
 from policenet.domain.documents import DocumentReport, TravelDocument
 from policenet.domain.errors import Forbidden, InvalidInput, PolicenetError
-from policenet.domain.members import normalise_country
 from policenet.domain.principals import Principal, Right
 from policenet.domain.records import ENTRY_MODELS, Database, Record
 from policenet.domain.terms import Disclosure, RecordTerms
 from policenet.matching.documents import normalise_number
-from policenet.matching.records import prepare
+from policenet.matching.records import country, prepare
 from policenet.store import audit, feed
 from policenet.store import documents as document_store
 from policenet.store import records as record_store
@@ -248,13 +247,8 @@ class _Validator:
         self._visibility: dict[tuple[str, tuple[str, ...]], Any] = {}
 
     def _document(self, entry: DocumentReport) -> document_store.NewDocument:
-        issuing = normalise_country(entry.issuing_country)
-        if issuing is None:
-            raise InvalidInput(
-                f"{entry.issuing_country!r} is not a country code.",
-                code="country_unknown",
-                field="issuing_country",
-            )
+        issuing = country(entry.issuing_country, "issuing_country")
+        assert issuing is not None  # noqa: S101 - the field is required
         if issuing != self.actor.country:
             raise Forbidden(
                 f"a bureau records documents of its own country, not of {issuing}",

@@ -16,7 +16,7 @@ from policenet.domain.members import Bureau, BureauKind, Member, MemberStatus
 from policenet.domain.principals import Agency, AgencyKind, Principal, Right, Role, TokenInfo
 from policenet.domain.records import Database, Record
 from policenet.domain.terms import Disclosure
-from policenet.domain.visibility import VisibilityScope
+from policenet.domain.visibility import Visibility, VisibilityScope
 from policenet.store.hits import StoredHit
 
 
@@ -133,6 +133,10 @@ class VisibilityPublic(BaseModel):
     scope: VisibilityScope
     countries: list[str]
 
+    @classmethod
+    def of(cls, v: Visibility) -> VisibilityPublic:
+        return cls(scope=v.scope, countries=sorted(v.countries))
+
 
 class TravelDocumentPublic(BaseModel):
     id: int
@@ -170,11 +174,7 @@ class TravelDocumentPublic(BaseModel):
             disclosure=d.disclosure,
             review_date=d.review_date,
             external_ref=d.external_ref if owner else None,
-            visibility=VisibilityPublic(
-                scope=d.visibility.scope, countries=sorted(d.visibility.countries)
-            )
-            if owner
-            else None,
+            visibility=VisibilityPublic.of(d.visibility) if owner else None,
             reported_at=d.reported_at,
             updated_at=d.updated_at,
             withdrawn_at=d.withdrawn_at,
@@ -212,11 +212,7 @@ class RecordPublic(BaseModel):
             expired=r.expired(utcnow().date()),
             data=r.data,
             external_ref=r.external_ref if owner else None,
-            visibility=VisibilityPublic(
-                scope=r.visibility.scope, countries=sorted(r.visibility.countries)
-            )
-            if owner
-            else None,
+            visibility=VisibilityPublic.of(r.visibility) if owner else None,
             entered_at=r.entered_at,
             updated_at=r.updated_at,
             withdrawn_at=r.withdrawn_at,
