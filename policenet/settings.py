@@ -32,6 +32,19 @@ class Settings(BaseSettings):
     token_ttl_days: int = Field(
         default=90, ge=1, le=3650, description="Lifetime of a newly issued API token, in days."
     )
+    escalation_interval: float = Field(
+        default=10.0,
+        gt=0,
+        le=600,
+        description="Seconds between two sweeps for hits past their deadline.",
+    )
+    event_poll_interval: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        description="Seconds between two reads of the event log for events other hub "
+        "processes appended (this process's own wake the streams at once).",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -14,7 +14,16 @@ ALLOWED = {
     "store": {"domain", "matching", "store"},
     "screening": {"domain", "matching", "store", "screening"},
     "events": {"domain", "store", "events"},
-    "actions": {"domain", "matching", "store", "screening", "events", "actions", "access"},
+    "actions": {
+        "domain",
+        "matching",
+        "store",
+        "screening",
+        "events",
+        "actions",
+        "access",
+        "sealing",
+    },
 }
 FRAMEWORKS = {"fastapi", "sqlalchemy", "starlette", "typer", "alembic"}
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from policenet.access import is_owner, may_see, require, sees_details
+from policenet.actions.hits import check_events
 from policenet.domain.checks import (
     BatchCheckRequest,
     CheckFailure,
@@ -26,6 +27,7 @@ from policenet.domain.checks import (
 from policenet.domain.clock import utcnow
 from policenet.domain.documents import TravelDocument
 from policenet.domain.errors import Forbidden, PolicenetError
+from policenet.domain.hits import HitStatus, due, urgency_of
 from policenet.domain.members import alpha2_from_icao, ncb_id
 from policenet.domain.principals import Principal, Right
 from policenet.domain.records import Database, Record
@@ -43,12 +45,13 @@ from policenet.matching.identifiers import (
 from policenet.matching.mrz import parse_mrz
 from policenet.matching.persons import DEFAULT_THRESHOLD, PartialDate, PersonQuery
 from policenet.matching.records import birth_date, country, document_key, plate_key
-from policenet.store import audit, hits
+from policenet.store import audit, events, hits
 from policenet.store import documents as document_store
+from policenet.store import principals as principal_store
 from policenet.store import records as record_store
 
 if TYPE_CHECKING:
-    from datetime import date
+    from datetime import date, datetime
 
     from sqlalchemy.orm import Session
 
@@ -85,6 +88,7 @@ class _Answer:
     asked: dict[str, Any]
     hit_rows: list[dict[str, Any]] = field(default_factory=list)
     withheld: int = 0
+    external_refs: list[str | None] = field(default_factory=list)
 
 
 def _person_query(data: PersonQueryInput) -> PersonQuery:
@@ -293,8 +297,8 @@ def _answer(
     request: CheckRequest,
     screening: Screening,
     place: str | None,
+    now: datetime,
 ) -> _Answer:
-    now = utcnow()
     asking = _Asking(session, actor, screening, now.date())
     _ask(asking, request)
     reference = uuid.uuid4().hex
@@ -303,6 +307,7 @@ def _answer(
     rows: list[dict[str, Any]] = []
     seen: set[tuple[Database, int]] = set()
     withheld = 0
+    external_refs: list[str | None] = []
     for found in asking.found:
         record = found.record
         if (found.database, record.id) in seen:
@@ -312,6 +317,9 @@ def _answer(
             withheld += 1
             continue
         hit_reference = uuid.uuid4().hex
+        urgency, urgency_reason = urgency_of(
+            found.database, record.data if isinstance(record, Record) else None
+        )
         full = details and (
             record.disclosure is Disclosure.FULL or is_owner(actor, record.owner_bureau_id)
         )
@@ -356,8 +364,14 @@ def _answer(
                 "checker_country": actor.country,
                 "place": place,
                 "asked": {found.part: asking.asked.get(found.part.removesuffix("_holder"))},
+                "checker_agency_id": actor.agency_id,
+                "status": HitStatus.OPEN.value,
+                "urgency": urgency.value,
+                "urgency_reason": urgency_reason,
+                "due_at": due(now, urgency),
             }
         )
+        external_refs.append(record.external_ref)
     result = CheckResult(
         reference=reference,
         checked_at=now,
@@ -365,7 +379,7 @@ def _answer(
         hits=result_hits,
         notes=asking.notes,
     )
-    return _Answer(result, asking.asked, rows, withheld)
+    return _Answer(result, asking.asked, rows, withheld, external_refs)
 
 
 def _audit_detail(answer: _Answer, place: str | None) -> dict[str, Any]:
@@ -383,13 +397,46 @@ def _audit_detail(answer: _Answer, place: str | None) -> dict[str, Any]:
     }
 
 
+def _keep_hits(
+    session: Session,
+    actor: Principal,
+    rows: list[dict[str, Any]],
+    external_refs: list[str | None],
+    now: datetime,
+) -> None:
+    """Store the hits and, in the same transaction, alert their owners and the checking side."""
+    if not rows:
+        return
+    hits.add_many(session, rows)
+    agency = None
+    if actor.agency_id is not None:
+        found = principal_store.get_agency(session, actor.agency_id)
+        agency = None if found is None else found.name
+    events.publish(
+        session,
+        [
+            event
+            for row, ref in zip(rows, external_refs, strict=True)
+            for event in check_events(row, actor, agency=agency, external_ref=ref)
+        ],
+        now,
+    )
+
+
 def check(
-    session: Session, actor: Principal, request: CheckRequest, screening: Screening
+    session: Session,
+    actor: Principal,
+    request: CheckRequest,
+    screening: Screening,
+    *,
+    now: datetime | None = None,
 ) -> CheckResult:
-    """Answer a check from every database the actor may see; audit it, keep its hits."""
+    """Answer a check from every database the actor may see; audit it, keep its hits and
+    alert their owners. ``now`` is the hub's clock (tests and the demo set it)."""
+    now = now or utcnow()
     screening.refresh(session)
-    answer = _answer(session, actor, request, screening, request.place)
-    hits.add_many(session, answer.hit_rows)
+    answer = _answer(session, actor, request, screening, request.place, now)
+    _keep_hits(session, actor, answer.hit_rows, answer.external_refs, now)
     audit.append_by(session, actor, "check", "checks", _audit_detail(answer, request.place))
     return answer.result
 
@@ -399,14 +446,16 @@ def check_batch(
 ) -> list[CheckResult | CheckFailure]:
     """Answer up to 1,000 checks in order; a check that cannot be asked is answered with its
     error and the others still are. One audit entry lists them all."""
+    now = utcnow()
     screening.refresh(session)
     answers: list[CheckResult | CheckFailure] = []
     details: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
+    external_refs: list[str | None] = []
     for index, request in enumerate(batch.checks):
         place = request.place or batch.place
         try:
-            answer = _answer(session, actor, request, screening, place)
+            answer = _answer(session, actor, request, screening, place, now)
         except PolicenetError as error:
             if isinstance(error, Forbidden):
                 raise
@@ -422,21 +471,7 @@ def check_batch(
         answers.append(answer.result)
         details.append(_audit_detail(answer, place))
         rows.extend(answer.hit_rows)
-    hits.add_many(session, rows)
+        external_refs.extend(answer.external_refs)
+    _keep_hits(session, actor, rows, external_refs, now)
     audit.append_by(session, actor, "check.batch", "checks", {"checks": details})
     return answers
-
-
-def list_hits(
-    session: Session, actor: Principal, *, limit: int, before: int | None
-) -> list[hits.StoredHit]:
-    """Hits on the actor's bureau's records (the owner is told of every query that found
-    one) and hits its own checks made, newest first."""
-    require(actor, Right.CHECK_DOCUMENTS)
-    if actor.bureau_id is None:
-        raise Forbidden(
-            "Hits are kept for bureaus: your principal belongs to none.", code="no_bureau"
-        )
-    found = hits.of_bureau(session, actor.bureau_id, limit=limit, before=before)
-    audit.append_by(session, actor, "hits.read", f"bureau:{actor.bureau_id}", {"count": len(found)})
-    return found

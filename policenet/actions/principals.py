@@ -220,6 +220,13 @@ def create_principal(
     """Create a principal where the actor may, with its first token."""
     require(actor, Right.MANAGE_PRINCIPALS)
     bureau_id, country, agency_id = _placement(session, actor, data)
+    if data.clearance is not None and not actor.clearance.allows(data.clearance):
+        raise Forbidden(
+            f"You are cleared to {actor.clearance} and cannot clear another principal to "
+            f"{data.clearance}: choose {actor.clearance} or lower.",
+            code="clearance_above_yours",
+            field="clearance",
+        )
     principal = store.add_principal(
         session,
         name=data.name,
@@ -228,6 +235,7 @@ def create_principal(
         country=country,
         agency_id=agency_id,
         created_by=actor.id,
+        clearance=data.clearance,
     )
     issued = _issue(session, principal.id, _lifetime(data.expires_in_days, default_ttl_days))
     audit.append_by(
@@ -241,6 +249,7 @@ def create_principal(
             "bureau_id": bureau_id,
             "country": country,
             "agency_id": agency_id,
+            "clearance": principal.clearance,
             "token": issued.info.prefix,
         },
     )

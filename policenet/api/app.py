@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,9 +13,23 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from policenet import __version__
+from policenet.actions.hits import escalate_overdue
 from policenet.api import errors
 from policenet.api.deps import Hub
-from policenet.api.routers import audit, checks, documents, hub, members, principals, records
+from policenet.api.routers import (
+    audit,
+    checks,
+    documents,
+    events,
+    hits,
+    hub,
+    members,
+    messages,
+    principals,
+    records,
+)
+from policenet.domain.clock import utcnow
+from policenet.events.stream import Broadcaster
 from policenet.screening.service import Screening
 from policenet.settings import Settings, get_settings
 from policenet.store.db import Database
@@ -20,9 +37,28 @@ from policenet.store.db import Database
 DESCRIPTION = """
 The hub of policenet: member bureaus, their principals, the police databases (persons,
 travel documents, vehicles, works of art, firearms, vessels), the one check across all of them,
-hits and the audit log. Authenticate with `Authorization: Bearer <token>`.
+hits and their confirmation, live event streams, messages (sealed or not) and the audit log.
+Authenticate with `Authorization: Bearer <token>`.
 Every error is answered as `{"error": {"code": ..., "message": ...}}`.
 """
+
+
+logger = logging.getLogger(__name__)
+
+
+async def _escalate(state: Hub) -> None:
+    """Escalate overdue hits every few seconds, for as long as the hub serves."""
+
+    def sweep() -> int:
+        with state.database.transaction() as session:
+            return len(escalate_overdue(session, utcnow()))
+
+    while True:
+        await asyncio.sleep(state.settings.escalation_interval)
+        try:
+            await asyncio.to_thread(sweep)
+        except Exception:  # the database may be briefly away: try again at the next sweep
+            logger.exception("escalating overdue hits failed")
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -30,7 +66,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     settings = settings or get_settings()
     database = database or Database(settings.resolved_database_url)
     # The API reference (/docs, /redoc) is served with its assets: border posts are often offline.
-    state = Hub(settings=settings, database=database, screening=Screening())
+    state = Hub(
+        settings=settings,
+        database=database,
+        screening=Screening(),
+        events=Broadcaster(database, poll_interval=settings.event_poll_interval),
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -41,13 +82,32 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         # collector's full passes, which would otherwise stall a check for tens of ms.
         gc.collect()
         gc.freeze()
-        yield
+        await state.events.start()
+        sweeper = asyncio.create_task(_escalate(state), name="policenet-escalation")
+        try:
+            yield
+        finally:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
+            await state.events.stop()
 
     app = FastAPIOffline(
         title="policenet", version=__version__, description=DESCRIPTION, lifespan=lifespan
     )
     app.state.hub = state
     errors.install(app)
-    for module in (hub, members, principals, checks, documents, records, audit):
+    for module in (
+        hub,
+        members,
+        principals,
+        checks,
+        hits,
+        events,
+        messages,
+        documents,
+        records,
+        audit,
+    ):
         app.include_router(module.router)
     return app

@@ -12,6 +12,7 @@ from policenet.actions.principals import authenticate
 from policenet.domain.errors import NotAuthenticated
 from policenet.domain.ids import MAX_ID
 from policenet.domain.principals import Principal
+from policenet.events.stream import Broadcaster
 from policenet.screening.service import Screening
 from policenet.settings import Settings
 from policenet.store.db import Database
@@ -19,11 +20,13 @@ from policenet.store.db import Database
 
 @dataclass(frozen=True, slots=True)
 class Hub:
-    """What every request works with: the settings, the database and the screening indexes."""
+    """What every request works with: the settings, the database, the screening indexes and
+    the live event streams."""
 
     settings: Settings
     database: Database
     screening: Screening
+    events: Broadcaster
 
 
 async def get_hub(request: Request) -> Hub:

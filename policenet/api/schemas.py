@@ -10,9 +10,13 @@ from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_seri
 from policenet.access import is_owner
 from policenet.actions.principals import IssuedToken
 from policenet.domain.checks import CheckFailure, CheckResult, Hit
+from policenet.domain.classification import Classification
 from policenet.domain.clock import utcnow
 from policenet.domain.documents import DocumentStatus, DocumentType, TravelDocument
+from policenet.domain.events import Event, EventKind
+from policenet.domain.hits import HitStatus, Urgency
 from policenet.domain.members import Bureau, BureauKind, Member, MemberStatus
+from policenet.domain.messages import BureauKey, CrimeArea, Message, Priority, WorkingGroup
 from policenet.domain.principals import Agency, AgencyKind, Principal, Right, Role, TokenInfo
 from policenet.domain.records import Database, Record
 from policenet.domain.terms import Disclosure
@@ -62,6 +66,7 @@ class PrincipalPublic(BaseModel):
     country: str | None
     agency_id: int | None
     rights: list[Right]
+    clearance: Classification
 
     @classmethod
     def of(cls, p: Principal) -> PrincipalPublic:
@@ -73,6 +78,7 @@ class PrincipalPublic(BaseModel):
             country=p.country,
             agency_id=p.agency_id,
             rights=sorted(p.rights),
+            clearance=p.clearance,
         )
 
 
@@ -325,7 +331,7 @@ class BatchPublic(BaseModel):
 
 
 class StoredHitPublic(BaseModel):
-    """A hit as kept for the owner bureau and the checking bureau."""
+    """A hit as kept for the owner bureau and the checking bureau, with the owner's answer."""
 
     reference: str
     check_reference: str
@@ -339,11 +345,22 @@ class StoredHitPublic(BaseModel):
     checker_country: str | None
     place: str | None
     asked: dict[str, Any] | None = Field(description="The query as the owner may see it.")
+    status: HitStatus
+    urgency: Urgency | None = Field(
+        description="Withheld from the checking side of a hit_only hit."
+    )
+    urgency_reason: str | None
+    due_at: datetime | None = Field(description="When the owner's answer is due.")
+    overdue: bool
+    escalated_at: datetime | None
+    decided_at: datetime | None
+    decision_reason: str | None
 
     @classmethod
-    def of(cls, h: StoredHit, viewer: Principal) -> StoredHitPublic:
+    def of(cls, h: StoredHit, viewer: Principal, now: datetime) -> StoredHitPublic:
         owner = is_owner(viewer, h.owner_bureau_id)
-        full = owner or h.disclosure is Disclosure.FULL
+        party = owner or (viewer.bureau_id is not None and viewer.bureau_id == h.checker_bureau_id)
+        full = owner or (party and h.disclosure is Disclosure.FULL)
         return cls(
             reference=h.reference,
             check_reference=h.check_reference,
@@ -356,7 +373,140 @@ class StoredHitPublic(BaseModel):
             checker_bureau=h.checker_bureau_id,
             checker_country=h.checker_country,
             place=h.place,
-            asked=h.asked,
+            asked=h.asked if party else None,
+            status=h.status,
+            urgency=h.urgency if full or not party else None,
+            urgency_reason=h.urgency_reason if full else None,
+            due_at=h.due_at if full or not party else None,
+            overdue=h.overdue(now),
+            escalated_at=h.escalated_at,
+            decided_at=h.decided_at,
+            decision_reason=h.decision_reason if party else None,
+        )
+
+
+class EventPublic(BaseModel):
+    id: int
+    kind: EventKind
+    at: datetime
+    subject: str
+    classification: Classification
+    payload: dict[str, Any]
+
+    @classmethod
+    def of(cls, e: Event) -> EventPublic:
+        return cls(
+            id=e.id,
+            kind=e.kind,
+            at=e.at,
+            subject=e.subject,
+            classification=e.classification,
+            payload=e.payload,
+        )
+
+
+class EventsPublic(BaseModel):
+    events: list[EventPublic]
+    last_id: int = Field(description="Ask again with after=last_id for what comes next.")
+
+
+class ReceiptPublic(BaseModel):
+    bureau: str
+    read_at: datetime | None
+
+
+class AttachmentPublic(BaseModel):
+    position: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class MessagePublic(BaseModel):
+    reference: str
+    thread: str
+    hit: str | None
+    in_reply_to: str | None
+    from_bureau: str
+    sender_principal_id: int
+    group: str | None
+    to: list[ReceiptPublic]
+    subject: str | None = Field(description="None for a sealed message: it is inside the seal.")
+    body: str | None
+    priority: Priority
+    classification: Classification
+    sealed: dict[str, str] | None = Field(
+        description="The sealed envelope, opened by the recipient's client only."
+    )
+    sent_at: datetime
+    attachments: list[AttachmentPublic]
+
+    @classmethod
+    def of(cls, m: Message) -> MessagePublic:
+        return cls(
+            reference=m.reference,
+            thread=m.thread,
+            hit=m.hit_reference,
+            in_reply_to=m.in_reply_to,
+            from_bureau=m.sender_bureau_id,
+            sender_principal_id=m.sender_principal_id,
+            group=m.group,
+            to=[ReceiptPublic(bureau=r.bureau_id, read_at=r.read_at) for r in m.recipients],
+            subject=m.subject,
+            body=m.body,
+            priority=m.priority,
+            classification=m.classification,
+            sealed=m.seal,
+            sent_at=m.sent_at,
+            attachments=[
+                AttachmentPublic(
+                    position=a.position,
+                    name=a.name,
+                    content_type=a.content_type,
+                    size=a.size,
+                    sha256=a.sha256,
+                )
+                for a in m.attachments
+            ],
+        )
+
+
+class BureauKeyPublic(BaseModel):
+    bureau_id: str
+    fingerprint: str
+    encryption_key: str
+    signing_key: str
+    registered_at: datetime
+    retired_at: datetime | None
+
+    @classmethod
+    def of(cls, k: BureauKey) -> BureauKeyPublic:
+        return cls(
+            bureau_id=k.bureau_id,
+            fingerprint=k.fingerprint,
+            encryption_key=k.encryption_key,
+            signing_key=k.signing_key,
+            registered_at=k.registered_at,
+            retired_at=k.retired_at,
+        )
+
+
+class WorkingGroupPublic(BaseModel):
+    name: str
+    crime_area: CrimeArea
+    description: str | None
+    members: list[str]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, g: WorkingGroup) -> WorkingGroupPublic:
+        return cls(
+            name=g.name,
+            crime_area=g.crime_area,
+            description=g.description,
+            members=list(g.members),
+            created_at=g.created_at,
         )
 
 

@@ -42,6 +42,7 @@ class BureauKind(StrEnum):
     GS_INNOVATION_COMPLEX = "gs_innovation_complex"
     GS_REGIONAL_OFFICE = "gs_regional_office"
     GS_LIAISON_OFFICE = "gs_liaison_office"
+    GS_COMMAND_CENTRE = "gs_command_centre"
 
     @property
     def is_gs(self) -> bool:
@@ -164,3 +165,7 @@ def normalise_country(value: str) -> str | None:
     if len(value) == 3:
         return alpha2_from_icao(value)
     return None
+
+
+# The General Secretariat's 24/7 command centre: overdue hits are escalated to it.
+COMMAND_CENTRE = "GS-CCC"

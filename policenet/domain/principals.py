@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from policenet.domain.classification import Classification
 from policenet.domain.ids import MAX_ID
 
 if TYPE_CHECKING:
@@ -30,6 +31,9 @@ class Right(StrEnum):
     MANAGE_MEMBERS = "members:manage"
     READ_AUDIT = "audit:read"
     REVIEW_NOTICES = "notices:review"
+    EXCHANGE_MESSAGES = "messages:exchange"
+    ANSWER_HITS = "hits:answer"
+    MANAGE_GROUPS = "groups:manage"
 
 
 class Role(StrEnum):
@@ -58,21 +62,46 @@ class Role(StrEnum):
     def rights(self) -> frozenset[Right]:
         return ROLE_RIGHTS[self]
 
+    @property
+    def default_clearance(self) -> Classification:
+        """The clearance a principal of this role gets unless its creator sets another."""
+        return _DEFAULT_CLEARANCE[self]
+
 
 _GS_ROLES = frozenset({Role.GS_ADMIN, Role.GS_REVIEWER, Role.DATA_PROTECTION})
 _AGENCY_ROLES = frozenset({Role.AGENCY_OFFICER, Role.BORDER_OFFICER, Role.CARRIER})
+
+_DEFAULT_CLEARANCE = {
+    Role.GS_ADMIN: Classification.CONFIDENTIAL,
+    Role.GS_REVIEWER: Classification.RESTRICTED,
+    Role.NCB_ADMIN: Classification.CONFIDENTIAL,
+    Role.NCB_OFFICER: Classification.RESTRICTED,
+    Role.AGENCY_OFFICER: Classification.RESTRICTED,
+    Role.BORDER_OFFICER: Classification.RESTRICTED,
+    Role.CARRIER: Classification.UNCLASSIFIED,
+    Role.DATA_PROTECTION: Classification.CONFIDENTIAL,
+}
 
 ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     Role.GS_ADMIN: frozenset(
         {
             Right.MANAGE_MEMBERS,
+            Right.MANAGE_GROUPS,
+            Right.EXCHANGE_MESSAGES,
             Right.MANAGE_PRINCIPALS,
             Right.READ_AUDIT,
             Right.CHECK_DOCUMENTS,
             Right.CHECK_RECORDS,
         }
     ),
-    Role.GS_REVIEWER: frozenset({Right.REVIEW_NOTICES, Right.CHECK_DOCUMENTS, Right.CHECK_RECORDS}),
+    Role.GS_REVIEWER: frozenset(
+        {
+            Right.REVIEW_NOTICES,
+            Right.CHECK_DOCUMENTS,
+            Right.CHECK_RECORDS,
+            Right.EXCHANGE_MESSAGES,
+        }
+    ),
     Role.NCB_ADMIN: frozenset(
         {
             Right.MANAGE_PRINCIPALS,
@@ -80,10 +109,19 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
             Right.RECORD_DOCUMENTS,
             Right.CHECK_RECORDS,
             Right.RECORD_RECORDS,
+            Right.EXCHANGE_MESSAGES,
+            Right.ANSWER_HITS,
         }
     ),
     Role.NCB_OFFICER: frozenset(
-        {Right.CHECK_DOCUMENTS, Right.RECORD_DOCUMENTS, Right.CHECK_RECORDS, Right.RECORD_RECORDS}
+        {
+            Right.CHECK_DOCUMENTS,
+            Right.RECORD_DOCUMENTS,
+            Right.CHECK_RECORDS,
+            Right.RECORD_RECORDS,
+            Right.EXCHANGE_MESSAGES,
+            Right.ANSWER_HITS,
+        }
     ),
     Role.AGENCY_OFFICER: frozenset(
         {Right.CHECK_DOCUMENTS, Right.RECORD_DOCUMENTS, Right.CHECK_RECORDS, Right.RECORD_RECORDS}
@@ -132,13 +170,26 @@ class Principal:
     country: str | None
     agency_id: int | None
     rights: frozenset[Right]
+    clearance: Classification
 
     @property
     def is_gs(self) -> bool:
         return self.role.is_gs
 
+    @property
+    def mailbox(self) -> str | None:
+        """Where the principal's events arrive: its bureau's log, or its agency's."""
+        if self.bureau_id is not None:
+            return self.bureau_id
+        return None if self.agency_id is None else agency_mailbox(self.agency_id)
+
     def can(self, right: Right) -> bool:
         return right in self.rights
+
+
+def agency_mailbox(agency_id: int) -> str:
+    """The event log of a national agency (bureaus' logs are named by the bureau id)."""
+    return f"AGENCY-{agency_id}"
 
 
 def effective_rights(role: Role, agency_rights: frozenset[Right] | None) -> frozenset[Right]:
@@ -189,6 +240,11 @@ class PrincipalCreate(BaseModel):
         default=None, description="GS office of a GS principal (default GS-HQ)."
     )
     expires_in_days: int | None = Field(default=None, ge=1, le=3650)
+    clearance: Classification | None = Field(
+        default=None,
+        description="Highest classification it may read; by default its role's, never above "
+        "its creator's.",
+    )
 
 
 class TokenRequest(BaseModel):

@@ -21,7 +21,7 @@ from sqlalchemy.types import TypeDecorator
 
 if TYPE_CHECKING:
     import sqlite3
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     from sqlalchemy.sql.dml import Insert
 
@@ -97,6 +97,14 @@ def _configure_sqlite(engine: Engine) -> None:
 _READ_ONLY = "policenet_read_only"
 
 
+_PUBLISHED = "policenet.published"
+
+
+def mark_published(session: Session) -> None:
+    """Note that this transaction appended events, so listeners are woken once it commits."""
+    session.info[_PUBLISHED] = True
+
+
 class Database:
     """An engine and its session factory: one session is one transaction."""
 
@@ -110,6 +118,8 @@ class Database:
         self._writer: AbstractContextManager[object] = (
             threading.RLock() if self.engine.dialect.name == "sqlite" else nullcontext()
         )
+        # Called after a transaction that appended events commits: wakes the live streams.
+        self.on_publish: list[Callable[[], None]] = []
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -118,8 +128,12 @@ class Database:
         On SQLite, writers of this process queue on a lock before ``BEGIN IMMEDIATE``: they
         then wait their turn in order, instead of in SQLite's busy handler, which sleeps up
         to 100 ms between tries and turns a short queue into a long tail."""
-        with self._writer, self._sessions() as session, session.begin():
-            yield session
+        with self._writer, self._sessions() as session:
+            with session.begin():
+                yield session
+            if session.info.pop(_PUBLISHED, False):
+                for listener in self.on_publish:
+                    listener()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

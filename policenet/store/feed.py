@@ -21,9 +21,15 @@ TRAVEL_DOCUMENTS = "travel_documents"
 RECORDS = "records"
 
 
+def hold_commit_order(session: Session) -> None:
+    """Take the audit head's lock before numbering anything: numbers handed out under it are
+    handed out in commit order, since the lock is held until the transaction ends."""
+    session.execute(select(AuditHeadRow.id).where(AuditHeadRow.id == 1).with_for_update())
+
+
 def changed(session: Session, table: str, first_id: int, last_id: int | None = None) -> None:
     """Note that the rows ``first_id``..``last_id`` of a table changed in this transaction."""
-    session.execute(select(AuditHeadRow.id).where(AuditHeadRow.id == 1).with_for_update())
+    hold_commit_order(session)
     session.execute(
         insert(RecordChangeRow).values(
             table_name=table,

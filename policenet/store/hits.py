@@ -1,4 +1,5 @@
-"""Hits: checks that found a record, kept for the checking bureau and for the owner."""
+"""Hits: checks that found a record, kept for the checking bureau and for the owner, with the
+owner's answer and its deadline."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import and_, insert, or_, select, update
 
+from policenet.domain.hits import HitStatus, Urgency
 from policenet.domain.records import Database
 from policenet.domain.terms import Disclosure
 from policenet.store.tables import HitRow
@@ -16,6 +18,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from sqlalchemy.orm import Session
+    from sqlalchemy.sql import Select
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +36,20 @@ class StoredHit:
     checked_by: int
     checker_bureau_id: str | None
     checker_country: str | None
+    checker_agency_id: int | None
     place: str | None
     asked: dict[str, Any]
+    status: HitStatus
+    urgency: Urgency
+    urgency_reason: str | None
+    due_at: datetime | None
+    decided_at: datetime | None
+    decided_by: int | None
+    decision_reason: str | None
+    escalated_at: datetime | None
+
+    def overdue(self, now: datetime) -> bool:
+        return self.status is HitStatus.OPEN and self.due_at is not None and now > self.due_at
 
 
 def _hit(row: HitRow) -> StoredHit:
@@ -52,8 +67,17 @@ def _hit(row: HitRow) -> StoredHit:
         checked_by=row.checked_by,
         checker_bureau_id=row.checker_bureau_id,
         checker_country=row.checker_country,
+        checker_agency_id=row.checker_agency_id,
         place=row.place,
         asked=json.loads(row.asked),
+        status=HitStatus(row.status),
+        urgency=Urgency(row.urgency),
+        urgency_reason=row.urgency_reason,
+        due_at=row.due_at,
+        decided_at=row.decided_at,
+        decided_by=row.decided_by,
+        decision_reason=row.decision_reason,
+        escalated_at=row.escalated_at,
     )
 
 
@@ -64,14 +88,80 @@ def add_many(session: Session, hits: list[dict[str, Any]]) -> None:
         session.execute(insert(HitRow), rows)
 
 
+def get(session: Session, reference: str, *, for_update: bool = False) -> StoredHit | None:
+    query = select(HitRow).where(HitRow.reference == reference)
+    if for_update:
+        query = query.with_for_update()
+    row = session.execute(query).scalar_one_or_none()
+    return None if row is None else _hit(row)
+
+
+def _filtered(query: Select[Any], status: str | None, now: datetime) -> Select[Any]:
+    if status == "overdue":
+        return query.where(HitRow.status == HitStatus.OPEN.value, HitRow.due_at < now)
+    if status is not None:
+        return query.where(HitRow.status == status)
+    return query
+
+
 def of_bureau(
-    session: Session, bureau_id: str, *, limit: int, before: int | None
+    session: Session,
+    bureau_id: str | None,
+    *,
+    limit: int,
+    before: int | None,
+    status: str | None = None,
+    now: datetime,
 ) -> list[StoredHit]:
-    """Hits on the bureau's records and hits its own checks made, newest first."""
-    query = select(HitRow).where(
-        or_(HitRow.owner_bureau_id == bureau_id, HitRow.checker_bureau_id == bureau_id)
-    )
+    """Hits on the bureau's records and hits its own checks made (every hit for None: the GS
+    command centre's view), newest first; ``status`` is a HitStatus or ``overdue``."""
+    query = select(HitRow)
+    if bureau_id is not None:
+        query = query.where(
+            or_(HitRow.owner_bureau_id == bureau_id, HitRow.checker_bureau_id == bureau_id)
+        )
+    query = _filtered(query, status, now)
     if before is not None:
         query = query.where(HitRow.id < before)
     rows = session.execute(query.order_by(HitRow.id.desc()).limit(limit)).scalars()
+    return [_hit(row) for row in rows]
+
+
+def decide(
+    session: Session,
+    hit_id: int,
+    *,
+    status: HitStatus,
+    at: datetime,
+    by: int,
+    reason: str,
+) -> None:
+    session.execute(
+        update(HitRow)
+        .where(HitRow.id == hit_id)
+        .values(status=status.value, decided_at=at, decided_by=by, decision_reason=reason)
+    )
+
+
+def claim_overdue(session: Session, now: datetime, limit: int) -> list[StoredHit]:
+    """Open hits past their deadline and not yet escalated, locked for this transaction (a
+    second hub process running the same sweep skips them) and marked escalated."""
+    query = (
+        select(HitRow)
+        .where(
+            and_(
+                HitRow.status == HitStatus.OPEN.value,
+                HitRow.due_at < now,
+                HitRow.escalated_at.is_(None),
+            )
+        )
+        .order_by(HitRow.due_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    rows = list(session.execute(query).scalars())
+    if rows:
+        session.execute(
+            update(HitRow).where(HitRow.id.in_([r.id for r in rows])).values(escalated_at=now)
+        )
     return [_hit(row) for row in rows]

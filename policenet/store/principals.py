@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from policenet.domain.classification import Classification
 from policenet.domain.clock import utcnow
 from policenet.domain.members import MemberStatus
 from policenet.domain.principals import (
@@ -82,6 +83,9 @@ def _principal(row: PrincipalRow, agency: AgencyRow | None) -> Principal:
         country=row.country,
         agency_id=row.agency_id,
         rights=effective_rights(role, agency_rights),
+        clearance=role.default_clearance
+        if row.clearance is None
+        else Classification(row.clearance),
     )
 
 
@@ -94,6 +98,7 @@ def add_principal(
     country: str | None,
     agency_id: int | None,
     created_by: int | None,
+    clearance: Classification | None = None,
 ) -> Principal:
     row = PrincipalRow(
         name=name,
@@ -103,6 +108,7 @@ def add_principal(
         agency_id=agency_id,
         created_at=utcnow(),
         created_by=created_by,
+        clearance=None if clearance is None else clearance.value,
     )
     session.add(row)
     session.flush()

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, MetaData, String, Text, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from policenet.store.db import UTCDateTime
@@ -81,6 +93,8 @@ class PrincipalRow(Base):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     created_at: Mapped[datetime]
     created_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+    # None: the role's default clearance.
+    clearance: Mapped[str | None] = mapped_column(String(20))
 
 
 class TokenRow(Base):
@@ -224,6 +238,111 @@ class HitRow(Base):
     checker_country: Mapped[str | None] = mapped_column(String(2))
     place: Mapped[str | None] = mapped_column(String(200))
     asked: Mapped[str] = mapped_column(Text)
+    checker_agency_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), server_default="open")
+    urgency: Mapped[str] = mapped_column(String(20), server_default="routine")
+    urgency_reason: Mapped[str | None] = mapped_column(String(200))
+    due_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(Integer)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    escalated_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_hits_open_due", "status", "due_at"),)
+
+
+class EventRow(Base):
+    """A recipient's durable event log; the id orders every log and resumes a stream."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mailbox: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime]
+    subject: Mapped[str] = mapped_column(String(60))
+    classification: Mapped[str] = mapped_column(String(20))
+    payload: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_events_mailbox_id", "mailbox", "id"),)
+
+
+class MessageRow(Base):
+    """A message; a sealed one holds only its envelope (``seal``), never subject or body."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    thread: Mapped[str] = mapped_column(String(40), index=True)
+    hit_reference: Mapped[str | None] = mapped_column(String(40), index=True)
+    in_reply_to: Mapped[str | None] = mapped_column(String(40))
+    sender_bureau_id: Mapped[str] = mapped_column(ForeignKey("bureaus.id"), index=True)
+    sender_principal_id: Mapped[int] = mapped_column(ForeignKey("principals.id"))
+    group_name: Mapped[str | None] = mapped_column(String(100))
+    subject: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str | None] = mapped_column(Text)
+    priority: Mapped[str] = mapped_column(String(20))
+    classification: Mapped[str] = mapped_column(String(20))
+    sealed: Mapped[bool] = mapped_column(Boolean)
+    seal: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    sent_at: Mapped[datetime]
+
+
+class MessageRecipientRow(Base):
+    __tablename__ = "message_recipients"
+
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), primary_key=True)
+    bureau_id: Mapped[str] = mapped_column(ForeignKey("bureaus.id"), primary_key=True)
+    read_at: Mapped[datetime | None]
+    read_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+
+    __table_args__ = (Index("ix_message_recipients_bureau", "bureau_id", "message_id"),)
+
+
+class MessageAttachmentRow(Base):
+    __tablename__ = "message_attachments"
+
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class BureauKeyRow(Base):
+    """A bureau's public keys for sealed messages; a newer registration retires the older."""
+
+    __tablename__ = "bureau_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bureau_id: Mapped[str] = mapped_column(ForeignKey("bureaus.id"), index=True)
+    fingerprint: Mapped[str] = mapped_column(String(32), unique=True)
+    encryption_key: Mapped[str] = mapped_column(String(64))
+    signing_key: Mapped[str] = mapped_column(String(64))
+    registered_at: Mapped[datetime]
+    registered_by: Mapped[int] = mapped_column(ForeignKey("principals.id"))
+    retired_at: Mapped[datetime | None]
+
+
+class WorkingGroupRow(Base):
+    __tablename__ = "working_groups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    crime_area: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    created_by: Mapped[int] = mapped_column(ForeignKey("principals.id"))
+
+
+class WorkingGroupMemberRow(Base):
+    __tablename__ = "working_group_members"
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id"), primary_key=True)
+    bureau_id: Mapped[str] = mapped_column(ForeignKey("bureaus.id"), primary_key=True)
 
 
 class AuditRow(Base):

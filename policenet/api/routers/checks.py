@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, Response
 
-from fastapi import APIRouter, Query, Response
-
-from policenet.actions.checks import check, check_batch, list_hits
+from policenet.actions.checks import check, check_batch
 from policenet.actions.principals import authenticate
-from policenet.api.deps import CurrentPrincipal, HubDep, Token
-from policenet.api.schemas import BatchPublic, CheckPublic, StoredHitPublic
+from policenet.api.deps import HubDep, Token
+from policenet.api.schemas import BatchPublic, CheckPublic
 from policenet.domain.checks import BatchCheckRequest, CheckRequest
-from policenet.domain.ids import MAX_ID
 
 router = APIRouter(tags=["checks"])
 
@@ -42,15 +39,3 @@ def run_batch(batch: BatchCheckRequest, hub: HubDep, token: Token) -> Response:
         principal = authenticate(session, token)
         answer = BatchPublic.of(check_batch(session, principal, batch, hub.screening), principal)
     return Response(answer.model_dump_json(), media_type="application/json")
-
-
-@router.get("/v1/hits", summary="Hits on your bureau's records, and hits its checks made")
-def hits(
-    hub: HubDep,
-    principal: CurrentPrincipal,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-) -> list[StoredHitPublic]:
-    with hub.database.transaction() as session:
-        found = list_hits(session, principal, limit=limit, before=before)
-    return [StoredHitPublic.of(h, principal) for h in found]

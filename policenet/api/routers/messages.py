@@ -1,0 +1,149 @@
+"""Messages between bureaus, threads on hits, bureaus' public keys and working groups."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Path, Query, Response
+
+from policenet.actions.messages import (
+    bureau_keys,
+    change_group,
+    create_group,
+    hit_thread,
+    list_groups,
+    list_messages,
+    read_attachment,
+    read_message,
+    register_keys,
+    send_message,
+)
+from policenet.api.deps import CurrentPrincipal, HubDep
+from policenet.api.schemas import BureauKeyPublic, MessagePublic, WorkingGroupPublic
+from policenet.domain.clock import utcnow
+from policenet.domain.ids import MAX_ID
+from policenet.domain.messages import GroupCreate, GroupMembers, KeyRegistration, MessageCreate
+
+router = APIRouter(tags=["messages"])
+
+Reference = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="A reference.")]
+
+
+@router.post("/v1/messages", status_code=201, summary="Send a message (sealed or not)")
+def send(data: MessageCreate, hub: HubDep, principal: CurrentPrincipal) -> MessagePublic:
+    with hub.database.transaction() as session:
+        message = send_message(session, principal, data, utcnow())
+    return MessagePublic.of(message)
+
+
+@router.get("/v1/messages", summary="Messages your bureau received or sent, newest first")
+def messages(
+    hub: HubDep,
+    principal: CurrentPrincipal,
+    box: Literal["in", "out", "all"] = "in",
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> list[MessagePublic]:
+    with hub.database.transaction() as session:
+        found = list_messages(session, principal, box=box, limit=limit, before=before)
+    return [MessagePublic.of(m) for m in found]
+
+
+@router.get(
+    "/v1/messages/{reference}",
+    summary="One message; a recipient's first reading sends the sender a read receipt",
+)
+def message(reference: Reference, hub: HubDep, principal: CurrentPrincipal) -> MessagePublic:
+    with hub.database.transaction() as session:
+        found = read_message(session, principal, reference, utcnow())
+    return MessagePublic.of(found)
+
+
+@router.get(
+    "/v1/messages/{reference}/attachments/{position}",
+    summary="An attachment's bytes",
+    response_class=Response,
+)
+def attachment(
+    reference: Reference,
+    position: Annotated[int, Path(ge=0, le=100)],
+    hub: HubDep,
+    principal: CurrentPrincipal,
+) -> Response:
+    with hub.database.transaction() as session:
+        name, content_type, data = read_attachment(session, principal, reference, position)
+    return Response(
+        data,
+        media_type=content_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{_quoted(name)}",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+def _quoted(name: str) -> str:
+    return quote(name, safe="")
+
+
+@router.post(
+    "/v1/hits/{reference}/messages",
+    status_code=201,
+    summary="A follow-up message on a hit, to the other bureau of the hit",
+)
+def reply_on_hit(
+    reference: Reference, data: MessageCreate, hub: HubDep, principal: CurrentPrincipal
+) -> MessagePublic:
+    with hub.database.transaction() as session:
+        sent = send_message(session, principal, data, utcnow(), hit_reference=reference)
+    return MessagePublic.of(sent)
+
+
+@router.get("/v1/hits/{reference}/messages", summary="The messages on a hit, oldest first")
+def thread(reference: Reference, hub: HubDep, principal: CurrentPrincipal) -> list[MessagePublic]:
+    with hub.database.transaction() as session:
+        found = hit_thread(session, principal, reference)
+    return [MessagePublic.of(m) for m in found]
+
+
+@router.post("/v1/keys", status_code=201, summary="Register your bureau's public keys")
+def register(data: KeyRegistration, hub: HubDep, principal: CurrentPrincipal) -> BureauKeyPublic:
+    with hub.database.transaction() as session:
+        key = register_keys(session, principal, data, utcnow())
+    return BureauKeyPublic.of(key)
+
+
+@router.get("/v1/keys/{bureau_id}", summary="A bureau's public keys, current first")
+def keys(
+    bureau_id: Annotated[str, Path(max_length=20)], hub: HubDep, principal: CurrentPrincipal
+) -> list[BureauKeyPublic]:
+    with hub.database.reading() as session:
+        found = bureau_keys(session, principal, bureau_id)
+    return [BureauKeyPublic.of(k) for k in found]
+
+
+@router.post("/v1/groups", status_code=201, summary="Create a working group (GS)")
+def new_group(data: GroupCreate, hub: HubDep, principal: CurrentPrincipal) -> WorkingGroupPublic:
+    with hub.database.transaction() as session:
+        group = create_group(session, principal, data, utcnow())
+    return WorkingGroupPublic.of(group)
+
+
+@router.patch("/v1/groups/{name}/members", summary="Add or remove members of a working group")
+def members(
+    name: Annotated[str, Path(max_length=100)],
+    change: GroupMembers,
+    hub: HubDep,
+    principal: CurrentPrincipal,
+) -> WorkingGroupPublic:
+    with hub.database.transaction() as session:
+        group = change_group(session, principal, name, change)
+    return WorkingGroupPublic.of(group)
+
+
+@router.get("/v1/groups", summary="Working groups (yours; every one for the GS)")
+def groups(hub: HubDep, principal: CurrentPrincipal) -> list[WorkingGroupPublic]:
+    with hub.database.reading() as session:
+        found = list_groups(session, principal)
+    return [WorkingGroupPublic.of(g) for g in found]

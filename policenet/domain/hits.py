@@ -1,0 +1,84 @@
+"""A hit's follow-up: the owner confirms or rejects it before a deadline set by its urgency."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from policenet.domain.records import Caution, Database
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+
+class HitStatus(StrEnum):
+    """Where the owner's answer stands."""
+
+    OPEN = "open"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+    @property
+    def decided(self) -> bool:
+        return self is not HitStatus.OPEN
+
+
+ALLOWED: dict[HitStatus, frozenset[HitStatus]] = {
+    HitStatus.OPEN: frozenset({HitStatus.CONFIRMED, HitStatus.REJECTED}),
+    HitStatus.CONFIRMED: frozenset(),
+    HitStatus.REJECTED: frozenset(),
+}
+
+
+class Urgency(StrEnum):
+    URGENT = "urgent"
+    ROUTINE = "routine"
+
+
+# US practice, which the network follows: 10 minutes for an urgent hit, 1 hour for a routine one.
+DEADLINES = {Urgency.URGENT: timedelta(minutes=10), Urgency.ROUTINE: timedelta(hours=1)}
+
+_URGENT_CAUTIONS = frozenset({Caution.ARMED.value, Caution.VIOLENT.value})
+
+
+def urgency_of(database: Database, data: dict[str, Any] | None) -> tuple[Urgency, str | None]:
+    """How urgent a hit on this record is, and why.
+
+    A person flagged armed or violent is urgent: the officer who checked may be facing them.
+    (A person under a Red notice will be too, once notices exist.)
+    """
+    if database is Database.PERSONS and data is not None:
+        flagged = sorted(_URGENT_CAUTIONS & {str(c) for c in data.get("cautions") or ()})
+        if flagged:
+            return Urgency.URGENT, f"person flagged {' and '.join(flagged)}"
+    return Urgency.ROUTINE, None
+
+
+def due(at: datetime, urgency: Urgency) -> datetime:
+    """When the owner's answer is due."""
+    return at + DEADLINES[urgency]
+
+
+def is_overdue(status: HitStatus, due_at: datetime, now: datetime) -> bool:
+    return status is HitStatus.OPEN and now > due_at
+
+
+class HitDecision(BaseModel):
+    """The owner's answer: the hit is the same person or object, or it is not."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["confirmed", "rejected"]
+    reason: str = Field(
+        min_length=3,
+        max_length=4000,
+        description="What was compared, e.g. 'fingerprints on the card match' or 'different "
+        "birth date and photo'.",
+    )
+
+    @property
+    def status(self) -> HitStatus:
+        return HitStatus(self.decision)
