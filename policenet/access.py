@@ -19,6 +19,9 @@ _RIGHT_WORDS = {
     Right.MANAGE_MEMBERS: "record membership decisions",
     Right.READ_AUDIT: "read the audit log",
     Right.REVIEW_NOTICES: "review notices",
+    Right.EXCHANGE_MESSAGES: "send and read your bureau's messages",
+    Right.ANSWER_HITS: "confirm or reject hits on your bureau's records",
+    Right.MANAGE_GROUPS: "manage working groups",
 }
 
 
