@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -733,3 +736,91 @@ def test_stream_refuses_a_bad_resume_point(live: str, world: World) -> None:
     assert answer.status_code == 422
     assert answer.json()["error"]["code"] == "invalid_last_event_id"
     assert httpx.get(f"{live}/v1/events/stream").status_code == 401
+
+
+# --- the command line of a bureau -------------------------------------------------------------
+
+
+def cli(
+    args: list[str], hub: str, token: str, cwd: Path, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "POLICENET_HUB_URL": hub, "POLICENET_TOKEN": token, "COLUMNS": "200"}
+    return subprocess.run(
+        [sys.executable, "-m", "policenet.cli", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def test_keys_send_sealed_and_listen_from_the_command_line(
+    live: str, world: World, tmp_path: Path
+) -> None:
+    fr_admin, de_admin = world.ncb_admin("FR"), world.ncb_admin("DE")
+    fr = world.principal(Role.NCB_OFFICER, "FR")
+    de = world.principal(Role.NCB_OFFICER, "DE")
+    for admin, name in ((fr_admin, "fr.json"), (de_admin, "de.json")):
+        made = cli(["keys", "generate", "--out", name, "--register"], live, admin.token, tmp_path)
+        assert made.returncode == 0, made.stdout + made.stderr
+        assert "Registered" in made.stdout
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o600
+    again = cli(["keys", "generate", "--out", "fr.json"], live, fr_admin.token, tmp_path)
+    assert again.returncode == 1 and "never overwritten" in again.stdout
+
+    sent = cli(
+        [
+            "send",
+            "--to",
+            "NCB-DE",
+            "--subject",
+            "Operation Pier",
+            "--body",
+            SECRET,
+            "--priority",
+            "flash",
+            "--sealed",
+            "--keys",
+            "fr.json",
+        ],
+        live,
+        fr.token,
+        tmp_path,
+    )
+    assert sent.returncode == 0, sent.stdout + sent.stderr
+    assert "sealed to NCB-DE" in sent.stdout
+    plain = cli(
+        ["send", "--to", "NCB-DE", "--subject", "Plain [b]text[/b]", "--body", "hello"],
+        live,
+        fr.token,
+        tmp_path,
+    )
+    assert plain.returncode == 0, plain.stdout + plain.stderr
+
+    heard = cli(
+        ["listen", "--keys", "de.json", "--count", "2", "--state", "de.last"],
+        live,
+        de.token,
+        tmp_path,
+    )
+    assert heard.returncode == 0, heard.stdout + heard.stderr
+    assert "flash restricted message from NCB-FR: (sealed)" in heard.stdout
+    assert "seal verified, opened: 'Operation Pier'" in heard.stdout
+    assert SECRET in heard.stdout
+    assert "Plain [b]text[/b]" in heard.stdout
+    last = int((tmp_path / "de.last").read_text())
+
+    # The sender hears the read receipt; a restarted listener resumes after what it saw.
+    receipt = cli(["listen", "--count", "1"], live, fr.token, tmp_path)
+    assert "NCB-DE read message" in receipt.stdout
+    cli(["send", "--to", "NCB-DE", "--subject", "third", "--body", "x"], live, fr.token, tmp_path)
+    resumed = cli(["listen", "--count", "1", "--state", "de.last"], live, de.token, tmp_path)
+    assert "'third'" in resumed.stdout and "Operation Pier" not in resumed.stdout
+    assert int((tmp_path / "de.last").read_text()) > last
+
+    refused = cli(
+        ["send", "--to", "NCB-XX", "--subject", "s", "--body", "b"], live, fr.token, tmp_path
+    )
+    assert refused.returncode == 1 and "(unknown_bureau)" in refused.stdout

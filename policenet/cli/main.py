@@ -30,6 +30,7 @@ from policenet.actions.exchange import (
 )
 from policenet.actions.hub import initialise, verify_audit
 from policenet.actions.principals import authenticate
+from policenet.cli.network import keys_app, listen, send
 from policenet.domain.errors import PolicenetError
 from policenet.domain.principals import Principal, Role
 from policenet.domain.records import Database as RecordDatabase
@@ -43,6 +44,9 @@ app = typer.Typer(
 )
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+app.add_typer(keys_app, name="keys")
+app.command()(send)
+app.command()(listen)
 console = Console()
 
 TOKENS_FILE = "demo-tokens.json"
