@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from policenet.actions.demo_network import seed_network
 from policenet.actions.demo_records import record_examples, seed_records
 from policenet.actions.principals import IssuedToken, create_agency, create_principal
 from policenet.domain.clock import utcnow
@@ -122,6 +123,7 @@ class DemoReport:
     documents: int = 0
     records: dict[str, int] = field(default_factory=dict)
     examples: dict[str, Any] = field(default_factory=dict)
+    network: dict[str, Any] = field(default_factory=dict)
 
 
 def _number(rng: random.Random) -> str:
@@ -141,6 +143,12 @@ def _principals(
 
     add(gs_admin, PrincipalCreate(name="GS reviewer (demo)", role=Role.GS_REVIEWER))
     add(gs_admin, PrincipalCreate(name="Data protection officer (demo)", role=Role.DATA_PROTECTION))
+    add(
+        gs_admin,
+        PrincipalCreate(
+            name="GS command centre officer (demo)", role=Role.GS_REVIEWER, bureau_id="GS-CCC"
+        ),
+    )
     for country in MAIN_COUNTRIES + MORE_COUNTRIES:
         admin = add(
             gs_admin,
@@ -343,6 +351,9 @@ def seed_demo(
     report.documents = len(batch)
     report.records = seed_records(session, rng, officers)
     report.examples = _examples(batch[fr_index], unknown) | record_examples()
+    report.network = seed_network(
+        session, gs_admin, [p for p, _ in report.principals], report.examples, utcnow()
+    )
     session.merge(HubMetaRow(key="demo_seed", value=str(seed)))
     return report
 

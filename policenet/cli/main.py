@@ -104,6 +104,7 @@ def _write_tokens(
         "examples": report.examples,
         "documents": report.documents,
         "records": report.records,
+        "network": report.network,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(content, indent=2, default=str), "utf-8")
@@ -132,6 +133,27 @@ def _print_demo(content: dict[str, Any], path: Path) -> None:
         soft_wrap=True,
         highlight=False,
     )
+    network = content.get("network")
+    if network:
+        hits = network["hits"]
+        fr = next(p for p in content["principals"] if p["name"] == "NCB FR officer")
+        console.print(
+            f"\nHits: {len(hits['confirmed'])} confirmed, {len(hits['overdue'])} overdue "
+            f"(escalated to GS-CCC), {len(hits['open'])} open; message threads on them and in "
+            f"the working group '{network['working_group']}'. Watch the French NCB's events:",
+            highlight=False,
+        )
+        console.print(
+            f"curl -s {content['hub']}/v1/events -H 'Authorization: Bearer {fr['token']}'",
+            soft_wrap=True,
+            highlight=False,
+        )
+        console.print(
+            f"policenet listen --token {fr['token']}   # live, in a terminal",
+            soft_wrap=True,
+            highlight=False,
+            markup=False,
+        )
     person = content["examples"].get("person_in_another_script")
     if person is not None:
         console.print("\nA person recorded in Cyrillic, asked in Latin script:", highlight=False)

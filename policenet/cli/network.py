@@ -228,17 +228,26 @@ _STYLE = {
 }
 
 
+def _clock(value: str | None) -> str:
+    if value is None:
+        return "-"
+    return datetime.fromisoformat(value).strftime("%H:%M UTC")
+
+
 def _describe(event: StreamEvent) -> str:
     p = event.data["payload"]
     kind = event.kind
     if kind == "hit.alert":
         who = p["checked_by"]
+        by = who["bureau"] or who["country"]
+        if who.get("agency"):
+            by = f"{who['agency']} ({by})"
         place = f" at {who['place']}" if who.get("place") else ""
         reason = f" ({p['urgency_reason']})" if p.get("urgency_reason") else ""
         return (
             f"{p['urgency'].upper()} hit {p['hit']} on your {p['database']} record "
-            f"{p.get('external_ref') or p['record_id']} by {who['bureau'] or who['country']}"
-            f"{place}{reason}; answer by {p['due_at']}"
+            f"{p.get('external_ref') or p['record_id']} by {by}{place}{reason}; "
+            f"confirm or reject by {_clock(p['due_at'])}"
         )
     if kind == "hit.recorded":
         return f"your check hit {p['database']} {p['hit']} of {p['owner_bureau']}: {p['contact']}"
@@ -324,7 +333,6 @@ def _show(client: HubClient, payload: dict[str, Any], pair: KeyPair | None) -> N
             )
         else:
             message = client.call("GET", f"/v1/messages/{reference}")
-            console.print(f"    {message['subject']!r}", markup=False)
         for line in str(message["body"]).splitlines():
             console.print(f"    | {line}", markup=False)
         for attachment in message.get("attachments", []):
