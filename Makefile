@@ -37,17 +37,19 @@ PERSONS ?= 1000000
 DOCUMENTS ?= 10000000
 VEHICLES ?= 1000000
 RECORD_PERSONS ?= 200000
+NETWORK_SECONDS ?= 600
 
 ## Benchmarks (not tests): border checks, name matching quality and speed, the person index.
 ## Needs ../shared/data beside the clone; PERSONS=100000 for a quicker index run;
 ## DOCUMENTS=1000000 VEHICLES=100000 for a quicker database run (the hub it loads is kept in
-## bench/.data and reused).
+## bench/.data and reused); NETWORK_SECONDS=60 for a quicker live-stream run.
 bench: install
 	$(BIN)/python bench/checks.py
 	$(BIN)/python bench/names/evaluate.py
 	$(BIN)/python bench/names/index_bench.py --persons $(PERSONS)
 	$(BIN)/python bench/databases.py --data bench/.data --documents $(DOCUMENTS) \
 		--vehicles $(VEHICLES) --persons $(RECORD_PERSONS)
+	$(BIN)/python bench/network.py --seconds $(NETWORK_SECONDS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

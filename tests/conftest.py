@@ -167,6 +167,7 @@ def world(database: Database) -> World:
 
 @pytest.fixture
 def client(database: Database, tmp_path: Path) -> Iterator[TestClient]:
-    settings = Settings(data_dir=tmp_path, database_url=database.url)
+    # The overdue sweep is driven by the tests themselves, with a clock they set.
+    settings = Settings(data_dir=tmp_path, database_url=database.url, escalation_interval=600)
     with TestClient(create_app(settings, database)) as test_client:
         yield test_client

@@ -622,7 +622,12 @@ def test_polling_resumes_after_the_last_id_without_loss_or_duplicate(
 @pytest.fixture
 def live(database: Database, tmp_path: Path) -> Iterator[str]:
     """The hub served over real HTTP on loopback (server-sent events need a real socket)."""
-    settings = Settings(data_dir=tmp_path, database_url=database.url, event_poll_interval=0.2)
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url=database.url,
+        event_poll_interval=0.2,
+        escalation_interval=0.5,
+    )
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(
@@ -824,3 +829,21 @@ def test_keys_send_sealed_and_listen_from_the_command_line(
         ["send", "--to", "NCB-XX", "--subject", "s", "--body", "b"], live, fr.token, tmp_path
     )
     assert refused.returncode == 1 and "(unknown_bureau)" in refused.stdout
+
+
+def test_the_hub_sweeps_overdue_hits_by_itself(live: str, world: World, database: Database) -> None:
+    """The serving hub escalates on its own: the owner's stream receives the escalation."""
+    owner = world.principal(Role.NCB_OFFICER, "FR")
+    border = border_officer(world, "DE")
+    assert httpx.post(f"{live}/v1/persons", json=person(), headers=owner.headers).status_code == 201
+    with database.transaction() as session:
+        answer = check(
+            session,
+            border.principal,
+            CheckRequest.model_validate(CHECK_DUVAL),
+            Screening(),
+            now=utcnow() - timedelta(minutes=11),
+        )
+    events = read_stream(live, owner, 2)
+    assert [kind for _, kind, _ in events] == ["hit.alert", "hit.overdue"]
+    assert events[1][2]["payload"]["hit"] == answer.hits[0].reference
