@@ -847,3 +847,23 @@ def test_the_hub_sweeps_overdue_hits_by_itself(live: str, world: World, database
     events = read_stream(live, owner, 2)
     assert [kind for _, kind, _ in events] == ["hit.alert", "hit.overdue"]
     assert events[1][2]["payload"]["hit"] == answer.hits[0].reference
+
+
+def test_a_revoked_token_ends_its_stream(
+    live: str, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("policenet.events.stream.KEEP_ALIVE_SECONDS", 0.3)
+    admin = world.ncb_admin("DE")
+    officer = world.principal(Role.NCB_OFFICER, "DE")
+    results: list[list[tuple[int, str, dict[str, Any]]]] = []
+    reader = threading.Thread(target=lambda: results.append(read_stream(live, officer, 10)))
+    reader.start()
+    threading.Event().wait(0.5)
+    tokens = httpx.get(
+        f"{live}/v1/principals/{officer.principal.id}/tokens", headers=admin.headers
+    ).json()
+    revoked = httpx.post(f"{live}/v1/tokens/{tokens[0]['id']}/revoke", headers=admin.headers)
+    assert revoked.status_code == 200, revoked.text
+    reader.join(timeout=30)
+    assert not reader.is_alive()  # the hub closed the stream
+    assert results == [[]]

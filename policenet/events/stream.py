@@ -160,7 +160,8 @@ async def stream(
     still_allowed: Callable[[], Awaitable[bool]],
 ) -> AsyncIterator[str]:
     """A recipient's events after ``after``, then live, as server-sent events; a comment line
-    every 15 s keeps proxies from closing the connection, and re-checks the caller's token."""
+    every 15 s keeps proxies from closing the connection; every 15 s the caller's token is
+    checked again."""
     subscription = broadcaster.subscribe(mailbox, readable)
     database = broadcaster.database
 
@@ -170,6 +171,8 @@ async def stream(
                 session, mailbox, after=cursor, readable=readable, limit=REPLAY_BATCH
             )
 
+    loop = asyncio.get_running_loop()
+    recheck_at = loop.time() + KEEP_ALIVE_SECONDS
     try:
         yield "retry: 2000\n\n"
         cursor = after
@@ -183,11 +186,14 @@ async def stream(
                 if len(batch) < REPLAY_BATCH:
                     break
             while not subscription.lagged:
+                if loop.time() >= recheck_at:
+                    # A revoked token or a suspended member ends the stream, busy or idle.
+                    if not await still_allowed():
+                        return
+                    recheck_at = loop.time() + KEEP_ALIVE_SECONDS
                 try:
                     event = await asyncio.wait_for(subscription.queue.get(), KEEP_ALIVE_SECONDS)
                 except TimeoutError:
-                    if not await still_allowed():
-                        return
                     yield ": keep-alive\n\n"
                     continue
                 if event.id > cursor:
