@@ -232,15 +232,18 @@ def open_sealed(
             code="seal_wrong_key",
         )
     ephemeral, nonce, ciphertext, _ = _parts(sealed)
-    shared = keys.encryption.exchange(X25519PublicKey.from_public_bytes(ephemeral))
-    key = _key(shared, ephemeral, keys.encryption_public)
     try:
+        shared = keys.encryption.exchange(X25519PublicKey.from_public_bytes(ephemeral))
+        key = _key(shared, ephemeral, keys.encryption_public)
         plaintext = ChaCha20Poly1305(key).decrypt(nonce, ciphertext, head)
-    except InvalidTag:
+        content = json.loads(plaintext)
+        if not isinstance(content, dict):
+            raise ValueError("not an object")
+    except (InvalidTag, ValueError):
         raise SealError(
             "The sealed message cannot be decrypted with your key although its signature holds; "
             "ask the sender to seal it again for your current key.",
             code="seal_cannot_open",
         ) from None
-    content: dict[str, Any] = json.loads(plaintext)
-    return content
+    opened: dict[str, Any] = content
+    return opened

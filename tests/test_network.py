@@ -867,3 +867,35 @@ def test_a_revoked_token_ends_its_stream(
     reader.join(timeout=30)
     assert not reader.is_alive()  # the hub closed the stream
     assert results == [[]]
+
+
+def test_no_principal_is_cleared_above_its_creator_even_by_default(
+    client: TestClient, world: World
+) -> None:
+    restricted_admin = world._create(
+        world.gs_admin,
+        PrincipalCreate(name="FR admin", role=Role.NCB_ADMIN, country="FR", clearance="restricted"),
+    )
+    made = client.post(
+        "/v1/principals",
+        json={"name": "second admin", "role": "ncb_admin"},
+        headers=restricted_admin.headers,
+    )
+    assert made.status_code == 403
+    assert made.json()["error"]["code"] == "clearance_above_yours"
+    capped = client.post(
+        "/v1/principals",
+        json={"name": "second admin", "role": "ncb_admin", "clearance": "restricted"},
+        headers=restricted_admin.headers,
+    )
+    assert capped.status_code == 201 and capped.json()["principal"]["clearance"] == "restricted"
+
+
+@pytest.mark.parametrize("value", ["0" * 5000, "\u00b2", "-1"])
+def test_stream_refuses_odd_resume_points(live: str, world: World, value: str) -> None:
+    de = world.principal(Role.NCB_OFFICER, "DE")
+    answer = httpx.get(
+        f"{live}/v1/events/stream",
+        headers={**de.headers, "Last-Event-ID": value.encode("latin-1")},
+    )
+    assert answer.status_code == 422

@@ -364,7 +364,8 @@ def _answer(
                 "checker_country": actor.country,
                 "place": place,
                 "asked": {found.part: asking.asked.get(found.part.removesuffix("_holder"))},
-                "checker_agency_id": actor.agency_id,
+                # Carriers learn hit or no hit only: their agency is not told what follows.
+                "checker_agency_id": actor.agency_id if details else None,
                 "status": HitStatus.OPEN.value,
                 "urgency": urgency.value,
                 "urgency_reason": urgency_reason,

@@ -71,7 +71,7 @@ def _attachment(index: int, name: str, content_type: str, data: str) -> dict[str
             if content_type == "application/json":
                 json.loads(text)
             consistent = sniffed is None
-        except ValueError:
+        except (ValueError, RecursionError):
             consistent = False
     else:
         consistent = sniffed == content_type

@@ -220,10 +220,12 @@ def create_principal(
     """Create a principal where the actor may, with its first token."""
     require(actor, Right.MANAGE_PRINCIPALS)
     bureau_id, country, agency_id = _placement(session, actor, data)
-    if data.clearance is not None and not actor.clearance.allows(data.clearance):
+    clearance = data.clearance or data.role.default_clearance
+    if not actor.clearance.allows(clearance):
         raise Forbidden(
             f"You are cleared to {actor.clearance} and cannot clear another principal to "
-            f"{data.clearance}: choose {actor.clearance} or lower.",
+            f"{clearance} (the {data.role} default unless you set one): set 'clearance' to "
+            f"{actor.clearance} or lower.",
             code="clearance_above_yours",
             field="clearance",
         )
@@ -235,7 +237,7 @@ def create_principal(
         country=country,
         agency_id=agency_id,
         created_by=actor.id,
-        clearance=data.clearance,
+        clearance=clearance,
     )
     issued = _issue(session, principal.id, _lifetime(data.expires_in_days, default_ttl_days))
     audit.append_by(

@@ -82,11 +82,18 @@ class HubClient:
                 + ": it must run 'policenet keys generate --register' first.",
             )
         key = chosen[0]
-        return PublicKeys(
+        found = PublicKeys(
             bureau_id,
             base64.b64decode(key["encryption_key"]),
             base64.b64decode(key["signing_key"]),
         )
+        if found.fingerprint != key["fingerprint"]:
+            raise ClientError(
+                "key_fingerprint_mismatch",
+                f"The hub served keys for {bureau_id} that do not match their fingerprint "
+                f"{key['fingerprint']}: do not trust them; report it to the GS.",
+            )
+        return found
 
     def events(self, after: int) -> Iterator[StreamEvent]:
         """The caller's events after ``after``, live, for ever: a dropped connection is

@@ -341,5 +341,7 @@ def _show(client: HubClient, payload: dict[str, Any], pair: KeyPair | None) -> N
             )
     except SealError as error:
         console.print(Text(f"    REJECTED ({error.code}): {error.message}", style="red"))
+    except (KeyError, TypeError, ValueError) as error:
+        console.print(Text(f"    REJECTED (malformed message): {error!r}", style="red"))
     except ClientError as error:
         console.print(Text(f"    {error.message} ({error.code})", style="red"))

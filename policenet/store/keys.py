@@ -57,10 +57,12 @@ def register(
 
 
 def current(session: Session, bureau_id: str) -> BureauKey | None:
+    # The newest unretired key: two registrations racing must not make the bureau unreachable.
     row = session.execute(
-        select(BureauKeyRow).where(
-            BureauKeyRow.bureau_id == bureau_id, BureauKeyRow.retired_at.is_(None)
-        )
+        select(BureauKeyRow)
+        .where(BureauKeyRow.bureau_id == bureau_id, BureauKeyRow.retired_at.is_(None))
+        .order_by(BureauKeyRow.id.desc())
+        .limit(1)
     ).scalar_one_or_none()
     return None if row is None else _key(row)
 

@@ -37,7 +37,7 @@ def events(
 def _resume_point(header: str | None, after: int | None) -> int:
     if header is None:
         return after or 0
-    if not header.isdigit() or int(header) > MAX_ID:
+    if not (header.isascii() and header.isdigit() and len(header) <= 12) or int(header) > MAX_ID:
         raise InvalidInput(
             f"Last-Event-ID must be the id of an event you received, not {header!r}.",
             code="invalid_last_event_id",
