@@ -102,15 +102,23 @@ def _party(actor: Principal, hit: StoredHit) -> bool:
     )
 
 
-def get_hit(session: Session, actor: Principal, reference: str) -> StoredHit:
-    """A hit as its owner or its checking bureau sees it."""
-    require(actor, Right.CHECK_DOCUMENTS)
-    hit = hits.get(session, reference)
+def hit_of_party(
+    session: Session, actor: Principal, reference: str, *, for_update: bool = False
+) -> StoredHit:
+    """A hit of the actor's bureau, as owner or checker; any other is not found."""
+    hit = hits.get(session, reference, for_update=for_update)
     if hit is None or not _party(actor, hit):
         raise NotFound(
             f"No hit {reference} concerns your bureau: check the reference in the alert.",
             code="hit_not_found",
         )
+    return hit
+
+
+def get_hit(session: Session, actor: Principal, reference: str) -> StoredHit:
+    """A hit as its owner or its checking bureau sees it."""
+    require(actor, Right.CHECK_DOCUMENTS)
+    hit = hit_of_party(session, actor, reference)
     audit.append_by(session, actor, "hit.read", f"hit:{reference}", {})
     return hit
 
@@ -130,12 +138,7 @@ def decide_hit(
     """The owner bureau confirms or rejects a hit; both sides (and the command centre, if it
     was escalated) are told at once. A late answer is accepted and marked late."""
     require(actor, Right.ANSWER_HITS)
-    hit = hits.get(session, reference, for_update=True)
-    if hit is None or not _party(actor, hit):
-        raise NotFound(
-            f"No hit {reference} concerns your bureau: check the reference in the alert.",
-            code="hit_not_found",
-        )
+    hit = hit_of_party(session, actor, reference, for_update=True)
     if not is_owner(actor, hit.owner_bureau_id):
         raise Forbidden(
             f"Only the record's owner ({hit.owner_bureau_id}) confirms or rejects hit "

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import filetype  # type: ignore[import-untyped]
 
 from policenet.access import require
+from policenet.actions.hits import hit_of_party
 from policenet.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from policenet.domain.events import EventKind, NewEvent
 from policenet.domain.messages import (
@@ -30,7 +31,7 @@ from policenet.domain.messages import (
 )
 from policenet.domain.principals import Principal, Right
 from policenet.sealing import fingerprint, header, verify
-from policenet.store import audit, events, groups, hits, keys, registry
+from policenet.store import audit, events, groups, keys, registry
 from policenet.store import messages as store
 
 if TYPE_CHECKING:
@@ -149,13 +150,8 @@ def _message(session: Session, actor: Principal, reference: str) -> Message:
 
 
 def _hit_thread(session: Session, actor: Principal, reference: str) -> tuple[StoredHit, str]:
-    hit = hits.get(session, reference)
+    hit = hit_of_party(session, actor, reference)
     bureau = actor.bureau_id
-    if hit is None or bureau not in (hit.owner_bureau_id, hit.checker_bureau_id):
-        raise NotFound(
-            f"No hit {reference} concerns your bureau: check the reference in the alert.",
-            code="hit_not_found",
-        )
     other = hit.checker_bureau_id if bureau == hit.owner_bureau_id else hit.owner_bureau_id
     if other is None or other == bureau:
         raise Conflict(
