@@ -18,7 +18,8 @@ _RIGHT_WORDS = {
     Right.MANAGE_PRINCIPALS: "manage principals and agencies",
     Right.MANAGE_MEMBERS: "record membership decisions",
     Right.READ_AUDIT: "read the audit log",
-    Right.REVIEW_NOTICES: "review notices",
+    Right.REVIEW_NOTICES: "review notices and diffusions",
+    Right.REQUEST_NOTICES: "request notices and send diffusions for your bureau",
     Right.EXCHANGE_MESSAGES: "send and read your bureau's messages",
     Right.ANSWER_HITS: "confirm or reject hits on your bureau's records",
     Right.MANAGE_GROUPS: "manage working groups",
@@ -88,3 +89,15 @@ def may_manage_country(principal: Principal, country: str | None) -> bool:
         and country is not None
         and country == principal.country
     )
+
+
+def may_read_notice(
+    principal: Principal, requester_bureau_id: str, *, active: bool, draft: bool
+) -> bool:
+    """Who reads a notice request: its requesting bureau always; the GS reviewers once it is
+    submitted; every member's police (and the GS) while it is published and valid."""
+    if principal.bureau_id is not None and principal.bureau_id == requester_bureau_id:
+        return principal.can(Right.REQUEST_NOTICES) or principal.can(Right.CHECK_RECORDS)
+    if principal.can(Right.REVIEW_NOTICES) and not draft:
+        return True
+    return active and principal.can(Right.CHECK_RECORDS)

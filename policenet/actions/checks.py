@@ -29,6 +29,7 @@ from policenet.domain.documents import TravelDocument
 from policenet.domain.errors import Forbidden, PolicenetError
 from policenet.domain.hits import HitStatus, due, urgency_of
 from policenet.domain.members import alpha2_from_icao, ncb_id
+from policenet.domain.notices import NoticeRef, NoticeType
 from policenet.domain.principals import Principal, Right
 from policenet.domain.records import Database, Record
 from policenet.domain.terms import Disclosure
@@ -47,11 +48,12 @@ from policenet.matching.persons import DEFAULT_THRESHOLD, PartialDate, PersonQue
 from policenet.matching.records import birth_date, country, document_key, plate_key
 from policenet.store import audit, events, hits
 from policenet.store import documents as document_store
+from policenet.store import notices as notice_store
 from policenet.store import principals as principal_store
 from policenet.store import records as record_store
 
 if TYPE_CHECKING:
-    from datetime import date, datetime
+    from datetime import datetime
 
     from sqlalchemy.orm import Session
 
@@ -104,12 +106,13 @@ class _Asking:
     """One check being answered: the parts asked, the records found."""
 
     def __init__(
-        self, session: Session, actor: Principal, screening: Screening, today: date
+        self, session: Session, actor: Principal, screening: Screening, now: datetime
     ) -> None:
         self.session = session
         self.actor = actor
         self.screening = screening
-        self.today = today
+        self.now = now
+        self.today = now.date()
         self.found: list[_Found] = []
         self.asked: dict[str, Any] = {}
         self.notes: list[str] = []
@@ -156,10 +159,11 @@ class _Asking:
     # --- names -----------------------------------------------------------------------------
 
     def persons(self, part: str, query: PersonQuery) -> None:
-        def allowed(terms: PersonTerms) -> bool:
+        def allowed(record_id: int, terms: PersonTerms) -> bool:
             return terms.review_date >= self.today and (
                 is_owner(self.actor, terms.owner_bureau_id)
                 or may_see(self.actor, terms.owner_country, terms.visibility)
+                or self.screening.under_notice(record_id, self.now)
             )
 
         matches = self.screening.search_persons(
@@ -284,11 +288,31 @@ def _ask(asking: _Asking, request: CheckRequest) -> None:
         asking.records("artwork", "title", title)
 
 
-def _visible(actor: Principal, found: _Found) -> bool:
+def _visible(actor: Principal, found: _Found, asking: _Asking) -> bool:
+    """Whether the caller may learn of the record. A person under a published notice is
+    known to every member: the owner asked for the notice to go to all of them."""
     record = found.record
-    return is_owner(actor, record.owner_bureau_id) or may_see(
-        actor, record.owner_country, record.visibility
+    return (
+        is_owner(actor, record.owner_bureau_id)
+        or may_see(actor, record.owner_country, record.visibility)
+        or (
+            found.database is Database.PERSONS
+            and asking.screening.under_notice(record.id, asking.now)
+        )
     )
+
+
+def _notices_on(asking: _Asking) -> dict[int, tuple[NoticeRef, ...]]:
+    """The published notices on the persons found: read only when the index says one is."""
+    ids = [
+        f.record.id
+        for f in asking.found
+        if f.database is Database.PERSONS and asking.screening.under_notice(f.record.id, asking.now)
+    ]
+    if not ids:
+        return {}
+    found = notice_store.active_on_persons(asking.session, ids, asking.now)
+    return {pid: tuple(NoticeRef.of(n) for n in ns) for pid, ns in found.items()}
 
 
 def _answer(
@@ -299,8 +323,9 @@ def _answer(
     place: str | None,
     now: datetime,
 ) -> _Answer:
-    asking = _Asking(session, actor, screening, now.date())
+    asking = _Asking(session, actor, screening, now)
     _ask(asking, request)
+    on_notice = _notices_on(asking)
     reference = uuid.uuid4().hex
     details = sees_details(actor)
     result_hits: list[Hit] = []
@@ -313,12 +338,15 @@ def _answer(
         if (found.database, record.id) in seen:
             continue
         seen.add((found.database, record.id))
-        if not _visible(actor, found):
+        if not _visible(actor, found, asking):
             withheld += 1
             continue
         hit_reference = uuid.uuid4().hex
+        named = on_notice.get(record.id, ()) if found.database is Database.PERSONS else ()
         urgency, urgency_reason = urgency_of(
-            found.database, record.data if isinstance(record, Record) else None
+            found.database,
+            record.data if isinstance(record, Record) else None,
+            tuple(n.reference for n in named if n.type is NoticeType.RED),
         )
         full = details and (
             record.disclosure is Disclosure.FULL or is_owner(actor, record.owner_bureau_id)
@@ -344,6 +372,7 @@ def _answer(
                     else None
                 ),
                 record=record if full else None,
+                notices=named if details else (),
             )
         )
         rows.append(
@@ -370,6 +399,7 @@ def _answer(
                 "urgency": urgency.value,
                 "urgency_reason": urgency_reason,
                 "due_at": due(now, urgency),
+                "notices": [n.as_json() for n in named],
             }
         )
         external_refs.append(record.external_ref)

@@ -68,6 +68,7 @@ def check_events(
         "due_at": due,
         "checked_by": checker,
         "asked": row["asked"],
+        "notices": row.get("notices") or [],
     }
     out = [NewEvent(owner, EventKind.HIT_ALERT, subject, HIT_CLASSIFICATION, alert)]
     told: dict[str, Any] = {
@@ -78,6 +79,7 @@ def check_events(
         "disclosure": row["disclosure"],
         "owner_bureau": owner,
         "checked_by": checker,
+        "notices": row.get("notices") or [],
         "contact": f"Contact {owner} through a message on hit {reference}; it must confirm or "
         "reject the hit.",
     }

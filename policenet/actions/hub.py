@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from policenet.access import require
+from policenet.actions.notices import seed_terms
 from policenet.actions.principals import IssuedToken, create_first_admin
 from policenet.domain.audit import AuditEntry, ChainBreak, verify_chain
+from policenet.domain.clock import utcnow
 from policenet.domain.principals import Principal, Right, Role
 from policenet.store import audit, migrate, registry
 from policenet.store import principals as principals_store
@@ -30,6 +32,7 @@ def initialise(database: Database, *, admin_name: str, ttl_days: int) -> InitRep
     migrate.upgrade(database)
     with database.transaction() as session:
         added = registry.seed(session)
+        seed_terms(session, utcnow())
         first = None
         if principals_store.first_with_role(session, Role.GS_ADMIN) is None:
             first = create_first_admin(session, admin_name, ttl_days=ttl_days)

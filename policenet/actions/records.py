@@ -16,7 +16,7 @@ from policenet.domain.principals import Principal, Right
 from policenet.domain.records import ENTRY_MODELS, Database, Record
 from policenet.domain.terms import Disclosure, RecordTerms
 from policenet.matching.records import Prepared, prepare
-from policenet.store import audit, feed, registry
+from policenet.store import audit, feed, notices, registry
 from policenet.store import records as store
 
 if TYPE_CHECKING:
@@ -224,8 +224,18 @@ def renew_record(
 def withdraw_record(
     session: Session, actor: Principal, database: Database, record_id: int, reason: str
 ) -> Record:
-    """The owner withdraws its record: it stops answering checks, and its history stays."""
+    """The owner withdraws its record: it stops answering checks, and its history stays.
+    A person under a published notice stays until the notice is cancelled."""
     _owned(session, actor, database, record_id)
+    if database is Database.PERSONS:
+        on = notices.active_on_persons(session, [record_id], utcnow()).get(record_id)
+        if on:
+            raise Conflict(
+                f"Person record {record_id} is the subject of notice {on[0].reference}: cancel "
+                "the notice first (POST /v1/notices/{id}/transitions with to 'cancelled'), "
+                "then withdraw the record.",
+                code="record_under_notice",
+            )
     record = store.update_record(
         session, record_id, {"withdrawn_at": utcnow(), "withdrawal_reason": reason}
     )

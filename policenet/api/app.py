@@ -14,17 +14,20 @@ from fastapi_offline import FastAPIOffline
 
 from policenet import __version__
 from policenet.actions.hits import escalate_overdue
+from policenet.actions.notices import sweep_validity
 from policenet.api import errors
 from policenet.api.deps import Hub
 from policenet.api.routers import (
     audit,
     checks,
+    diffusions,
     documents,
     events,
     hits,
     hub,
     members,
     messages,
+    notices,
     principals,
     records,
 )
@@ -33,11 +36,13 @@ from policenet.events.stream import Broadcaster
 from policenet.screening.service import Screening
 from policenet.settings import Settings, get_settings
 from policenet.store.db import Database
+from policenet.web import public
 
 DESCRIPTION = """
 The hub of policenet: member bureaus, their principals, the police databases (persons,
 travel documents, vehicles, works of art, firearms, vessels), the one check across all of them,
-hits and their confirmation, live event streams, messages (sealed or not) and the audit log.
+hits and their confirmation, live event streams, messages (sealed or not), notices and their
+review, diffusions, the public notices list and the audit log.
 Authenticate with `Authorization: Bearer <token>`.
 Every error is answered as `{"error": {"code": ..., "message": ...}}`.
 """
@@ -47,11 +52,15 @@ logger = logging.getLogger(__name__)
 
 
 async def _escalate(state: Hub) -> None:
-    """Escalate overdue hits every few seconds, for as long as the hub serves."""
+    """Escalate overdue hits every few seconds, and end the notices past their validity (with
+    the reminders before), for as long as the hub serves."""
 
     def sweep() -> int:
         with state.database.transaction() as session:
-            return len(escalate_overdue(session, utcnow()))
+            escalated = len(escalate_overdue(session, utcnow()))
+        with state.database.transaction() as session:
+            report = sweep_validity(session, utcnow())
+        return escalated + len(report.expired) + len(report.reminded)
 
     while True:
         await asyncio.sleep(state.settings.escalation_interval)
@@ -105,9 +114,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         hits,
         events,
         messages,
+        notices,
+        diffusions,
         documents,
         records,
         audit,
+        public,
     ):
         app.include_router(module.router)
     return app

@@ -20,7 +20,7 @@ _HTTP_CODES = {
 }
 
 
-def _body(code: str, message: str, **extra: str | None) -> dict[str, Any]:
+def _body(code: str, message: str, **extra: Any) -> dict[str, Any]:  # noqa: ANN401 - JSON
     return {"error": {"code": code, "message": message, **extra}}
 
 
@@ -31,7 +31,9 @@ def _location(loc: tuple[Any, ...]) -> str:
 
 async def _policenet_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, PolicenetError)  # noqa: S101 - registered for this type only
-    extra = {} if exc.field is None else {"field": exc.field}
+    extra: dict[str, Any] = {} if exc.field is None else {"field": exc.field}
+    if exc.details:
+        extra.update(exc.details)
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
     return JSONResponse(_body(exc.code, exc.message, **extra), exc.status, headers=headers)
 

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
 from policenet.access import is_owner
+from policenet.actions.notices import NoticeFile, QueueItem
 from policenet.actions.principals import IssuedToken
 from policenet.domain.checks import CheckFailure, CheckResult, Hit
 from policenet.domain.classification import Classification
@@ -17,6 +18,19 @@ from policenet.domain.events import Event, EventKind
 from policenet.domain.hits import HitStatus, Urgency
 from policenet.domain.members import Bureau, BureauKind, Member, MemberStatus
 from policenet.domain.messages import BureauKey, CrimeArea, Message, Priority, WorkingGroup
+from policenet.domain.notices import (
+    Diffusion,
+    DiffusionKind,
+    DiffusionReview,
+    DiffusionState,
+    Notice,
+    NoticeRef,
+    NoticeState,
+    NoticeType,
+    ScreeningTerm,
+    TermCategory,
+    TermKind,
+)
 from policenet.domain.principals import Agency, AgencyKind, Principal, Right, Role, TokenInfo
 from policenet.domain.records import Database, Record
 from policenet.domain.terms import Disclosure
@@ -229,6 +243,19 @@ class RecordPublic(BaseModel):
 _HIT_CONTENT = ("match", "score", "explanation", "note", "reported_at", "record")
 
 
+class NoticeRefPublic(BaseModel):
+    """A published notice that a hit names: read it at GET /v1/notices/{id}."""
+
+    id: int
+    reference: str
+    type: NoticeType
+    title: str | None
+
+    @classmethod
+    def of(cls, n: NoticeRef) -> NoticeRefPublic:
+        return cls(id=n.id, reference=n.reference, type=n.type, title=n.title)
+
+
 class HitPublic(BaseModel):
     """A hit. For a hit_only record of another bureau, and for carriers, only the database,
     the owner (not to carriers) and the reference to quote to the owner are sent."""
@@ -244,6 +271,11 @@ class HitPublic(BaseModel):
     note: str | None = None
     reported_at: datetime | None = None
     record: TravelDocumentPublic | RecordPublic | None = None
+    notices: list[NoticeRefPublic] = Field(
+        default_factory=list,
+        description="Published notices on the person found (e.g. a Red notice): every member "
+        "may read them.",
+    )
 
     @model_serializer(mode="wrap")
     def _without_content(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -252,6 +284,8 @@ class HitPublic(BaseModel):
             for name in (*_HIT_CONTENT, "owner_bureau"):
                 if data.get(name) is None:
                     data.pop(name, None)
+            if not data.get("notices"):
+                data.pop("notices", None)
         return data
 
     @classmethod
@@ -273,6 +307,7 @@ class HitPublic(BaseModel):
             note=h.note,
             reported_at=h.reported_at,
             record=record,
+            notices=[NoticeRefPublic.of(n) for n in h.notices],
         )
 
 
@@ -355,6 +390,9 @@ class StoredHitPublic(BaseModel):
     escalated_at: datetime | None
     decided_at: datetime | None
     decision_reason: str | None
+    notices: list[dict[str, Any]] = Field(
+        default_factory=list, description="Published notices the hit named."
+    )
 
     @classmethod
     def of(cls, h: StoredHit, viewer: Principal, now: datetime) -> StoredHitPublic:
@@ -382,6 +420,7 @@ class StoredHitPublic(BaseModel):
             escalated_at=h.escalated_at,
             decided_at=h.decided_at,
             decision_reason=h.decision_reason if party else None,
+            notices=h.notices,
         )
 
 
@@ -527,3 +566,171 @@ class AuditVerificationPublic(BaseModel):
     written: int
     first_problem_seq: int | None
     problem: str | None
+
+
+class TransitionPublic(BaseModel):
+    from_state: NoticeState | None
+    to_state: NoticeState
+    at: datetime
+    by: int | None = Field(description="The principal; null for the hub itself (expiry).")
+    bureau: str | None
+    reason: str | None
+
+
+class QuestionPublic(BaseModel):
+    id: int
+    asked_at: datetime
+    asked_by: int
+    question: str
+    answered_at: datetime | None
+    answered_by: int | None
+    answer: str | None
+
+
+class NoticePublic(BaseModel):
+    """A notice request. Its history, questions and screening are shown to the requesting
+    bureau and the GS reviewers; other members read a published notice's content."""
+
+    id: int
+    reference: str
+    type: NoticeType
+    state: NoticeState
+    requester_bureau: str
+    content: dict[str, Any]
+    subject: dict[str, Any] | None
+    urgent: bool
+    public: bool = Field(description="Published with a public extract (GET /public/notices).")
+    created_at: datetime
+    submitted_at: datetime | None
+    decided_at: datetime | None
+    published_at: datetime | None
+    expires_at: datetime | None
+    closed_at: datetime | None
+    review_overdue: bool = Field(description="In review past the 24-hour target.")
+    allowed_next: list[NoticeState] | None = None
+    missing: list[dict[str, str]] | None = Field(
+        default=None, description="What a draft still lacks before it can be submitted."
+    )
+    screening: list[dict[str, Any]] | None = None
+    history: list[TransitionPublic] | None = None
+    questions: list[QuestionPublic] | None = None
+
+    @classmethod
+    def of(
+        cls, n: Notice, viewer: Principal, now: datetime, file: NoticeFile | None = None
+    ) -> NoticePublic:
+        inside = viewer.can(Right.REVIEW_NOTICES) or viewer.bureau_id == n.requester_bureau_id
+        return cls(
+            id=n.id,
+            reference=n.reference,
+            type=n.type,
+            state=n.state,
+            requester_bureau=n.requester_bureau_id,
+            content=n.content.model_dump(mode="json", exclude_none=True),
+            subject=n.subject,
+            urgent=n.urgent,
+            public=n.public,
+            created_at=n.created_at,
+            submitted_at=n.submitted_at,
+            decided_at=n.decided_at,
+            published_at=n.published_at,
+            expires_at=n.expires_at,
+            closed_at=n.closed_at,
+            review_overdue=n.review_overdue(now),
+            allowed_next=None if file is None or not inside else list(file.allowed),
+            missing=file.missing if file is not None and n.state is NoticeState.DRAFT else None,
+            screening=n.screening if viewer.can(Right.REVIEW_NOTICES) else None,
+            history=None
+            if file is None or not inside
+            else [
+                TransitionPublic(
+                    from_state=t.from_state,
+                    to_state=t.to_state,
+                    at=t.at,
+                    by=t.by,
+                    bureau=t.bureau_id,
+                    reason=t.reason,
+                )
+                for t in file.transitions
+            ],
+            questions=None
+            if file is None or not inside
+            else [
+                QuestionPublic(
+                    id=q.id,
+                    asked_at=q.asked_at,
+                    asked_by=q.asked_by,
+                    question=q.question,
+                    answered_at=q.answered_at,
+                    answered_by=q.answered_by,
+                    answer=q.answer,
+                )
+                for q in file.questions
+            ],
+        )
+
+
+class QueueItemPublic(BaseModel):
+    notice: NoticePublic
+    waiting_hours: float
+    overdue: bool = Field(description="Waiting past the 24-hour review target.")
+    flags: list[str] = Field(description="The screening rules the request triggered.")
+    open_questions: int
+
+    @classmethod
+    def of(cls, item: QueueItem, viewer: Principal, now: datetime) -> QueueItemPublic:
+        return cls(
+            notice=NoticePublic.of(item.notice, viewer, now),
+            waiting_hours=item.waiting_hours,
+            overdue=item.overdue,
+            flags=[f["rule"] for f in item.notice.screening],
+            open_questions=item.open_questions,
+        )
+
+
+class ScreeningTermPublic(BaseModel):
+    id: int
+    category: TermCategory
+    language: str
+    kind: TermKind
+    text: str
+
+    @classmethod
+    def of(cls, t: ScreeningTerm) -> ScreeningTermPublic:
+        return cls(id=t.id, category=t.category, language=t.language, kind=t.kind, text=t.text)
+
+
+class DiffusionPublic(BaseModel):
+    id: int
+    reference: str
+    kind: DiffusionKind
+    title: str
+    text: str
+    sender_bureau: str
+    to: list[str] | str
+    subject_person_id: int | None
+    urgent: bool
+    state: DiffusionState
+    review: DiffusionReview
+    sent_at: datetime
+    reviewed_at: datetime | None
+    review_note: str | None
+
+    @classmethod
+    def of(cls, d: Diffusion) -> DiffusionPublic:
+        return cls(
+            id=d.id,
+            reference=d.reference,
+            kind=d.kind,
+            title=d.title,
+            text=d.text,
+            sender_bureau=d.sender_bureau_id,
+            to="all" if d.to_all else list(d.recipients),
+            subject_person_id=d.subject_person_id,
+            urgent=d.urgent,
+            state=d.state,
+            review=d.review,
+            sent_at=d.sent_at,
+            reviewed_at=d.reviewed_at,
+            review_note=d.review_note,
+        )

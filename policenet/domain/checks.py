@@ -15,6 +15,7 @@ from policenet.domain.records import Database, Record, Sex
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from policenet.domain.notices import NoticeRef
     from policenet.domain.terms import Disclosure
 
 MAX_BATCH = 1000
@@ -145,6 +146,7 @@ class Hit:
     note: str | None = None
     reported_at: datetime | None = None
     record: TravelDocument | Record | None = None
+    notices: tuple[NoticeRef, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

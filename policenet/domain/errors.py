@@ -6,6 +6,8 @@ prints the message. Messages are sentences that say what was wrong and how to fi
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class PolicenetError(Exception):
     """An error with a stable machine code, an HTTP status and a sentence for the user."""
@@ -13,12 +15,21 @@ class PolicenetError(Exception):
     code: str = "error"
     status: int = 400
 
-    def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code
         self.field = field
+        # Machine-readable facts that help fix the request (e.g. the states allowed next).
+        self.details = details
 
 
 class InvalidInput(PolicenetError):
@@ -54,3 +65,10 @@ class Conflict(PolicenetError):
 
     code = "conflict"
     status = 409
+
+
+class Gone(PolicenetError):
+    """It existed, and was withdrawn: the caller must not act on it (HTTP 410)."""
+
+    code = "gone"
+    status = 410

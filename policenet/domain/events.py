@@ -20,6 +20,18 @@ class EventKind(StrEnum):
     HIT_OVERDUE = "hit.overdue"  # to the owner and the GS command centre
     MESSAGE = "message"
     MESSAGE_READ = "message.read"  # a read receipt, to the sender
+    NOTICE_SUBMITTED = "notice.submitted"  # to the GS notices task force: a request to review
+    NOTICE_QUESTION = "notice.question"  # to the requester: a reviewer asks
+    NOTICE_ANSWERED = "notice.answered"  # to the task force: the requester answered
+    NOTICE_PUBLISHED = "notice.published"  # to every member bureau
+    NOTICE_REFUSED = "notice.refused"  # to the requester, with the reason
+    NOTICE_WITHDRAWN = "notice.withdrawn"  # to the task force
+    NOTICE_CANCELLED = "notice.cancelled"  # to every member bureau (or the task force)
+    NOTICE_EXPIRED = "notice.expired"  # to every member bureau
+    NOTICE_EXPIRING = "notice.expiring"  # to the requester, 90 days before: renew or let go
+    NOTICE_RENEWED = "notice.renewed"  # to every member bureau
+    DIFFUSION = "diffusion"  # to its recipients, and to the task force for review
+    DIFFUSION_CANCELLED = "diffusion.cancelled"  # to its recipients and its sender
 
 
 @dataclass(frozen=True, slots=True)

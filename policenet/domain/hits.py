@@ -44,12 +44,17 @@ DEADLINES = {Urgency.URGENT: timedelta(minutes=10), Urgency.ROUTINE: timedelta(h
 _URGENT_CAUTIONS = frozenset({Caution.ARMED.value, Caution.VIOLENT.value})
 
 
-def urgency_of(database: Database, data: dict[str, Any] | None) -> tuple[Urgency, str | None]:
+def urgency_of(
+    database: Database, data: dict[str, Any] | None, red_notices: tuple[str, ...] = ()
+) -> tuple[Urgency, str | None]:
     """How urgent a hit on this record is, and why.
 
-    A person flagged armed or violent is urgent: the officer who checked may be facing them.
-    (A person under a Red notice will be too, once notices exist.)
+    A person under a Red notice (whose references are given) is urgent: the officer may be
+    facing someone wanted for arrest. So is a person flagged armed or violent: the officer's
+    safety comes first.
     """
+    if database is Database.PERSONS and red_notices:
+        return Urgency.URGENT, f"person under Red notice {', '.join(red_notices)}"
     if database is Database.PERSONS and data is not None:
         flagged = sorted(_URGENT_CAUTIONS & {str(c) for c in data.get("cautions") or ()})
         if flagged:

@@ -43,6 +43,7 @@ class BureauKind(StrEnum):
     GS_REGIONAL_OFFICE = "gs_regional_office"
     GS_LIAISON_OFFICE = "gs_liaison_office"
     GS_COMMAND_CENTRE = "gs_command_centre"
+    GS_NOTICES_TASK_FORCE = "gs_notices_task_force"
 
     @property
     def is_gs(self) -> bool:
@@ -169,3 +170,5 @@ def normalise_country(value: str) -> str | None:
 
 # The General Secretariat's 24/7 command centre: overdue hits are escalated to it.
 COMMAND_CENTRE = "GS-CCC"
+# Reviews notice requests and diffusions for compliance with the rules.
+NOTICES_TASK_FORCE = "GS-NDTF"

@@ -31,6 +31,7 @@ class Right(StrEnum):
     MANAGE_MEMBERS = "members:manage"
     READ_AUDIT = "audit:read"
     REVIEW_NOTICES = "notices:review"
+    REQUEST_NOTICES = "notices:request"
     EXCHANGE_MESSAGES = "messages:exchange"
     ANSWER_HITS = "hits:answer"
     MANAGE_GROUPS = "groups:manage"
@@ -104,6 +105,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     ),
     Role.NCB_ADMIN: frozenset(
         {
+            Right.REQUEST_NOTICES,
             Right.MANAGE_PRINCIPALS,
             Right.CHECK_DOCUMENTS,
             Right.RECORD_DOCUMENTS,
@@ -115,6 +117,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     ),
     Role.NCB_OFFICER: frozenset(
         {
+            Right.REQUEST_NOTICES,
             Right.CHECK_DOCUMENTS,
             Right.RECORD_DOCUMENTS,
             Right.CHECK_RECORDS,

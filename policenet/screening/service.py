@@ -12,15 +12,16 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from policenet.domain.clock import utcnow
 from policenet.domain.records import Database, Record
 from policenet.matching.persons import PartialDate, PersonRecord
 from policenet.screening.keys import KeyIndex
 from policenet.screening.persons import PersonIndex
-from policenet.store import documents, feed, records
+from policenet.store import documents, feed, notices, records
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from datetime import date
+    from datetime import date, datetime
 
     from sqlalchemy.orm import Session
 
@@ -67,6 +68,9 @@ class Screening:
         self.keys = KeyIndex()
         self.persons = PersonIndex(variants)
         self._terms: dict[int, PersonTerms] = {}
+        # Person records under a published notice, with the end of its validity: a notice
+        # goes to every member, so its subject answers every member's checks.
+        self._noticed: dict[int, datetime] = {}
         self._applied = 0
         self._loaded = False
         self._lock = threading.Lock()
@@ -91,6 +95,7 @@ class Screening:
             upto = feed.last(session)
             self._file_range(session, feed.TRAVEL_DOCUMENTS, 1, documents.max_id(session))
             self._file_range(session, feed.RECORDS, 1, records.max_id(session))
+            self._noticed = notices.active_person_ids(session, utcnow())
             self._applied = max(self._applied, upto)
             self._loaded = True
 
@@ -109,6 +114,10 @@ class Screening:
 
     def _file_range(self, session: Session, table: str, first: int, last: int) -> None:
         if last < first:
+            return
+        if table == feed.NOTICES:
+            # Notices change rarely: read again which persons are under one.
+            self._noticed = notices.active_person_ids(session, utcnow())
             return
         if table == feed.TRAVEL_DOCUMENTS:
             self.keys.add_many(
@@ -139,11 +148,16 @@ class Screening:
     def record_candidates(self, kind: str, key: str) -> list[int]:
         return self.keys.lookup(index_key(kind, key))
 
+    def under_notice(self, record_id: int, now: datetime) -> bool:
+        """Whether a person record is the subject of a published notice still valid."""
+        until = self._noticed.get(record_id)
+        return until is not None and now < until
+
     def search_persons(
         self,
         query: PersonQuery,
         *,
-        may_see: Callable[[PersonTerms], bool],
+        may_see: Callable[[int, PersonTerms], bool],
         limit: int,
         threshold: float,
     ) -> list[Match]:
@@ -151,6 +165,6 @@ class Screening:
 
         def allowed(record_id: int | str) -> bool:
             terms = self._terms.get(int(record_id))
-            return terms is not None and may_see(terms)
+            return terms is not None and may_see(int(record_id), terms)
 
         return self.persons.search(query, limit, threshold, allowed=allowed)

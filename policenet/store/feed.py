@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 TRAVEL_DOCUMENTS = "travel_documents"
 RECORDS = "records"
+NOTICES = "notices"
 
 
 def hold_commit_order(session: Session) -> None:

@@ -47,6 +47,7 @@ class StoredHit:
     decided_by: int | None
     decision_reason: str | None
     escalated_at: datetime | None
+    notices: list[dict[str, Any]]
 
     def overdue(self, now: datetime) -> bool:
         return self.status is HitStatus.OPEN and self.due_at is not None and now > self.due_at
@@ -70,6 +71,7 @@ def _hit(row: HitRow) -> StoredHit:
         checker_agency_id=row.checker_agency_id,
         place=row.place,
         asked=json.loads(row.asked),
+        notices=[] if row.notices is None else json.loads(row.notices),
         status=HitStatus(row.status),
         urgency=Urgency(row.urgency),
         urgency_reason=row.urgency_reason,
@@ -84,7 +86,14 @@ def _hit(row: HitRow) -> StoredHit:
 def add_many(session: Session, hits: list[dict[str, Any]]) -> None:
     """Store hits (``asked`` as a dict) in the caller's transaction."""
     if hits:
-        rows = [{**h, "asked": json.dumps(h["asked"], sort_keys=True)} for h in hits]
+        rows = [
+            {
+                **h,
+                "asked": json.dumps(h["asked"], sort_keys=True),
+                "notices": json.dumps(h["notices"]) if h.get("notices") else None,
+            }
+            for h in hits
+        ]
         session.execute(insert(HitRow), rows)
 
 

@@ -247,6 +247,7 @@ class HitRow(Base):
     decided_by: Mapped[int | None] = mapped_column(Integer)
     decision_reason: Mapped[str | None] = mapped_column(Text)
     escalated_at: Mapped[datetime | None]
+    notices: Mapped[str | None] = mapped_column(Text)  # JSON: the notices the hit names
 
     __table_args__ = (Index("ix_hits_open_due", "status", "due_at"),)
 
@@ -343,6 +344,119 @@ class WorkingGroupMemberRow(Base):
 
     group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id"), primary_key=True)
     bureau_id: Mapped[str] = mapped_column(ForeignKey("bureaus.id"), primary_key=True)
+
+
+class NoticeRow(Base):
+    """A notice request, from its draft to its publication and end."""
+
+    __tablename__ = "notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(30), unique=True)
+    type: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20))
+    requester_bureau_id: Mapped[str] = mapped_column(ForeignKey("bureaus.id"), index=True)
+    requester_country: Mapped[str] = mapped_column(String(2))
+    content: Mapped[str] = mapped_column(Text)
+    subject_person_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    subject: Mapped[str | None] = mapped_column(Text)
+    screening: Mapped[str] = mapped_column(Text, server_default="[]")
+    urgent: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    public: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    created_at: Mapped[datetime]
+    created_by: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+    reviewer_id: Mapped[int | None] = mapped_column(Integer)
+    decided_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_notices_state_expires", "state", "expires_at"),
+        Index("ix_notices_state_submitted", "state", "submitted_at"),
+    )
+
+
+class NoticeTransitionRow(Base):
+    """Every move of a notice request: who, when, why."""
+
+    __tablename__ = "notice_transitions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime]
+    by: Mapped[int | None] = mapped_column(Integer)
+    bureau_id: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class NoticeQuestionRow(Base):
+    """A reviewer's question on a request, and the requesting bureau's answer."""
+
+    __tablename__ = "notice_questions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    asked_at: Mapped[datetime]
+    asked_by: Mapped[int] = mapped_column(Integer)
+    question: Mapped[str] = mapped_column(Text)
+    answered_at: Mapped[datetime | None]
+    answered_by: Mapped[int | None] = mapped_column(Integer)
+    answer: Mapped[str | None] = mapped_column(Text)
+
+
+class ScreeningTermRow(Base):
+    """A word or pattern the automated notice screening looks for; edited by the GS."""
+
+    __tablename__ = "screening_terms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(2))
+    kind: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime]
+    added_by: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (
+        Index("uq_screening_terms", "category", "language", "kind", "text", unique=True),
+    )
+
+
+class DiffusionRow(Base):
+    """A diffusion: sent at once to chosen bureaus or all, reviewed by the GS after."""
+
+    __tablename__ = "diffusions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(30), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    sender_bureau_id: Mapped[str] = mapped_column(ForeignKey("bureaus.id"), index=True)
+    sender_country: Mapped[str] = mapped_column(String(2))
+    to_all: Mapped[bool] = mapped_column(Boolean)
+    subject_person_id: Mapped[int | None] = mapped_column(Integer)
+    urgent: Mapped[bool] = mapped_column(Boolean)
+    state: Mapped[str] = mapped_column(String(20))
+    review: Mapped[str] = mapped_column(String(20), index=True)
+    sent_at: Mapped[datetime]
+    sent_by: Mapped[int] = mapped_column(Integer)
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by: Mapped[int | None] = mapped_column(Integer)
+    review_note: Mapped[str | None] = mapped_column(Text)
+
+
+class DiffusionRecipientRow(Base):
+    __tablename__ = "diffusion_recipients"
+
+    diffusion_id: Mapped[int] = mapped_column(ForeignKey("diffusions.id"), primary_key=True)
+    bureau_id: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)
 
 
 class AuditRow(Base):

@@ -1,0 +1,1 @@
+"""Pages the hub serves as HTML: the public notices page (no account needed)."""
