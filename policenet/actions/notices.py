@@ -146,7 +146,7 @@ def _subject(session: Session, actor: Principal, content: NoticeContent) -> dict
     ):
         raise InvalidInput(
             f"No active person record {content.subject_person_id} of your bureau: record the "
-            "person first (POST /v1/records/persons) and give its id. A notice is requested "
+            "person first (POST /v1/persons) and give its id. A notice is requested "
             "by the bureau that owns the person's record.",
             code="notice_subject_unknown",
             field="subject_person_id",

@@ -76,7 +76,7 @@ def add(
         content=content.model_dump_json(exclude_none=True),
         subject_person_id=content.subject_person_id,
         urgent=content.urgent,
-        public=False,
+        public=is_public(content.type, content),
         screening="[]",
         created_at=at,
         created_by=by,
