@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text, update
 
+from policenet.domain.notices import NoticeState, NoticeType
 from policenet.store.db import Database
 from policenet.store.tables import AuditRow
 from tests.conftest import PG_SCHEMA
@@ -78,6 +79,9 @@ def test_demo_is_reproducible_and_keeps_its_tokens(database: Database, tmp_path:
     with database.transaction() as session:
         numbers = session.execute(text("SELECT number FROM travel_documents ORDER BY id")).all()
     assert len(numbers) == 300
+    with database.transaction() as session:
+        kinds = set(session.execute(text("SELECT type, state FROM notices")).all())
+    assert kinds == {(t.value, s.value) for t in NoticeType for s in NoticeState}
     again = run(["demo"], env)
     assert again.returncode == 0
     assert "already seeded" in again.stdout
@@ -168,6 +172,15 @@ def test_served_hub_answers_checks_over_http(tmp_path: Path) -> None:
         assert bad.status_code == 422
         assert bad.json()["error"]["field"] == "document_number"
         assert httpx.get(f"{base}/docs").status_code == 200
+        # Every member sees the published notices; the public list serves their extracts.
+        published = httpx.get(
+            f"{base}/v1/notices", headers=headers, params={"state": "published"}
+        ).json()
+        assert {n["type"] for n in published} == {t.value for t in NoticeType}
+        public = httpx.get(f"{base}/public/notices", params={"name": "pavel morozov"}).json()
+        assert [n["name"] for n in public["notices"]] == ["Павел МОРОЗОВ"]
+        page = httpx.get(f"{base}/public/notices?lang=ar", headers={"Accept": "text/html"})
+        assert 'dir="rtl"' in page.text and "Павел МОРОЗОВ" in page.text
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -24,6 +24,7 @@ from policenet.domain.notices import (
     NoticeType,
 )
 from policenet.domain.principals import PrincipalCreate, Role
+from policenet.matching.notices import screen
 from policenet.store.db import Database
 from tests.conftest import Actor, World
 from tests.test_network import events_of
@@ -1082,7 +1083,7 @@ def test_seeded_terms_are_written_once(database: Database, world: World) -> None
         assert notice_actions.seed_terms(session, utcnow()) == 0
     with database.reading() as session:
         matcher = notice_actions.matcher(session)
-    flags = notice_actions.screen(
+    flags = screen(
         NoticeContent(type=NoticeType.PURPLE, title="Opposition leader"),
         None,
         matcher,

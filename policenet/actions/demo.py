@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from policenet.actions.demo_network import seed_network
+from policenet.actions.demo_notices import seed_notices
 from policenet.actions.demo_records import record_examples, seed_records
 from policenet.actions.principals import IssuedToken, create_agency, create_principal
 from policenet.domain.clock import utcnow
@@ -124,6 +125,7 @@ class DemoReport:
     records: dict[str, int] = field(default_factory=dict)
     examples: dict[str, Any] = field(default_factory=dict)
     network: dict[str, Any] = field(default_factory=dict)
+    notices: dict[str, Any] = field(default_factory=dict)
 
 
 def _number(rng: random.Random) -> str:
@@ -142,6 +144,10 @@ def _principals(
         return principal
 
     add(gs_admin, PrincipalCreate(name="GS reviewer (demo)", role=Role.GS_REVIEWER))
+    add(
+        gs_admin,
+        PrincipalCreate(name="Notices reviewer (demo)", role=Role.GS_REVIEWER, bureau_id="GS-NDTF"),
+    )
     add(gs_admin, PrincipalCreate(name="Data protection officer (demo)", role=Role.DATA_PROTECTION))
     add(
         gs_admin,
@@ -354,6 +360,7 @@ def seed_demo(
     report.network = seed_network(
         session, gs_admin, [p for p, _ in report.principals], report.examples, utcnow()
     )
+    report.notices = seed_notices(session, [p for p, _ in report.principals], utcnow())
     session.merge(HubMetaRow(key="demo_seed", value=str(seed)))
     return report
 

@@ -105,6 +105,7 @@ def _write_tokens(
         "documents": report.documents,
         "records": report.records,
         "network": report.network,
+        "notices": report.notices,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(content, indent=2, default=str), "utf-8")
@@ -153,6 +154,26 @@ def _print_demo(content: dict[str, Any], path: Path) -> None:
             soft_wrap=True,
             highlight=False,
             markup=False,
+        )
+    notices = content.get("notices")
+    if notices:
+        reviewer = next(p for p in content["principals"] if p["name"] == "Notices reviewer (demo)")
+        console.print(
+            f"\nNotices: {len(notices['notices'])} requests, every type in every state. The GS "
+            "review queue (urgent first, then oldest; screening flags and late ones shown):",
+            highlight=False,
+        )
+        console.print(
+            f"curl -s {content['hub']}/v1/notices/review-queue -H 'Authorization: Bearer "
+            f"{reviewer['token']}'",
+            soft_wrap=True,
+            highlight=False,
+        )
+        console.print(
+            f"Public extracts, no token (lang en, fr, es or ar; or open it in a browser): "
+            f"{content['hub']}/public/notices?lang=fr",
+            soft_wrap=True,
+            highlight=False,
         )
     person = content["examples"].get("person_in_another_script")
     if person is not None:
