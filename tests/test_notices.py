@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from policenet.actions import notices as notice_actions
 from policenet.actions.principals import create_principal
@@ -23,8 +24,9 @@ from policenet.domain.notices import (
     NoticeState,
     NoticeType,
 )
-from policenet.domain.principals import PrincipalCreate, Role
+from policenet.domain.principals import AgencyKind, PrincipalCreate, Right, Role
 from policenet.matching.notices import screen
+from policenet.store import feed
 from policenet.store.db import Database
 from tests.conftest import Actor, World
 from tests.test_network import events_of
@@ -140,6 +142,8 @@ def draft(client: TestClient, actor: Actor, body: dict[str, Any]) -> dict[str, A
 def move(
     client: TestClient, actor: Actor, notice_id: int, to: str, reason: str | None = None
 ) -> dict[str, Any]:
+    if reason is None and to == "published":
+        reason = "Compliant: judicial data and identifiers sufficient."
     body = {"to": to} | ({} if reason is None else {"reason": reason})
     answer = client.post(f"/v1/notices/{notice_id}/transitions", json=body, headers=actor.headers)
     assert answer.status_code == 200, answer.text
@@ -645,7 +649,9 @@ def test_screening_flags_a_suspended_requester_and_publication_waits(
     assert "requester_suspended" in {f["rule"] for f in taken["screening"]}
     refused(
         client.post(
-            f"/v1/notices/{n['id']}/transitions", json={"to": "published"}, headers=reviewer.headers
+            f"/v1/notices/{n['id']}/transitions",
+            json={"to": "published", "reason": "Compliant."},
+            headers=reviewer.headers,
         ),
         409,
         "requester_suspended",
@@ -814,7 +820,9 @@ def test_expiry_renewal_and_the_reminder(
             (reviewer, NoticeState.UNDER_REVIEW),
             (reviewer, NoticeState.PUBLISHED),
         ):
-            notice_actions.move_notice(session, actor.principal, n["id"], NoticeMove(to=to), start)
+            notice_actions.move_notice(
+                session, actor.principal, n["id"], NoticeMove(to=to, reason="Compliant."), start
+            )
     with world.database.transaction() as session:
         report = notice_actions.sweep_validity(session, utcnow())
     assert report.expired == [] and len(report.reminded) == 1
@@ -866,7 +874,7 @@ def test_a_notice_past_its_end_stops_at_once_even_before_the_sweep(
             (reviewer, NoticeState.PUBLISHED),
         ):
             notice_actions.move_notice(
-                session, actor.principal, n["id"], NoticeMove(to=to), long_ago
+                session, actor.principal, n["id"], NoticeMove(to=to, reason="Compliant."), long_ago
             )
     assert notice_of(client, fr, n["id"])["state"] == "published"  # the sweep has not run
     br = world.principal(Role.NCB_OFFICER, "BR")
@@ -1090,3 +1098,151 @@ def test_seeded_terms_are_written_once(database: Database, world: World) -> None
         requester_suspended=False,
     )
     assert [f.rule.value for f in flags] == ["political"]
+
+
+def test_a_record_seen_only_through_its_notice_keeps_its_content_to_its_owner(
+    client: TestClient, world: World, fr: Actor, reviewer: Actor
+) -> None:
+    person_id = subject(client, fr, visibility={"scope": "only_listed", "countries": ["DE"]})
+    published = publish(client, fr, reviewer, content(NoticeType.RED, person_id))
+    query = {"person": {"name": "Jean-Pierre Duval"}}
+    (outside,) = check(client, world.principal(Role.NCB_OFFICER, "BR"), query)["hits"]
+    assert "record" not in outside and outside["owner_bureau"] == "NCB-FR"
+    assert outside["notices"][0]["id"] == published["id"]
+    (listed,) = check(client, world.principal(Role.NCB_OFFICER, "DE"), query)["hits"]
+    assert listed["record"]["data"]["birth_place"] == "Lyon"
+    assert listed["notices"][0]["id"] == published["id"]
+    br = world.principal(Role.NCB_OFFICER, "BR")
+    refused(client.get(f"/v1/persons/{person_id}", headers=br.headers), 404, "record_not_found")
+
+
+def test_publication_needs_a_written_reason(client: TestClient, fr: Actor, reviewer: Actor) -> None:
+    n = draft(client, fr, content(NoticeType.PURPLE, None))
+    move(client, fr, n["id"], "submitted")
+    move(client, reviewer, n["id"], "under_review")
+    answer = client.post(
+        f"/v1/notices/{n['id']}/transitions", json={"to": "published"}, headers=reviewer.headers
+    )
+    refused(answer, 422, "reason_required")
+    assert notice_of(client, reviewer, n["id"])["state"] == "under_review"
+
+
+def test_the_subject_answers_past_its_own_review_date_while_the_notice_stands(
+    client: TestClient, world: World, fr: Actor, reviewer: Actor
+) -> None:
+    passport = {"issuing_country": "FR", "number": "12AB34567"}
+    person_id = subject(client, fr, cautions=[], identity_documents=[passport])
+    publish(client, fr, reviewer, content(NoticeType.RED, person_id))
+    with world.database.transaction() as session:
+        session.execute(
+            text("UPDATE records SET review_date = :d WHERE id = :i"),
+            {"d": utcnow().date() - timedelta(days=1), "i": person_id},
+        )
+        feed.changed(session, feed.RECORDS, person_id)
+    br = world.principal(Role.NCB_OFFICER, "BR")
+    (by_name,) = check(client, br, {"person": {"name": "Jean-Pierre Duval"}})["hits"]
+    assert by_name["notices"]
+    # Through the identity document it holds, too.
+    (by_document,) = check(client, br, {"document": passport})["hits"]
+    assert by_document["database"] == "persons" and by_document["notices"]
+    # Cancelled, the record is past its review date and answers no one.
+    move(client, fr, by_name["notices"][0]["id"], "cancelled", "Arrested.")
+    assert check(client, fr, {"person": {"name": "Jean-Pierre Duval"}})["hit"] is False
+
+
+def test_renewal_tells_every_member(
+    client: TestClient, world: World, fr: Actor, reviewer: Actor
+) -> None:
+    published = publish(client, fr, reviewer, content(NoticeType.PURPLE, None))
+    renewed = client.post(
+        f"/v1/notices/{published['id']}/renewal",
+        json={"reason": "Still in use by traffickers."},
+        headers=fr.headers,
+    ).json()
+    jp = world.principal(Role.NCB_OFFICER, "JP")
+    (event,) = [e for e in events_of(client, jp) if e["kind"] == "notice.renewed"]
+    assert event["payload"]["expires_at"] == renewed["expires_at"].replace("Z", "+00:00")
+
+
+def test_screening_terms_that_cannot_work_are_refused(client: TestClient, reviewer: Actor) -> None:
+    for body, code in (
+        ({"kind": "pattern", "text": "x{99999999999}"}, "term_pattern_invalid"),
+        ({"kind": "pattern", "text": "(unclosed"}, "term_pattern_invalid"),
+        ({"kind": "word", "text": "!!!"}, "term_word_invalid"),
+    ):
+        answer = client.post(
+            "/v1/notices/screening-terms",
+            json={"category": "political", "language": "en"} | body,
+            headers=reviewer.headers,
+        )
+        refused(answer, 422, code)
+
+
+@pytest.mark.parametrize(
+    "text", ["للمعارضة السياسية", "وللمعارضة السياسية", "عضو وبالمعارضة", "المعارضة"]
+)
+def test_arabic_words_are_found_behind_stacked_prefixes(database: Database, text: str) -> None:
+    initialise_terms = NoticeContent(type=NoticeType.PURPLE, title="x", purpose=text)
+    with database.transaction() as session:
+        notice_actions.seed_terms(session, utcnow())
+        flags = screen(
+            initialise_terms, None, notice_actions.matcher(session), requester_suspended=False
+        )
+    assert [f.rule.value for f in flags] == ["political"]
+    assert flags[0].passages[0].match in text
+
+
+def test_diffusions_to_all_reach_ncbs_only_and_a_sender_may_withdraw(
+    client: TestClient, world: World, fr: Actor, reviewer: Actor
+) -> None:
+    sent = client.post(
+        "/v1/diffusions",
+        json={
+            "kind": "warning",
+            "title": "Fake police",
+            "text": "Gang posing as police.",
+            "to": "all",
+        },
+        headers=fr.headers,
+    ).json()
+    border = world.principal(Role.BORDER_OFFICER, "DE")
+    de_agency = world.agency("DE", AgencyKind.POLICE, [Right.CHECK_RECORDS])
+    with world.database.transaction() as session:
+        principal, issued = create_principal(
+            session,
+            world.ncb_admin("DE").principal,
+            PrincipalCreate(name="DE police", role=Role.AGENCY_OFFICER, agency_id=de_agency),
+            default_ttl_days=30,
+        )
+    police = Actor(principal, issued.secret)
+    for outsider in (police, world.gs_admin):
+        assert client.get("/v1/diffusions", headers=outsider.headers).json() == []
+        assert (
+            client.get(f"/v1/diffusions/{sent['id']}", headers=outsider.headers).status_code == 404
+        )
+    assert client.get("/v1/diffusions", headers=border.headers).status_code == 403
+    withdrawn = client.post(
+        f"/v1/diffusions/{sent['id']}/cancellation",
+        json={"reason": "Sent by mistake."},
+        headers=fr.headers,
+    ).json()
+    assert withdrawn["review"] == "withdrawn"
+    assert (
+        client.get("/v1/diffusions", params={"review": "pending"}, headers=reviewer.headers).json()
+        == []
+    )
+    refused(
+        client.post(f"/v1/diffusions/{sent['id']}/review", json={}, headers=reviewer.headers),
+        409,
+        "diffusion_cancelled",
+    )
+
+
+def test_labels_come_in_four_languages(client: TestClient) -> None:
+    english = client.get("/public/notices/labels").json()
+    for code in ("fr", "es", "ar"):
+        other = client.get("/public/notices/labels", params={"lang": code}).json()
+        assert other["language"] == code
+        assert set(other["states"]) == set(english["states"]) == {s.value for s in NoticeState}
+        assert set(other["notice_types"]) == {t.value for t in NoticeType}
+        assert other["states"]["published"] != english["states"]["published"]

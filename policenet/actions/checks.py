@@ -148,7 +148,13 @@ class _Asking:
         candidates = self.screening.record_candidates(kind, key)
         if not candidates:
             return
-        for record in record_store.holding_key(self.session, (kind, key), candidates, self.today):
+        for record in record_store.holding_key(
+            self.session,
+            (kind, key),
+            candidates,
+            self.today,
+            self.noticed(candidates) if kind == "person_doc" else (),
+        ):
             match, note = MatchKind.EXACT, None
             if kind == "serial" and asked is not None:
                 recorded = str(record.data.get("serial", ""))
@@ -156,24 +162,29 @@ class _Asking:
                     match, note = MatchKind.SERIAL_CONFUSION, _SERIAL_NOTE.format(recorded=recorded)
             self.found.append(_Found(part, record.database, record, match, note=note))
 
+    def noticed(self, ids: list[int]) -> list[int]:
+        """Those of these person records under a valid notice: they answer past review."""
+        return [i for i in ids if self.screening.under_notice(i, self.now)]
+
     # --- names -----------------------------------------------------------------------------
 
     def persons(self, part: str, query: PersonQuery) -> None:
         def allowed(record_id: int, terms: PersonTerms) -> bool:
+            # The subject of a published notice answers every member while it is valid.
+            if self.screening.under_notice(record_id, self.now):
+                return True
             return terms.review_date >= self.today and (
                 is_owner(self.actor, terms.owner_bureau_id)
                 or may_see(self.actor, terms.owner_country, terms.visibility)
-                or self.screening.under_notice(record_id, self.now)
             )
 
         matches = self.screening.search_persons(
             query, may_see=allowed, limit=PERSON_HITS, threshold=DEFAULT_THRESHOLD
         )
+        ids = [int(m.record_id) for m in matches]
         by_id = {
             r.id: r
-            for r in record_store.answering(
-                self.session, [int(m.record_id) for m in matches], self.today
-            )
+            for r in record_store.answering(self.session, ids, self.today, self.noticed(ids))
         }
         for match in matches:
             record = by_id.get(int(match.record_id))
@@ -288,17 +299,19 @@ def _ask(asking: _Asking, request: CheckRequest) -> None:
         asking.records("artwork", "title", title)
 
 
+def _seen_by_right(actor: Principal, found: _Found) -> bool:
+    record = found.record
+    return is_owner(actor, record.owner_bureau_id) or may_see(
+        actor, record.owner_country, record.visibility
+    )
+
+
 def _visible(actor: Principal, found: _Found, asking: _Asking) -> bool:
     """Whether the caller may learn of the record. A person under a published notice is
     known to every member: the owner asked for the notice to go to all of them."""
-    record = found.record
-    return (
-        is_owner(actor, record.owner_bureau_id)
-        or may_see(actor, record.owner_country, record.visibility)
-        or (
-            found.database is Database.PERSONS
-            and asking.screening.under_notice(record.id, asking.now)
-        )
+    return _seen_by_right(actor, found) or (
+        found.database is Database.PERSONS
+        and asking.screening.under_notice(found.record.id, asking.now)
     )
 
 
@@ -348,8 +361,12 @@ def _answer(
             record.data if isinstance(record, Record) else None,
             tuple(n.reference for n in named if n.type is NoticeType.RED),
         )
-        full = details and (
-            record.disclosure is Disclosure.FULL or is_owner(actor, record.owner_bureau_id)
+        # Seen only through its notice, the record itself stays the owner's to share: the
+        # caller learns the hit, its owner and the notice (which every member may read).
+        full = (
+            details
+            and _seen_by_right(actor, found)
+            and (record.disclosure is Disclosure.FULL or is_owner(actor, record.owner_bureau_id))
         )
         result_hits.append(
             Hit(

@@ -189,6 +189,8 @@ _PATHS: dict[NoticeState, list[NoticeState]] = {
     NoticeState.WITHDRAWN: [NoticeState.SUBMITTED, NoticeState.WITHDRAWN],
 }
 _REASONS = {
+    NoticeState.PUBLISHED: "Compliant with the Constitution and the rules on the processing "
+    "of data; identifiers and judicial data sufficient.",
     NoticeState.REFUSED: "The facts describe a commercial dispute between two companies, a "
     "private matter that notices do not serve.",
     NoticeState.CANCELLED: "The person was arrested and extradited.",

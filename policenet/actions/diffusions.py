@@ -188,6 +188,7 @@ def list_diffusions(
     found = store.listing(
         session,
         bureau_id=actor.bureau_id,
+        ncb=actor.country is not None and actor.bureau_id == ncb_id(actor.country),
         everything=reviewer,
         review=review,
         limit=limit,
@@ -211,6 +212,12 @@ def review_diffusion(
     d = store.get(session, diffusion_id, for_update=True)
     if d is None:
         raise _not_found(diffusion_id)
+    if d.state is DiffusionState.CANCELLED:
+        raise Conflict(
+            f"Diffusion {d.reference} was cancelled ({d.review}): there is nothing to review.",
+            code="diffusion_cancelled",
+            details={"state": d.state.value, "review": d.review.value},
+        )
     if d.review is not DiffusionReview.PENDING:
         raise Conflict(
             f"Diffusion {d.reference} was already reviewed ({d.review}).",
@@ -254,6 +261,8 @@ def cancel_diffusion(
     values: dict[str, Any] = {"state": DiffusionState.CANCELLED.value, "review_note": data.reason}
     if reviewer:
         values.update(review=DiffusionReview.CANCELLED.value, reviewed_at=now, reviewed_by=actor.id)
+    elif d.review is DiffusionReview.PENDING:
+        values["review"] = DiffusionReview.WITHDRAWN.value  # nothing left for the GS to review
     cancelled = store.change(session, diffusion_id, **values)
     by = "the General Secretariat" if reviewer else d.sender_bureau_id
     mailboxes = [*_mailboxes(d), d.sender_bureau_id, NOTICES_TASK_FORCE]

@@ -23,7 +23,6 @@ from policenet.domain.members import NOTICES_TASK_FORCE, MemberStatus, member_co
 from policenet.domain.notices import (
     REASON_REQUIRED,
     REMINDER,
-    VALIDITY,
     Notice,
     NoticeContent,
     NoticeMove,
@@ -38,10 +37,11 @@ from policenet.domain.notices import (
     allowed_next,
     missing_fields,
     movers,
+    valid_until,
 )
 from policenet.domain.principals import Principal, Right
 from policenet.domain.records import Database, Record
-from policenet.matching.notices import TermMatcher, compile_pattern, screen
+from policenet.matching.notices import TermMatcher, compile_pattern, screen, word_terms
 from policenet.matching.records import country
 from policenet.store import audit, events, feed, registry
 from policenet.store import notices as store
@@ -489,7 +489,7 @@ def _publish(
                 code="notice_subject_withdrawn",
             )
         subject = snapshot(record)
-    expires = now + VALIDITY
+    expires = valid_until(now)
     moved = store.change(
         session,
         notice.id,
@@ -501,7 +501,6 @@ def _publish(
         reminded_at=None,
         updated_at=now,
     )
-    _keep_subject_answering(session, moved)
     feed.changed(session, feed.NOTICES, notice.id)
     summary = _summary(moved)
     return moved, [
@@ -523,29 +522,6 @@ def _summary(notice: Notice) -> dict[str, Any]:
         "charges": None if notice.content.offence is None else notice.content.offence.charges,
         "expires_at": None if notice.expires_at is None else notice.expires_at.isoformat(),
     }
-
-
-def _keep_subject_answering(session: Session, notice: Notice) -> None:
-    """A published notice keeps its subject's record answering checks until it ends."""
-    person_id = notice.content.subject_person_id
-    if person_id is None or notice.expires_at is None:
-        return
-    record = record_store.get(session, person_id)
-    until = notice.expires_at.date()
-    if record is not None and record.review_date < until:
-        record_store.renew(session, person_id, until)
-        audit.append_by(
-            session,
-            None,
-            "record.renew",
-            f"record:{person_id}",
-            {
-                "database": Database.PERSONS.value,
-                "review_date": until.isoformat(),
-                "because": f"notice:{notice.id}",
-            },
-        )
-        feed.changed(session, feed.RECORDS, person_id)
 
 
 def _refuse(
@@ -630,9 +606,8 @@ def renew_notice(
             details={"state": notice.state.value, "allowed": []},
         )
     moved = store.change(
-        session, notice.id, expires_at=now + VALIDITY, reminded_at=None, updated_at=now
+        session, notice.id, expires_at=valid_until(now), reminded_at=None, updated_at=now
     )
-    _keep_subject_answering(session, moved)
     store.add_transition(
         session,
         notice.id,
@@ -644,16 +619,10 @@ def renew_notice(
         reason=f"renewed: {renewal.reason}",
     )
     feed.changed(session, feed.NOTICES, notice.id)
+    until = None if moved.expires_at is None else moved.expires_at.isoformat()
     events.publish(
         session,
-        [
-            _event(
-                moved.requester_bureau_id,
-                EventKind.NOTICE_RENEWED,
-                moved,
-                expires_at=None if moved.expires_at is None else moved.expires_at.isoformat(),
-            )
-        ],
+        [_event(m, EventKind.NOTICE_RENEWED, moved, expires_at=until) for m in _all_ncbs()],
         now,
     )
     audit.append_by(
@@ -680,7 +649,13 @@ def sweep_validity(session: Session, now: datetime) -> SweepReport:
     expired: list[str] = []
     for notice_id in store.due_to_expire(session, now, SWEEP_BATCH):
         notice = store.get(session, notice_id, for_update=True)
-        if notice is None or notice.state is not NoticeState.PUBLISHED:
+        # Checked again under the lock: a renewal or a cancellation may have come first.
+        if (
+            notice is None
+            or notice.state is not NoticeState.PUBLISHED
+            or notice.expires_at is None
+            or notice.expires_at > now
+        ):
             continue
         moved = store.change(
             session, notice_id, state=NoticeState.EXPIRED, closed_at=now, updated_at=now
@@ -706,7 +681,13 @@ def sweep_validity(session: Session, now: datetime) -> SweepReport:
     reminded: list[str] = []
     for notice_id in store.due_for_reminder(session, now + REMINDER, SWEEP_BATCH):
         notice = store.get(session, notice_id, for_update=True)
-        if notice is None or notice.reminded_at is not None or notice.expires_at is None:
+        if (
+            notice is None
+            or notice.state is not NoticeState.PUBLISHED
+            or notice.reminded_at is not None
+            or notice.expires_at is None
+            or notice.expires_at > now + REMINDER
+        ):
             continue
         moved = store.change(session, notice_id, reminded_at=now)
         events.publish(
@@ -867,6 +848,13 @@ def add_term(session: Session, actor: Principal, term: TermCreate, now: datetime
     require(actor, Right.REVIEW_NOTICES)
     if term.kind is TermKind.PATTERN:
         _compiled(term.text)
+    elif not word_terms(term.text):
+        raise InvalidInput(
+            f"The word {term.text!r} has no letter or digit, so it could never match: give "
+            "words, or a pattern with kind 'pattern'.",
+            code="term_word_invalid",
+            field="text",
+        )
     if store.find_term(session, term.category, term.language, term.kind, term.text):
         raise Conflict(
             f"The screening already has the {term.kind} {term.text!r} ({term.category}, "
@@ -885,7 +873,7 @@ def _compiled(text: str) -> re.Pattern[str]:
 
     try:
         return compile_pattern(text)
-    except re.error as error:
+    except (re.error, OverflowError, RecursionError, ValueError) as error:
         raise InvalidInput(
             f"The pattern {text!r} is not a valid regular expression ({error}): fix it, or add "
             "the words with kind 'word'.",

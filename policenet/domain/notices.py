@@ -14,13 +14,14 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from policenet.domain.ids import MAX_ID
 
-VALIDITY = timedelta(days=5 * 365 + 1)  # five years, a leap day included
+VALIDITY_YEARS = 5
+VALIDITY = timedelta(days=5 * 365 + 2)  # at most five calendar years: for clocks in tests
 REMINDER = timedelta(days=90)
 REVIEW_TARGET = timedelta(hours=24)
 LANGUAGES = ("en", "fr", "es", "ar")
@@ -95,6 +96,15 @@ TRANSITIONS: dict[NoticeState, dict[NoticeState, frozenset[Party]]] = {
     NoticeState.EXPIRED: {},
     NoticeState.WITHDRAWN: {},
 }
+
+
+def valid_until(published: datetime) -> datetime:
+    """Five calendar years after publication (29 February ends on 28 February)."""
+    year = published.year + VALIDITY_YEARS
+    try:
+        return published.replace(year=year)
+    except ValueError:
+        return published.replace(year=year, day=28)
 
 
 def allowed_next(state: NoticeState) -> list[NoticeState]:
@@ -429,11 +439,16 @@ class NoticeMove(BaseModel):
         default=None,
         min_length=3,
         max_length=4000,
-        description="Required to refuse, withdraw or cancel; kept in the request's history.",
+        description="Required to publish, refuse, withdraw or cancel; kept in the request's "
+        "history.",
     )
 
 
-REASON_REQUIRED = frozenset({NoticeState.REFUSED, NoticeState.WITHDRAWN, NoticeState.CANCELLED})
+# The GS publishes or refuses with a written reason; the requester says why it withdraws or
+# cancels.
+REASON_REQUIRED = frozenset(
+    {NoticeState.PUBLISHED, NoticeState.REFUSED, NoticeState.WITHDRAWN, NoticeState.CANCELLED}
+)
 
 
 class QuestionAsk(BaseModel):
@@ -475,7 +490,8 @@ class DiffusionState(StrEnum):
 class DiffusionReview(StrEnum):
     PENDING = "pending"
     COMPLIANT = "compliant"
-    CANCELLED = "cancelled"
+    CANCELLED = "cancelled"  # cancelled by the GS
+    WITHDRAWN = "withdrawn"  # cancelled by its sender before the GS reviewed it
 
 
 class DiffusionCreate(BaseModel):
@@ -486,7 +502,7 @@ class DiffusionCreate(BaseModel):
     kind: DiffusionKind
     title: str = Field(min_length=3, max_length=200)
     text: str = Field(min_length=3, max_length=20000)
-    to: list[str] | Literal["all"] = Field(
+    to: list[Annotated[str, Field(min_length=1, max_length=20)]] | Literal["all"] = Field(
         description="NCB ids (e.g. 'NCB-FR') or country codes, or 'all' for every member."
     )
     subject_person_id: int | None = Field(default=None, ge=1, le=MAX_ID)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
 CONTEXT = 60
+_MIN_STEM = 2
 _WORD = re.compile(r"\w+")
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": ""})
 _ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف", "ك")
@@ -68,11 +69,25 @@ def fold_text(text: str) -> str:
 
 
 def _word_forms(token: str) -> set[str]:
+    """The token, and the token behind up to three stacked Arabic clitics (و + ب + ال …)."""
     forms = {token}
-    for prefix in _ARABIC_PREFIXES:
-        if token.startswith(prefix) and len(token) - len(prefix) >= 2:
-            forms.add(token[len(prefix) :])
+    frontier = {token}
+    for _ in range(3):
+        frontier = {
+            form[len(prefix) :]
+            for form in frontier
+            for prefix in _ARABIC_PREFIXES
+            if form.startswith(prefix) and len(form) - len(prefix) >= _MIN_STEM
+        }
+        if not frontier:
+            break
+        forms |= frontier
     return forms
+
+
+def word_terms(text: str) -> tuple[str, ...]:
+    """The folded words of a word term; empty when it has no letter or digit."""
+    return tuple(_WORD.findall(fold_text(text)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +118,11 @@ class TermMatcher:
             if term.kind is TermKind.PATTERN:
                 try:
                     pattern = compile_pattern(term.text)
-                except re.error:
+                except (re.error, OverflowError, RecursionError, ValueError):
                     continue  # refused when entered; a term stored before that rule is skipped
                 self._terms.append(_Compiled(term.category, term.text, None, pattern))
             else:
-                words = tuple(_WORD.findall(fold_text(term.text)))
+                words = word_terms(term.text)
                 if words:
                     self._terms.append(_Compiled(term.category, term.text, words, None))
 

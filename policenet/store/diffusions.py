@@ -79,23 +79,26 @@ def listing(
     session: Session,
     *,
     bureau_id: str | None,
+    ncb: bool,
     everything: bool,
     review: DiffusionReview | None,
     limit: int,
     before: int | None,
 ) -> list[Diffusion]:
-    """Newest first: what a bureau sent or received (active ones), or everything for the GS."""
+    """Newest first: what a bureau sent or received (active ones), or everything for the GS.
+    ``ncb``: the bureau is a member's NCB, which diffusions to all reach."""
     query = select(DiffusionRow)
     if not everything:
         received = exists().where(
             DiffusionRecipientRow.diffusion_id == DiffusionRow.id,
             DiffusionRecipientRow.bureau_id == bureau_id,
         )
+        # "To all" reaches every member's NCB, not the GS nor national agencies.
+        addressed = (DiffusionRow.to_all.is_(True) | received) if ncb else received
         query = query.where(
             or_(
                 DiffusionRow.sender_bureau_id == bureau_id,
-                (DiffusionRow.state == DiffusionState.ACTIVE.value)
-                & (DiffusionRow.to_all.is_(True) | received),
+                (DiffusionRow.state == DiffusionState.ACTIVE.value) & addressed,
             )
         )
     if review is not None:

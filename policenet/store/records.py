@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from policenet.domain.clock import utcnow
@@ -169,11 +169,19 @@ def update_record(
     return _record(row)
 
 
-def _answering(today: date) -> Any:  # noqa: ANN401 - a SQL condition
-    return and_(RecordRow.withdrawn_at.is_(None), RecordRow.review_date >= today)
+def _answering(today: date, past_review: Iterable[int] = ()) -> Any:  # noqa: ANN401 - SQL
+    """Active records not past their review date; ``past_review`` may answer after it (the
+    subjects of a published notice answer for as long as the notice is valid)."""
+    current = RecordRow.review_date >= today
+    kept = sorted(set(past_review))
+    if kept:
+        current = or_(current, RecordRow.id.in_(kept))
+    return and_(RecordRow.withdrawn_at.is_(None), current)
 
 
-def holding_key(session: Session, key: Key, among: Iterable[int], today: date) -> list[Record]:
+def holding_key(
+    session: Session, key: Key, among: Iterable[int], today: date, past_review: Iterable[int] = ()
+) -> list[Record]:
     """Those of the given records that still hold the key and answer checks (the screening
     index may name records whose key has since changed)."""
     ids = sorted(set(among))
@@ -186,7 +194,7 @@ def holding_key(session: Session, key: Key, among: Iterable[int], today: date) -
             RecordKeyRow.kind == key[0],
             RecordKeyRow.key == key[1],
             RecordKeyRow.record_id.in_(ids),
-            _answering(today),
+            _answering(today, past_review),
         )
         .order_by(RecordRow.id)
     )
@@ -204,12 +212,14 @@ def lookup(session: Session, key: Key, today: date) -> list[Record]:
     return [_record(row) for row in session.execute(query).scalars()]
 
 
-def answering(session: Session, ids: Iterable[int], today: date) -> list[Record]:
+def answering(
+    session: Session, ids: Iterable[int], today: date, past_review: Iterable[int] = ()
+) -> list[Record]:
     """The given records that answer checks (active and not past review)."""
     wanted = sorted(set(ids))
     if not wanted:
         return []
-    query = select(RecordRow).where(RecordRow.id.in_(wanted), _answering(today))
+    query = select(RecordRow).where(RecordRow.id.in_(wanted), _answering(today, past_review))
     return [_record(row) for row in session.execute(query).scalars()]
 
 

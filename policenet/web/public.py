@@ -124,3 +124,20 @@ def public_notices(
         types=[t.value for t in NoticeType if t in PUBLIC_TYPES],
     )
     return HTMLResponse(page, headers=headers)
+
+
+@router.get(
+    "/public/notices/labels",
+    summary="The notice labels in one of the four languages (no authentication)",
+    description="Notice types, their purposes, request states, sexes, field names and the "
+    "public page's strings, in `lang` en, fr, es or ar (user-interface strings, not "
+    "translations of case text).",
+)
+def notice_labels(
+    request: Request, lang: Annotated[str | None, Query(max_length=10)] = None
+) -> JSONResponse:
+    code = _chosen(request, lang)
+    return JSONResponse(
+        {"language": code, **labels()[code]},
+        headers={"Content-Language": code, "Vary": "Accept-Language"},
+    )
