@@ -445,7 +445,7 @@ def _audit_detail(answer: _Answer, place: str | None) -> dict[str, Any]:
     }
 
 
-def _keep_hits(
+def keep_hits(
     session: Session,
     actor: Principal,
     rows: list[dict[str, Any]],
@@ -484,7 +484,7 @@ def check(
     now = now or utcnow()
     screening.refresh(session)
     answer = _answer(session, actor, request, screening, request.place, now)
-    _keep_hits(session, actor, answer.hit_rows, answer.external_refs, now)
+    keep_hits(session, actor, answer.hit_rows, answer.external_refs, now)
     audit.append_by(session, actor, "check", "checks", _audit_detail(answer, request.place))
     return answer.result
 
@@ -520,6 +520,6 @@ def check_batch(
         details.append(_audit_detail(answer, place))
         rows.extend(answer.hit_rows)
         external_refs.extend(answer.external_refs)
-    _keep_hits(session, actor, rows, external_refs, now)
+    keep_hits(session, actor, rows, external_refs, now)
     audit.append_by(session, actor, "check.batch", "checks", {"checks": details})
     return answers

@@ -24,6 +24,7 @@ from policenet.access import is_owner, may_see, require, sees_details
 from policenet.actions.documents import review_date_from, visibility_from
 from policenet.actions.records import new_record, owner_bureau
 from policenet.domain.clock import utcnow
+from policenet.domain.dna import DnaEntry, canonical_locus
 from policenet.domain.documents import DocumentReport, TravelDocument
 from policenet.domain.errors import Forbidden, InvalidInput, PolicenetError
 from policenet.domain.principals import Principal, Right
@@ -72,7 +73,11 @@ def _csv_row(model: type[BaseModel], row: dict[str, str]) -> dict[str, Any]:
         value = (raw or "").strip()
         if not value:
             continue
-        if name == "visibility":
+        locus = canonical_locus(name) if model is DnaEntry else None
+        if locus is not None:
+            # A DNA profile: one column per locus, its alleles separated by commas.
+            data.setdefault("loci", {})[locus] = [a.strip() for a in value.split(",")]
+        elif name == "visibility":
             data.setdefault("visibility", {})["scope"] = value
         elif name == "visibility_countries":
             data.setdefault("visibility", {})["countries"] = value.split(LIST_SEPARATOR)
@@ -126,14 +131,18 @@ def read_rows(text: str, file_format: str, database: Database) -> Iterator[tuple
     if header is None:
         return
     header = [name.strip() for name in header]
-    unknown = sorted(set(header) - _csv_columns(model))
+    unknown = sorted(
+        name
+        for name in set(header) - _csv_columns(model)
+        if not (model is DnaEntry and canonical_locus(name) is not None)
+    )
     if unknown:
         raise InvalidInput(
             f"Unknown columns for {database}: {', '.join(unknown)}. The columns are: "
             f"{', '.join(sorted(_csv_columns(model)))}.",
             code="import_columns_unknown",
         )
-    plain = not any(
+    plain = model is not DnaEntry and not any(
         name in _NESTED_COLUMNS or (name in model.model_fields and _is_list(model, name))
         for name in header
     )
@@ -300,7 +309,12 @@ class _Validator:
         try:
             entry = self.model.model_validate(row)
         except ValidationError as exc:
-            out.errors.append(_pydantic_error(line, exc))
+            error = _pydantic_error(line, exc)
+            if self.database is Database.DNA and isinstance(row, dict):
+                # Name the profile as the bureau knows it, besides the line.
+                ref = row.get("external_ref") or "without a reference"
+                error = RowError(line, error.field, f"profile {ref}: {error.message}")
+            out.errors.append(error)
             return
         if entry.external_ref is None:
             out.errors.append(

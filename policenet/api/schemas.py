@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
 from policenet.access import is_owner
+from policenet.actions.dna import DnaMatch, DnaResult
 from policenet.actions.notices import NoticeFile, QueueItem
 from policenet.actions.principals import IssuedToken
 from policenet.domain.checks import CheckFailure, CheckResult, Hit
@@ -734,3 +735,72 @@ class DiffusionPublic(BaseModel):
             reviewed_at=d.reviewed_at,
             review_note=d.review_note,
         )
+
+
+class MatchProbabilityPublic(BaseModel):
+    population: str
+    product_rule: float = Field(description="NRC II 4.1.")
+    with_theta: float = Field(description="NRC II 4.10, with the θ asked.")
+    loci: int
+
+
+class DnaMatchPublic(BaseModel):
+    """A stored profile that matches. For a hit_only profile of another bureau (the default),
+    no profile: quote the hit reference to its owner."""
+
+    hit_reference: str
+    owner_bureau: str
+    disclosure: Disclosure
+    match: str = Field(description="prum: full or near; codis: the stringency; or kinship.")
+    loci_compared: int
+    differing_locus: str | None = None
+    random_match_probability: list[MatchProbabilityPublic]
+    likelihood_ratio: float | None = None
+    profile: RecordPublic | None = None
+
+    @classmethod
+    def of(cls, m: DnaMatch, viewer: Principal) -> DnaMatchPublic:
+        return cls(
+            hit_reference=m.hit_reference,
+            owner_bureau=m.owner_bureau_id,
+            disclosure=m.disclosure,
+            match=m.match,
+            loci_compared=m.loci_compared,
+            differing_locus=m.differing_locus,
+            random_match_probability=[
+                MatchProbabilityPublic(
+                    population=p.population,
+                    product_rule=p.product_rule,
+                    with_theta=p.with_theta,
+                    loci=p.loci,
+                )
+                for p in m.probabilities
+            ],
+            likelihood_ratio=m.likelihood_ratio,
+            profile=None if m.record is None else RecordPublic.of(m.record, viewer),
+        )
+
+
+class DnaResultPublic(BaseModel):
+    reference: str
+    searched_at: datetime
+    rules: str
+    hit: bool
+    matches: list[DnaMatchPublic]
+    notes: list[str]
+
+    @classmethod
+    def of(cls, r: DnaResult, viewer: Principal) -> DnaResultPublic:
+        return cls(
+            reference=r.reference,
+            searched_at=r.searched_at,
+            rules=r.rules,
+            hit=bool(r.matches),
+            matches=[DnaMatchPublic.of(m, viewer) for m in r.matches],
+            notes=r.notes,
+        )
+
+
+class DnaPolicyPublic(BaseModel):
+    bureau: str
+    familial_search: bool

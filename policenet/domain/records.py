@@ -17,22 +17,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from policenet.domain.databases import Database as Database
+from policenet.domain.dna import DnaEntry
 from policenet.domain.documents import DocumentType
 from policenet.domain.terms import Disclosure, RecordTerms
 
 if TYPE_CHECKING:
     from policenet.domain.visibility import Visibility
-
-
-class Database(StrEnum):
-    """The databases one check asks at once."""
-
-    PERSONS = "persons"
-    TRAVEL_DOCUMENTS = "travel_documents"
-    VEHICLES = "vehicles"
-    ART = "art"
-    FIREARMS = "firearms"
-    VESSELS = "vessels"
 
 
 def _text(max_length: int = 200, description: str | None = None) -> Any:  # noqa: ANN401 - a Field
@@ -222,6 +213,7 @@ ENTRY_MODELS: dict[Database, type[RecordTerms]] = {
     Database.ART: ArtEntry,
     Database.FIREARMS: FirearmEntry,
     Database.VESSELS: VesselEntry,
+    Database.DNA: DnaEntry,
 }
 TERMS = frozenset(RecordTerms.model_fields)
 

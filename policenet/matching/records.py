@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from policenet.domain.dna import DnaEntry
 from policenet.domain.errors import InvalidInput
 from policenet.domain.members import normalise_country
 from policenet.domain.records import (
@@ -21,6 +22,7 @@ from policenet.domain.records import (
     VesselEntry,
 )
 from policenet.domain.terms import RecordTerms
+from policenet.matching.dna import is_mixture, normalise
 from policenet.matching.documents import comparison_key, normalise_number
 from policenet.matching.identifiers import (
     check_vin,
@@ -167,7 +169,24 @@ def prepare(entry: RecordTerms) -> Prepared:
         return _firearm(entry)
     if isinstance(entry, VesselEntry):
         return _vessel(entry)
+    if isinstance(entry, DnaEntry):
+        return _dna(entry)
     raise TypeError(f"no database holds {type(entry).__name__}")
+
+
+def _dna(entry: DnaEntry) -> Prepared:
+    data = entry.model_dump(mode="json", exclude=TERMS)
+    loci = normalise(entry.loci)
+    data["loci"] = {locus: list(alleles) for locus, alleles in loci.items()}
+    data["mixture"] = is_mixture(loci, entry.mixture)
+    notes: tuple[str, ...] = ()
+    if data["mixture"] and not entry.mixture:
+        notes = (
+            "The profile has more alleles than one person carries: it is kept as a "
+            "mixture, searched at moderate or low stringency and never exchanged under "
+            "the Prüm rules.",
+        )
+    return Prepared(data, (), notes)
 
 
 def database_of(entry: RecordTerms) -> Database:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from policenet.domain.clock import utcnow
 from policenet.domain.records import Database, Record
 from policenet.matching.persons import PartialDate, PersonRecord
+from policenet.screening.dna import DnaIndex
 from policenet.screening.keys import KeyIndex
 from policenet.screening.persons import PersonIndex
 from policenet.store import documents, feed, notices, records
@@ -67,6 +68,7 @@ class Screening:
     def __init__(self, variants: NameVariants | None = None) -> None:
         self.keys = KeyIndex()
         self.persons = PersonIndex(variants)
+        self.dna = DnaIndex()
         self._terms: dict[int, PersonTerms] = {}
         # Person records under a published notice, with the end of its validity: a notice
         # goes to every member, so its subject answers every member's checks.
@@ -128,6 +130,11 @@ class Screening:
         self.keys.add_many(
             (index_key(kind, key), i) for kind, key, i in records.keys_between(session, first, last)
         )
+        for record in records.between(session, first, last, database=Database.DNA):
+            if record.withdrawn_at is None:
+                self.dna.add(record.id, record.data["loci"], mixture=record.data["mixture"])
+            else:
+                self.dna.remove(record.id)
         for record in records.between(session, first, last, database=Database.PERSONS):
             if record.withdrawn_at is None:
                 self.persons.add(person_record(record))

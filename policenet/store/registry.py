@@ -127,3 +127,15 @@ def list_bureaus(session: Session) -> list[Bureau]:
 def get_bureau(session: Session, bureau_id: str) -> Bureau | None:
     row = session.get(BureauRow, bureau_id)
     return None if row is None else _bureau(row)
+
+
+def familial_search_allowed(session: Session, bureau_id: str) -> bool:
+    row = session.get(BureauRow, bureau_id)
+    return row is not None and row.familial_search
+
+
+def set_familial_search(session: Session, bureau_id: str, allowed: bool) -> None:
+    row = session.get(BureauRow, bureau_id, with_for_update=True)
+    if row is not None:
+        row.familial_search = allowed
+        session.flush()

@@ -67,6 +67,8 @@ class BureauRow(Base):
     city: Mapped[str | None] = mapped_column(String(100))
     country: Mapped[str] = mapped_column(String(2))
     member_code: Mapped[str | None] = mapped_column(ForeignKey("members.code"), unique=True)
+    # National law allows familial DNA searching (off unless the bureau says so).
+    familial_search: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
 
 
 class AgencyRow(Base):

@@ -21,6 +21,7 @@ PATHS = {
     Database.ART: "art",
     Database.FIREARMS: "firearms",
     Database.VESSELS: "vessels",
+    Database.DNA: "dna",
 }
 
 

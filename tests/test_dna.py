@@ -1,0 +1,362 @@
+"""DNA profiles: each matching rule on hand-checked examples (Prüm full and near matches, the
+6-locus floor, wildcards, mixtures; the three CODIS stringencies), match probabilities
+against hand computations, kinship ratios, familial search policy, hits and their alerts,
+import with errors naming profile and locus."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from policenet.actions.exchange import ImportRejected, import_file
+from policenet.domain.dna import Relationship, Stringency
+from policenet.domain.principals import Role
+from policenet.domain.records import Database
+from policenet.matching.dna import (
+    Frequencies,
+    codis,
+    kinship_ratio,
+    locus_probability,
+    normalise,
+    populations,
+    prum,
+    random_match_probability,
+)
+from policenet.screening.dna import DnaIndex
+from tests.conftest import World
+from tests.test_network import events_of
+from tests.test_records import enter, refused
+
+# A single-source profile on the 12 European Standard Set loci.
+DONOR = {
+    "D3S1358": ["15", "16"],
+    "vWA": ["17", "18"],
+    "D8S1179": ["13", "14"],
+    "D21S11": ["29", "30"],
+    "D18S51": ["14", "15"],
+    "TH01": ["7", "9.3"],
+    "FGA": ["21", "22"],
+    "D1S1656": ["12", "15"],
+    "D2S441": ["10", "11"],
+    "D10S1248": ["13", "14"],
+    "D12S391": ["18", "19"],
+    "D22S1045": ["15", "16"],
+}
+
+
+def g(loci: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    return normalise(loci)
+
+
+def only(loci: dict[str, list[str]], n: int) -> dict[str, list[str]]:
+    return dict(list(loci.items())[:n])
+
+
+# --- Prüm ----------------------------------------------------------------------------------
+
+
+def test_prum_full_match() -> None:
+    result = prum(g(DONOR), g(DONOR))
+    assert result is not None
+    assert (result.kind, result.designated, result.differing_locus) == ("full", 12, None)
+
+
+def test_prum_near_match_is_exactly_one_allele() -> None:
+    one = DONOR | {"FGA": ["21", "23"]}
+    result = prum(g(DONOR), g(one))
+    assert result is not None and (result.kind, result.differing_locus) == ("near", "FGA")
+    # A homozygote against a heterozygote sharing one allele: one allele differs too.
+    homozygote = DONOR | {"TH01": ["7"]}
+    near = prum(g(DONOR), g(homozygote))
+    assert near is not None and near.kind == "near"
+    # Two alleles differing (at one locus or at two) is no match.
+    assert prum(g(DONOR), g(DONOR | {"FGA": ["24", "25"]})) is None
+    assert prum(g(DONOR), g(one | {"vWA": ["17", "19"]})) is None
+
+
+def test_prum_needs_six_fully_designated_loci_in_common() -> None:
+    assert prum(g(only(DONOR, 6)), g(DONOR)) is not None
+    assert prum(g(only(DONOR, 5)), g(DONOR)) is None
+
+
+@pytest.mark.parametrize("wildcard", ["0", "1", "99", "OL", ">30"])
+def test_prum_wildcards_match_any_allele_but_do_not_count_as_designated(wildcard: str) -> None:
+    six = only(DONOR, 6)
+    stored = six | {"D3S1358": ["15", wildcard]}
+    result = prum(g(DONOR), g(stored))
+    assert result is None  # 5 designated loci left: below the floor
+    seven = only(DONOR, 7) | {"D3S1358": ["15", wildcard]}
+    result = prum(g(DONOR), g(seven))
+    assert result is not None
+    assert (result.kind, result.designated, result.compared) == ("full", 6, 7)
+    # The wildcard stands for one allele: the other still has to agree.
+    wrong = only(DONOR, 7) | {"D3S1358": ["12", wildcard]}
+    mismatch = prum(g(DONOR), g(wrong))
+    assert mismatch is not None and mismatch.kind == "near"
+
+
+def test_prum_a_third_allele_makes_a_wildcard_locus() -> None:
+    stored = only(DONOR, 7) | {"vWA": ["17", "18", "19"]}
+    result = prum(g(DONOR), g(stored))
+    assert result is not None
+    assert (result.kind, result.designated, result.compared) == ("full", 6, 7)
+
+
+# --- CODIS ---------------------------------------------------------------------------------
+
+MIXTURE = {locus: [*alleles, str(int(float(alleles[0])) + 3)] for locus, alleles in DONOR.items()}
+
+
+def test_codis_stringencies() -> None:
+    assert codis(g(DONOR), g(DONOR), Stringency.HIGH) == 12
+    # A reference inside a mixture: moderate and low, never high.
+    assert codis(g(DONOR), g(MIXTURE), Stringency.HIGH) is None
+    assert codis(g(DONOR), g(MIXTURE), Stringency.MODERATE) == 12
+    assert codis(g(MIXTURE), g(DONOR), Stringency.MODERATE) == 12
+    assert codis(g(DONOR), g(MIXTURE), Stringency.LOW) == 12
+    # One allele shared at every locus: low only.
+    cousin = {locus: [alleles[0], "40"] for locus, alleles in DONOR.items()}
+    assert codis(g(DONOR), g(cousin), Stringency.MODERATE) is None
+    assert codis(g(DONOR), g(cousin), Stringency.LOW) == 12
+    # A locus sharing nothing excludes at every stringency.
+    excluded = DONOR | {"FGA": ["30", "31"]}
+    assert all(codis(g(DONOR), g(excluded), s) is None for s in Stringency)
+
+
+def test_the_index_agrees_with_the_rules() -> None:
+    index = DnaIndex(capacity=2)
+    index.add(1, g(DONOR), mixture=False)
+    index.add(2, g(MIXTURE), mixture=True)
+    index.add(3, g(only(DONOR, 4)), mixture=False)  # too few loci in common
+    found = {s: [i for i, _ in index.search(g(DONOR), s, min_loci=6, limit=10)] for s in Stringency}
+    assert found == {
+        Stringency.HIGH: [1],
+        Stringency.MODERATE: [1, 2],
+        Stringency.LOW: [1, 2],
+    }
+    index.remove(1)
+    assert [i for i, _ in index.search(g(DONOR), Stringency.HIGH, min_loci=6, limit=10)] == []
+    # An allele no stored profile holds matches nothing at high stringency.
+    unseen = DONOR | {"FGA": ["21", "47.2"]}
+    assert index.search(g(unseen), Stringency.HIGH, min_loci=6, limit=10) == []
+
+
+# --- match probability ---------------------------------------------------------------------
+
+HAND = Frequencies("hand", {"L": {"10": 0.1, "11": 0.2}}, {"L": 1000})
+
+
+def test_rmp_by_the_nrc_ii_formulas_against_a_hand_computation() -> None:
+    assert locus_probability(("10", "11"), "L", HAND, 0.0) == pytest.approx(2 * 0.1 * 0.2)
+    assert locus_probability(("10",), "L", HAND, 0.0) == pytest.approx(0.01)
+    theta = 0.01
+    denominator = (1 + theta) * (1 + 2 * theta)
+    hetero = 2 * (theta + 0.99 * 0.1) * (theta + 0.99 * 0.2) / denominator
+    homo = (2 * theta + 0.99 * 0.1) * (3 * theta + 0.99 * 0.1) / denominator
+    assert locus_probability(("10", "11"), "L", HAND, theta) == pytest.approx(hetero)
+    assert locus_probability(("10",), "L", HAND, theta) == pytest.approx(homo)
+    # An allele never seen is floored at 5/2N.
+    assert locus_probability(("12",), "L", HAND, 0.0) == pytest.approx((5 / 1000) ** 2)
+
+
+def test_rmp_of_a_known_profile_from_the_shipped_nist_table() -> None:
+    afam = populations()["AfAm"]
+    # NIST 1036 African American TH01 (684 alleles): 7 = 0.407895, 9.3 = 0.096491.
+    assert locus_probability(("7", "9.3"), "TH01", afam, 0.0) == pytest.approx(
+        2 * 0.407895 * 0.096491, rel=1e-5
+    )
+    profile = g({"TH01": ["7", "9.3"], "D3S1358": ["15", "16"]})
+    rmp = random_match_probability(profile, afam, 0.0)
+    d3 = afam.alleles["D3S1358"]
+    assert rmp.loci == 2
+    assert rmp.product_rule == pytest.approx(
+        2 * 0.407895 * 0.096491 * 2 * d3["15"] * d3["16"], rel=1e-5
+    )
+    assert set(populations()) == {"AfAm", "Asian", "Cauc", "Hisp"}
+
+
+def test_kinship_ratio_against_a_hand_computation() -> None:
+    table = Frequencies("hand", {"L": {"10": 0.1, "11": 0.2, "12": 0.3}}, {"L": 1000})
+    parent = {"L": ("10", "11")}
+    # Parent ab, child ac: 1 / (4 p_a).
+    ratio, used = kinship_ratio(parent, {"L": ("10", "12")}, Relationship.PARENT_CHILD, table)
+    assert (ratio, used) == (pytest.approx(1 / (4 * 0.1)), 1)
+    # Parent ab, child ab: (p_a + p_b) / (4 p_a p_b).
+    ratio, _ = kinship_ratio(parent, {"L": ("10", "11")}, Relationship.PARENT_CHILD, table)
+    assert ratio == pytest.approx((0.1 + 0.2) / (4 * 0.1 * 0.2))
+    # No shared allele: not a parent (mutation is not modelled).
+    ratio, _ = kinship_ratio(parent, {"L": ("12",)}, Relationship.PARENT_CHILD, table)
+    assert ratio == 0
+    # Full siblings, identical heterozygotes: 1/4 + (p_a + p_b)/(8 p_a p_b) + 1/(8 p_a p_b).
+    ratio, _ = kinship_ratio(parent, parent, Relationship.FULL_SIBLINGS, table)
+    expected = 0.25 + 0.5 * (0.1 + 0.2) / (4 * 0.1 * 0.2) + 0.25 / (2 * 0.1 * 0.2)
+    assert ratio == pytest.approx(expected)
+
+
+# --- through the hub -----------------------------------------------------------------------
+
+
+def profile(loci: dict[str, list[str]], **changes: Any) -> dict[str, Any]:
+    return {"kind": "crime_scene", "loci": loci} | changes
+
+
+def search(client: TestClient, actor: Any, body: dict[str, Any]) -> dict[str, Any]:
+    answer = client.post("/v1/dna/search", json=body, headers=actor.headers)
+    assert answer.status_code == 200, answer.text
+    result: dict[str, Any] = answer.json()
+    return result
+
+
+def test_a_cross_border_match_is_a_hit_alerted_to_the_owner(
+    client: TestClient, world: World
+) -> None:
+    de = world.principal(Role.NCB_OFFICER, "DE")
+    fr = world.principal(Role.NCB_OFFICER, "FR")
+    stored = enter(client, de, "dna", profile(DONOR, external_ref="DE-BKA-2026-0042"))
+    assert stored["disclosure"] == "hit_only"  # the default for DNA
+    body = {"profile": profile(DONOR | {"FGA": ["21", "23"]}), "rules": "prum"}
+    answer = search(client, fr, body)
+    (match,) = answer["matches"]
+    assert match["match"] == "near" and match["differing_locus"] == "FGA"
+    assert match["owner_bureau"] == "NCB-DE" and match["profile"] is None
+    assert match["loci_compared"] == 12
+    (cauc,) = [p for p in match["random_match_probability"] if p["population"] == "Cauc"]
+    assert cauc["loci"] == 11  # the differing locus does not enter the probability
+    assert 0 < cauc["product_rule"] < cauc["with_theta"] < 1e-9
+    # The owner is alerted and confirms it like any other hit.
+    (alert,) = [e for e in events_of(client, de) if e["kind"] == "hit.alert"]
+    assert alert["payload"]["hit"] == match["hit_reference"]
+    assert alert["payload"]["external_ref"] == "DE-BKA-2026-0042"
+    assert alert["payload"]["database"] == "dna"
+    (told,) = [e for e in events_of(client, fr) if e["kind"] == "hit.recorded"]
+    assert told["payload"]["owner_bureau"] == "NCB-DE"
+    decided = client.post(
+        f"/v1/hits/{match['hit_reference']}/decision",
+        json={"decision": "confirmed", "reason": "Same donor on the full profile."},
+        headers=de.headers,
+    )
+    assert decided.status_code == 200, decided.text
+
+
+def test_a_mixture_is_found_only_at_moderate_or_low_and_never_under_prum(
+    client: TestClient, world: World
+) -> None:
+    de = world.principal(Role.NCB_OFFICER, "DE")
+    fr = world.principal(Role.NCB_OFFICER, "FR")
+    enter(client, de, "dna", profile(MIXTURE, mixture=True, disclosure="full"))
+    reference = {"profile": profile(DONOR, kind="reference")}
+    assert search(client, fr, reference | {"stringency": "high"})["hit"] is False
+    moderate = search(client, fr, reference | {"stringency": "moderate"})
+    (match,) = moderate["matches"]
+    assert match["profile"]["data"]["mixture"] is True  # a full profile is shown
+    # The reference is the single source: its probability is given.
+    assert match["random_match_probability"]
+    assert search(client, fr, reference | {"stringency": "low"})["hit"] is True
+    assert search(client, fr, reference | {"rules": "prum"})["hit"] is False
+    refused(
+        client.post(
+            "/v1/dna/search",
+            json={"profile": profile(MIXTURE, mixture=True), "rules": "prum"},
+            headers=fr.headers,
+        ),
+        422,
+        "prum_mixture",
+    )
+
+
+def test_prum_refuses_a_profile_below_six_loci(client: TestClient, world: World) -> None:
+    fr = world.principal(Role.NCB_OFFICER, "FR")
+    answer = client.post(
+        "/v1/dna/search",
+        json={"profile": profile(only(DONOR, 5)), "rules": "prum"},
+        headers=fr.headers,
+    )
+    refused(answer, 422, "prum_too_few_loci")
+
+
+def test_a_restricted_profile_is_not_found_outside_its_countries(
+    client: TestClient, world: World
+) -> None:
+    de = world.principal(Role.NCB_OFFICER, "DE")
+    enter(
+        client,
+        de,
+        "dna",
+        profile(DONOR, visibility={"scope": "only_listed", "countries": ["AT"]}),
+    )
+    body = {"profile": profile(DONOR)}
+    assert search(client, world.principal(Role.NCB_OFFICER, "FR"), body)["hit"] is False
+    assert search(client, world.principal(Role.NCB_OFFICER, "AT"), body)["hit"] is True
+    refused(
+        client.post(
+            "/v1/dna/search", json=body, headers=world.principal(Role.CARRIER, "FR").headers
+        ),
+        403,
+        "right_missing",
+    )
+
+
+def test_familial_search_only_where_national_law_allows_it(
+    client: TestClient, world: World
+) -> None:
+    de = world.principal(Role.NCB_OFFICER, "DE")
+    fr = world.principal(Role.NCB_OFFICER, "FR")
+    # A child of the donor: one allele from the donor at every locus.
+    child = {locus: [alleles[0], "8"] for locus, alleles in DONOR.items()}
+    enter(client, de, "dna", profile(child, kind="reference"))
+    body = {
+        "profile": profile(DONOR),
+        "relationship": "parent_child",
+        "reason": "Unsolved homicide, case FR-2026-17, all other leads exhausted.",
+        "min_lr": 2,
+    }
+    refused(
+        client.post("/v1/dna/familial-search", json=body, headers=fr.headers),
+        403,
+        "familial_search_not_allowed",
+    )
+    refused(
+        client.put(
+            "/v1/bureaus/NCB-FR/dna-policy", json={"familial_search": True}, headers=fr.headers
+        ),
+        403,
+        "right_missing",
+    )
+    allowed = client.put(
+        "/v1/bureaus/NCB-FR/dna-policy",
+        json={"familial_search": True},
+        headers=world.ncb_admin("FR").headers,
+    )
+    assert allowed.status_code == 200 and allowed.json()["familial_search"] is True
+    answer = client.post("/v1/dna/familial-search", json=body, headers=fr.headers)
+    assert answer.status_code == 200, answer.text
+    (relative,) = answer.json()["matches"]
+    assert relative["match"] == "parent_child" and relative["likelihood_ratio"] > 2
+    audit = client.get("/v1/audit", headers=world.gs_admin.headers).json()
+    (entry,) = [e for e in audit if e["action"] == "dna.familial"]
+    assert "FR-2026-17" in entry["detail"]["asked"]["reason"]
+
+
+def test_import_names_the_profile_and_the_locus(world: World) -> None:
+    officer = world.principal(Role.NCB_OFFICER, "DE")
+    good = (
+        "external_ref,kind,D3S1358,vWA,TH01,FGA,Penta D,amelogenin\n"
+        'DE-1,crime_scene,"15,16","17,18","7,9.3","21,22","9,12",XY\n'
+    )
+    report = import_file(world.database, officer.principal, Database.DNA, good, "csv")
+    assert report.written == 1
+    bad = 'external_ref,kind,D3S1358,TH01\nDE-2,crime_scene,"15,16","7,x.9"\n'
+    with pytest.raises(ImportRejected) as raised:
+        import_file(world.database, officer.principal, Database.DNA, bad, "csv")
+    (error,) = raised.value.errors
+    message = str(error)
+    assert "DE-2" in message and "TH01" in message and "line 2" in message
+
+
+def test_the_match_probability_is_tiny_for_a_full_profile() -> None:
+    rmp = random_match_probability(g(DONOR), populations()["Cauc"], 0.01)
+    assert rmp.loci == 12
+    assert -20 < math.log10(rmp.with_theta) < -10
