@@ -49,6 +49,7 @@ bench: install
 	$(BIN)/python bench/names/index_bench.py --persons $(PERSONS)
 	$(BIN)/python bench/databases.py --data bench/.data --documents $(DOCUMENTS) \
 		--vehicles $(VEHICLES) --persons $(RECORD_PERSONS)
+	$(BIN)/python bench/dna.py
 	$(BIN)/python bench/network.py --seconds $(NETWORK_SECONDS)
 
 clean:

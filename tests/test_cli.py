@@ -179,6 +179,14 @@ def test_served_hub_answers_checks_over_http(tmp_path: Path) -> None:
         assert {n["type"] for n in published} == {t.value for t in NoticeType}
         public = httpx.get(f"{base}/public/notices", params={"name": "pavel morozov"}).json()
         assert [n["name"] for n in public["notices"]] == ["Павел МОРОЗОВ"]
+        # The demo's cross-border DNA match, searched again by the French NCB.
+        fr = next(p["token"] for p in demo["principals"] if p["name"] == "NCB FR officer")
+        dna = httpx.post(
+            f"{base}/v1/dna/search",
+            headers={"Authorization": f"Bearer {fr}"},
+            json=demo["dna"]["search"],
+        ).json()
+        assert {m["owner_bureau"] for m in dna["matches"]} == {"NCB-DE", "NCB-ES"}
         page = httpx.get(f"{base}/public/notices?lang=ar", headers={"Accept": "text/html"})
         assert 'dir="rtl"' in page.text and "Павел МОРОЗОВ" in page.text
     finally:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from policenet.actions.demo_dna import seed_dna
 from policenet.actions.demo_network import seed_network
 from policenet.actions.demo_notices import seed_notices
 from policenet.actions.demo_records import record_examples, seed_records
@@ -126,6 +127,7 @@ class DemoReport:
     examples: dict[str, Any] = field(default_factory=dict)
     network: dict[str, Any] = field(default_factory=dict)
     notices: dict[str, Any] = field(default_factory=dict)
+    dna: dict[str, Any] = field(default_factory=dict)
 
 
 def _number(rng: random.Random) -> str:
@@ -361,6 +363,7 @@ def seed_demo(
         session, gs_admin, [p for p, _ in report.principals], report.examples, utcnow()
     )
     report.notices = seed_notices(session, [p for p, _ in report.principals], utcnow())
+    report.dna = seed_dna(session, rng, [p for p, _ in report.principals], utcnow())
     session.merge(HubMetaRow(key="demo_seed", value=str(seed)))
     return report
 

@@ -106,6 +106,7 @@ def _write_tokens(
         "records": report.records,
         "network": report.network,
         "notices": report.notices,
+        "dna": report.dna,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(content, indent=2, default=str), "utf-8")
@@ -172,6 +173,22 @@ def _print_demo(content: dict[str, Any], path: Path) -> None:
         console.print(
             f"Public extracts, no token (lang en, fr, es or ar; or open it in a browser): "
             f"{content['hub']}/public/notices?lang=fr",
+            soft_wrap=True,
+            highlight=False,
+        )
+    dna = content.get("dna")
+    if dna:
+        fr = next(p for p in content["principals"] if p["name"] == "NCB FR officer")
+        owners = ", ".join(f"{m['owner']} ({m['match']})" for m in dna["matches"])
+        console.print(
+            f"\nDNA: {dna['profiles']} profiles. The French suspect's profile matches across "
+            f"borders: {owners}. Search it again:",
+            highlight=False,
+        )
+        console.print(
+            f"curl -s -X POST {content['hub']}/v1/dna/search -H 'Authorization: Bearer "
+            f"{fr['token']}' -H 'Content-Type: application/json' -d "
+            f"'{json.dumps(dna['search'])}'",
             soft_wrap=True,
             highlight=False,
         )
