@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from policenet.actions.exchange import ImportRejected, import_file
-from policenet.domain.dna import Relationship, Stringency
+from policenet.domain.dna import DnaEntry, Relationship, Stringency, canonical_locus
 from policenet.domain.principals import Role
 from policenet.domain.records import Database
 from policenet.matching.dna import (
@@ -137,8 +137,15 @@ def test_the_index_agrees_with_the_rules() -> None:
         Stringency.MODERATE: [1, 2],
         Stringency.LOW: [1, 2],
     }
+    # A profile committed late (a lower id after higher ones) is slotted in place.
+    index.add(0, g(DONOR), mixture=False)
+    found_late = index.search(g(DONOR), Stringency.HIGH, min_loci=6, limit=10)
+    assert sorted(i for i, _ in found_late) == [0, 1]
+    index.remove(0)
     index.remove(1)
     assert [i for i, _ in index.search(g(DONOR), Stringency.HIGH, min_loci=6, limit=10)] == []
+    index.add(1, g(DONOR), mixture=False)  # changed, or filed again: the same row
+    assert len(index) == 3  # 1 again, 2 and 3; 0 withdrawn
     # An allele no stored profile holds matches nothing at high stringency.
     unseen = DONOR | {"FGA": ["21", "47.2"]}
     assert index.search(g(unseen), Stringency.HIGH, min_loci=6, limit=10) == []
@@ -360,3 +367,11 @@ def test_the_match_probability_is_tiny_for_a_full_profile() -> None:
     rmp = random_match_probability(g(DONOR), populations()["Cauc"], 0.01)
     assert rmp.loci == 12
     assert -20 < math.log10(rmp.with_theta) < -10
+
+
+def test_every_allele_of_the_shipped_table_is_accepted() -> None:
+    for table in populations().values():
+        for locus, alleles in table.alleles.items():
+            if canonical_locus(locus) is not None:
+                for allele in alleles:
+                    DnaEntry(kind="reference", loci={locus: [allele]})

@@ -68,9 +68,10 @@ def canonical_locus(name: str) -> str | None:
     return _CANONICAL.get(re.sub(r"[^A-Z0-9]", "", name.upper()))
 
 
-# An allele: a repeat number, a microvariant (9.3), or an off-ladder value ("<8", ">30",
-# "OL"). Prüm's wildcard codes (0, 1, 99, anything not numeric) are kept as written.
-ALLELE = re.compile(r"^(?:\d{1,2}(?:\.[1-3])?|[<>]\d{1,2}(?:\.[1-3])?|OL|\*|[A-Za-z]{1,3})$")
+# An allele: a repeat number, a microvariant (9.3; 15.4 for pentanucleotide loci), or an
+# off-ladder value ("<8", ">30", "OL"). Prüm's wildcard codes (0, 1, 99, anything not
+# numeric) are kept as written.
+ALLELE = re.compile(r"^(?:\d{1,2}(?:\.\d)?|[<>]\d{1,2}(?:\.\d)?|OL|\*|[A-Za-z]{1,3})$")
 MAX_ALLELES = 8  # a mixture of up to four people
 
 

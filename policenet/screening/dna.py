@@ -92,10 +92,15 @@ class DnaIndex:
             row = self.encode(loci)
             at = self._row(profile_id)
             if at is None:
-                if self._size and profile_id < self._ids[self._size - 1]:
-                    raise ValueError("profiles are filed in id order")
                 self._grow(self._size + 1)
-                at = self._size
+                # Ids come in commit order, nearly always ascending; one committed late is
+                # slotted in place (a copy of the rows after it).
+                at = int(np.searchsorted(self._ids[: self._size], profile_id))
+                if at < self._size:
+                    end = self._size
+                    self._masks[:, at + 1 : end + 1] = self._masks[:, at:end]
+                    for array in (self._ids, self._alive, self._mixture):
+                        array[at + 1 : end + 1] = array[at:end]
                 self._size += 1
                 self._ids[at] = profile_id
             self._masks[:, at] = row
