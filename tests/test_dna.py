@@ -126,29 +126,59 @@ def test_codis_stringencies() -> None:
     assert all(codis(g(DONOR), g(excluded), s) is None for s in Stringency)
 
 
+def ids(found: tuple[list[tuple[int, int]], bool]) -> list[int]:
+    return [i for i, _ in found[0]]
+
+
 def test_the_index_agrees_with_the_rules() -> None:
     index = DnaIndex(capacity=2)
     index.add(1, g(DONOR), mixture=False)
     index.add(2, g(MIXTURE), mixture=True)
     index.add(3, g(only(DONOR, 4)), mixture=False)  # too few loci in common
-    found = {s: [i for i, _ in index.search(g(DONOR), s, min_loci=6, limit=10)] for s in Stringency}
+    found = {s: ids(index.search(g(DONOR), s, min_loci=6, limit=10)) for s in Stringency}
     assert found == {
         Stringency.HIGH: [1],
         Stringency.MODERATE: [1, 2],
         Stringency.LOW: [1, 2],
     }
-    # A profile committed late (a lower id after higher ones) is slotted in place.
+    # A profile committed late (a lower id after higher ones) is found like the others.
     index.add(0, g(DONOR), mixture=False)
-    found_late = index.search(g(DONOR), Stringency.HIGH, min_loci=6, limit=10)
-    assert sorted(i for i, _ in found_late) == [0, 1]
+    assert sorted(ids(index.search(g(DONOR), Stringency.HIGH, min_loci=6, limit=10))) == [0, 1]
     index.remove(0)
     index.remove(1)
-    assert [i for i, _ in index.search(g(DONOR), Stringency.HIGH, min_loci=6, limit=10)] == []
+    assert ids(index.search(g(DONOR), Stringency.HIGH, min_loci=6, limit=10)) == []
     index.add(1, g(DONOR), mixture=False)  # changed, or filed again: the same row
     assert len(index) == 3  # 1 again, 2 and 3; 0 withdrawn
     # An allele no stored profile holds matches nothing at high stringency.
     unseen = DONOR | {"FGA": ["21", "47.2"]}
-    assert index.search(g(unseen), Stringency.HIGH, min_loci=6, limit=10) == []
+    assert index.search(g(unseen), Stringency.HIGH, min_loci=6, limit=10) == ([], False)
+    # More matches than asked for: said so.
+    assert index.search(g(DONOR), Stringency.LOW, min_loci=6, limit=1)[1] is True
+
+
+def test_the_prum_candidates_hold_every_prum_match() -> None:
+    index = DnaIndex()
+    near = DONOR | {"FGA": ["21", "23"]}
+    far = DONOR | {"FGA": ["24", "25"]}
+    triallelic = only(DONOR, 7) | {"vWA": ["10", "12", "13"]}  # a wildcard locus
+    for number, loci in enumerate((DONOR, near, far, triallelic), start=1):
+        index.add(number, g(loci), mixture=False)
+    index.add(5, g(MIXTURE), mixture=True)  # never exchanged
+    found = ids(index.prum_candidates(g(DONOR), min_loci=6, limit=10))
+    assert sorted(found) == [1, 2, 4]
+    for number in found:
+        stored = (DONOR, near, far, triallelic)[number - 1]
+        assert prum(g(DONOR), g(stored)) is not None
+    assert prum(g(DONOR), g(far)) is None
+
+
+def test_a_full_vocabulary_never_hides_a_match() -> None:
+    index = DnaIndex()
+    for number in range(70):  # 70 designations at SE33: past the 62 bits
+        index.add(number + 1, {"SE33": (f"{10 + number // 10}.{number % 10}",)}, mixture=False)
+    profile = only(DONOR, 5) | {"SE33": ["29.9", "30.9"]}
+    index.add(100, g(profile), mixture=False)
+    assert ids(index.search(g(profile), Stringency.HIGH, min_loci=6, limit=10)) == [100]
 
 
 # --- match probability ---------------------------------------------------------------------
@@ -165,6 +195,13 @@ def test_rmp_by_the_nrc_ii_formulas_against_a_hand_computation() -> None:
     homo = (2 * theta + 0.99 * 0.1) * (3 * theta + 0.99 * 0.1) / denominator
     assert locus_probability(("10", "11"), "L", HAND, theta) == pytest.approx(hetero)
     assert locus_probability(("10",), "L", HAND, theta) == pytest.approx(homo)
+    # 4.1: the product rule, with the homozygote corrected by θ.
+    assert locus_probability(("10",), "L", HAND, theta, conditional=False) == pytest.approx(
+        0.01 + 0.1 * 0.9 * theta
+    )
+    assert locus_probability(("10", "11"), "L", HAND, theta, conditional=False) == (
+        pytest.approx(0.04)
+    )
     # An allele never seen is floored at 5/2N.
     assert locus_probability(("12",), "L", HAND, 0.0) == pytest.approx((5 / 1000) ** 2)
 
@@ -227,17 +264,23 @@ def test_a_cross_border_match_is_a_hit_alerted_to_the_owner(
     body = {"profile": profile(DONOR | {"FGA": ["21", "23"]}), "rules": "prum"}
     answer = search(client, fr, body)
     (match,) = answer["matches"]
-    assert match["match"] == "near" and match["differing_locus"] == "FGA"
-    assert match["owner_bureau"] == "NCB-DE" and match["profile"] is None
-    assert match["loci_compared"] == 12
-    (cauc,) = [p for p in match["random_match_probability"] if p["population"] == "Cauc"]
-    assert cauc["loci"] == 11  # the differing locus does not enter the probability
-    assert 0 < cauc["product_rule"] < cauc["with_theta"] < 1e-9
-    # The owner is alerted and confirms it like any other hit.
+    # hit_only: the owner and the reference to quote, nothing of the profile.
+    assert match == {
+        "hit_reference": match["hit_reference"],
+        "owner_bureau": "NCB-DE",
+        "disclosure": "hit_only",
+        "match": None,
+        "loci_compared": None,
+        "differing_locus": None,
+        "random_match_probability": [],
+        "likelihood_ratio": None,
+        "profile": None,
+    }
+    # The owner is alerted, sees how it matched, and confirms it like any other hit.
     (alert,) = [e for e in events_of(client, de) if e["kind"] == "hit.alert"]
     assert alert["payload"]["hit"] == match["hit_reference"]
     assert alert["payload"]["external_ref"] == "DE-BKA-2026-0042"
-    assert alert["payload"]["database"] == "dna"
+    assert alert["payload"]["database"] == "dna" and alert["payload"]["match"] == "near"
     (told,) = [e for e in events_of(client, fr) if e["kind"] == "hit.recorded"]
     assert told["payload"]["owner_bureau"] == "NCB-DE"
     decided = client.post(
@@ -246,6 +289,38 @@ def test_a_cross_border_match_is_a_hit_alerted_to_the_owner(
         headers=de.headers,
     )
     assert decided.status_code == 200, decided.text
+
+
+def test_a_full_profile_match_shows_how_it_matched_and_its_probability(
+    client: TestClient, world: World
+) -> None:
+    de = world.principal(Role.NCB_OFFICER, "DE")
+    fr = world.principal(Role.NCB_OFFICER, "FR")
+    enter(client, de, "dna", profile(DONOR, disclosure="full"))
+    body = {"profile": profile(DONOR | {"FGA": ["21", "23"]}), "rules": "prum"}
+    (match,) = search(client, fr, body)["matches"]
+    assert match["match"] == "near" and match["differing_locus"] == "FGA"
+    assert match["loci_compared"] == 12 and match["profile"]["data"]["loci"]["FGA"] == [
+        "21",
+        "22",
+    ]
+    (cauc,) = [p for p in match["random_match_probability"] if p["population"] == "Cauc"]
+    assert cauc["loci"] == 11  # the differing locus does not enter the probability
+    assert 0 < cauc["product_rule"] < cauc["with_theta"] < 1e-9
+    refused(
+        client.post(
+            "/v1/dna/search",
+            json={"profile": profile(DONOR), "min_loci": 1},
+            headers=fr.headers,
+        ),
+        422,
+        "invalid_request",
+    )
+    refused(
+        client.post("/v1/dna/search", json={"profile_id": 2**70}, headers=fr.headers),
+        422,
+        "invalid_request",
+    )
 
 
 def test_a_mixture_is_found_only_at_moderate_or_low_and_never_under_prum(
@@ -313,7 +388,7 @@ def test_familial_search_only_where_national_law_allows_it(
     fr = world.principal(Role.NCB_OFFICER, "FR")
     # A child of the donor: one allele from the donor at every locus.
     child = {locus: [alleles[0], "8"] for locus, alleles in DONOR.items()}
-    enter(client, de, "dna", profile(child, kind="reference"))
+    enter(client, de, "dna", profile(child, kind="reference", disclosure="full"))
     body = {
         "profile": profile(DONOR),
         "relationship": "parent_child",
@@ -375,3 +450,31 @@ def test_every_allele_of_the_shipped_table_is_accepted() -> None:
             if canonical_locus(locus) is not None:
                 for allele in alleles:
                     DnaEntry(kind="reference", loci={locus: [allele]})
+
+
+def test_alleles_have_one_spelling() -> None:
+    entry = DnaEntry(kind="reference", loci={"vwa": ["017", "18"], "TH01": ["07", "9.3"]})
+    assert entry.loci == {"vWA": ["17", "18"], "TH01": ["7", "9.3"]}
+    assert DnaEntry(kind="reference", loci={"FGA": ["00", "ol"]}).loci == {"FGA": ["0", "OL"]}
+    with pytest.raises(ValueError, match="TH01"):
+        DnaEntry(kind="reference", loci={"TH01": ["٧"]})  # an Arabic-Indic seven
+
+
+def test_a_profile_corrected_is_no_longer_a_mixture(client: TestClient, world: World) -> None:
+    de = world.principal(Role.NCB_OFFICER, "DE")
+    three_at_two = DONOR | {"FGA": ["21", "22", "23"], "vWA": ["17", "18", "19"]}
+    stored = enter(client, de, "dna", profile(three_at_two))
+    assert stored["data"]["mixture_inferred"] is True
+    corrected = client.patch(f"/v1/dna/{stored['id']}", json={"loci": DONOR}, headers=de.headers)
+    assert corrected.status_code == 200, corrected.text
+    assert corrected.json()["data"]["mixture_inferred"] is False
+    fr = world.principal(Role.NCB_OFFICER, "FR")
+    assert search(client, fr, {"profile": profile(DONOR), "rules": "prum"})["hit"] is True
+
+
+def test_two_columns_for_one_locus_are_refused(world: World) -> None:
+    officer = world.principal(Role.NCB_OFFICER, "DE")
+    text = 'external_ref,kind,vWA,VWA\nDE-3,crime_scene,"17,18","17,19"\n'
+    with pytest.raises(ImportRejected) as raised:
+        import_file(world.database, officer.principal, Database.DNA, text, "csv")
+    assert "vWA" in str(raised.value.errors[0])

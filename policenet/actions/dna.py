@@ -30,6 +30,7 @@ from policenet.matching.dna import (
     codis,
     designated_loci,
     kinship_ratio,
+    mixed,
     populations,
     prum,
     random_match_probability,
@@ -46,9 +47,10 @@ if TYPE_CHECKING:
     from policenet.domain.dna import DnaPolicy, DnaSearch
     from policenet.screening.service import Screening
 
-# Prüm candidates come from a low-stringency pass (a near match shares an allele at every
-# locus); familial ones from the profiles sharing the most alleles.
-CANDIDATES = 5000
+# The index hands at most this many candidates to the exact rules (a search past it is told
+# to narrow); familial candidates are the profiles sharing the most alleles.
+CANDIDATES = 20_000
+KIN_CANDIDATES = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +58,8 @@ class DnaMatch:
     hit_reference: str
     owner_bureau_id: str
     disclosure: Disclosure
-    match: str  # prum: full or near; codis: the stringency; familial: the relationship
-    loci_compared: int
+    match: str | None  # prum: full or near; codis: the stringency; familial: relationship
+    loci_compared: int | None
     differing_locus: str | None
     probabilities: tuple[MatchProbability, ...]
     likelihood_ratio: float | None
@@ -96,7 +98,7 @@ def _query(
         )
     if profile is not None:
         data = prepare(profile).data
-        return _Query(_genotypes(data), bool(data["mixture"]), None)
+        return _Query(_genotypes(data), mixed(data), None)
     assert profile_id is not None  # noqa: S101 - one of the two is given
     record = record_store.get(session, profile_id)
     if (
@@ -110,12 +112,26 @@ def _query(
             "or send the profile itself.",
             code="record_not_found",
         )
-    return _Query(_genotypes(record.data), bool(record.data["mixture"]), record.id)
+    return _Query(_genotypes(record.data), mixed(record.data), record.id)
 
 
 def _visible(actor: Principal, record: Record) -> bool:
     return is_owner(actor, record.owner_bureau_id) or may_see(
         actor, record.owner_country, record.visibility
+    )
+
+
+def _withheld(reference: str, record: Record) -> DnaMatch:
+    return DnaMatch(
+        hit_reference=reference,
+        owner_bureau_id=record.owner_bureau_id,
+        disclosure=record.disclosure,
+        match=None,
+        loci_compared=None,
+        differing_locus=None,
+        probabilities=(),
+        likelihood_ratio=None,
+        record=None,
     )
 
 
@@ -211,23 +227,23 @@ def search_dna(
                 code="prum_too_few_loci",
                 field="profile.loci",
             )
-        found = screening.dna.search(
-            query.loci,
-            Stringency.LOW,
-            min_loci=PRUM_MIN_LOCI,
-            limit=CANDIDATES,
-            single_source_only=True,
+        found, cut = screening.dna.prum_candidates(
+            query.loci, min_loci=PRUM_MIN_LOCI, limit=CANDIDATES
         )
     else:
-        found = screening.dna.search(
+        found, cut = screening.dna.search(
             query.loci, search.stringency, min_loci=search.min_loci, limit=CANDIDATES
+        )
+    if cut:
+        notes.append(
+            f"More than {CANDIDATES:,} profiles match this query: only those sharing the most "
+            "loci were compared. Search with more loci or at a higher stringency."
         )
     today = now.date()
     reference = uuid.uuid4().hex
     asked = {
         "rules": search.rules,
         "stringency": search.stringency.value if search.rules == "codis" else None,
-        "profile_id": query.own_id,
         "loci": len(query.loci),
     }
     matches: list[DnaMatch] = []
@@ -255,26 +271,31 @@ def search_dna(
         rows.append(row)
         refs.append(record.external_ref)
         shown = is_owner(actor, record.owner_bureau_id) or record.disclosure is Disclosure.FULL
-        matches.append(
-            DnaMatch(
-                hit_reference=row["reference"],
-                owner_bureau_id=record.owner_bureau_id,
-                disclosure=record.disclosure,
-                match=kind,
-                loci_compared=compared,
-                differing_locus=differing,
-                probabilities=_probabilities(
-                    query,
-                    stored,
-                    bool(record.data["mixture"]),
-                    loci,
-                    search.population,
-                    search.theta,
-                ),
-                likelihood_ratio=None,
-                record=record if shown else None,
+        if not shown:
+            # hit_only: the owner and the reference to quote, nothing of the profile (its
+            # loci, how it matched, a probability computed on it).
+            matches.append(_withheld(row["reference"], record))
+        else:
+            matches.append(
+                DnaMatch(
+                    hit_reference=row["reference"],
+                    owner_bureau_id=record.owner_bureau_id,
+                    disclosure=record.disclosure,
+                    match=kind,
+                    loci_compared=compared,
+                    differing_locus=differing,
+                    probabilities=_probabilities(
+                        query,
+                        stored,
+                        mixed(record.data),
+                        loci,
+                        search.population,
+                        search.theta,
+                    ),
+                    likelihood_ratio=None,
+                    record=record,
+                )
             )
-        )
         if len(matches) >= search.limit:
             notes.append(f"Only the first {search.limit} matches are listed: raise 'limit'.")
             break
@@ -325,29 +346,22 @@ def familial_search(
         )
     screening.refresh(session)
     if search.relationship is Relationship.PARENT_CHILD:
-        found = [
-            i
-            for i, _ in screening.dna.search(
-                query.loci,
-                Stringency.LOW,
-                min_loci=PRUM_MIN_LOCI,
-                limit=CANDIDATES,
-                single_source_only=True,
-            )
-        ]
+        shared, _ = screening.dna.search(
+            query.loci, Stringency.LOW, min_loci=PRUM_MIN_LOCI, limit=KIN_CANDIDATES
+        )
+        found = [i for i, _ in shared]
     else:
-        found = screening.dna.most_shared(query.loci, CANDIDATES, min_loci=PRUM_MIN_LOCI)
+        found = screening.dna.most_shared(query.loci, KIN_CANDIDATES, min_loci=PRUM_MIN_LOCI)
     table = populations()[search.population]
     reference = uuid.uuid4().hex
     asked = {
         "relationship": search.relationship.value,
-        "profile_id": query.own_id,
         "population": search.population,
         "reason": search.reason,
     }
     scored: list[tuple[float, int, Record]] = []
     for record in record_store.answering(session, found, now.date()):
-        if record.id == query.own_id or not _visible(actor, record) or record.data["mixture"]:
+        if record.id == query.own_id or not _visible(actor, record) or mixed(record.data):
             continue
         ratio, used = kinship_ratio(query.loci, _genotypes(record.data), search.relationship, table)
         if used >= PRUM_MIN_LOCI and ratio >= search.min_lr:
@@ -361,6 +375,9 @@ def familial_search(
         rows.append(row)
         refs.append(record.external_ref)
         shown = is_owner(actor, record.owner_bureau_id) or record.disclosure is Disclosure.FULL
+        if not shown:
+            matches.append(_withheld(row["reference"], record))
+            continue
         matches.append(
             DnaMatch(
                 hit_reference=row["reference"],
@@ -371,7 +388,7 @@ def familial_search(
                 differing_locus=None,
                 probabilities=(),
                 likelihood_ratio=ratio,
-                record=record if shown else None,
+                record=record,
             )
         )
     keep_hits(session, actor, rows, refs, now)

@@ -76,7 +76,10 @@ def _csv_row(model: type[BaseModel], row: dict[str, str]) -> dict[str, Any]:
         locus = canonical_locus(name) if model is DnaEntry else None
         if locus is not None:
             # A DNA profile: one column per locus, its alleles separated by commas.
-            data.setdefault("loci", {})[locus] = [a.strip() for a in value.split(",")]
+            loci = data.setdefault("loci", {})
+            if locus in loci:
+                raise ValueError(f"two columns give the locus {locus}: keep one")
+            loci[locus] = [a.strip() for a in value.split(",")]
         elif name == "visibility":
             data.setdefault("visibility", {})["scope"] = value
         elif name == "visibility_countries":
@@ -661,7 +664,10 @@ def _country(code: str | None) -> str | None:
 
 def ftm_entities(record: TravelDocument | Record, source: str) -> list[dict[str, Any]]:
     """The record as FollowTheMoney entities (Person and Passport, Vehicle, Vessel, Asset),
-    for a record the caller may read in full."""
+    for a record the caller may read in full. A DNA profile has no FollowTheMoney form (and
+    an anonymous profile should not become an entity): none."""
+    if isinstance(record, Record) and record.database is Database.DNA:
+        return []
     if isinstance(record, TravelDocument):
         entity_id = f"policenet-travel_documents-{record.id}"
         return [

@@ -160,7 +160,7 @@ def update_record(
     before = _owned(session, actor, database, record_id)
     if not changes:
         raise InvalidInput("Nothing to change: give at least one field.", code="no_changes")
-    derived = {"vin_validated"}
+    derived = {"vin_validated", "mixture_inferred"}
     merged = {k: v for k, v in entry_of(before).items() if k not in derived} | changes
     if "review_date" in changes and changes["review_date"] is None:
         raise InvalidInput(

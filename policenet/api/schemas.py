@@ -751,8 +751,11 @@ class DnaMatchPublic(BaseModel):
     hit_reference: str
     owner_bureau: str
     disclosure: Disclosure
-    match: str = Field(description="prum: full or near; codis: the stringency; or kinship.")
-    loci_compared: int
+    match: str | None = Field(
+        description="prum: full or near; codis: the stringency; or kinship. Withheld, with "
+        "everything else of the profile, for another bureau's hit_only profile."
+    )
+    loci_compared: int | None
     differing_locus: str | None = None
     random_match_probability: list[MatchProbabilityPublic]
     likelihood_ratio: float | None = None

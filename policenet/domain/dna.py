@@ -15,6 +15,7 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from policenet.domain.databases import Database
+from policenet.domain.ids import MAX_ID
 from policenet.domain.terms import Disclosure, RecordTerms
 
 # The 20 CODIS core loci (13 original + 7 added in 2017).
@@ -71,7 +72,20 @@ def canonical_locus(name: str) -> str | None:
 # An allele: a repeat number, a microvariant (9.3; 15.4 for pentanucleotide loci), or an
 # off-ladder value ("<8", ">30", "OL"). Prüm's wildcard codes (0, 1, 99, anything not
 # numeric) are kept as written.
-ALLELE = re.compile(r"^(?:\d{1,2}(?:\.\d)?|[<>]\d{1,2}(?:\.\d)?|OL|\*|[A-Za-z]{1,3})$")
+ALLELE = re.compile(r"^(?:\d{1,2}(?:\.\d)?|[<>]\d{1,2}(?:\.\d)?|OL|\*|[A-Za-z]{1,3})$", re.ASCII)
+
+
+def canonical_allele(allele: str) -> str:
+    """One spelling per allele: ``07`` is ``7``, ``00`` the wildcard ``0``, ``ol`` ``OL``."""
+    value = allele.strip()
+    if value.isascii() and value.isalpha():
+        return value.upper()
+    whole, dot, fraction = value.partition(".")
+    if whole.isascii() and whole.isdigit():
+        return str(int(whole)) + dot + fraction
+    return value
+
+
 MAX_ALLELES = 8  # a mixture of up to four people
 
 
@@ -136,13 +150,14 @@ class DnaEntry(RecordTerms):
                 )
             if locus in cleaned:
                 raise ValueError(f"locus {locus} is given twice")
-            values_ = [a.strip().upper() if a.strip().isalpha() else a.strip() for a in alleles]
+            values_ = [canonical_allele(a) for a in alleles]
             if not 1 <= len(values_) <= MAX_ALLELES:
                 raise ValueError(f"locus {locus}: give 1 to {MAX_ALLELES} alleles")
-            for allele in values_:
+            for written, allele in zip(alleles, values_, strict=True):
                 if not ALLELE.match(allele):
                     raise ValueError(
-                        f"locus {locus}: {allele!r} is not an allele (write 12, 9.3, <8, >30 or OL)"
+                        f"locus {locus}: {written.strip()[:20]!r} is not an allele (write 12, "
+                        "9.3, <8, >30 or OL)"
                     )
             cleaned[locus] = values_
         return cleaned
@@ -153,13 +168,21 @@ class DnaSearch(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    profile_id: int | None = Field(default=None, ge=1, description="A stored profile of yours.")
+    profile_id: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="A stored profile of yours."
+    )
     profile: DnaEntry | None = Field(default=None, description="Or a profile to search once.")
     rules: Literal["prum", "codis"] = Field(
         default="codis", description="prum: the Prüm exchange rules; codis: a CODIS stringency."
     )
     stringency: Stringency = Stringency.MODERATE
-    min_loci: int = Field(default=6, ge=1, le=len(LOCI), description="Loci compared, at least.")
+    min_loci: int = Field(
+        default=6,
+        ge=6,
+        le=len(LOCI),
+        description="Loci compared, at least (never fewer than 6: fewer would let a search "
+        "probe a hit_only profile locus by locus).",
+    )
     population: str | None = Field(
         default=None, description="Population for the match probability (default: every one)."
     )
@@ -172,7 +195,7 @@ class FamilialSearch(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    profile_id: int | None = Field(default=None, ge=1)
+    profile_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     profile: DnaEntry | None = None
     relationship: Relationship
     reason: str = Field(min_length=10, max_length=2000, description="Why; kept in the audit.")

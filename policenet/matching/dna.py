@@ -58,6 +58,11 @@ def _allele_order(allele: str) -> tuple[int, float, str]:
     return (0, float(allele), "") if not is_wildcard(allele) else (1, 0.0, allele)
 
 
+def mixed(data: Mapping[str, object]) -> bool:
+    """Whether a stored profile is a mixture: declared so, or shown so by its alleles."""
+    return bool(data.get("mixture")) or bool(data.get("mixture_inferred"))
+
+
 def is_mixture(loci: Genotypes, declared: bool) -> bool:
     """Declared a mixture, or more than three alleles at a locus, or three at two loci."""
     three = sum(1 for a in loci.values() if len(a) == 3)
@@ -188,10 +193,16 @@ def populations() -> dict[str, Frequencies]:
 
 
 def locus_probability(
-    alleles: tuple[str, ...], locus: str, table: Frequencies, theta: float
+    alleles: tuple[str, ...],
+    locus: str,
+    table: Frequencies,
+    theta: float,
+    *,
+    conditional: bool = True,
 ) -> float | None:
-    """NRC II 4.1 (θ = 0) or 4.10 for one single-source locus; None if it cannot be computed
-    (a wildcard, more than two alleles, a locus the table lacks)."""
+    """The genotype's probability at one single-source locus: NRC II 4.10 (``conditional``)
+    or 4.1 (p² + p(1-p)θ for a homozygote, 2pq for a heterozygote). None if it cannot be
+    computed (a wildcard, more than two alleles, a locus the table lacks)."""
     if not 1 <= len(alleles) <= 2 or any(is_wildcard(a) for a in alleles):
         return None
     ps = [table.p(locus, a) for a in alleles]
@@ -201,13 +212,13 @@ def locus_probability(
     if len(alleles) == 1:
         (p,) = ps
         assert p is not None  # noqa: S101 - checked above
-        if theta == 0:
-            return p * p
+        if not conditional:
+            return p * p + p * (1 - p) * theta  # 4.1a
         return (2 * theta + (1 - theta) * p) * (3 * theta + (1 - theta) * p) / denominator
     p, q = ps
     assert p is not None and q is not None  # noqa: S101 - checked above
-    if theta == 0:
-        return 2 * p * q
+    if not conditional:
+        return 2 * p * q  # 4.1b
     return 2 * (theta + (1 - theta) * p) * (theta + (1 - theta) * q) / denominator
 
 
@@ -215,7 +226,7 @@ def locus_probability(
 class MatchProbability:
     population: str
     product_rule: float  # NRC II 4.1
-    with_theta: float  # NRC II 4.10
+    with_theta: float  # NRC II 4.10 (the conditional probability)
     loci: int  # loci that entered the product
 
 
@@ -224,7 +235,7 @@ def random_match_probability(loci: Genotypes, table: Frequencies, theta: float) 
     product = corrected = 1.0
     used = 0
     for locus, alleles in sorted(loci.items()):
-        plain = locus_probability(alleles, locus, table, 0.0)
+        plain = locus_probability(alleles, locus, table, theta, conditional=False)
         with_theta = locus_probability(alleles, locus, table, theta)
         if plain is None or with_theta is None:
             continue
@@ -265,7 +276,7 @@ def kinship_ratio(
     used = 0
     for locus in sorted(a.keys() & b.keys()):
         x, y = a[locus], b[locus]
-        unrelated = locus_probability(y, locus, table, 0.0)
+        unrelated = locus_probability(y, locus, table, 0.0, conditional=False)
         if unrelated is None or locus_probability(x, locus, table, 0.0) is None:
             continue
         g1 = (x[0], x[-1])

@@ -178,9 +178,10 @@ def _dna(entry: DnaEntry) -> Prepared:
     data = entry.model_dump(mode="json", exclude=TERMS)
     loci = normalise(entry.loci)
     data["loci"] = {locus: list(alleles) for locus, alleles in loci.items()}
-    data["mixture"] = is_mixture(loci, entry.mixture)
+    # As declared, and as the alleles show: a change of the loci can undo the second.
+    data["mixture_inferred"] = is_mixture(loci, declared=False)
     notes: tuple[str, ...] = ()
-    if data["mixture"] and not entry.mixture:
+    if data["mixture_inferred"] and not entry.mixture:
         notes = (
             "The profile has more alleles than one person carries: it is kept as a "
             "mixture, searched at moderate or low stringency and never exchanged under "

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from policenet.domain.clock import utcnow
 from policenet.domain.records import Database, Record
+from policenet.matching.dna import mixed
 from policenet.matching.persons import PartialDate, PersonRecord
 from policenet.screening.dna import DnaIndex
 from policenet.screening.keys import KeyIndex
@@ -132,7 +133,7 @@ class Screening:
         )
         for record in records.between(session, first, last, database=Database.DNA):
             if record.withdrawn_at is None:
-                self.dna.add(record.id, record.data["loci"], mixture=record.data["mixture"])
+                self.dna.add(record.id, record.data["loci"], mixture=mixed(record.data))
             else:
                 self.dna.remove(record.id)
         for record in records.between(session, first, last, database=Database.PERSONS):
