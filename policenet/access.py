@@ -7,6 +7,7 @@ see is treated exactly as a record that does not exist.
 from __future__ import annotations
 
 from policenet.domain.errors import Forbidden
+from policenet.domain.events import EventKind
 from policenet.domain.principals import Principal, Right, Role
 from policenet.domain.visibility import Visibility, VisibilityScope
 
@@ -101,3 +102,29 @@ def may_read_notice(
     if principal.can(Right.REVIEW_NOTICES) and not draft:
         return True
     return active and principal.can(Right.CHECK_RECORDS)
+
+
+_HIT_READERS = frozenset({Right.ANSWER_HITS, Right.CHECK_DOCUMENTS, Right.CHECK_RECORDS})
+_NOTICE_READERS = frozenset({Right.REQUEST_NOTICES, Right.CHECK_RECORDS, Right.REVIEW_NOTICES})
+_REVIEWERS = frozenset({Right.REVIEW_NOTICES})
+_KIND_READERS: dict[EventKind, frozenset[Right]] = {
+    EventKind.HIT_ALERT: _HIT_READERS,
+    EventKind.HIT_RECORDED: _HIT_READERS,
+    EventKind.HIT_CONFIRMED: _HIT_READERS,
+    EventKind.HIT_REJECTED: _HIT_READERS,
+    EventKind.HIT_OVERDUE: _HIT_READERS,
+    EventKind.MESSAGE: frozenset({Right.EXCHANGE_MESSAGES}),
+    EventKind.MESSAGE_READ: frozenset({Right.EXCHANGE_MESSAGES}),
+    # What the task force reviews: its reviewers only, whoever else sits in the unit.
+    EventKind.NOTICE_SUBMITTED: _REVIEWERS,
+    EventKind.NOTICE_ANSWERED: _REVIEWERS,
+    EventKind.NOTICE_WITHDRAWN: _REVIEWERS,
+}
+
+
+def readable_kinds(principal: Principal) -> tuple[EventKind, ...]:
+    """The kinds of event a principal reads in its mailbox: those its rights concern (a data
+    protection officer reads no bureau's messages, a GS administrator no request in review)."""
+    return tuple(
+        kind for kind in EventKind if principal.rights & _KIND_READERS.get(kind, _NOTICE_READERS)
+    )

@@ -1246,3 +1246,30 @@ def test_labels_come_in_four_languages(client: TestClient) -> None:
         assert set(other["states"]) == set(english["states"]) == {s.value for s in NoticeState}
         assert set(other["notice_types"]) == {t.value for t in NoticeType}
         assert other["states"]["published"] != english["states"]["published"]
+
+
+def test_the_task_force_log_shows_requests_to_its_reviewers_only(
+    client: TestClient, world: World, fr: Actor, reviewer: Actor
+) -> None:
+    n = draft(client, fr, content(NoticeType.PURPLE, None))
+    move(client, fr, n["id"], "submitted")
+    with world.database.transaction() as session:
+        principal, issued = create_principal(
+            session,
+            world.gs_admin.principal,
+            PrincipalCreate(name="NDTF clerk", role=Role.GS_ADMIN, bureau_id="GS-NDTF"),
+            default_ttl_days=30,
+        )
+    clerk = Actor(principal, issued.secret)
+    assert [e["kind"] for e in events_of(client, reviewer)] == ["notice.submitted"]
+    assert events_of(client, clerk) == []
+    # Nor does a data protection officer read the GS's messages.
+    dpo = world.principal(Role.DATA_PROTECTION)
+    sent = client.post(
+        "/v1/messages",
+        json={"to": ["GS-HQ"], "subject": "Question", "body": "Who reviews urgent requests?"},
+        headers=fr.headers,
+    )
+    assert sent.status_code == 201, sent.text
+    assert events_of(client, dpo) == []
+    assert [e["kind"] for e in events_of(client, world.gs_admin)] == ["message"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from policenet.access import readable_kinds
 from policenet.domain.errors import Forbidden
 from policenet.store import audit
 from policenet.store import events as log
@@ -26,11 +27,17 @@ def mailbox_of(actor: Principal) -> str:
 
 
 def read_events(session: Session, actor: Principal, *, after: int, limit: int) -> list[Event]:
-    """The actor's events after a number, oldest first, up to its clearance. A poll that finds
+    """The actor's events after a number, oldest first, up to its clearance and of the kinds
+    its rights concern. A poll that finds
     events is audited; an empty one reveals nothing and is not."""
     mailbox = mailbox_of(actor)
     found = log.of_mailbox(
-        session, mailbox, after=after, readable=actor.clearance.readable(), limit=limit
+        session,
+        mailbox,
+        after=after,
+        readable=actor.clearance.readable(),
+        kinds=readable_kinds(actor),
+        limit=limit,
     )
     if found:
         audit.append_by(

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable
 
     from policenet.domain.classification import Classification
-    from policenet.domain.events import Event
+    from policenet.domain.events import Event, EventKind
     from policenet.store.db import Database
 
 logger = logging.getLogger(__name__)
@@ -56,11 +56,12 @@ def sse(event: Event) -> str:
 class Subscription:
     mailbox: str
     readable: frozenset[Classification]
+    kinds: frozenset[EventKind]
     queue: asyncio.Queue[Event] = field(default_factory=lambda: asyncio.Queue(QUEUE_LIMIT))
     lagged: bool = False
 
     def offer(self, event: Event) -> None:
-        if event.classification not in self.readable:
+        if event.classification not in self.readable or event.kind not in self.kinds:
             return
         try:
             self.queue.put_nowait(event)
@@ -107,8 +108,13 @@ class Broadcaster:
         if loop is not None and wake is not None and not loop.is_closed():
             loop.call_soon_threadsafe(wake.set)
 
-    def subscribe(self, mailbox: str, readable: tuple[Classification, ...]) -> Subscription:
-        subscription = Subscription(mailbox, frozenset(readable))
+    def subscribe(
+        self,
+        mailbox: str,
+        readable: tuple[Classification, ...],
+        kinds: tuple[EventKind, ...],
+    ) -> Subscription:
+        subscription = Subscription(mailbox, frozenset(readable), frozenset(kinds))
         self._subscribers[mailbox].add(subscription)
         return subscription
 
@@ -155,6 +161,7 @@ async def stream(
     broadcaster: Broadcaster,
     mailbox: str,
     readable: tuple[Classification, ...],
+    kinds: tuple[EventKind, ...],
     after: int,
     *,
     still_allowed: Callable[[], Awaitable[bool]],
@@ -162,13 +169,13 @@ async def stream(
     """A recipient's events after ``after``, then live, as server-sent events; a comment line
     every 15 s keeps proxies from closing the connection; every 15 s the caller's token is
     checked again."""
-    subscription = broadcaster.subscribe(mailbox, readable)
+    subscription = broadcaster.subscribe(mailbox, readable, kinds)
     database = broadcaster.database
 
     def replay(cursor: int) -> list[Event]:
         with database.reading() as session:
             return log.of_mailbox(
-                session, mailbox, after=cursor, readable=readable, limit=REPLAY_BATCH
+                session, mailbox, after=cursor, readable=readable, kinds=kinds, limit=REPLAY_BATCH
             )
 
     loop = asyncio.get_running_loop()

@@ -65,15 +65,18 @@ def of_mailbox(
     *,
     after: int,
     readable: tuple[Classification, ...],
+    kinds: tuple[EventKind, ...],
     limit: int,
 ) -> list[Event]:
-    """A recipient's events after a number, oldest first, of the classifications given."""
+    """A recipient's events after a number, oldest first, of the classifications and kinds
+    given."""
     query = (
         select(EventRow)
         .where(
             EventRow.mailbox == mailbox,
             EventRow.id > after,
             EventRow.classification.in_([c.value for c in readable]),
+            EventRow.kind.in_([k.value for k in kinds]),
         )
         .order_by(EventRow.id)
         .limit(limit)

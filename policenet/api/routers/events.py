@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from policenet.access import readable_kinds
 from policenet.actions.events import open_stream, read_events
 from policenet.actions.principals import authenticate
 from policenet.api.deps import CurrentPrincipal, HubDep, Token
@@ -82,6 +83,7 @@ async def live(
             hub.events,
             mailbox,
             principal.clearance.readable(),
+            readable_kinds(principal),
             cursor,
             still_allowed=still_allowed,
         ),
