@@ -7,7 +7,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from policenet.access import require
-from policenet.actions.notices import NOTICE_CLASSIFICATION, _requester, _subject
+from policenet.actions.notices import (
+    NOTICE_CLASSIFICATION,
+    member_ncbs,
+    owned_person,
+    requesting_ncb,
+)
 from policenet.domain.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound
 from policenet.domain.events import EventKind, NewEvent
 from policenet.domain.members import NOTICES_TASK_FORCE, BureauKind, alpha2_from_icao, ncb_id
@@ -18,8 +23,6 @@ from policenet.domain.notices import (
     DiffusionReview,
     DiffusionReviewed,
     DiffusionState,
-    NoticeContent,
-    NoticeType,
 )
 from policenet.domain.principals import Principal, Right
 from policenet.store import audit, events, registry
@@ -67,9 +70,7 @@ def _recipients(session: Session, sender: str, to: list[str]) -> list[str]:
 
 def _mailboxes(diffusion: Diffusion) -> list[str]:
     if diffusion.to_all:
-        from policenet.actions.notices import _all_ncbs
-
-        return [m for m in _all_ncbs() if m != diffusion.sender_bureau_id]
+        return [m for m in member_ncbs() if m != diffusion.sender_bureau_id]
     return list(diffusion.recipients)
 
 
@@ -91,15 +92,11 @@ def send_diffusion(
     session: Session, actor: Principal, data: DiffusionCreate, now: datetime
 ) -> Diffusion:
     """Deliver a diffusion at once; the GS reviews it after."""
-    bureau_id, member = _requester(actor)
+    bureau_id, member = requesting_ncb(actor)
     to_all = data.to == "all"
     recipients = [] if isinstance(data.to, str) else _recipients(session, bureau_id, data.to)
     if data.subject_person_id is not None:
-        _subject(
-            session,
-            actor,
-            NoticeContent(type=NoticeType.BLUE, subject_person_id=data.subject_person_id),
-        )
+        owned_person(session, actor, data.subject_person_id)
     diffusion = store.add(
         session,
         {

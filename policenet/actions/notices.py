@@ -101,7 +101,7 @@ def _readable(actor: Principal, notice: Notice, now: datetime) -> bool:
     )
 
 
-def _requester(actor: Principal) -> tuple[str, str]:
+def requesting_ncb(actor: Principal) -> tuple[str, str]:
     """The requesting NCB of the actor: only an NCB's own officers request notices."""
     require(actor, Right.REQUEST_NOTICES)
     if actor.country is None or actor.bureau_id != ncb_id(actor.country):
@@ -113,7 +113,7 @@ def _requester(actor: Principal) -> tuple[str, str]:
     return actor.bureau_id, actor.country
 
 
-def _all_ncbs() -> list[str]:
+def member_ncbs() -> list[str]:
     return [ncb_id(c.alpha2) for c in member_countries()]
 
 
@@ -133,11 +133,9 @@ def _event(mailbox: str, kind: EventKind, notice: Notice, **extra: Any) -> NewEv
 # --- subject -------------------------------------------------------------------------------
 
 
-def _subject(session: Session, actor: Principal, content: NoticeContent) -> dict[str, Any] | None:
-    """The person record a request is about, as it stands: it must be the requester's own."""
-    if content.subject_person_id is None:
-        return None
-    record = record_store.get(session, content.subject_person_id)
+def owned_person(session: Session, actor: Principal, person_id: int) -> Record:
+    """An active person record of the actor's bureau: what a notice or a diffusion is about."""
+    record = record_store.get(session, person_id)
     if (
         record is None
         or record.database is not Database.PERSONS
@@ -145,13 +143,20 @@ def _subject(session: Session, actor: Principal, content: NoticeContent) -> dict
         or record.withdrawn_at is not None
     ):
         raise InvalidInput(
-            f"No active person record {content.subject_person_id} of your bureau: record the "
-            "person first (POST /v1/persons) and give its id. A notice is requested "
-            "by the bureau that owns the person's record.",
+            f"No active person record {person_id} of your bureau: record the person first "
+            "(POST /v1/persons) and give its id. A notice or a diffusion is sent by the bureau "
+            "that owns the person's record.",
             code="notice_subject_unknown",
             field="subject_person_id",
         )
-    return snapshot(record)
+    return record
+
+
+def _subject(session: Session, actor: Principal, content: NoticeContent) -> dict[str, Any] | None:
+    """The person record a request is about, as it stands: it must be the requester's own."""
+    if content.subject_person_id is None:
+        return None
+    return snapshot(owned_person(session, actor, content.subject_person_id))
 
 
 def snapshot(record: Record) -> dict[str, Any]:
@@ -184,7 +189,7 @@ def draft_notice(
     session: Session, actor: Principal, content: NoticeContent, now: datetime
 ) -> NoticeFile:
     """Start a request for the actor's NCB; it may be incomplete until it is submitted."""
-    bureau_id, member = _requester(actor)
+    bureau_id, member = requesting_ncb(actor)
     _check_countries(content)
     _subject(session, actor, content)
     notice = store.add(
@@ -210,7 +215,7 @@ def change_draft(
     session: Session, actor: Principal, notice_id: int, content: NoticeContent, now: datetime
 ) -> NoticeFile:
     """Replace a draft's content; once submitted, a request no longer changes."""
-    bureau_id, _ = _requester(actor)
+    bureau_id, _ = requesting_ncb(actor)
     notice = store.get(session, notice_id, for_update=True)
     if notice is None or notice.requester_bureau_id != bureau_id:
         raise not_found(notice_id)
@@ -241,6 +246,22 @@ def _file(session: Session, notice: Notice) -> NoticeFile:
 
 
 # --- reading -------------------------------------------------------------------------------
+
+
+def _locked(session: Session, actor: Principal, notice_id: int, now: datetime) -> Notice:
+    """A request the actor may read, locked for change; any other is not found."""
+    notice = store.get(session, notice_id, for_update=True)
+    if notice is None or not _readable(actor, notice, now):
+        raise not_found(notice_id)
+    return notice
+
+
+def _requester_only(actor: Principal, notice: Notice, doing: str) -> None:
+    if _party(actor, notice) is not Party.REQUESTER:
+        raise Forbidden(
+            f"Only the requesting bureau ({notice.requester_bureau_id}) {doing}.",
+            code="notice_move_forbidden",
+        )
 
 
 def read_notice(session: Session, actor: Principal, notice_id: int, now: datetime) -> NoticeFile:
@@ -373,9 +394,7 @@ def move_notice(
     session: Session, actor: Principal, notice_id: int, move: NoticeMove, now: datetime
 ) -> NoticeFile:
     """Move a request to another state, if the workflow allows it and the actor may."""
-    notice = store.get(session, notice_id, for_update=True)
-    if notice is None or not _readable(actor, notice, now):
-        raise not_found(notice_id)
+    notice = _locked(session, actor, notice_id, now)
     to = move.to
     if to not in allowed_next(notice.state):
         raise _refuse_move(notice, to)
@@ -504,7 +523,7 @@ def _publish(
     feed.changed(session, feed.NOTICES, notice.id)
     summary = _summary(moved)
     return moved, [
-        _event(mailbox, EventKind.NOTICE_PUBLISHED, moved, **summary) for mailbox in _all_ncbs()
+        _event(mailbox, EventKind.NOTICE_PUBLISHED, moved, **summary) for mailbox in member_ncbs()
     ]
 
 
@@ -556,19 +575,11 @@ def _cancel(
         session, notice.id, state=NoticeState.CANCELLED, closed_at=now, updated_at=now
     )
     feed.changed(session, feed.NOTICES, notice.id)
-    mailboxes = [*_all_ncbs(), NOTICES_TASK_FORCE]
+    mailboxes = [*member_ncbs(), NOTICES_TASK_FORCE]
     return moved, [
         _event(m, EventKind.NOTICE_CANCELLED, moved, reason=reason, by=actor.bureau_id)
         for m in mailboxes
     ]
-
-
-def _expire_by_hand(
-    session: Session, actor: Principal, notice: Notice, now: datetime, reason: str | None
-) -> _Moved:
-    raise Forbidden(  # movers() allows only the hub: never reached through a principal
-        "A notice expires by itself at the end of its validity.", code="notice_move_forbidden"
-    )
 
 
 _MOVES = {
@@ -578,7 +589,7 @@ _MOVES = {
     NoticeState.REFUSED: _refuse,
     NoticeState.WITHDRAWN: _withdraw,
     NoticeState.CANCELLED: _cancel,
-    NoticeState.EXPIRED: _expire_by_hand,
+    # Expired: only the hub's sweep (sweep_validity), never a principal's move.
 }
 
 
@@ -589,15 +600,8 @@ def renew_notice(
     session: Session, actor: Principal, notice_id: int, renewal: Renewal, now: datetime
 ) -> NoticeFile:
     """The requester renews a published notice: valid 5 more years from today."""
-    notice = store.get(session, notice_id, for_update=True)
-    if notice is None or not _readable(actor, notice, now):
-        raise not_found(notice_id)
-    if _party(actor, notice) is not Party.REQUESTER:
-        raise Forbidden(
-            f"Only the requesting bureau ({notice.requester_bureau_id}) renews notice "
-            f"{notice.reference}.",
-            code="notice_move_forbidden",
-        )
+    notice = _locked(session, actor, notice_id, now)
+    _requester_only(actor, notice, f"renews notice {notice.reference}")
     if not notice.active(now):
         raise Conflict(
             f"Notice {notice.reference} is {notice.state}: only a published, valid notice is "
@@ -622,7 +626,7 @@ def renew_notice(
     until = None if moved.expires_at is None else moved.expires_at.isoformat()
     events.publish(
         session,
-        [_event(m, EventKind.NOTICE_RENEWED, moved, expires_at=until) for m in _all_ncbs()],
+        [_event(m, EventKind.NOTICE_RENEWED, moved, expires_at=until) for m in member_ncbs()],
         now,
     )
     audit.append_by(
@@ -673,7 +677,7 @@ def sweep_validity(session: Session, now: datetime) -> SweepReport:
         feed.changed(session, feed.NOTICES, notice_id)
         events.publish(
             session,
-            [_event(m, EventKind.NOTICE_EXPIRED, moved) for m in _all_ncbs()],
+            [_event(m, EventKind.NOTICE_EXPIRED, moved) for m in member_ncbs()],
             now,
         )
         audit.append_by(session, None, "notice.expired", f"notice:{notice_id}", {})
@@ -722,9 +726,7 @@ def ask_question(
 ) -> NoticeFile:
     """A reviewer asks the requesting bureau, on the request itself."""
     require(actor, Right.REVIEW_NOTICES)
-    notice = store.get(session, notice_id, for_update=True)
-    if notice is None or not _readable(actor, notice, now):
-        raise not_found(notice_id)
+    notice = _locked(session, actor, notice_id, now)
     if notice.state is not NoticeState.UNDER_REVIEW:
         raise Conflict(
             f"Request {notice.reference} is {notice.state}: questions are asked while it is "
@@ -761,15 +763,8 @@ def answer_question(
     now: datetime,
 ) -> NoticeFile:
     """The requesting bureau answers a reviewer's question."""
-    notice = store.get(session, notice_id, for_update=True)
-    if notice is None or not _readable(actor, notice, now):
-        raise not_found(notice_id)
-    if _party(actor, notice) is not Party.REQUESTER:
-        raise Forbidden(
-            f"Only the requesting bureau ({notice.requester_bureau_id}) answers the reviewer's "
-            "questions.",
-            code="notice_move_forbidden",
-        )
+    notice = _locked(session, actor, notice_id, now)
+    _requester_only(actor, notice, "answers the reviewer's questions")
     question = store.get_question(session, notice_id, question_id, for_update=True)
     if question is None:
         raise NotFound(
