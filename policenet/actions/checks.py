@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from policenet.access import is_owner, may_see, require, sees_details
-from policenet.actions.hits import check_events
+from policenet.actions.hits import check_events, new_hit
 from policenet.domain.checks import (
     BatchCheckRequest,
     CheckFailure,
@@ -27,8 +27,8 @@ from policenet.domain.checks import (
 from policenet.domain.clock import utcnow
 from policenet.domain.documents import TravelDocument
 from policenet.domain.errors import Forbidden, PolicenetError
-from policenet.domain.hits import HitStatus, due, urgency_of
-from policenet.domain.members import alpha2_from_icao, ncb_id
+from policenet.domain.hits import urgency_of
+from policenet.domain.members import alpha2_from_icao
 from policenet.domain.notices import NoticeRef, NoticeType
 from policenet.domain.principals import Principal, Right
 from policenet.domain.records import Database, Record
@@ -393,31 +393,21 @@ def _answer(
             )
         )
         rows.append(
-            {
-                "reference": hit_reference,
-                "check_reference": reference,
-                "database": found.database.value,
-                "record_id": record.id,
-                "owner_bureau_id": record.owner_bureau_id,
-                "disclosure": record.disclosure.value,
-                "match": found.match.value,
-                "score": found.score,
-                "at": now,
-                "checked_by": actor.id,
-                # An agency's checks are its NCB's to follow up.
-                "checker_bureau_id": actor.bureau_id
-                or (None if actor.country is None else ncb_id(actor.country)),
-                "checker_country": actor.country,
-                "place": place,
-                "asked": {found.part: asking.asked.get(found.part.removesuffix("_holder"))},
-                # Carriers learn hit or no hit only: their agency is not told what follows.
-                "checker_agency_id": actor.agency_id if details else None,
-                "status": HitStatus.OPEN.value,
-                "urgency": urgency.value,
-                "urgency_reason": urgency_reason,
-                "due_at": due(now, urgency),
-                "notices": [n.as_json() for n in named],
-            }
+            new_hit(
+                actor,
+                record,
+                database=found.database,
+                check_reference=reference,
+                match=found.match.value,
+                score=found.score,
+                asked={found.part: asking.asked.get(found.part.removesuffix("_holder"))},
+                place=place,
+                now=now,
+                urgency=urgency,
+                urgency_reason=urgency_reason,
+                notices=[n.as_json() for n in named],
+                reference=hit_reference,
+            )
         )
         external_refs.append(record.external_ref)
     result = CheckResult(

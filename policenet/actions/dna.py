@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from policenet.access import is_owner, may_manage_country, may_see, require, sees_details
 from policenet.actions.checks import keep_hits
+from policenet.actions.hits import new_hit
 from policenet.domain.dna import DnaEntry, FamilialSearch, Relationship, Stringency
 from policenet.domain.errors import Forbidden, InvalidInput, NotFound
-from policenet.domain.hits import HitStatus, Urgency, due
 from policenet.domain.members import ncb_id
 from policenet.domain.principals import Principal, Right
 from policenet.domain.records import Database, Record
@@ -164,29 +164,17 @@ def _hit_row(
     asked: dict[str, Any],
     now: datetime,
 ) -> dict[str, Any]:
-    return {
-        "reference": uuid.uuid4().hex,
-        "check_reference": check_reference,
-        "database": Database.DNA.value,
-        "record_id": record.id,
-        "owner_bureau_id": record.owner_bureau_id,
-        "disclosure": record.disclosure.value,
-        "match": match,
-        "score": None,
-        "at": now,
-        "checked_by": actor.id,
-        "checker_bureau_id": actor.bureau_id
-        or (None if actor.country is None else ncb_id(actor.country)),
-        "checker_country": actor.country,
-        "place": None,
-        "asked": {"dna": asked},
-        "checker_agency_id": actor.agency_id,
-        "status": HitStatus.OPEN.value,
-        "urgency": Urgency.ROUTINE.value,
-        "urgency_reason": None,
-        "due_at": due(now, Urgency.ROUTINE),
-        "notices": [],
-    }
+    return new_hit(
+        actor,
+        record,
+        database=Database.DNA,
+        check_reference=check_reference,
+        match=match,
+        score=None,
+        asked={"dna": asked},
+        place=None,
+        now=now,
+    )
 
 
 def _check_population(population: str | None, field_name: str) -> None:
@@ -315,6 +303,7 @@ def search_dna(
 
 
 def _policy_bureau(actor: Principal) -> str | None:
+    """Whose national policy governs the actor: its bureau's, or its agency's NCB's."""
     return actor.bureau_id or (None if actor.country is None else ncb_id(actor.country))
 
 

@@ -7,14 +7,15 @@ and then lost, nor a hit be kept without its alert.
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from policenet.access import is_owner, require, sees_details
 from policenet.domain.classification import Classification
 from policenet.domain.errors import Conflict, Forbidden, NotFound
 from policenet.domain.events import EventKind, NewEvent
-from policenet.domain.hits import ALLOWED, HitStatus
-from policenet.domain.members import COMMAND_CENTRE
+from policenet.domain.hits import ALLOWED, HitStatus, Urgency, due
+from policenet.domain.members import COMMAND_CENTRE, ncb_id
 from policenet.domain.principals import Principal, Right, agency_mailbox
 from policenet.domain.terms import Disclosure
 from policenet.store import audit, events, hits
@@ -24,7 +25,9 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
+    from policenet.domain.documents import TravelDocument
     from policenet.domain.hits import HitDecision
+    from policenet.domain.records import Database, Record
     from policenet.store.hits import StoredHit
 
 # Police data about a hit: readable by officers, not by carriers.
@@ -34,6 +37,51 @@ ESCALATION_BATCH = 500
 
 def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
+
+
+def new_hit(
+    actor: Principal,
+    record: TravelDocument | Record,
+    *,
+    database: Database,
+    check_reference: str,
+    match: str,
+    score: float | None,
+    asked: dict[str, Any],
+    place: str | None,
+    now: datetime,
+    urgency: Urgency = Urgency.ROUTINE,
+    urgency_reason: str | None = None,
+    notices: list[dict[str, Any]] | None = None,
+    reference: str | None = None,
+) -> dict[str, Any]:
+    """A hit to store for a record the actor's check or search found, open until the owner
+    answers; its deadline follows from its urgency."""
+    return {
+        "reference": reference or uuid.uuid4().hex,
+        "check_reference": check_reference,
+        "database": database.value,
+        "record_id": record.id,
+        "owner_bureau_id": record.owner_bureau_id,
+        "disclosure": record.disclosure.value,
+        "match": match,
+        "score": score,
+        "at": now,
+        "checked_by": actor.id,
+        # An agency's checks are its NCB's to follow up.
+        "checker_bureau_id": actor.bureau_id
+        or (None if actor.country is None else ncb_id(actor.country)),
+        "checker_country": actor.country,
+        "place": place,
+        "asked": asked,
+        # Carriers learn hit or no hit only: their agency is not told what follows.
+        "checker_agency_id": actor.agency_id if sees_details(actor) else None,
+        "status": HitStatus.OPEN.value,
+        "urgency": urgency.value,
+        "urgency_reason": urgency_reason,
+        "due_at": due(now, urgency),
+        "notices": notices or [],
+    }
 
 
 def check_events(
