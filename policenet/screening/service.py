@@ -131,13 +131,15 @@ class Screening:
         self.keys.add_many(
             (index_key(kind, key), i) for kind, key, i in records.keys_between(session, first, last)
         )
-        for record in records.between(session, first, last, database=Database.DNA):
-            if record.withdrawn_at is None:
-                self.dna.add(record.id, record.data["loci"], mixture=mixed(record.data))
-            else:
-                self.dna.remove(record.id)
-        for record in records.between(session, first, last, database=Database.PERSONS):
-            if record.withdrawn_at is None:
+        # One read of the range for the two indexes that hold records' content.
+        indexed = (Database.PERSONS, Database.DNA)
+        for record in records.between(session, first, last, databases=indexed):
+            if record.database is Database.DNA:
+                if record.withdrawn_at is None:
+                    self.dna.add(record.id, record.data["loci"], mixture=mixed(record.data))
+                else:
+                    self.dna.remove(record.id)
+            elif record.withdrawn_at is None:
                 self.persons.add(person_record(record))
                 self._terms[record.id] = PersonTerms(
                     record.owner_bureau_id,

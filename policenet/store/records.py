@@ -233,12 +233,13 @@ def keys_between(session: Session, first_id: int, last_id: int) -> Iterator[tupl
 
 
 def between(
-    session: Session, first_id: int, last_id: int, *, database: Database | None = None
+    session: Session, first_id: int, last_id: int, *, databases: Iterable[Database] = ()
 ) -> Iterator[Record]:
-    """Records in an id range, in order, read in pages."""
+    """Records in an id range (of the given databases, or all), in order, read in pages."""
     query = select(RecordRow).where(RecordRow.id.between(first_id, last_id))
-    if database is not None:
-        query = query.where(RecordRow.database == database.value)
+    wanted = [d.value for d in databases]
+    if wanted:
+        query = query.where(RecordRow.database.in_(wanted))
     for row in session.execute(query.order_by(RecordRow.id).execution_options(yield_per=2000)):
         yield _record(row[0])
 
