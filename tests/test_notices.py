@@ -5,7 +5,7 @@ public extracts, diffusions and their cancellation."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -728,6 +728,19 @@ def test_a_reviewer_asks_and_the_bureau_answers_on_the_request(
 # --- publication and checks ----------------------------------------------------------------
 
 
+def publish_at(world: World, fr: Actor, reviewer: Actor, notice_id: int, at: datetime) -> None:
+    """Submit, take and publish a drafted request with the hub's clock set to ``at``."""
+    with world.database.transaction() as session:
+        for actor, to in (
+            (fr, NoticeState.SUBMITTED),
+            (reviewer, NoticeState.UNDER_REVIEW),
+            (reviewer, NoticeState.PUBLISHED),
+        ):
+            notice_actions.move_notice(
+                session, actor.principal, notice_id, NoticeMove(to=to, reason="Compliant."), at
+            )
+
+
 def publish(client: TestClient, fr: Actor, reviewer: Actor, body: dict[str, Any]) -> dict[str, Any]:
     n = draft(client, fr, body)
     move(client, fr, n["id"], "submitted")
@@ -814,15 +827,7 @@ def test_expiry_renewal_and_the_reminder(
     person_id = subject(client, fr, cautions=[])
     start = utcnow() - VALIDITY + timedelta(days=60)  # 60 days of validity left
     n = draft(client, fr, content(NoticeType.RED, person_id))
-    with world.database.transaction() as session:
-        for actor, to in (
-            (fr, NoticeState.SUBMITTED),
-            (reviewer, NoticeState.UNDER_REVIEW),
-            (reviewer, NoticeState.PUBLISHED),
-        ):
-            notice_actions.move_notice(
-                session, actor.principal, n["id"], NoticeMove(to=to, reason="Compliant."), start
-            )
+    publish_at(world, fr, reviewer, n["id"], start)
     with world.database.transaction() as session:
         report = notice_actions.sweep_validity(session, utcnow())
     assert report.expired == [] and len(report.reminded) == 1
@@ -867,15 +872,7 @@ def test_a_notice_past_its_end_stops_at_once_even_before_the_sweep(
     )
     n = draft(client, fr, content(NoticeType.RED, person_id))
     long_ago = utcnow() - VALIDITY - timedelta(days=1)
-    with world.database.transaction() as session:
-        for actor, to in (
-            (fr, NoticeState.SUBMITTED),
-            (reviewer, NoticeState.UNDER_REVIEW),
-            (reviewer, NoticeState.PUBLISHED),
-        ):
-            notice_actions.move_notice(
-                session, actor.principal, n["id"], NoticeMove(to=to, reason="Compliant."), long_ago
-            )
+    publish_at(world, fr, reviewer, n["id"], long_ago)
     assert notice_of(client, fr, n["id"])["state"] == "published"  # the sweep has not run
     br = world.principal(Role.NCB_OFFICER, "BR")
     assert check(client, br, {"person": {"name": "Jean-Pierre Duval"}})["hit"] is False
