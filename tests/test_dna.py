@@ -5,16 +5,23 @@ import with errors naming profile and locus."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+from pathlib import Path
 from typing import Any
 
+import nistitl
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from policenet.actions.exchange import ImportRejected, import_file
 from policenet.domain.dna import DnaEntry, Relationship, Stringency, canonical_locus
+from policenet.domain.errors import InvalidInput
 from policenet.domain.principals import Role
 from policenet.domain.records import Database
+from policenet.formats.ansi_nist import MalformedTransaction, Type18Reading, load_locus_numbers
 from policenet.matching.dna import (
     Frequencies,
     codis,
@@ -26,7 +33,9 @@ from policenet.matching.dna import (
     random_match_probability,
 )
 from policenet.screening.dna import DnaIndex
+from policenet.store.db import Database as Store
 from tests.conftest import World
+from tests.test_exchange import EXAMPLES, environment, importing, run_all, succeeded
 from tests.test_network import events_of
 from tests.test_records import enter, refused
 
@@ -478,3 +487,184 @@ def test_two_columns_for_one_locus_are_refused(world: World) -> None:
     with pytest.raises(ImportRejected) as raised:
         import_file(world.database, officer.principal, Database.DNA, text, "csv")
     assert "vWA" in str(raised.value.errors[0])
+
+
+# --- ANSI/NIST-ITL Type-18 -------------------------------------------------------------------
+
+
+def type_18(profiles: dict[int, list[list[str]]], tcn: str = "DE-LAB-7") -> str:
+    """A transaction built item by item with nistitl (not with policenet's reader), as the
+    import takes it: its bytes as Latin-1 text."""
+    message = nistitl.Message()
+    message[0].TCN = tcn
+    for idc, subfields in profiles.items():
+        record = nistitl.AsciiRecord(18)
+        record.IDC = idc
+        str_field = nistitl.Field(18, 16)
+        str_field.add_subfields(*(nistitl.SubField(items) for items in subfields))
+        record += str_field
+        message += record
+    data: bytes = message.NIST
+    return data.decode("latin-1")
+
+
+def str_items(locus: str, *alleles: str, called: str = "1") -> list[str]:
+    """One 18.016 subfield: DST, DLR, ALL, two indicators, then AL1-AL3."""
+    return ["0", locus, called, "", "", *alleles]
+
+
+def stored_profiles(world: World) -> dict[str, dict[str, Any]]:
+    with world.database.reading() as session:
+        rows = session.execute(
+            text("SELECT external_ref, data FROM records WHERE database = 'dna'")
+        ).all()
+    return {ref: data if isinstance(data, dict) else json.loads(data) for ref, data in rows}
+
+
+def test_a_type_18_transaction_imports_its_str_profiles(world: World) -> None:
+    officer = world.principal(Role.NCB_OFFICER, "DE")
+    subfields = [str_items(locus, *alleles) for locus, alleles in DONOR.items()]
+    subfields += [
+        str_items("AMEL", "X", "Y"),
+        str_items("SE33", called="0"),  # not typed
+        str_items("D16S539", "9", "11", "12"),  # a tri-allele, in AL3
+    ]
+    transaction = type_18({1: subfields, 2: [str_items("TH01", "6", "9.3")]})
+    reading = Type18Reading("reference")
+    report = import_file(
+        world.database, officer.principal, Database.DNA, transaction, "nist", nist=reading
+    )
+    assert report.written == 2
+    assert report.digest == hashlib.sha256(transaction.encode("latin-1")).hexdigest()
+    profiles = stored_profiles(world)
+    first = profiles["DE-LAB-7/1"]
+    assert first["kind"] == "reference" and first["amelogenin"] == "XY"
+    assert first["loci"] == DONOR | {"D16S539": ["9", "11", "12"]}
+    assert profiles["DE-LAB-7/2"]["loci"] == {"TH01": ["6", "9.3"]}
+    again = import_file(
+        world.database, officer.principal, Database.DNA, transaction, "nist", nist=reading
+    )
+    assert again.written == 2 and len(stored_profiles(world)) == 2  # updated, not added
+
+
+def test_type_18_loci_may_be_numbered_by_the_laboratorys_table(world: World) -> None:
+    officer = world.principal(Role.NCB_OFFICER, "DE")
+    transaction = type_18({5: [str_items("7", "15", "16"), str_items("12", "7", "9.3")]})
+    with pytest.raises(ImportRejected) as raised:
+        import_file(
+            world.database,
+            officer.principal,
+            Database.DNA,
+            transaction,
+            "nist",
+            nist=Type18Reading("crime_scene"),
+        )
+    (error,) = raised.value.errors
+    assert str(error).startswith("record 2: profile DE-LAB-7/5: field 18.016, subfield 1")
+    assert "'7'" in str(error) and "--locus-table" in str(error)
+    table = load_locus_numbers("# our system\n7,D3S1358\n12,th01\n")
+    report = import_file(
+        world.database,
+        officer.principal,
+        Database.DNA,
+        transaction,
+        "nist",
+        nist=Type18Reading("crime_scene", table),
+    )
+    assert report.written == 1
+    assert stored_profiles(world)["DE-LAB-7/5"]["loci"] == {
+        "D3S1358": ["15", "16"],
+        "TH01": ["7", "9.3"],
+    }
+    with pytest.raises(InvalidInput, match="line 2"):
+        load_locus_numbers("7,D3S1358\n8,D99S1\n")
+
+
+@pytest.mark.parametrize(
+    ("subfield", "named"),
+    [
+        (str_items("D99S1", "10", "11"), "locus 'D99S1': it is not one of the 24"),
+        (str_items("TH01", "7", "x.9"), "TH01"),
+        (str_items("FGA", "21", called="2"), "locus FGA: the allele indicator (item 3, ALL)"),
+        (str_items("FGA"), "locus FGA: the allele indicator is 1 but no allele"),
+        (["0", ""], "the locus reference (item 2, DLR) is empty"),
+    ],
+)
+def test_type_18_errors_name_the_record_the_profile_and_the_locus(
+    world: World, subfield: list[str], named: str
+) -> None:
+    officer = world.principal(Role.NCB_OFFICER, "DE")
+    good = [str_items(locus, *alleles) for locus, alleles in DONOR.items()]
+    transaction = type_18({1: good, 2: [*good[:6], subfield]})
+    with pytest.raises(ImportRejected) as raised:
+        import_file(
+            world.database,
+            officer.principal,
+            Database.DNA,
+            transaction,
+            "nist",
+            nist=Type18Reading("reference"),
+        )
+    (error,) = raised.value.errors
+    assert str(error).startswith("record 3") and "DE-LAB-7/2" in str(error), str(error)
+    assert named in str(error)
+    assert "1 of 2 records are not valid" in raised.value.message
+    assert stored_profiles(world) == {}  # the good profile was not written either
+
+
+def test_a_malformed_or_empty_transaction_is_refused(world: World) -> None:
+    officer = world.principal(Role.NCB_OFFICER, "DE")
+    transaction = type_18({1: [str_items("TH01", "7", "8")]})
+
+    def importing(content: str) -> None:
+        import_file(
+            world.database,
+            officer.principal,
+            Database.DNA,
+            content,
+            "nist",
+            nist=Type18Reading("reference"),
+        )
+
+    with pytest.raises(MalformedTransaction, match="record 18"):
+        importing(transaction[:-5])
+    with pytest.raises(MalformedTransaction, match=r"begin with the Type-1 record"):
+        importing("external_ref,kind\n")
+    with pytest.raises(InvalidInput) as raised:
+        importing(type_18({}))
+    assert raised.value.code == "nist_no_profiles"
+    assert stored_profiles(world) == {}
+
+
+def test_the_example_files_import_from_the_command_line(
+    world: World, database: Store, tmp_path: Path
+) -> None:
+    env = environment(database, tmp_path)
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    table = tmp_path / "loci.csv"
+    table.write_text("1,D3S1358\n2,D99S1\n", "utf-8")
+    csv_done, nist_done, kindless, bad_table = run_all(
+        [
+            importing("dna", EXAMPLES / "dna.csv", officer),
+            importing("dna", EXAMPLES / "dna.an2", officer, "--profile-kind", "reference"),
+            importing("dna", EXAMPLES / "dna.an2", officer),
+            importing(
+                "dna",
+                EXAMPLES / "dna.an2",
+                officer,
+                "--profile-kind",
+                "relative",
+                "--locus-table",
+                str(table),
+            ),
+        ],
+        env,
+    )
+    assert "Imported 3 dna records from dna.csv" in succeeded(csv_done)
+    assert "Imported 2 dna records from dna.an2" in succeeded(nist_done)
+    assert kindless.returncode == 2 and "--profile-kind" in kindless.stdout
+    assert bad_table.returncode == 2 and "locus_table_invalid" in bad_table.stdout
+    profiles = stored_profiles(world)
+    assert profiles["FR-DNA-0002"]["mixture"] is True
+    assert profiles["FR-LAB-2026-0042/2"]["loci"]["D16S539"] == ["9", "11", "12"]
+    assert "SE33" not in profiles["FR-LAB-2026-0042/1"]["loci"]

@@ -15,7 +15,7 @@ import hashlib
 import io
 import json
 import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
@@ -30,6 +30,7 @@ from policenet.domain.errors import Forbidden, InvalidInput, PolicenetError
 from policenet.domain.principals import Principal, Right
 from policenet.domain.records import ENTRY_MODELS, Database, Record
 from policenet.domain.terms import Disclosure, RecordTerms
+from policenet.formats import ansi_nist
 from policenet.matching.documents import normalise_number
 from policenet.matching.records import country, prepare
 from policenet.store import audit, feed
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
+    from policenet.formats.ansi_nist import Type18Reading
     from policenet.store.db import Database as Store
 
 CHUNK = 5000
@@ -114,10 +116,23 @@ def _csv_row(model: type[BaseModel], row: dict[str, str]) -> dict[str, Any]:
     return data
 
 
-def read_rows(text: str, file_format: str, database: Database) -> Iterator[tuple[int, Any]]:
-    """(line, row) for every record of a CSV or JSON Lines text; a row that cannot be read
-    comes as an exception, to be reported with its line."""
+def read_rows(
+    text: str, file_format: str, database: Database, *, nist: Type18Reading | None = None
+) -> Iterator[tuple[int, Any]]:
+    """(line, row) for every record of a CSV or JSON Lines text, or (record number, profile)
+    for every Type-18 record of an ANSI/NIST-ITL transaction (``nist``, the file's bytes as
+    Latin-1 text); a row that cannot be read comes as an exception, to be reported with its
+    line."""
     model = _model(database)
+    if file_format == "nist":
+        if database is not Database.DNA or nist is None:
+            raise InvalidInput(
+                "ANSI/NIST-ITL transactions are imported into the dna database only, with the "
+                "kind of profile they hold.",
+                code="import_format_unsupported",
+            )
+        yield from ansi_nist.dna_rows(text.encode("latin-1"), nist)
+        return
     if file_format == "jsonl":
         for number, content in enumerate(text.splitlines(), start=1):
             if not content.strip():
@@ -203,12 +218,13 @@ def _csv_columns(model: type[BaseModel]) -> set[str]:
 
 @dataclass(frozen=True, slots=True)
 class RowError:
-    line: int
+    line: int  # or, in an ANSI/NIST-ITL transaction, the record's number
     field: str | None
     message: str
+    unit: str = "line"
 
     def __str__(self) -> str:
-        where = f"line {self.line}" + (f", {self.field}" if self.field else "")
+        where = f"{self.unit} {self.line}" + (f", {self.field}" if self.field else "")
         return f"{where}: {self.message}"
 
 
@@ -247,8 +263,11 @@ def _pydantic_error(line: int, exc: ValidationError) -> RowError:
 
 
 class _Validator:
-    def __init__(self, session: Session, actor: Principal, database: Database) -> None:
+    def __init__(
+        self, session: Session, actor: Principal, database: Database, unit: str = "line"
+    ) -> None:
         self.database = database
+        self.unit = unit  # where a row is in its file: a line, or an ANSI/NIST record
         self.actor = actor
         self.bureau_id = owner_bureau(session, actor)
         self.model = _model(database)
@@ -306,6 +325,12 @@ class _Validator:
         return found
 
     def row(self, line: int, row: Any, out: Validated) -> None:  # noqa: ANN401 - as read
+        before = len(out.errors)
+        self._row(line, row, out)
+        if self.unit != "line":
+            out.errors[before:] = [replace(e, unit=self.unit) for e in out.errors[before:]]
+
+    def _row(self, line: int, row: Any, out: Validated) -> None:  # noqa: ANN401 - as read
         if isinstance(row, Exception):
             out.errors.append(RowError(line, None, str(row)))
             return
@@ -388,24 +413,29 @@ def import_file(
     source: str = "",
     on_validated: Callable[[int], None] | None = None,
     on_written: Callable[[int], None] | None = None,
+    nist: Type18Reading | None = None,
 ) -> ImportReport:
     """Validate every row and write them all in one transaction, or nothing.
 
     Rows are written while later ones are still being validated, but the transaction commits
-    only once every row is valid: a bad row rolls back whatever was written."""
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    only once every row is valid: a bad row rolls back whatever was written. An ANSI/NIST-ITL
+    transaction (``file_format`` "nist") comes as its bytes decoded as Latin-1, read as
+    ``nist`` says."""
+    raw = text.encode("latin-1" if file_format == "nist" else "utf-8")
+    digest = hashlib.sha256(raw).hexdigest()
     right = (
         Right.RECORD_DOCUMENTS if database is Database.TRAVEL_DOCUMENTS else Right.RECORD_RECORDS
     )
     require(actor, right)
     with store.transaction() as session, bulk_loading(session):
-        validator = _Validator(session, actor, database)
+        validator = _Validator(
+            session, actor, database, "record" if file_format == "nist" else "line"
+        )
         writer = _Writer(session, database, on_written)
         out = Validated(database)
+        rows = read_rows(text, file_format, database, nist=nist)
         try:
-            _validate_and_write(
-                text, file_format, validator, writer, out, skip_invalid, on_validated
-            )
+            _validate_and_write(rows, validator, writer, out, skip_invalid, on_validated)
         except record_store.DuplicateRecord:
             raise _clash(store, actor, writer.current) from None
         written, first, last = writer.written, writer.first, writer.last
@@ -429,16 +459,14 @@ def import_file(
 
 
 def _validate_and_write(
-    text: str,
-    file_format: str,
+    rows: Iterator[tuple[int, Any]],
     validator: _Validator,
     writer: _Writer,
     out: Validated,
     skip_invalid: bool,
     on_validated: Callable[[int], None] | None,
 ) -> None:
-    database = validator.database
-    for count, (line, row) in enumerate(read_rows(text, file_format, database), 1):
+    for count, (line, row) in enumerate(rows, 1):
         validator.row(line, row, out)
         if on_validated is not None and count % 1000 == 0:
             on_validated(count)
@@ -449,7 +477,8 @@ def _validate_and_write(
     if out.errors and not skip_invalid:
         raise ImportRejected(
             out.errors,
-            f"{len(out.errors)} of {len(out.errors) + out.valid} rows are not valid, so "
+            f"{len(out.errors)} of {len(out.errors) + out.valid} "
+            f"{'rows' if validator.unit == 'line' else 'records'} are not valid, so "
             "nothing was imported: correct them, or import with --skip-invalid to leave "
             "them out.",
         )

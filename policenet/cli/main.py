@@ -31,9 +31,11 @@ from policenet.actions.exchange import (
 from policenet.actions.hub import initialise, verify_audit
 from policenet.actions.principals import authenticate
 from policenet.cli.network import keys_app, listen, send
+from policenet.domain.dna import ProfileKind
 from policenet.domain.errors import PolicenetError
 from policenet.domain.principals import Principal, Role
 from policenet.domain.records import Database as RecordDatabase
+from policenet.formats.ansi_nist import Type18Reading, load_locus_numbers
 from policenet.settings import Settings, get_settings
 from policenet.store import principals as principals_store
 from policenet.store.db import Database as Store
@@ -300,10 +302,35 @@ def _principal(database: Store, token: str) -> Principal:
         raise typer.Exit(2) from None
 
 
+NIST_SUFFIXES = (".an2", ".an2k", ".nist", ".eft", ".xml.an2")
+
+
 def _file_format(path: Path, given: str | None) -> str:
     if given is not None:
         return given
+    if path.suffix.lower() in NIST_SUFFIXES:
+        return "nist"
     return "jsonl" if path.suffix.lower() in (".jsonl", ".ndjson", ".json") else "csv"
+
+
+def _nist_reading(
+    chosen: str, kind: ProfileKind | None, locus_table: Path | None
+) -> Type18Reading | None:
+    if chosen != "nist":
+        return None
+    if kind is None:
+        console.print(
+            "An ANSI/NIST-ITL transaction does not say which kind of profile its Type-18 "
+            "records are: give --profile-kind (reference, crime_scene, missing_person, "
+            "relative or unidentified_body)."
+        )
+        raise typer.Exit(2)
+    try:
+        numbers = load_locus_numbers(locus_table.read_text("utf-8-sig")) if locus_table else {}
+    except PolicenetError as error:
+        console.print(f"[bold red]{error.code}[/]: {error.message}", highlight=False)
+        raise typer.Exit(2) from None
+    return Type18Reading(kind.value, numbers)
 
 
 @app.command("import")
@@ -311,26 +338,56 @@ def import_(
     database_name: Annotated[
         RecordDatabase, typer.Argument(metavar="DATABASE", help="Where to import.")
     ],
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or JSON Lines.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="CSV, JSON Lines, or (dna) an ANSI/NIST-ITL transaction of Type-18 records.",
+        ),
+    ],
     token: TokenOption,
     file_format: Annotated[
         str | None,
-        typer.Option("--format", help="csv or jsonl (by default, from the file's extension)."),
+        typer.Option(
+            "--format",
+            help="csv, jsonl or nist (by default, from the file's extension: .an2, .nist and "
+            ".eft are ANSI/NIST-ITL).",
+        ),
     ] = None,
     skip_invalid: Annotated[
         bool, typer.Option(help="Import the valid rows and leave the bad ones out.")
     ] = False,
+    profile_kind: Annotated[
+        ProfileKind | None,
+        typer.Option(help="ANSI/NIST-ITL only: the kind of every profile of the transaction."),
+    ] = None,
+    locus_table: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            help="ANSI/NIST-ITL only: your laboratory system's locus numbers, one NUMBER,LOCUS "
+            "per line, for transactions that number their loci.",
+        ),
+    ] = None,
 ) -> None:
     """Import a file of records as the token's bureau: all rows or none, never twice."""
     chosen = _file_format(file, file_format)
-    if chosen not in ("csv", "jsonl"):
-        console.print(f"Unknown format {chosen!r}: use csv or jsonl.")
+    if chosen not in ("csv", "jsonl", "nist"):
+        console.print(f"Unknown format {chosen!r}: use csv, jsonl or nist.")
         raise typer.Exit(2)
+    nist = _nist_reading(chosen, profile_kind, locus_table)
     settings = get_settings()
     database = _database(settings)
     principal = _principal(database, token)
-    text = file.read_text("utf-8-sig")
-    rows = max(sum(1 for line in text.splitlines() if line.strip()) - (chosen == "csv"), 0)
+    if chosen == "nist":
+        # Latin-1 keeps every byte as it is; the reader takes them back as bytes.
+        text = file.read_bytes().decode("latin-1")
+        rows = max(text.count("\x1c") - 1, 0)
+    else:
+        text = file.read_text("utf-8-sig")
+        rows = max(sum(1 for line in text.splitlines() if line.strip()) - (chosen == "csv"), 0)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -364,6 +421,7 @@ def import_(
                 source=file.name,
                 on_validated=validated,
                 on_written=written,
+                nist=nist,
             )
         except ImportRejected as rejected:
             progress.stop()
