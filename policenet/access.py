@@ -24,6 +24,7 @@ _RIGHT_WORDS = {
     Right.EXCHANGE_MESSAGES: "send and read your bureau's messages",
     Right.ANSWER_HITS: "confirm or reject hits on your bureau's records",
     Right.MANAGE_GROUPS: "manage working groups",
+    Right.EXAMINE_PRINTS: "decide on fingerprint candidates as an examiner",
 }
 
 

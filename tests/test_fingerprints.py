@@ -5,11 +5,14 @@ from another, whatever the finger's shift and turn."""
 
 from __future__ import annotations
 
+import base64
 import io
 import itertools
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from PIL import Image
 
 from policenet.domain.fingerprints import (
@@ -20,9 +23,13 @@ from policenet.domain.fingerprints import (
     MinutiaKind,
     Template,
 )
+from policenet.domain.principals import Role
 from policenet.formats.iso19794 import TemplateInvalid, decode, encode
 from policenet.matching.cylinders import Prepared, prepare, similarity
 from policenet.matching.minutiae import ImageUnreadable, extract, load
+from tests.conftest import Actor, World
+from tests.test_network import events_of
+from tests.test_records import enter, refused
 
 FVC = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "fingerprints"
 DB1 = FVC / "FVC2002_DB1_B"
@@ -160,3 +167,155 @@ def test_impressions_of_one_finger_score_above_other_fingers() -> None:
     prepared = {name: prepare(extract(fvc(name))) for name in names}
     genuine, impostor = _scores(prepared)
     assert min(genuine) > max(impostor)
+
+
+# --- records, searches and examiners, through the API ----------------------------------------
+
+
+def b64(name: str) -> str:
+    return base64.b64encode(fvc(name)).decode("ascii")
+
+
+def tenprint(fingers: dict[int, str], **terms: Any) -> dict[str, Any]:
+    """A ten-print record: FVC images as the fingers at the given positions."""
+    return {
+        "kind": "tenprint",
+        "fingers": [{"position": p, "image": b64(name)} for p, name in fingers.items()],
+        **terms,
+    }
+
+
+def mark(name: str, case_ref: str, position: int = 0) -> dict[str, Any]:
+    return {
+        "kind": "latent",
+        "case_ref": case_ref,
+        "fingers": [{"position": position, "impression": "latent", "image": b64(name)}],
+    }
+
+
+def search(client: TestClient, actor: Actor, body: dict[str, Any]) -> dict[str, Any]:
+    answer = client.post("/v1/fingerprints/search", json=body, headers=actor.headers)
+    assert answer.status_code == 200, answer.text
+    found: dict[str, Any] = answer.json()
+    return found
+
+
+# Two people: one's fingers are FVC fingers 101-104, the other's 105-108 (first impressions).
+SUSPECT = {1: "101_1", 2: "102_1", 3: "103_1", 4: "104_1"}
+OTHER = {1: "105_1", 2: "106_1", 3: "107_1", 4: "108_1"}
+
+
+@needs_fvc
+def test_a_tenprint_finds_its_owner_and_an_examiner_identifies_it(
+    client: TestClient, world: World
+) -> None:
+    fr, de = world.principal(Role.NCB_OFFICER, "FR"), world.principal(Role.NCB_OFFICER, "DE")
+    examiner = world.principal(Role.FINGERPRINT_EXAMINER, "DE")
+    suspect = enter(client, fr, "fingerprints", tenprint(SUSPECT, external_ref="FR-AFIS-1"))
+    assert [f["position"] for f in suspect["data"]["fingers"]] == [1, 2, 3, 4]
+    stored = decode(base64.b64decode(suspect["data"]["fingers"][0]["template"]))
+    assert len(stored.views) == 4 and stored.views[0].position is FingerPosition.RIGHT_THUMB
+    enter(client, fr, "fingerprints", tenprint(OTHER))
+    hidden = enter(
+        client,
+        fr,
+        "fingerprints",
+        tenprint(SUSPECT, visibility={"scope": "only_listed", "countries": ["IT"]}),
+    )
+    # The arrested person's card, taken again in Germany: the second impressions.
+    card = tenprint({p: name.replace("_1", "_2") for p, name in SUSPECT.items()})
+    found = search(client, de, {"probe": card})
+    first = found["candidates"][0]
+    assert first["record"]["id"] == suspect["id"] and first["owner_bureau"] == "NCB-FR"
+    assert {f["candidate"] for f in first["fingers"]} == {1, 2, 3, 4}
+    assert hidden["id"] not in [c["record"]["id"] for c in found["candidates"] if c["record"]]
+    assert [c["score"] for c in found["candidates"]] == sorted(
+        (c["score"] for c in found["candidates"]), reverse=True
+    )
+    path = f"/v1/fingerprints/searches/{found['reference']}/candidates/1/decision"
+    refused(
+        client.post(path, json={"decision": "identified"}, headers=de.headers), 403, "right_missing"
+    )
+    refused(
+        client.post(
+            path,
+            json={"decision": "identified"},
+            headers=world.principal(Role.FINGERPRINT_EXAMINER, "IT").headers,
+        ),
+        404,
+        "fingerprint_search_not_found",
+    )
+    decided = client.post(
+        path, json={"decision": "identified", "note": "12 points"}, headers=examiner.headers
+    )
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["decision"] == "identified"
+    assert decided.json()["decided_by"] == examiner.principal.id
+    hit = decided.json()["hit_reference"]
+    assert hit == first["reference"]
+    (alert,) = [e for e in events_of(client, fr) if e["kind"] == "hit.alert"]
+    assert alert["payload"]["hit"] == hit and alert["payload"]["external_ref"] == "FR-AFIS-1"
+    assert alert["payload"]["database"] == "fingerprints"
+    assert alert["payload"]["match"] == "identified"
+    refused(
+        client.post(path, json={"decision": "not_identified"}, headers=examiner.headers),
+        409,
+        "fingerprint_decision_taken",
+    )
+    again = client.get(f"/v1/fingerprints/searches/{found['reference']}", headers=de.headers)
+    assert again.json()["candidates"][0]["decision"] == "identified"
+
+
+@needs_fvc
+def test_marks_are_searched_both_ways_and_hit_only_shows_no_content(
+    client: TestClient, world: World
+) -> None:
+    fr, it = world.principal(Role.NCB_OFFICER, "FR"), world.principal(Role.NCB_OFFICER, "IT")
+    suspect = enter(client, fr, "fingerprints", tenprint(SUSPECT, disclosure="hit_only"))
+    # A mark from a scene in Italy: finger 103, position unknown.
+    found = search(client, it, {"probe": mark("103_4", "IT-ROMA-77")})
+    first = found["candidates"][0]
+    assert first["owner_bureau"] == "NCB-FR" and first["disclosure"] == "hit_only"
+    assert first["record"] is None and first["score"] is None and first["fingers"] is None
+    own = search(client, fr, {"probe": mark("103_4", "FR-1")})
+    assert own["candidates"][0]["record"]["id"] == suspect["id"]
+    assert own["candidates"][0]["fingers"] == [
+        {"probe": 0, "candidate": 3, "score": own["candidates"][0]["fingers"][0]["score"]}
+    ]
+    # An unsolved Italian mark (finger 106) is found when a ten-print holding 106 is searched.
+    unsolved = enter(client, it, "fingerprints", mark("106_3", "IT-MILANO-12"))
+    reverse = search(client, fr, {"probe": tenprint(OTHER)})
+    kinds = {c["record"]["id"]: c["kind"] for c in reverse["candidates"] if c["record"]}
+    assert kinds.get(unsolved["id"]) == "latent"
+
+
+def test_bad_fingerprint_records_are_refused_with_the_finger_named(
+    client: TestClient, world: World
+) -> None:
+    fr = world.principal(Role.NCB_OFFICER, "FR")
+    bad_image = {"kind": "tenprint", "fingers": [{"position": 1, "image": "not base64!"}]}
+    answer = client.post("/v1/fingerprints", json=bad_image, headers=fr.headers)
+    refused(answer, 422, "invalid_input")
+    assert "fingers.0" in answer.json()["error"]["message"]
+    no_case = {"kind": "latent", "fingers": [{"position": 0, "template": "AAAA"}]}
+    answer = client.post("/v1/fingerprints", json=no_case, headers=fr.headers)
+    refused(answer, 422, "invalid_request")
+    assert "case_ref" in answer.json()["error"]["message"]
+    twice = {
+        "kind": "tenprint",
+        "fingers": [{"position": 2, "template": "AAAA"}, {"position": 2, "template": "AAAA"}],
+    }
+    answer = client.post("/v1/fingerprints", json=twice, headers=fr.headers)
+    refused(answer, 422, "invalid_request")
+    assert "two plain impressions" in answer.json()["error"]["message"]
+    refused(
+        client.post("/v1/fingerprints/search", json={"limit": 5}, headers=fr.headers),
+        422,
+        "fingerprint_probe_missing",
+    )
+    carrier = world.principal(Role.CARRIER, "FR")
+    refused(
+        client.post("/v1/fingerprints/search", json={"record_id": 1}, headers=carrier.headers),
+        403,
+        "right_missing",
+    )

@@ -10,10 +10,10 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "policenet"
 ALLOWED = {
     "domain": {"domain"},
-    "matching": {"domain", "matching"},
+    "matching": {"domain", "formats", "matching"},
     "formats": {"domain", "formats"},
-    "store": {"domain", "matching", "store"},
-    "screening": {"domain", "matching", "store", "screening"},
+    "store": {"domain", "formats", "matching", "store"},
+    "screening": {"domain", "formats", "matching", "store", "screening"},
     "events": {"domain", "store", "events"},
     "actions": {
         "domain",

@@ -695,7 +695,7 @@ def ftm_entities(record: TravelDocument | Record, source: str) -> list[dict[str,
     """The record as FollowTheMoney entities (Person and Passport, Vehicle, Vessel, Asset),
     for a record the caller may read in full. A DNA profile has no FollowTheMoney form (and
     an anonymous profile should not become an entity): none."""
-    if isinstance(record, Record) and record.database is Database.DNA:
+    if isinstance(record, Record) and record.database in (Database.DNA, Database.FINGERPRINTS):
         return []
     if isinstance(record, TravelDocument):
         entity_id = f"policenet-travel_documents-{record.id}"

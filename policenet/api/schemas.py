@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_seri
 
 from policenet.access import is_owner
 from policenet.actions.dna import DnaMatch, DnaResult
+from policenet.actions.fingerprints import CandidateView, SearchView
 from policenet.actions.notices import NoticeFile, QueueItem
 from policenet.actions.principals import IssuedToken
 from policenet.domain.checks import CheckFailure, CheckResult, Hit
@@ -807,3 +808,64 @@ class DnaResultPublic(BaseModel):
 class DnaPolicyPublic(BaseModel):
     bureau: str
     familial_search: bool
+
+
+class FingerPairPublic(BaseModel):
+    probe: int = Field(description="The probe's finger position (0: unknown, a mark).")
+    candidate: int = Field(description="The candidate's finger position.")
+    score: float
+
+
+class FingerprintCandidatePublic(BaseModel):
+    """A candidate for the examiner. For a hit_only record of another bureau: its owner and
+    the reference to quote, nothing of the record, not even the score."""
+
+    rank: int
+    reference: str = Field(description="Quote it to the owner bureau; an identification's hit.")
+    owner_bureau: str
+    disclosure: Disclosure
+    kind: str | None = Field(description="tenprint or latent.")
+    score: float | None
+    fingers: list[FingerPairPublic] | None
+    record: RecordPublic | None
+    decision: str | None
+    decided_by: int | None
+    decided_at: datetime | None
+    note: str | None
+    hit_reference: str | None
+
+    @classmethod
+    def of(cls, c: CandidateView, viewer: Principal) -> FingerprintCandidatePublic:
+        return cls(
+            rank=c.rank,
+            reference=c.reference,
+            owner_bureau=c.owner_bureau_id,
+            disclosure=c.disclosure,
+            kind=c.kind,
+            score=c.score,
+            fingers=None if c.fingers is None else [FingerPairPublic(**f) for f in c.fingers],
+            record=None if c.record is None else RecordPublic.of(c.record, viewer),
+            decision=c.decision,
+            decided_by=c.decided_by,
+            decided_at=c.decided_at,
+            note=c.note,
+            hit_reference=c.hit_reference,
+        )
+
+
+class FingerprintSearchPublic(BaseModel):
+    reference: str
+    searched_at: datetime
+    probe: dict[str, Any]
+    candidates: list[FingerprintCandidatePublic]
+    notes: list[str]
+
+    @classmethod
+    def of(cls, s: SearchView, viewer: Principal) -> FingerprintSearchPublic:
+        return cls(
+            reference=s.reference,
+            searched_at=s.searched_at,
+            probe=s.probe,
+            candidates=[FingerprintCandidatePublic.of(c, viewer) for c in s.candidates],
+            notes=s.notes,
+        )

@@ -1,4 +1,5 @@
-"""The databases one check asks at once (and the DNA database, searched on its own)."""
+"""The databases one check asks at once (and the DNA and fingerprint databases, searched on
+their own)."""
 
 from __future__ import annotations
 
@@ -15,3 +16,4 @@ class Database(StrEnum):
     FIREARMS = "firearms"
     VESSELS = "vessels"
     DNA = "dna"
+    FINGERPRINTS = "fingerprints"

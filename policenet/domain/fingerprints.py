@@ -11,6 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from policenet.domain.databases import Database
+from policenet.domain.ids import MAX_ID
+from policenet.domain.terms import RecordTerms
 
 RESOLUTION_PPI = 500  # the resolution of every template policenet makes
 PIXELS_PER_CM_500PPI = 197  # 500 ppi as ISO/IEC 19794-2 writes it
@@ -74,3 +81,97 @@ class Template:
     height: int
     views: tuple[FingerView, ...]
     resolution_ppi: int = RESOLUTION_PPI
+
+
+# --- records and searches --------------------------------------------------------------------
+
+MAX_IMAGE_BASE64 = 8_000_000  # characters: a 6 MB image, far above a 500 ppi finger's
+
+
+class PrintKind(StrEnum):
+    TENPRINT = "tenprint"  # up to ten fingers of a known person (a card or a live scan)
+    LATENT = "latent"  # a mark lifted at a crime scene
+
+
+class FingerInput(BaseModel):
+    """One finger: its image (base64: PNG, JPEG, BMP, TIFF or WSQ) or a template made
+    elsewhere (base64 ISO/IEC 19794-2:2005). Stored, it is the template policenet made."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    position: FingerPosition = Field(
+        description="ANSI/NIST finger position: 1-5 right thumb to little, 6-10 left; 0 unknown."
+    )
+    impression: Literal["plain", "rolled", "latent"] = "plain"
+    image: str | None = Field(default=None, max_length=MAX_IMAGE_BASE64)
+    ppi: float | None = Field(
+        default=None, gt=0, description="The image's resolution, if its file does not say it."
+    )
+    template: str | None = Field(default=None, max_length=200_000)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> FingerInput:
+        if (self.image is None) == (self.template is None):
+            raise ValueError("give the finger's 'image' or its 'template', one of the two")
+        return self
+
+
+class FingerprintEntry(RecordTerms):
+    """A ten-print record or a latent mark, as a bureau sends it."""
+
+    database: ClassVar[Database] = Database.FINGERPRINTS
+
+    kind: PrintKind
+    fingers: list[FingerInput] = Field(min_length=1, max_length=20)
+    person_id: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="The person record, when the person is known."
+    )
+    case_ref: str | None = Field(default=None, min_length=1, max_length=100)
+    solved: bool = Field(
+        default=False, description="A latent mark identified: no longer searched in reverse."
+    )
+
+    @model_validator(mode="after")
+    def _shape(self) -> FingerprintEntry:
+        if self.kind is PrintKind.LATENT:
+            if len(self.fingers) != 1:
+                raise ValueError("a latent mark is one finger: record each mark on its own")
+            if self.case_ref is None:
+                raise ValueError("a latent mark needs the case it was lifted in ('case_ref')")
+        else:
+            seen = set()
+            for finger in self.fingers:
+                if finger.position is FingerPosition.UNKNOWN:
+                    raise ValueError("each finger of a ten-print needs its position (1 to 10)")
+                if finger.impression == "latent":
+                    raise ValueError("a ten-print holds plain or rolled impressions")
+                key = (finger.position, finger.impression)
+                if key in seen:
+                    raise ValueError(
+                        f"finger {int(finger.position)} has two {finger.impression} impressions"
+                    )
+                seen.add(key)
+        return self
+
+
+class FingerprintSearch(BaseModel):
+    """A search: one of your bureau's stored records, or fingers sent once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    record_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    probe: FingerprintEntry | None = None
+    limit: int = Field(default=10, ge=1, le=100, description="Candidates listed, best first.")
+
+
+class Decision(StrEnum):
+    IDENTIFIED = "identified"
+    NOT_IDENTIFIED = "not_identified"
+    INCONCLUSIVE = "inconclusive"
+
+
+class ExaminerDecision(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    decision: Decision
+    note: str | None = Field(default=None, max_length=2000)

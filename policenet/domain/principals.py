@@ -35,6 +35,7 @@ class Right(StrEnum):
     EXCHANGE_MESSAGES = "messages:exchange"
     ANSWER_HITS = "hits:answer"
     MANAGE_GROUPS = "groups:manage"
+    EXAMINE_PRINTS = "prints:examine"
 
 
 class Role(StrEnum):
@@ -48,6 +49,7 @@ class Role(StrEnum):
     BORDER_OFFICER = "border_officer"
     CARRIER = "carrier"
     DATA_PROTECTION = "data_protection"
+    FINGERPRINT_EXAMINER = "fingerprint_examiner"
 
     @property
     def is_gs(self) -> bool:
@@ -81,6 +83,7 @@ _DEFAULT_CLEARANCE = {
     Role.BORDER_OFFICER: Classification.RESTRICTED,
     Role.CARRIER: Classification.UNCLASSIFIED,
     Role.DATA_PROTECTION: Classification.CONFIDENTIAL,
+    Role.FINGERPRINT_EXAMINER: Classification.RESTRICTED,
 }
 
 ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
@@ -132,6 +135,10 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     Role.BORDER_OFFICER: frozenset({Right.CHECK_DOCUMENTS, Right.CHECK_RECORDS}),
     Role.CARRIER: frozenset({Right.CHECK_DOCUMENTS}),
     Role.DATA_PROTECTION: frozenset({Right.READ_AUDIT}),
+    # A bureau's fingerprint examiner: searches, and decides on the candidates.
+    Role.FINGERPRINT_EXAMINER: frozenset(
+        {Right.CHECK_RECORDS, Right.RECORD_RECORDS, Right.EXAMINE_PRINTS, Right.ANSWER_HITS}
+    ),
 }
 
 # The rights a member's NCB holds, and so the most it can grant a national agency.

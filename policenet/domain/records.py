@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from policenet.domain.databases import Database as Database
 from policenet.domain.dna import DnaEntry
 from policenet.domain.documents import DocumentType
+from policenet.domain.fingerprints import FingerprintEntry
 from policenet.domain.terms import Disclosure, RecordTerms
 
 if TYPE_CHECKING:
@@ -214,6 +215,7 @@ ENTRY_MODELS: dict[Database, type[RecordTerms]] = {
     Database.FIREARMS: FirearmEntry,
     Database.VESSELS: VesselEntry,
     Database.DNA: DnaEntry,
+    Database.FINGERPRINTS: FingerprintEntry,
 }
 TERMS = frozenset(RecordTerms.model_fields)
 

@@ -69,9 +69,7 @@ class Cylinders:
 
     points: Floats
     values: npt.NDArray[np.float32]  # (n, cells x sections), 0 outside the valid cells
-    squares: npt.NDArray[np.float32]
     valid: npt.NDArray[np.float32]  # (n, cells): 1 where the cell is valid
-    valid_by_value: npt.NDArray[np.float32]  # the same, repeated for each section
 
     def __len__(self) -> int:
         return len(self.points)
@@ -122,7 +120,7 @@ def cylinders(view: FingerView) -> Cylinders:
     if n == 0:
         empty = np.zeros((0, CELLS * CELLS * SECTIONS), dtype=np.float32)
         no_cells = np.zeros((0, CELLS * CELLS), dtype=np.float32)
-        return Cylinders(points, empty, empty, no_cells, empty)
+        return Cylinders(points, empty, no_cells)
     x, y, theta = points[:, 0], points[:, 1], points[:, 2]
     cos, sin = np.cos(theta)[:, None], np.sin(theta)[:, None]
     # Cell centres in the image, the grid turned to each minutia's direction (y downwards).
@@ -141,20 +139,14 @@ def cylinders(view: FingerView) -> Cylinders:
     directional = np.exp(-(gap**2) / (2 * SIGMA_D**2)) / (SIGMA_D * math.sqrt(2 * math.pi))
     sums = np.einsum("mcn,mnk->mck", spatial, directional * _SECTION)
     values = (_sigmoid(sums, MU_PSI, TAU_PSI) * valid[:, :, None]).reshape(n, -1)
-    values32 = values.astype(np.float32)
-    return Cylinders(
-        points,
-        values32,
-        values32 * values32,
-        valid,
-        np.repeat(valid, SECTIONS, axis=1),
-    )
+    return Cylinders(points, values.astype(np.float32), valid)
 
 
 def local_similarities(a: Cylinders, b: Cylinders) -> Floats:
     """Every cylinder of a against every cylinder of b, 0..1 (0: not comparable)."""
-    a2 = a.squares @ b.valid_by_value.T  # each side's norm over the cells valid in both
-    b2 = a.valid_by_value @ b.squares.T
+    # Each side's norm over the cells valid in both.
+    a2 = (a.values * a.values) @ np.repeat(b.valid, SECTIONS, axis=1).T
+    b2 = np.repeat(a.valid, SECTIONS, axis=1) @ (b.values * b.values).T
     ab = a.values @ b.values.T
     common = a.valid @ b.valid.T
     norms = np.sqrt(np.maximum(a2, 0)) + np.sqrt(np.maximum(b2, 0))

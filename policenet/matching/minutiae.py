@@ -14,18 +14,21 @@ single extraction (see the README's fingerprint benchmark).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import nbis
 import wsq  # noqa: F401 - registers the WSQ format with Pillow
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
-from policenet.domain.errors import InvalidInput
+from policenet.domain.errors import InvalidInput, PolicenetError
 from policenet.domain.fingerprints import (
     RESOLUTION_PPI,
+    FingerInput,
     FingerPosition,
     FingerView,
     Impression,
@@ -33,6 +36,7 @@ from policenet.domain.fingerprints import (
     MinutiaKind,
     Template,
 )
+from policenet.formats import iso19794
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -168,3 +172,44 @@ def extract(
         for number, render in enumerate(RENDERINGS)
     )
     return Template(finger.image.width, finger.image.height, views)
+
+
+_IMPRESSIONS = {
+    "plain": Impression.LIVE_SCAN_PLAIN,
+    "rolled": Impression.LIVE_SCAN_ROLLED,
+    "latent": Impression.LATENT,
+}
+
+
+def _base64(text: str, where: str, what: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidInput(
+            f"{where}: the {what} is not base64: send the file's bytes base64-encoded.",
+            code="invalid_input",
+            field=where,
+        ) from None
+
+
+def finger_template(finger: FingerInput, where: str) -> Template:
+    """The template of a finger as a bureau sends it: extracted from its image, or its own
+    ISO/IEC 19794-2 template read. Errors name the finger (``where``)."""
+    impression = _IMPRESSIONS[finger.impression]
+    try:
+        if finger.template is not None:
+            found = iso19794.decode(_base64(finger.template, where, "template"))
+            views = tuple(
+                replace(view, position=finger.position, impression=impression)
+                for view in found.views
+            )
+            if not any(view.minutiae for view in views):
+                raise InvalidInput("the template holds no minutiae", code="template_invalid")
+            return replace(found, views=views)
+        assert finger.image is not None  # noqa: S101 - the model requires one of the two
+        image = _base64(finger.image, where, "image")
+        return extract(image, ppi=finger.ppi, position=finger.position, impression=impression)
+    except PolicenetError as error:
+        if error.field == where:
+            raise
+        raise type(error)(f"{where}: {error.message}", code=error.code, field=where) from None

@@ -7,11 +7,13 @@ object always meet under the same key.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from typing import Any
 
 from policenet.domain.dna import DnaEntry
 from policenet.domain.errors import InvalidInput
+from policenet.domain.fingerprints import FingerprintEntry
 from policenet.domain.members import normalise_country
 from policenet.domain.records import (
     ArtEntry,
@@ -22,6 +24,7 @@ from policenet.domain.records import (
     VesselEntry,
 )
 from policenet.domain.terms import RecordTerms
+from policenet.formats import iso19794
 from policenet.matching.dna import is_mixture, normalise
 from policenet.matching.documents import comparison_key, normalise_number
 from policenet.matching.identifiers import (
@@ -34,6 +37,7 @@ from policenet.matching.identifiers import (
     normalise_title,
     serial_key,
 )
+from policenet.matching.minutiae import finger_template
 from policenet.matching.persons import PartialDate
 
 Key = tuple[str, str]
@@ -171,6 +175,8 @@ def prepare(entry: RecordTerms) -> Prepared:
         return _vessel(entry)
     if isinstance(entry, DnaEntry):
         return _dna(entry)
+    if isinstance(entry, FingerprintEntry):
+        return _fingerprints(entry)
     raise TypeError(f"no database holds {type(entry).__name__}")
 
 
@@ -188,6 +194,23 @@ def _dna(entry: DnaEntry) -> Prepared:
             "the Prüm rules.",
         )
     return Prepared(data, (), notes)
+
+
+def _fingerprints(entry: FingerprintEntry) -> Prepared:
+    """Each finger kept as its ISO/IEC 19794-2 template: minutiae extracted from an image, or
+    a template made elsewhere checked and rewritten as policenet writes it."""
+    data = entry.model_dump(mode="json", exclude=TERMS)
+    data["fingers"] = [
+        {
+            "position": int(finger.position),
+            "impression": finger.impression,
+            "template": base64.b64encode(
+                iso19794.encode(finger_template(finger, f"fingers.{number}"))
+            ).decode("ascii"),
+        }
+        for number, finger in enumerate(entry.fingers)
+    ]
+    return Prepared(data, ())
 
 
 def database_of(entry: RecordTerms) -> Database:

@@ -256,6 +256,18 @@ def of_database(session: Session, database: Database) -> Iterator[Record]:
         yield _record(row[0])
 
 
+def answering_of_database(session: Session, database: Database, today: date) -> Iterator[Record]:
+    """The records of a database that answer today, in id order, read in pages."""
+    query = (
+        select(RecordRow)
+        .where(RecordRow.database == database.value, _answering(today))
+        .order_by(RecordRow.id)
+        .execution_options(yield_per=2000)
+    )
+    for row in session.execute(query):
+        yield _record(row[0])
+
+
 def max_id(session: Session) -> int:
     return int(session.execute(select(func.coalesce(func.max(RecordRow.id), 0))).scalar_one())
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -492,3 +493,40 @@ class HubMetaRow(Base):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class FingerprintSearchRow(Base):
+    """A fingerprint search: who searched, when, with what probe; its candidates below."""
+
+    __tablename__ = "fingerprint_searches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    bureau_id: Mapped[str] = mapped_column(String(20), index=True)
+    searched_by: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime]
+    probe: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class FingerprintCandidateRow(Base):
+    """One candidate of a search, ranked by score, and the examiner's decision on it."""
+
+    __tablename__ = "fingerprint_candidates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    search_id: Mapped[int] = mapped_column(ForeignKey("fingerprint_searches.id"))
+    rank: Mapped[int] = mapped_column(Integer)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    record_id: Mapped[int] = mapped_column(Integer)
+    owner_bureau_id: Mapped[str] = mapped_column(String(20))
+    disclosure: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    score: Mapped[float]
+    fingers: Mapped[list[dict[str, object]]] = mapped_column(JSON)
+    decision: Mapped[str | None] = mapped_column(String(20))
+    decided_by: Mapped[int | None] = mapped_column(Integer)
+    decided_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    hit_reference: Mapped[str | None] = mapped_column(String(40))
+
+    __table_args__ = (UniqueConstraint("search_id", "rank", name="uq_fingerprint_candidates_rank"),)

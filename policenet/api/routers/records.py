@@ -22,6 +22,7 @@ PATHS = {
     Database.FIREARMS: "firearms",
     Database.VESSELS: "vessels",
     Database.DNA: "dna",
+    Database.FINGERPRINTS: "fingerprints",
 }
 
 

@@ -1,0 +1,424 @@
+"""Fingerprint searches: a ten-print card or a crime-scene mark against every fingerprint record
+the searching bureau may see, ranked for an examiner; the examiner's decision on each
+candidate; an identification becomes a hit on the owner's record, alerted like any other.
+
+- A ten-print is compared finger by finger with the ten-prints (same finger positions; the
+  record's score is the sum), and with the unsolved latent marks (reverse search: each mark
+  against the probe's fingers, the best one counts).
+- A latent mark is compared with every finger of the ten-prints (or the one position given).
+- A first pass scores every candidate on one extraction (view 0); the best ``SHORTLIST``
+  records are scored on all four (``matching.cylinders``).
+- A ``hit_only`` candidate shows only its owner and the reference to quote.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from policenet.access import is_owner, may_see, require, sees_details
+from policenet.actions.checks import keep_hits
+from policenet.actions.hits import new_hit
+from policenet.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from policenet.domain.fingerprints import (
+    Decision,
+    ExaminerDecision,
+    FingerPosition,
+    FingerprintSearch,
+    PrintKind,
+    Template,
+)
+from policenet.domain.principals import Principal, Right
+from policenet.domain.records import Database, Record
+from policenet.domain.terms import Disclosure
+from policenet.formats import iso19794
+from policenet.matching.cylinders import Cylinders, cylinders, view_score
+from policenet.matching.records import prepare
+from policenet.store import audit
+from policenet.store import fingerprints as store
+from policenet.store import records as record_store
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from sqlalchemy.orm import Session
+
+SHORTLIST = 30  # records scored on every view after the one-view pass
+CACHE_VIEWS = 512  # cylinders kept between searches (about 300 kB each)
+
+
+@dataclass(frozen=True, slots=True)
+class _Finger:
+    key: tuple[int, str, int]  # (record id, updated at, finger index): what the cache knows
+    position: FingerPosition
+    template: Template
+
+
+class _CylinderCache:
+    """The cylinders of stored fingers, view by view, least recently used dropped first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._views: OrderedDict[tuple[tuple[int, str, int], int], Cylinders] = OrderedDict()
+
+    def get(self, finger: _Finger, view: int) -> Cylinders:
+        key = (finger.key, view)
+        found = self._views.get(key)
+        if found is None:
+            found = cylinders(finger.template.views[view])
+            if finger.key[0] > 0:  # a probe sent once is not kept
+                self._views[key] = found
+                if len(self._views) > self.size:
+                    self._views.popitem(last=False)
+        else:
+            self._views.move_to_end(key)
+        return found
+
+
+_cache = _CylinderCache(CACHE_VIEWS)
+
+
+def _fingers(record_id: int, stamp: str, data: dict[str, Any]) -> list[_Finger]:
+    return [
+        _Finger(
+            (record_id, stamp, number),
+            FingerPosition(finger["position"]),
+            iso19794.decode(base64.b64decode(finger["template"])),
+        )
+        for number, finger in enumerate(data["fingers"])
+    ]
+
+
+def _score(a: _Finger, b: _Finger, views: int) -> float:
+    count = min(views, len(a.template.views), len(b.template.views))
+    if count == 0:
+        return 0.0
+    total = sum(view_score(_cache.get(a, v), _cache.get(b, v)) for v in range(count))
+    return total / count
+
+
+@dataclass(frozen=True, slots=True)
+class _Probe:
+    kind: PrintKind
+    fingers: list[_Finger]
+    record_id: int | None
+
+
+def _probe(session: Session, actor: Principal, search: FingerprintSearch) -> _Probe:
+    if (search.record_id is None) == (search.probe is None):
+        raise InvalidInput(
+            "Give either 'record_id' (one of your bureau's fingerprint records) or 'probe' (a "
+            "ten-print or a mark to search once), not both.",
+            code="fingerprint_probe_missing",
+            field="probe",
+        )
+    if search.probe is not None:
+        data = prepare(search.probe).data
+        return _Probe(search.probe.kind, _fingers(0, "probe", data), None)
+    assert search.record_id is not None  # noqa: S101 - one of the two is given
+    record = record_store.get(session, search.record_id)
+    if (
+        record is None
+        or record.database is not Database.FINGERPRINTS
+        or not is_owner(actor, record.owner_bureau_id)
+        or record.withdrawn_at is not None
+    ):
+        raise NotFound(
+            f"No active fingerprint record {search.record_id} of your bureau: search with a "
+            "record you own, or send the fingers themselves.",
+            code="record_not_found",
+        )
+    return _Probe(
+        PrintKind(record.data["kind"]),
+        _fingers(record.id, record.updated_at.isoformat(), record.data),
+        record.id,
+    )
+
+
+def _compare(
+    probe: _Probe, record: Record, fingers: list[_Finger], views: int
+) -> tuple[float, list[dict[str, Any]]]:
+    """The record's score against the probe, and the finger pairs that made it."""
+    kind = PrintKind(record.data["kind"])
+    pairs: list[dict[str, Any]] = []
+    if probe.kind is PrintKind.TENPRINT and kind is PrintKind.TENPRINT:
+        total = 0.0
+        for mine in probe.fingers:
+            same = [f for f in fingers if f.position is mine.position]
+            if not same:
+                continue
+            best = max(_score(mine, theirs, views) for theirs in same)
+            total += best
+            pairs.append(
+                {"probe": int(mine.position), "candidate": int(mine.position), "score": best}
+            )
+        return total, pairs
+    # A mark against a ten-print, in either direction: the mark's best finger.
+    marks, prints = (
+        (probe.fingers, fingers)
+        if probe.kind is PrintKind.LATENT
+        else (
+            fingers,
+            probe.fingers,
+        )
+    )
+    best_score, best_pair = 0.0, None
+    for mark in marks:
+        for finger in prints:
+            if mark.position is not FingerPosition.UNKNOWN and finger.position is not mark.position:
+                continue
+            score = _score(mark, finger, views)
+            if score > best_score:
+                best_score = score
+                best_pair = (finger.position, mark.position)
+    if best_pair is not None:
+        printed, marked = best_pair
+        probe_side, candidate_side = (
+            (marked, printed) if probe.kind is PrintKind.LATENT else (printed, marked)
+        )
+        pairs.append(
+            {"probe": int(probe_side), "candidate": int(candidate_side), "score": best_score}
+        )
+    return best_score, pairs
+
+
+def _comparable(probe: _Probe, record: Record) -> bool:
+    kind = PrintKind(record.data["kind"])
+    if probe.kind is PrintKind.LATENT:
+        return kind is PrintKind.TENPRINT
+    return kind is PrintKind.TENPRINT or not record.data.get("solved", False)
+
+
+def _visible(actor: Principal, record: Record) -> bool:
+    return is_owner(actor, record.owner_bureau_id) or may_see(
+        actor, record.owner_country, record.visibility
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateView:
+    """A candidate as the searching bureau sees it."""
+
+    rank: int
+    reference: str
+    owner_bureau_id: str
+    disclosure: Disclosure
+    kind: str | None
+    score: float | None
+    fingers: list[dict[str, Any]] | None
+    record: Record | None
+    decision: str | None
+    decided_by: int | None
+    decided_at: datetime | None
+    note: str | None
+    hit_reference: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchView:
+    reference: str
+    searched_at: datetime
+    probe: dict[str, Any]
+    candidates: list[CandidateView]
+    notes: list[str] = field(default_factory=list)
+
+
+def _view(actor: Principal, candidate: store.Candidate, record: Record | None) -> CandidateView:
+    shown = record is not None and (
+        is_owner(actor, candidate.owner_bureau_id) or candidate.disclosure == Disclosure.FULL
+    )
+    return CandidateView(
+        rank=candidate.rank,
+        reference=candidate.reference,
+        owner_bureau_id=candidate.owner_bureau_id,
+        disclosure=Disclosure(candidate.disclosure),
+        kind=candidate.kind if shown else None,
+        score=candidate.score if shown else None,
+        fingers=candidate.fingers if shown else None,
+        record=record if shown else None,
+        decision=candidate.decision,
+        decided_by=candidate.decided_by,
+        decided_at=candidate.decided_at,
+        note=candidate.note,
+        hit_reference=candidate.hit_reference,
+    )
+
+
+def search_prints(
+    session: Session, actor: Principal, search: FingerprintSearch, now: datetime
+) -> SearchView:
+    """Search a ten-print or a mark against every fingerprint record the actor may see; keep
+    the ranked candidates for an examiner and audit the search."""
+    require(actor, Right.CHECK_RECORDS)
+    if not sees_details(actor):
+        raise Forbidden("Carriers do not search fingerprints.", code="right_missing")
+    probe = _probe(session, actor, search)
+    today = now.date()
+    first_pass: list[tuple[float, Record, list[_Finger]]] = []
+    for record in record_store.answering_of_database(session, Database.FINGERPRINTS, today):
+        if record.id == probe.record_id or not _visible(actor, record):
+            continue
+        if not _comparable(probe, record):
+            continue
+        fingers = _fingers(record.id, record.updated_at.isoformat(), record.data)
+        score, _ = _compare(probe, record, fingers, views=1)
+        if score > 0:
+            first_pass.append((score, record, fingers))
+    first_pass.sort(key=lambda item: -item[0])
+    scored = []
+    for _, record, fingers in first_pass[:SHORTLIST]:
+        score, pairs = _compare(probe, record, fingers, views=4)
+        if score > 0:
+            scored.append((score, record, pairs))
+    scored.sort(key=lambda item: (-item[0], item[1].id))
+    reference = uuid.uuid4().hex
+    summary = {
+        "kind": probe.kind.value,
+        "record_id": probe.record_id,
+        "positions": [int(f.position) for f in probe.fingers],
+    }
+    candidates = [
+        {
+            "rank": rank,
+            "reference": uuid.uuid4().hex,
+            "record_id": record.id,
+            "owner_bureau_id": record.owner_bureau_id,
+            "disclosure": record.disclosure.value,
+            "kind": record.data["kind"],
+            "score": round(score, 6),
+            "fingers": pairs,
+        }
+        for rank, (score, record, pairs) in enumerate(scored[: search.limit], start=1)
+    ]
+    store.add(
+        session,
+        {
+            "reference": reference,
+            "bureau_id": actor.bureau_id or "",
+            "searched_by": actor.id,
+            "at": now,
+            "probe": summary,
+        },
+        candidates,
+    )
+    audit.append_by(
+        session,
+        actor,
+        "fingerprints.search",
+        f"fingerprint-search:{reference}",
+        {
+            "reference": reference,
+            "probe": summary,
+            "candidates": [{"record": c["record_id"], "score": c["score"]} for c in candidates],
+        },
+    )
+    found = read_search(session, actor, reference)
+    notes = []
+    if len(first_pass) > SHORTLIST:
+        notes.append(
+            f"{len(first_pass)} records were scored on one extraction; the best {SHORTLIST} "
+            "were scored in full."
+        )
+    return SearchView(found.reference, found.searched_at, found.probe, found.candidates, notes)
+
+
+def _own_search(session: Session, actor: Principal, reference: str) -> store.Search:
+    found = store.get(session, reference)
+    if found is None or found.bureau_id != (actor.bureau_id or ""):
+        raise NotFound(
+            f"No fingerprint search {reference!r} of your bureau.",
+            code="fingerprint_search_not_found",
+        )
+    return found
+
+
+def read_search(session: Session, actor: Principal, reference: str) -> SearchView:
+    """A search of the actor's bureau, its candidates as the actor may see them now."""
+    require(actor, Right.CHECK_RECORDS)
+    found = _own_search(session, actor, reference)
+    records = {
+        r.id: r
+        for r in record_store.answering(
+            session, [c.record_id for c in found.candidates], found.at.date()
+        )
+    }
+    views = []
+    for candidate in found.candidates:
+        record = records.get(candidate.record_id)
+        if record is not None and not _visible(actor, record):
+            record = None
+        views.append(_view(actor, candidate, record))
+    return SearchView(found.reference, found.at, found.probe, views)
+
+
+def decide_candidate(
+    session: Session,
+    actor: Principal,
+    reference: str,
+    rank: int,
+    decision: ExaminerDecision,
+    now: datetime,
+) -> CandidateView:
+    """An examiner of the searching bureau decides on a candidate, once. An identification
+    becomes a hit on the candidate's record, alerted to its owner and to the searching side."""
+    require(actor, Right.EXAMINE_PRINTS)
+    found = _own_search(session, actor, reference)
+    candidate = store.candidate_for_update(session, found.id, rank)
+    if candidate is None:
+        raise NotFound(
+            f"The search {reference!r} has no candidate {rank}.",
+            code="fingerprint_candidate_not_found",
+        )
+    if candidate.decision is not None:
+        raise Conflict(
+            f"Candidate {rank} was already decided ({candidate.decision}) at "
+            f"{candidate.decided_at}: a decision is not changed; search again if the prints "
+            "need another look.",
+            code="fingerprint_decision_taken",
+        )
+    record = record_store.get(session, candidate.record_id)
+    hit_reference = None
+    if decision.decision is Decision.IDENTIFIED:
+        if record is None or record.withdrawn_at is not None:
+            raise Conflict(
+                "The candidate's record has been withdrawn since the search: it cannot be "
+                "identified. Ask its owner bureau.",
+                code="fingerprint_candidate_withdrawn",
+            )
+        row = new_hit(
+            actor,
+            record,
+            database=Database.FINGERPRINTS,
+            check_reference=found.reference,
+            match=Decision.IDENTIFIED.value,
+            score=candidate.score,
+            asked={"fingerprints": found.probe},
+            place=None,
+            now=now,
+            reference=candidate.reference,
+        )
+        keep_hits(session, actor, [row], [record.external_ref], now)
+        hit_reference = row["reference"]
+    store.decide(
+        session,
+        candidate.id,
+        decision=decision.decision.value,
+        decided_by=actor.id,
+        decided_at=now,
+        note=decision.note,
+        hit_reference=hit_reference,
+    )
+    audit.append_by(
+        session,
+        actor,
+        "fingerprints.decide",
+        f"fingerprint-search:{reference}",
+        {"rank": rank, "record": candidate.record_id, "decision": decision.decision.value},
+    )
+    decided = store.candidate_for_update(session, found.id, rank)
+    assert decided is not None  # noqa: S101 - just written
+    shown = record if record is not None and _visible(actor, record) else None
+    return _view(actor, decided, shown)
