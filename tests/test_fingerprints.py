@@ -11,6 +11,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
+import nistitl
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
@@ -319,3 +320,88 @@ def test_bad_fingerprint_records_are_refused_with_the_finger_named(
         403,
         "right_missing",
     )
+
+
+def ten_print_transaction(tcn: str = "DE-BKA-7") -> bytes:
+    """A card as another system sends it: finger 1 in a Type-14 record in WSQ, finger 2 in a
+    Type-14 record uncompressed at 500 ppi, finger 3 in a legacy Type-4 record."""
+    message = nistitl.Message()
+    message[0]._2 = "0500"
+    message[0].TCN = tcn
+    images = {
+        p: Image.open(io.BytesIO(fvc(name.replace("_1", "_2")))) for p, name in SUSPECT.items()
+    }
+    for position, compression in ((1, "WSQ20"), (2, "NONE")):
+        image = images[position]
+        record = nistitl.AsciiRecord(14)
+        record.IDC = position
+        for tag, value in (
+            (3, "0"),
+            (6, str(image.width)),
+            (7, str(image.height)),
+            (8, "1"),
+            (9, "500"),
+            (10, "500"),
+            (11, compression),
+            (13, str(position)),
+        ):
+            record += nistitl.Field(14, tag, value)
+        data = encoded(image, "WSQ") if compression == "WSQ20" else image.tobytes()
+        record += nistitl.BinaryField(14, 999, data)
+        message += record
+    legacy = nistitl.BinaryRecord(4)
+    legacy.IDC = 3
+    third = images[3]
+    legacy.pack(
+        "!B6sBHHB",
+        1,
+        bytes([3, 255, 255, 255, 255, 255]),
+        0,
+        third.width,
+        third.height,
+        0,
+        third.tobytes(),
+    )
+    message += legacy
+    found: bytes = message.NIST
+    return found
+
+
+@needs_fvc
+def test_a_card_sent_as_an_ansi_nist_transaction_is_read_and_found(
+    client: TestClient, world: World
+) -> None:
+    fr, de = world.principal(Role.NCB_OFFICER, "FR"), world.principal(Role.NCB_OFFICER, "DE")
+    suspect = enter(client, fr, "fingerprints", tenprint(SUSPECT))
+    transaction = base64.b64encode(ten_print_transaction()).decode("ascii")
+    card = enter(client, de, "fingerprints", {"kind": "tenprint", "transaction": transaction})
+    fingers = card["data"]["fingers"]
+    assert [(f["position"], f["impression"]) for f in fingers] == [
+        (1, "plain"),
+        (2, "plain"),
+        (3, "rolled"),
+    ]
+    assert "transaction" not in card["data"]
+    found = search(client, de, {"record_id": card["id"]})
+    assert found["candidates"][0]["record"]["id"] == suspect["id"]
+    assert {f["candidate"] for f in found["candidates"][0]["fingers"]} == {1, 2, 3}
+
+
+def test_a_broken_transaction_names_the_record_and_field(client: TestClient, world: World) -> None:
+    de = world.principal(Role.NCB_OFFICER, "DE")
+    message = nistitl.Message()
+    slap = nistitl.AsciiRecord(14)
+    slap.IDC = 1
+    for tag, value in ((3, "0"), (6, "2"), (7, "2"), (11, "NONE"), (13, "13")):
+        slap += nistitl.Field(14, tag, value)
+    slap += nistitl.BinaryField(14, 999, b"\x00\x00\x00\x00")
+    message += slap
+    body = {"kind": "tenprint", "transaction": base64.b64encode(message.NIST).decode("ascii")}
+    answer = client.post("/v1/fingerprints", json=body, headers=de.headers)
+    refused(answer, 422, "nist_malformed")
+    assert "record 2: finger position 13" in answer.json()["error"]["message"]
+    bad_compression = message.NIST.replace(b"14.011:NONE", b"14.011:JBIG")
+    body["transaction"] = base64.b64encode(bad_compression).decode("ascii")
+    answer = client.post("/v1/fingerprints", json=body, headers=de.headers)
+    refused(answer, 422, "nist_malformed")
+    assert "record 2 (Type-14): field 14.011" in answer.json()["error"]["message"]

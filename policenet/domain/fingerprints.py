@@ -86,6 +86,7 @@ class Template:
 # --- records and searches --------------------------------------------------------------------
 
 MAX_IMAGE_BASE64 = 8_000_000  # characters: a 6 MB image, far above a 500 ppi finger's
+MAX_TRANSACTION_BASE64 = 40_000_000  # a ten-print card's transaction, uncompressed, and more
 
 
 class PrintKind(StrEnum):
@@ -122,7 +123,13 @@ class FingerprintEntry(RecordTerms):
     database: ClassVar[Database] = Database.FINGERPRINTS
 
     kind: PrintKind
-    fingers: list[FingerInput] = Field(min_length=1, max_length=20)
+    fingers: list[FingerInput] = Field(default_factory=list, max_length=20)
+    transaction: str | None = Field(
+        default=None,
+        max_length=MAX_TRANSACTION_BASE64,
+        description="Instead of 'fingers': an ANSI/NIST-ITL transaction (base64) whose Type-4 "
+        "and Type-14 records are the fingers.",
+    )
     person_id: int | None = Field(
         default=None, ge=1, le=MAX_ID, description="The person record, when the person is known."
     )
@@ -133,6 +140,12 @@ class FingerprintEntry(RecordTerms):
 
     @model_validator(mode="after")
     def _shape(self) -> FingerprintEntry:
+        if (self.transaction is None) == (not self.fingers):
+            raise ValueError("give the 'fingers' or an ANSI/NIST-ITL 'transaction', one of the two")
+        if self.transaction is not None:
+            if self.kind is PrintKind.LATENT and self.case_ref is None:
+                raise ValueError("a latent mark needs the case it was lifted in ('case_ref')")
+            return self  # its fingers are checked once read from it
         if self.kind is PrintKind.LATENT:
             if len(self.fingers) != 1:
                 raise ValueError("a latent mark is one finger: record each mark on its own")

@@ -1,5 +1,5 @@
 """ANSI/NIST-ITL 1-2011 transactions, read with ``nistitl``: the DNA profiles of Type-18
-records.
+records, and the fingerprint images of Type-4 and Type-14 records.
 
 A transaction is a Type-1 record (its transaction control number in field 1.009) followed by
 the records it announces. A Type-18 record carries one specimen's DNA; its autosomal STR
@@ -25,10 +25,13 @@ number or the locus's name in DLR. A name is read as policenet reads every locus
 
 from __future__ import annotations
 
+import io
+import struct
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import nistitl
+from PIL import Image
 
 from policenet.domain.dna import canonical_locus
 from policenet.domain.errors import InvalidInput
@@ -179,3 +182,145 @@ def _locus(written: str, numbers: Mapping[str, str]) -> str | None:
     if written.upper() in AMELOGENIN:
         return "AMEL"
     return canonical_locus(written)
+
+
+# --- fingerprint images: Type-4 and Type-14 ---------------------------------------------------
+
+TYPE4_HEADER = struct.Struct(">B6sBHHB")  # IMP, FGP, ISR, HLL, VLL, GCA after LEN and IDC
+MINIMUM_SCANNING_PPI = 500  # Type-4's ISR 0: 19.69 pixels per millimetre
+# Impression codes: 0/2 plain, 1/3 rolled (live-scan, non-live-scan); 4 to 7 and 12 to 19
+# latent impressions, tracings, photos and lifts.
+_ROLLED = frozenset({1, 3})
+_LATENT = frozenset({4, 5, 6, 7, 12, 13, 14, 15, 16, 17, 18, 19})
+_COMPRESSIONS = {
+    "NONE": "raw",
+    "WSQ20": "image",
+    "WSQ": "image",
+    "JPEGB": "image",
+    "JPEGL": "image",
+    "PNG": "image",
+    "JP2": "image",
+    "JP2L": "image",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FingerImage:
+    """One finger's image out of a transaction: a file Pillow reads (WSQ included)."""
+
+    record: int  # the record's number in the transaction
+    position: int
+    impression: str  # plain, rolled or latent
+    image: bytes
+    ppi: float | None
+
+
+def _impression(code: int) -> str:
+    if code in _ROLLED:
+        return "rolled"
+    return "latent" if code in _LATENT else "plain"
+
+
+def _raw_png(pixels: bytes, width: int, height: int, where: str) -> bytes:
+    if width * height == 0 or len(pixels) < width * height:
+        raise MalformedTransaction(
+            f"{where}: an uncompressed image of {width}x{height} pixels needs "
+            f"{width * height} bytes, the record holds {len(pixels)}."
+        )
+    out = io.BytesIO()
+    Image.frombytes("L", (width, height), pixels[: width * height]).save(out, "PNG")
+    return out.getvalue()
+
+
+def _field(record: Any, tag: int) -> str | None:  # noqa: ANN401 - a nistitl record
+    found = record[tag]
+    if found is None:
+        return None
+    items = _items(found.value)
+    return items[0][0].strip() if items and items[0] else None
+
+
+def _number(record: Any, tag: int, where: str, name: str) -> int:  # noqa: ANN401
+    value = _field(record, tag)
+    if value is None or not value.isdigit():
+        raise MalformedTransaction(
+            f"{where}: field {record.type}.{tag:03d} ({name}) is {value!r}: a number is required."
+        )
+    return int(value)
+
+
+def _type14(record: Any, number: int) -> FingerImage:  # noqa: ANN401
+    where = f"record {number} (Type-14)"
+    data = record[999]
+    if data is None or not data.value:
+        raise MalformedTransaction(f"{where}: field 14.999 (the image) is missing.")
+    position = _number(record, 13, where, "finger position")
+    impression = _number(record, 3, where, "impression type")
+    compression = (_field(record, 11) or "NONE").upper()
+    if compression not in _COMPRESSIONS:
+        raise MalformedTransaction(
+            f"{where}: field 14.011 names the compression {compression!r}; policenet reads "
+            f"{', '.join(_COMPRESSIONS)}."
+        )
+    image = bytes(data.value)
+    if _COMPRESSIONS[compression] == "raw":
+        width = _number(record, 6, where, "horizontal line length")
+        height = _number(record, 7, where, "vertical line length")
+        image = _raw_png(image, width, height, where)
+    scale = _field(record, 8)
+    ppi: float | None = None
+    if scale in ("1", "2"):
+        pixels = float(_number(record, 9, where, "horizontal pixel scale"))
+        ppi = pixels if scale == "1" else pixels * 2.54
+    return FingerImage(number, position, _impression(impression), image, ppi)
+
+
+def _type4(record: Any, number: int, native_ppi: float | None) -> FingerImage:  # noqa: ANN401
+    where = f"record {number} (Type-4)"
+    value = bytes(record.value)
+    if len(value) < TYPE4_HEADER.size:
+        raise MalformedTransaction(f"{where}: the record is shorter than its header.")
+    impression, positions, resolution, width, height, compression = TYPE4_HEADER.unpack_from(value)
+    pixels = value[TYPE4_HEADER.size :]
+    if compression == 0:
+        image = _raw_png(pixels, width, height, where)
+    elif compression == 1:
+        image = pixels  # WSQ
+    else:
+        raise MalformedTransaction(
+            f"{where}: compression algorithm {compression} is not read: send the image "
+            "uncompressed (0) or in WSQ (1)."
+        )
+    ppi = native_ppi if resolution == 1 and native_ppi else float(MINIMUM_SCANNING_PPI)
+    return FingerImage(number, positions[0], _impression(impression), image, ppi)
+
+
+def finger_images(data: bytes) -> list[FingerImage]:
+    """Every single-finger image of a transaction's Type-4 and Type-14 records."""
+    records = list(parse(data))
+    native = _field(records[0], 11) if records else None  # 1.011 NSR, pixels per mm
+    try:
+        native_ppi = float(native) * 25.4 if native else None
+    except ValueError:
+        native_ppi = None
+    found = []
+    for number, record in enumerate(records, start=1):
+        kind = getattr(record, "type", None)
+        if kind == 14:
+            finger = _type14(record, number)
+        elif kind == 4:
+            finger = _type4(record, number, native_ppi)
+        else:
+            continue
+        if not 0 <= finger.position <= 10:
+            raise MalformedTransaction(
+                f"record {number}: finger position {finger.position} is a slap, a palm or "
+                "another area: send each finger as its own image (positions 1 to 10)."
+            )
+        found.append(finger)
+    if not found:
+        raise InvalidInput(
+            "The transaction holds no Type-4 or Type-14 fingerprint image.",
+            code="nist_no_fingers",
+        )
+    return found

@@ -8,8 +8,11 @@ object always meet under the same key.
 from __future__ import annotations
 
 import base64
+import binascii
 from dataclasses import dataclass
 from typing import Any
+
+from pydantic import ValidationError
 
 from policenet.domain.dna import DnaEntry
 from policenet.domain.errors import InvalidInput
@@ -24,7 +27,7 @@ from policenet.domain.records import (
     VesselEntry,
 )
 from policenet.domain.terms import RecordTerms
-from policenet.formats import iso19794
+from policenet.formats import ansi_nist, iso19794
 from policenet.matching.dna import is_mixture, normalise
 from policenet.matching.documents import comparison_key, normalise_number
 from policenet.matching.identifiers import (
@@ -196,10 +199,43 @@ def _dna(entry: DnaEntry) -> Prepared:
     return Prepared(data, (), notes)
 
 
+def _from_transaction(entry: FingerprintEntry) -> FingerprintEntry:
+    """The entry with the fingers its ANSI/NIST-ITL transaction holds."""
+    assert entry.transaction is not None  # noqa: S101 - the caller checked
+    try:
+        data = base64.b64decode(entry.transaction, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidInput(
+            "transaction: not base64: send the transaction's bytes base64-encoded.",
+            code="invalid_input",
+            field="transaction",
+        ) from None
+    fingers = [
+        {
+            "position": found.position,
+            "impression": found.impression,
+            "image": base64.b64encode(found.image).decode("ascii"),
+            "ppi": found.ppi,
+        }
+        for found in ansi_nist.finger_images(data)
+    ]
+    values = entry.model_dump(exclude={"transaction", "fingers"}) | {"fingers": fingers}
+    try:
+        return FingerprintEntry.model_validate(values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InvalidInput(
+            f"transaction: {first['msg']}.", code="invalid_input", field="transaction"
+        ) from None
+
+
 def _fingerprints(entry: FingerprintEntry) -> Prepared:
     """Each finger kept as its ISO/IEC 19794-2 template: minutiae extracted from an image, or
-    a template made elsewhere checked and rewritten as policenet writes it."""
-    data = entry.model_dump(mode="json", exclude=TERMS)
+    a template made elsewhere checked and rewritten as policenet writes it. A transaction is
+    read into its fingers first; it is not kept."""
+    if entry.transaction is not None:
+        entry = _from_transaction(entry)
+    data = entry.model_dump(mode="json", exclude=TERMS | {"transaction"})
     data["fingers"] = [
         {
             "position": int(finger.position),
