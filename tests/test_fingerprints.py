@@ -77,6 +77,13 @@ def test_a_broken_record_is_refused_with_what_is_wrong() -> None:
         decode(record[:-1])
     with pytest.raises(TemplateInvalid, match="FMR"):
         decode(b"\x00" * 40)
+    padded = record + b"\x00\x00"
+    padded = padded[:8] + len(padded).to_bytes(4) + padded[12:]
+    with pytest.raises(TemplateInvalid, match="2 bytes follow the last"):
+        decode(padded)
+    slap = record[:24] + bytes([13]) + record[25:]
+    with pytest.raises(TemplateInvalid, match="four-finger slap"):
+        decode(slap)
 
 
 @needs_fvc
@@ -129,6 +136,7 @@ def test_an_image_at_another_resolution_is_resampled_to_500_ppi() -> None:
     from_file = load(encoded(doubled, "PNG", dpi=(1000, 1000)))
     assert from_file.image.size == original.size and from_file.original_ppi == 1000
     assert load(encoded(doubled, "PNG"), ppi=1000).image.size == original.size
+    assert load(encoded(doubled, "TIFF", dpi=(1000, 1000))).image.size == original.size
     genuine = prepare(extract(encoded(doubled, "PNG", dpi=(1000, 1000))))
     assert similarity(genuine, prepare(extract(fvc("101_2")))) > similarity(
         genuine, prepare(extract(fvc("105_2")))
@@ -143,6 +151,10 @@ def test_what_is_not_a_fingerprint_image_is_refused() -> None:
         extract(encoded(tiny, "PNG"))
     with pytest.raises(ImageUnreadable, match="between 250 and 2000 ppi"):
         extract(encoded(Image.new("L", (300, 300), 128), "PNG"), ppi=72)
+    with pytest.raises(ImageUnreadable, match="No fingerprint was found"):
+        extract(encoded(Image.new("L", (300, 300), 128), "PNG"))
+    with pytest.raises(ImageUnreadable, match="far more than one finger"):
+        extract(encoded(Image.new("L", (20000, 100), 128), "PNG"))
     with pytest.raises(ImageUnreadable, match="GIF images are not taken"):
         extract(encoded(Image.new("L", (300, 300), 128), "GIF"))
 
@@ -216,7 +228,7 @@ def test_a_tenprint_finds_its_owner_and_an_examiner_identifies_it(
     assert [f["position"] for f in suspect["data"]["fingers"]] == [1, 2, 3, 4]
     stored = decode(base64.b64decode(suspect["data"]["fingers"][0]["template"]))
     assert len(stored.views) == 4 and stored.views[0].position is FingerPosition.RIGHT_THUMB
-    enter(client, fr, "fingerprints", tenprint(OTHER))
+    other = enter(client, fr, "fingerprints", tenprint(OTHER))
     hidden = enter(
         client,
         fr,
@@ -265,6 +277,17 @@ def test_a_tenprint_finds_its_owner_and_an_examiner_identifies_it(
     )
     again = client.get(f"/v1/fingerprints/searches/{found['reference']}", headers=de.headers)
     assert again.json()["candidates"][0]["decision"] == "identified"
+    # The owner turns a candidate's record hit_only after the search: its content goes.
+    (listed,) = [c for c in found["candidates"] if c["record"]["id"] == other["id"]]
+    assert listed["score"] is not None
+    changed = client.patch(
+        f"/v1/fingerprints/{other['id']}", json={"disclosure": "hit_only"}, headers=fr.headers
+    )
+    assert changed.status_code == 200, changed.text
+    later = client.get(f"/v1/fingerprints/searches/{found['reference']}", headers=de.headers)
+    (withheld,) = [c for c in later.json()["candidates"] if c["rank"] == listed["rank"]]
+    assert withheld["disclosure"] == "hit_only"
+    assert withheld["record"] is None and withheld["score"] is None and withheld["fingers"] is None
 
 
 @needs_fvc
@@ -309,6 +332,16 @@ def test_bad_fingerprint_records_are_refused_with_the_finger_named(
     answer = client.post("/v1/fingerprints", json=twice, headers=fr.headers)
     refused(answer, 422, "invalid_request")
     assert "two plain impressions" in answer.json()["error"]["message"]
+    unknown_person = {
+        "kind": "tenprint",
+        "person_id": 999_999,
+        "fingers": [{"position": 1, "template": "AAAA"}],
+    }
+    refused(
+        client.post("/v1/fingerprints", json=unknown_person, headers=fr.headers),
+        422,
+        "person_not_found",
+    )
     refused(
         client.post("/v1/fingerprints/search", json={"limit": 5}, headers=fr.headers),
         422,

@@ -373,7 +373,8 @@ class _Validator:
             else:
                 out.records.append(new_record(entry, prepare(entry), self.bureau_id, self.actor))
         except PolicenetError as exc:
-            out.errors.append(RowError(line, exc.field, exc.message))
+            message = exc.message.removeprefix(f"{exc.field}: ") if exc.field else exc.message
+            out.errors.append(RowError(line, exc.field, message))
             return
         self.refs[entry.external_ref] = line
         out.lines.append(line)

@@ -14,6 +14,9 @@ candidate; an identification becomes a hit on the owner's record, alerted like a
 from __future__ import annotations
 
 import base64
+import binascii
+import logging
+import threading
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -22,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from policenet.access import is_owner, may_see, require, sees_details
 from policenet.actions.checks import keep_hits
 from policenet.actions.hits import new_hit
-from policenet.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from policenet.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, PolicenetError
 from policenet.domain.fingerprints import (
     Decision,
     ExaminerDecision,
@@ -46,7 +49,9 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-SHORTLIST = 30  # records scored on every view after the one-view pass
+log = logging.getLogger(__name__)
+
+SHORTLIST = 30  # records scored on every view after the one-view pass (or the limit asked)
 CACHE_VIEWS = 512  # cylinders kept between searches (about 300 kB each)
 
 
@@ -58,27 +63,48 @@ class _Finger:
 
 
 class _CylinderCache:
-    """The cylinders of stored fingers, view by view, least recently used dropped first."""
+    """The cylinders of stored fingers, view by view, least recently used dropped first.
+    Shared by the server's threads."""
 
     def __init__(self, size: int) -> None:
         self.size = size
         self._views: OrderedDict[tuple[tuple[int, str, int], int], Cylinders] = OrderedDict()
+        self._lock = threading.Lock()
 
     def get(self, finger: _Finger, view: int) -> Cylinders:
         key = (finger.key, view)
-        found = self._views.get(key)
-        if found is None:
-            found = cylinders(finger.template.views[view])
-            if finger.key[0] > 0:  # a probe sent once is not kept
-                self._views[key] = found
-                if len(self._views) > self.size:
-                    self._views.popitem(last=False)
-        else:
-            self._views.move_to_end(key)
+        with self._lock:
+            found = self._views.get(key)
+            if found is not None:
+                self._views.move_to_end(key)
+                return found
+        found = cylinders(finger.template.views[view])
+        with self._lock:
+            self._views[key] = found
+            while len(self._views) > self.size:
+                self._views.popitem(last=False)
         return found
 
 
 _cache = _CylinderCache(CACHE_VIEWS)
+
+
+class _Cylinders:
+    """Where a search gets its cylinders: the probe's built once for the search (a probe
+    sent once is not kept), the stored records' from the shared cache."""
+
+    def __init__(self, probe: list[_Finger]) -> None:
+        self._probe_keys = {finger.key for finger in probe}
+        self._probe: dict[tuple[tuple[int, str, int], int], Cylinders] = {}
+
+    def get(self, finger: _Finger, view: int) -> Cylinders:
+        if finger.key not in self._probe_keys:
+            return _cache.get(finger, view)
+        key = (finger.key, view)
+        found = self._probe.get(key)
+        if found is None:
+            found = self._probe[key] = cylinders(finger.template.views[view])
+        return found
 
 
 def _fingers(record_id: int, stamp: str, data: dict[str, Any]) -> list[_Finger]:
@@ -86,17 +112,17 @@ def _fingers(record_id: int, stamp: str, data: dict[str, Any]) -> list[_Finger]:
         _Finger(
             (record_id, stamp, number),
             FingerPosition(finger["position"]),
-            iso19794.decode(base64.b64decode(finger["template"])),
+            iso19794.decode(base64.b64decode(finger["template"], validate=True)),
         )
         for number, finger in enumerate(data["fingers"])
     ]
 
 
-def _score(a: _Finger, b: _Finger, views: int) -> float:
+def _score(a: _Finger, b: _Finger, views: int, source: _Cylinders) -> float:
     count = min(views, len(a.template.views), len(b.template.views))
     if count == 0:
         return 0.0
-    total = sum(view_score(_cache.get(a, v), _cache.get(b, v)) for v in range(count))
+    total = sum(view_score(source.get(a, v), source.get(b, v)) for v in range(count))
     return total / count
 
 
@@ -109,14 +135,21 @@ class _Probe:
 
 def _probe(session: Session, actor: Principal, search: FingerprintSearch) -> _Probe:
     if (search.record_id is None) == (search.probe is None):
+        both = search.record_id is not None
         raise InvalidInput(
-            "Give either 'record_id' (one of your bureau's fingerprint records) or 'probe' (a "
-            "ten-print or a mark to search once), not both.",
+            ("Give 'record_id' or 'probe', not both: " if both else "Give what to search: ")
+            + "'record_id' (one of your bureau's fingerprint records) or 'probe' (a ten-print "
+            "or a mark to search once).",
             code="fingerprint_probe_missing",
-            field="probe",
+            field="record_id" if both else "probe",
         )
     if search.probe is not None:
-        data = prepare(search.probe).data
+        try:
+            data = prepare(search.probe).data
+        except PolicenetError as error:
+            where = f"probe.{error.field}" if error.field else "probe"
+            message = error.message.removeprefix(f"{error.field}: ")
+            raise type(error)(f"{where}: {message}", code=error.code, field=where) from None
         return _Probe(search.probe.kind, _fingers(0, "probe", data), None)
     assert search.record_id is not None  # noqa: S101 - one of the two is given
     record = record_store.get(session, search.record_id)
@@ -139,7 +172,7 @@ def _probe(session: Session, actor: Principal, search: FingerprintSearch) -> _Pr
 
 
 def _compare(
-    probe: _Probe, record: Record, fingers: list[_Finger], views: int
+    probe: _Probe, record: Record, fingers: list[_Finger], views: int, source: _Cylinders
 ) -> tuple[float, list[dict[str, Any]]]:
     """The record's score against the probe, and the finger pairs that made it."""
     kind = PrintKind(record.data["kind"])
@@ -150,7 +183,7 @@ def _compare(
             same = [f for f in fingers if f.position is mine.position]
             if not same:
                 continue
-            best = max(_score(mine, theirs, views) for theirs in same)
+            best = max(_score(mine, theirs, views, source) for theirs in same)
             total += best
             pairs.append(
                 {"probe": int(mine.position), "candidate": int(mine.position), "score": best}
@@ -170,7 +203,7 @@ def _compare(
         for finger in prints:
             if mark.position is not FingerPosition.UNKNOWN and finger.position is not mark.position:
                 continue
-            score = _score(mark, finger, views)
+            score = _score(mark, finger, views, source)
             if score > best_score:
                 best_score = score
                 best_pair = (finger.position, mark.position)
@@ -227,14 +260,18 @@ class SearchView:
 
 
 def _view(actor: Principal, candidate: store.Candidate, record: Record | None) -> CandidateView:
+    """The candidate as the actor may see it now: the record's disclosure and restriction as
+    they stand, not as they stood at the search (``record`` is None when it no longer answers
+    or the actor may no longer see it)."""
+    disclosure = Disclosure(candidate.disclosure) if record is None else record.disclosure
     shown = record is not None and (
-        is_owner(actor, candidate.owner_bureau_id) or candidate.disclosure == Disclosure.FULL
+        is_owner(actor, candidate.owner_bureau_id) or disclosure is Disclosure.FULL
     )
     return CandidateView(
         rank=candidate.rank,
         reference=candidate.reference,
         owner_bureau_id=candidate.owner_bureau_id,
-        disclosure=Disclosure(candidate.disclosure),
+        disclosure=disclosure,
         kind=candidate.kind if shown else None,
         score=candidate.score if shown else None,
         fingers=candidate.fingers if shown else None,
@@ -256,21 +293,29 @@ def search_prints(
     if not sees_details(actor):
         raise Forbidden("Carriers do not search fingerprints.", code="right_missing")
     probe = _probe(session, actor, search)
+    source = _Cylinders(probe.fingers)
     today = now.date()
+    notes = []
     first_pass: list[tuple[float, Record, list[_Finger]]] = []
     for record in record_store.answering_of_database(session, Database.FINGERPRINTS, today):
         if record.id == probe.record_id or not _visible(actor, record):
             continue
         if not _comparable(probe, record):
             continue
-        fingers = _fingers(record.id, record.updated_at.isoformat(), record.data)
-        score, _ = _compare(probe, record, fingers, views=1)
+        try:
+            fingers = _fingers(record.id, record.updated_at.isoformat(), record.data)
+        except (binascii.Error, ValueError, KeyError, PolicenetError):
+            log.error("fingerprint record %s holds a template that cannot be read", record.id)
+            notes.append(f"Record {record.id} could not be read and was not compared.")
+            continue
+        score, _ = _compare(probe, record, fingers, views=1, source=source)
         if score > 0:
             first_pass.append((score, record, fingers))
     first_pass.sort(key=lambda item: -item[0])
+    shortlist = max(SHORTLIST, search.limit)
     scored = []
-    for _, record, fingers in first_pass[:SHORTLIST]:
-        score, pairs = _compare(probe, record, fingers, views=4)
+    for _, record, fingers in first_pass[:shortlist]:
+        score, pairs = _compare(probe, record, fingers, views=4, source=source)
         if score > 0:
             scored.append((score, record, pairs))
     scored.sort(key=lambda item: (-item[0], item[1].id))
@@ -297,7 +342,7 @@ def search_prints(
         session,
         {
             "reference": reference,
-            "bureau_id": actor.bureau_id or "",
+            "bureau_id": _searcher(actor),
             "searched_by": actor.id,
             "at": now,
             "probe": summary,
@@ -316,18 +361,25 @@ def search_prints(
         },
     )
     found = read_search(session, actor, reference)
-    notes = []
-    if len(first_pass) > SHORTLIST:
+    if len(first_pass) > shortlist:
         notes.append(
-            f"{len(first_pass)} records were scored on one extraction; the best {SHORTLIST} "
+            f"{len(first_pass)} records were scored on one extraction; the best {shortlist} "
             "were scored in full."
         )
     return SearchView(found.reference, found.searched_at, found.probe, found.candidates, notes)
 
 
+def _searcher(actor: Principal) -> str:
+    """Whose searches these are: the bureau's, or a national agency's (its own mailbox)."""
+    mailbox = actor.mailbox
+    if mailbox is None:
+        raise Forbidden("Only a bureau or an agency searches fingerprints.", code="right_missing")
+    return mailbox
+
+
 def _own_search(session: Session, actor: Principal, reference: str) -> store.Search:
     found = store.get(session, reference)
-    if found is None or found.bureau_id != (actor.bureau_id or ""):
+    if found is None or found.bureau_id != _searcher(actor):
         raise NotFound(
             f"No fingerprint search {reference!r} of your bureau.",
             code="fingerprint_search_not_found",
@@ -380,12 +432,14 @@ def decide_candidate(
             code="fingerprint_decision_taken",
         )
     record = record_store.get(session, candidate.record_id)
+    if record is not None and not _visible(actor, record):
+        record = None  # its owner restricted it since: it is not identified from here
     hit_reference = None
     if decision.decision is Decision.IDENTIFIED:
         if record is None or record.withdrawn_at is not None:
             raise Conflict(
-                "The candidate's record has been withdrawn since the search: it cannot be "
-                "identified. Ask its owner bureau.",
+                "The candidate's record has been withdrawn or restricted since the search: it "
+                "cannot be identified. Ask its owner bureau.",
                 code="fingerprint_candidate_withdrawn",
             )
         row = new_hit(
@@ -420,5 +474,4 @@ def decide_candidate(
     )
     decided = store.candidate_for_update(session, found.id, rank)
     assert decided is not None  # noqa: S101 - just written
-    shown = record if record is not None and _visible(actor, record) else None
-    return _view(actor, decided, shown)
+    return _view(actor, decided, record)

@@ -11,6 +11,7 @@ from policenet.access import is_owner, may_see_record, require, sees_details
 from policenet.actions.documents import review_date_from, visibility_from
 from policenet.domain.clock import utcnow
 from policenet.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from policenet.domain.fingerprints import FingerprintEntry
 from policenet.domain.members import ncb_id
 from policenet.domain.principals import Principal, Right
 from policenet.domain.records import ENTRY_MODELS, Database, Record
@@ -73,6 +74,7 @@ def record_entry(
     returns the record and notes on its identifiers (a VIN that cannot be validated)."""
     require(actor, Right.RECORD_RECORDS)
     bureau_id = owner_bureau(session, actor)
+    _check_person(session, bureau_id, entry)
     prepared = prepare(entry)
     new = new_record(entry, prepared, bureau_id, actor)
     try:
@@ -87,6 +89,26 @@ def record_entry(
     audit.append_by(session, actor, "record.enter", f"record:{record.id}", _summary(record))
     feed.changed(session, feed.RECORDS, record.id)
     return record, prepared.notes
+
+
+def _check_person(session: Session, bureau_id: str, entry: RecordTerms) -> None:
+    """A fingerprint record names a person record of the same bureau, active, or none."""
+    person_id = entry.person_id if isinstance(entry, FingerprintEntry) else None
+    if person_id is None:
+        return
+    person = store.get(session, person_id)
+    if (
+        person is None
+        or person.database is not Database.PERSONS
+        or person.owner_bureau_id != bureau_id
+        or person.withdrawn_at is not None
+    ):
+        raise InvalidInput(
+            f"No active person record {person_id} of your bureau: record the person first "
+            "(POST /v1/persons) and give its id, or leave 'person_id' out.",
+            code="person_not_found",
+            field="person_id",
+        )
 
 
 def record_not_found(database: Database, record_id: int) -> NotFound:
@@ -172,6 +194,7 @@ def update_record(
         entry = ENTRY_MODELS[database].model_validate(merged)
     except ValidationError as exc:
         raise validation_error(exc) from None
+    _check_person(session, before.owner_bureau_id, entry)
     prepared = prepare(entry)
     visibility = visibility_from(entry.visibility)
     columns: dict[str, Any] = {

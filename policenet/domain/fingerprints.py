@@ -47,6 +47,8 @@ class Impression(IntEnum):
     NONLIVE_PLAIN = 2  # an inked card, scanned
     NONLIVE_ROLLED = 3
     LATENT = 4  # a mark lifted at a scene (latent impression)
+    SWIPE = 8
+    CONTACTLESS = 9
 
 
 class MinutiaKind(StrEnum):

@@ -114,15 +114,43 @@ def decode(data: bytes) -> Template:
             )
         (extended,) = struct.unpack_from(">H", data, offset)
         offset += 2 + extended
-        try:
-            finger = FingerPosition(position)
-            impression = Impression(view_impression & 0x0F)
-        except ValueError:
+        if offset > len(data):
             raise TemplateInvalid(
-                f"Finger view {number}: finger position {position} or impression type "
-                f"{view_impression & 0x0F} is not one policenet knows."
-            ) from None
+                f"Finger view {number}'s extended data ({extended} bytes) runs past the record."
+            )
+        finger = _position(position, number)
+        impression = _impression(view_impression & 0x0F, number)
         views.append(
             FingerView(tuple(minutiae), finger, view_impression >> 4, impression, min(quality, 100))
         )
+    if offset != len(data):
+        raise TemplateInvalid(
+            f"{len(data) - offset} bytes follow the last of the {count} finger views: the record "
+            "is not well formed; export it again."
+        )
     return Template(width, height, tuple(views), ppi)
+
+
+def _position(code: int, number: int) -> FingerPosition:
+    if 11 <= code <= 15:
+        raise TemplateInvalid(
+            f"Finger view {number} is a plain thumb or four-finger slap (position {code}): send "
+            "one template per finger."
+        )
+    try:
+        return FingerPosition(code)
+    except ValueError:
+        raise TemplateInvalid(
+            f"Finger view {number}: {code} is not a finger position (0 to 10)."
+        ) from None
+
+
+def _impression(code: int, number: int) -> Impression:
+    if code in (5, 6, 7):  # latent tracing, photo, lift: a latent all the same
+        return Impression.LATENT
+    try:
+        return Impression(code)
+    except ValueError:
+        raise TemplateInvalid(
+            f"Finger view {number}: impression type {code} is not one policenet reads (0 to 9)."
+        ) from None

@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 FORMATS = ("PNG", "JPEG", "BMP", "TIFF", "WSQ")
 MIN_PPI, MAX_PPI = 250, 2000  # resolutions a fingerprint scanner or a mark's camera gives
 MAX_SIDE = 4000  # pixels, after resampling: larger than any ten-print card's finger box
+MIN_MINUTIAE = 4  # fewer, and there is no fingerprint to compare (a blank or a smudge)
+MAX_MINUTIAE = 150  # a rolled finger has about 100; the best are kept past it
 
 
 def _contrast(image: Image.Image) -> Image.Image:
@@ -79,8 +81,20 @@ def load(data: bytes, ppi: float | None = None) -> FingerImage:
     is used when plausible; with neither, the image is taken to be at 500 ppi."""
     try:
         image = Image.open(io.BytesIO(data))
+        # The size is known before the pixels are decoded: refuse a huge one first.
+        if max(image.size) > MAX_SIDE * MAX_PPI // RESOLUTION_PPI:
+            raise ImageUnreadable(
+                f"The image is {image.width}x{image.height} pixels: far more than one finger "
+                "at any scanner's resolution. Crop a card to one finger."
+            )
         image.load()
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        OSError,
+        ValueError,
+        SyntaxError,
+    ) as exc:
         raise ImageUnreadable(
             f"The fingerprint image cannot be read ({exc}). Send a PNG, JPEG, BMP, TIFF or WSQ "
             "image."
@@ -110,8 +124,12 @@ def load(data: bytes, ppi: float | None = None) -> FingerImage:
 
 def _file_ppi(image: Image.Image) -> float:
     dpi = image.info.get("dpi")
-    if isinstance(dpi, tuple) and dpi and isinstance(dpi[0], int | float):
-        value = round(float(dpi[0]), 1)  # PNG keeps pixels per metre: 999.998 is 1000
+    if isinstance(dpi, tuple) and dpi:
+        try:
+            # PNG keeps pixels per metre (999.998 is 1000); TIFF gives a fraction.
+            value = round(float(dpi[0]), 1)
+        except (TypeError, ValueError, ZeroDivisionError):
+            return float(RESOLUTION_PPI)
         if MIN_PPI <= value <= MAX_PPI:
             return value
     return float(RESOLUTION_PPI)  # absent or implausible (FVC's TIFFs say 1 dpi)
@@ -141,20 +159,31 @@ def _png(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
+def best(minutiae: tuple[Minutia, ...]) -> tuple[Minutia, ...]:
+    """At most MAX_MINUTIAE, the best quality first kept (comparison time grows with the
+    square of their number)."""
+    if len(minutiae) <= MAX_MINUTIAE:
+        return minutiae
+    kept = sorted(minutiae, key=lambda m: -m.quality)[:MAX_MINUTIAE]
+    return tuple(m for m in minutiae if m in set(kept))
+
+
 def minutiae_of(image: Image.Image) -> tuple[Minutia, ...]:
     """mindtct's minutiae of one rendering, as ISO records them."""
     found = _extractor().extract_minutiae(_png(image))
-    return tuple(
-        Minutia(
-            int(m.x()),
-            int(m.y()),
-            float(m.angle()) % 360,
-            MinutiaKind.BIFURCATION
-            if m.kind() == nbis.MinutiaKind.BIFURCATION
-            else MinutiaKind.ENDING,
-            min(max(round(float(m.reliability()) * 100), 0), 100),
+    return best(
+        tuple(
+            Minutia(
+                int(m.x()),
+                int(m.y()),
+                float(m.angle()) % 360,
+                MinutiaKind.BIFURCATION
+                if m.kind() == nbis.MinutiaKind.BIFURCATION
+                else MinutiaKind.ENDING,
+                min(max(round(float(m.reliability()) * 100), 0), 100),
+            )
+            for m in found.get()
         )
-        for m in found.get()
     )
 
 
@@ -171,6 +200,11 @@ def extract(
         FingerView(minutiae_of(render(finger.image)), position, number, impression)
         for number, render in enumerate(RENDERINGS)
     )
+    if len(views[0].minutiae) < MIN_MINUTIAE:
+        raise ImageUnreadable(
+            f"No fingerprint was found in the image ({len(views[0].minutiae)} minutiae): send a "
+            "clearer image of the finger, or check its resolution."
+        )
     return Template(finger.image.width, finger.image.height, views)
 
 
@@ -192,20 +226,46 @@ def _base64(text: str, where: str, what: str) -> bytes:
         ) from None
 
 
+def _received(found: Template, position: FingerPosition, impression: Impression) -> Template:
+    """A template made elsewhere, as policenet keeps it: one finger, at 500 ppi."""
+    positions = {view.position for view in found.views} - {FingerPosition.UNKNOWN}
+    if len(positions) > 1:
+        listed = ", ".join(str(int(p)) for p in sorted(positions))
+        raise InvalidInput(
+            f"the template holds several fingers ({listed}): send one template per finger",
+            code="template_invalid",
+        )
+    scale = RESOLUTION_PPI / found.resolution_ppi
+    views = tuple(
+        replace(
+            view,
+            minutiae=best(
+                tuple(replace(m, x=round(m.x * scale), y=round(m.y * scale)) for m in view.minutiae)
+            ),
+            position=position,
+            impression=impression,
+        )
+        for view in found.views
+    )
+    if not views or len(views[0].minutiae) < MIN_MINUTIAE:
+        raise InvalidInput(
+            f"the template holds fewer than {MIN_MINUTIAE} minutiae: there is nothing to compare",
+            code="template_invalid",
+        )
+    return Template(round(found.width * scale), round(found.height * scale), views, RESOLUTION_PPI)
+
+
 def finger_template(finger: FingerInput, where: str) -> Template:
     """The template of a finger as a bureau sends it: extracted from its image, or its own
     ISO/IEC 19794-2 template read. Errors name the finger (``where``)."""
     impression = _IMPRESSIONS[finger.impression]
     try:
         if finger.template is not None:
-            found = iso19794.decode(_base64(finger.template, where, "template"))
-            views = tuple(
-                replace(view, position=finger.position, impression=impression)
-                for view in found.views
+            return _received(
+                iso19794.decode(_base64(finger.template, where, "template")),
+                finger.position,
+                impression,
             )
-            if not any(view.minutiae for view in views):
-                raise InvalidInput("the template holds no minutiae", code="template_invalid")
-            return replace(found, views=views)
         assert finger.image is not None  # noqa: S101 - the model requires one of the two
         image = _base64(finger.image, where, "image")
         return extract(image, ppi=finger.ppi, position=finger.position, impression=impression)
