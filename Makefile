@@ -38,6 +38,7 @@ DOCUMENTS ?= 10000000
 VEHICLES ?= 1000000
 RECORD_PERSONS ?= 200000
 NETWORK_SECONDS ?= 600
+PRINT_PERSONS ?= 100 500
 
 ## Benchmarks (not tests): border checks, name matching quality and speed, the person index.
 ## Needs ../shared/data beside the clone; PERSONS=100000 for a quicker index run;
@@ -51,6 +52,7 @@ bench: install
 		--vehicles $(VEHICLES) --persons $(RECORD_PERSONS)
 	$(BIN)/python bench/dna.py
 	$(BIN)/python bench/fingerprints.py
+	$(BIN)/python bench/fingerprint_search.py --persons $(PRINT_PERSONS)
 	$(BIN)/python bench/network.py --seconds $(NETWORK_SECONDS)
 
 clean:

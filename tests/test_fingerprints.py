@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from bench.synthetic_prints import impression, master
 from policenet.domain.fingerprints import (
     FingerPosition,
     FingerView,
@@ -438,3 +439,19 @@ def test_a_broken_transaction_names_the_record_and_field(client: TestClient, wor
     answer = client.post("/v1/fingerprints", json=body, headers=de.headers)
     refused(answer, 422, "nist_malformed")
     assert "record 2 (Type-14): field 14.011" in answer.json()["error"]["message"]
+
+
+def test_the_synthetic_generator_makes_prints_the_matcher_tells_apart() -> None:
+    """The scale bench's prints: two impressions of one synthetic finger match, two fingers
+    do not (each master is a different pattern class)."""
+    loop, whorl = master(seed=3, pattern="loop"), master(seed=4, pattern="whorl")
+    prints = {
+        (name, n): prepare(extract(impression(finger, seed=n)))
+        for name, finger in (("loop", loop), ("whorl", whorl))
+        for n in (1, 2)
+    }
+    same = [similarity(prints[(f, 1)], prints[(f, 2)]) for f in ("loop", "whorl")]
+    different = [
+        similarity(prints[("loop", a)], prints[("whorl", b)]) for a in (1, 2) for b in (1, 2)
+    ]
+    assert min(same) > 2 * max(different)

@@ -103,12 +103,17 @@ def _near_hull(hull: Floats, query: Floats) -> npt.NDArray[np.bool_]:
         return np.ones(len(query), dtype=bool)
     start, edge = hull, np.roll(hull, -1, axis=0) - hull
     rel = query[:, None, :] - start[None, :, :]
-    inside = (edge[None, :, 0] * rel[:, :, 1] - edge[None, :, 1] * rel[:, :, 0] >= 0).all(1)
-    length2 = np.maximum((edge**2).sum(1), 1e-9)
-    t = np.clip((rel * edge[None]).sum(2) / length2[None], 0, 1)
-    nearest = start[None] + t[:, :, None] * edge[None]
-    distance = np.sqrt(((query[:, None, :] - nearest) ** 2).sum(2)).min(1)
-    return np.asarray(inside | (distance <= HULL_OFFSET))
+    turns = edge[None, :, 0] * rel[:, :, 1] - edge[None, :, 1] * rel[:, :, 0]
+    inside: npt.NDArray[np.bool_] = np.asarray((turns >= 0).all(1), dtype=bool)
+    outside = np.flatnonzero(~inside)
+    if len(outside):
+        # Only the points outside need their distance to the hull's edges.
+        rel_out = rel[outside]
+        length2 = np.maximum((edge**2).sum(1), 1e-9)
+        t = np.clip((rel_out * edge[None]).sum(2) / length2[None], 0, 1)
+        gap = rel_out - t[:, :, None] * edge[None]
+        inside[outside] = ((gap**2).sum(2) <= HULL_OFFSET**2).any(1)
+    return inside
 
 
 def cylinders(view: FingerView) -> Cylinders:
@@ -137,7 +142,7 @@ def cylinders(view: FingerView) -> Cylinders:
     turned = angle_difference(theta[:, None], theta[None, :])
     gap = angle_difference(_SECTION_ANGLES[None, None, :], turned[:, :, None])
     directional = np.exp(-(gap**2) / (2 * SIGMA_D**2)) / (SIGMA_D * math.sqrt(2 * math.pi))
-    sums = np.einsum("mcn,mnk->mck", spatial, directional * _SECTION)
+    sums = np.matmul(spatial, directional * _SECTION)  # (n, cells, sections)
     values = (_sigmoid(sums, MU_PSI, TAU_PSI) * valid[:, :, None]).reshape(n, -1)
     return Cylinders(points, values.astype(np.float32), valid)
 
