@@ -24,7 +24,7 @@ import nbis
 import numpy as np
 
 from policenet.matching.cylinders import Prepared, prepare, similarity
-from policenet.matching.minutiae import extract
+from policenet.matching.minutiae import ImageUnreadable, extract
 
 SETS = ("FVC2002_DB1_B", "FVC2002_DB3_B", "FVC2000_DB1_B")
 PUBLISHED_BEST_OPEN_SOURCE_EER = 3.9  # % on FVC-onGoing, the issue's figure
@@ -58,11 +58,20 @@ def _nbis_extractor() -> nbis.NbisExtractor:
     return nbis.new_nbis_extractor(settings)
 
 
-def run_set(folder: Path) -> tuple[dict[str, float], dict[str, float], float, float]:
+def _enrolled(image: bytes) -> Prepared:
+    """The impression's template; one policenet refuses (fewer than 4 minutiae: a failure
+    to enrol) scores 0 against everything, as the FVC protocol counts it."""
+    try:
+        return prepare(extract(image))
+    except ImageUnreadable:
+        return Prepared(())
+
+
+def run_set(folder: Path) -> tuple[dict[str, float], dict[str, float], float, float, int]:
     files = sorted(folder.glob("*.tif"))
     extractor = _nbis_extractor()
     plain = {f.stem: extractor.extract_minutiae(f.read_bytes()) for f in files}
-    ours: dict[str, Prepared] = {f.stem: prepare(extract(f.read_bytes())) for f in files}
+    ours: dict[str, Prepared] = {f.stem: _enrolled(f.read_bytes()) for f in files}
     pairs = list(itertools.combinations(sorted(plain), 2))
     labels = [a.split("_")[0] == b.split("_")[0] for a, b in pairs]
 
@@ -79,7 +88,8 @@ def run_set(folder: Path) -> tuple[dict[str, float], dict[str, float], float, fl
         assert len(genuine) == 280 and len(impostor) == 2880, (len(genuine), len(impostor))
         return error_rates(genuine, impostor)
 
-    return split(bozorth), split(cylinder), bozorth_us, ours_us
+    refused = sum(1 for prepared in ours.values() if not prepared.views)
+    return split(bozorth), split(cylinder), bozorth_us, ours_us, refused
 
 
 def main() -> None:
@@ -95,7 +105,7 @@ def main() -> None:
     verdicts = []
     times = []
     for name in SETS:
-        plain, ours, plain_us, ours_us = run_set(args.data / name)
+        plain, ours, plain_us, ours_us, refused = run_set(args.data / name)
         times.append(ours_us / plain_us)
         for label, rates, us in (("NBIS bozorth3", plain, plain_us), ("policenet", ours, ours_us)):
             ratio = rates["EER"] / plain["EER"] if plain["EER"] else float("nan")
@@ -109,6 +119,7 @@ def main() -> None:
         if name.startswith("FVC2002"):
             met = ours["EER"] <= PUBLISHED_BEST_OPEN_SOURCE_EER
             verdict += f"; <= {PUBLISHED_BEST_OPEN_SOURCE_EER} %: {'met' if met else 'NOT met'}"
+        verdict += f"; {refused} of 80 impressions refused by policenet (failure to enrol)"
         verdicts.append(verdict)
     print()
     for verdict in verdicts:

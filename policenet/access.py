@@ -45,7 +45,11 @@ def may_see(principal: Principal, owner_country: str, visibility: Visibility) ->
     reader outside every country list: it sees records open to all, or to all but listed
     countries, never those restricted to listed countries.
     """
-    country = principal.country
+    return country_may_see(principal.country, owner_country, visibility)
+
+
+def country_may_see(country: str | None, owner_country: str, visibility: Visibility) -> bool:
+    """``may_see`` for a country's bureaus as a whole (None: the General Secretariat)."""
     if country is not None and country == owner_country:
         return True
     if visibility.scope is VisibilityScope.ALL:
@@ -120,6 +124,7 @@ _KIND_READERS: dict[EventKind, frozenset[Right]] = {
     EventKind.NOTICE_SUBMITTED: _REVIEWERS,
     EventKind.NOTICE_ANSWERED: _REVIEWERS,
     EventKind.NOTICE_WITHDRAWN: _REVIEWERS,
+    EventKind.FINGERPRINT_REVERSE_MATCH: frozenset({Right.EXAMINE_PRINTS, Right.CHECK_RECORDS}),
 }
 
 

@@ -455,3 +455,42 @@ def test_the_synthetic_generator_makes_prints_the_matcher_tells_apart() -> None:
         similarity(prints[("loop", a)], prints[("whorl", b)]) for a in (1, 2) for b in (1, 2)
     ]
     assert min(same) > 2 * max(different)
+
+
+@needs_fvc
+def test_an_open_mark_is_found_when_a_matching_tenprint_is_recorded(
+    client: TestClient, world: World
+) -> None:
+    fr, it = world.principal(Role.NCB_OFFICER, "FR"), world.principal(Role.NCB_OFFICER, "IT")
+    examiner = world.principal(Role.FINGERPRINT_EXAMINER, "IT")
+    open_mark = enter(
+        client, it, "fingerprints", mark("103_4", "IT-ROMA-1") | {"external_ref": "M-1"}
+    )
+    enter(client, it, "fingerprints", mark("103_5", "IT-ROMA-2") | {"solved": True})
+    # Not for Italy's eyes: no reverse match is made for the Italian mark.
+    enter(
+        client,
+        fr,
+        "fingerprints",
+        tenprint(SUSPECT, visibility={"scope": "only_listed", "countries": ["DE"]}),
+    )
+    assert [e for e in events_of(client, it) if e["kind"] == "fingerprint.reverse_match"] == []
+    arrested = enter(client, fr, "fingerprints", tenprint(SUSPECT, external_ref="FR-ARREST-9"))
+    (told,) = [e for e in events_of(client, it) if e["kind"] == "fingerprint.reverse_match"]
+    assert told["payload"]["mark_record_id"] == open_mark["id"]
+    assert told["payload"]["case_ref"] == "IT-ROMA-1"
+    assert [e for e in events_of(client, fr) if e["kind"] == "fingerprint.reverse_match"] == []
+    search_ref = told["payload"]["search"]
+    listed = client.get(f"/v1/fingerprints/searches/{search_ref}", headers=examiner.headers)
+    assert listed.status_code == 200, listed.text
+    (candidate,) = listed.json()["candidates"]
+    assert candidate["record"]["id"] == arrested["id"]
+    assert candidate["fingers"][0]["candidate"] == 3
+    decided = client.post(
+        f"/v1/fingerprints/searches/{search_ref}/candidates/1/decision",
+        json={"decision": "identified"},
+        headers=examiner.headers,
+    )
+    assert decided.status_code == 200, decided.text
+    (alert,) = [e for e in events_of(client, fr) if e["kind"] == "hit.alert"]
+    assert alert["payload"]["external_ref"] == "FR-ARREST-9"

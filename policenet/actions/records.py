@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from policenet.access import is_owner, may_see_record, require, sees_details
 from policenet.actions.documents import review_date_from, visibility_from
+from policenet.actions.fingerprints import reverse_search
 from policenet.domain.clock import utcnow
 from policenet.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from policenet.domain.fingerprints import FingerprintEntry
@@ -88,6 +89,10 @@ def record_entry(
         ) from None
     audit.append_by(session, actor, "record.enter", f"record:{record.id}", _summary(record))
     feed.changed(session, feed.RECORDS, record.id)
+    if record.database is Database.FINGERPRINTS:
+        # Unsolved marks are searched against every new ten-print; only their owners are told
+        # (the recorder learns nothing of other bureaus' marks).
+        reverse_search(session, actor, record, utcnow())
     return record, prepared.notes
 
 

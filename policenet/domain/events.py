@@ -32,6 +32,8 @@ class EventKind(StrEnum):
     NOTICE_RENEWED = "notice.renewed"  # to every member bureau
     DIFFUSION = "diffusion"  # to its recipients, and to the task force for review
     DIFFUSION_CANCELLED = "diffusion.cancelled"  # to its recipients and its sender
+    # To a mark's owner: a ten-print just recorded may have left it (reverse search).
+    FINGERPRINT_REVERSE_MATCH = "fingerprint.reverse_match"
 
 
 @dataclass(frozen=True, slots=True)
