@@ -1,4 +1,5 @@
-"""Fingerprint search at scale, on synthetic prints (``bench/synthetic_prints.py``), one core.
+"""Fingerprint search at scale, on synthetic prints (``matching/synthetic_prints.py``), one
+core.
 
 A ten-print probe (10 fingers, each a second impression of its master) is searched against a
 gallery of N persons the way ``actions.fingerprints`` does it: every finger at the same
@@ -21,20 +22,16 @@ from __future__ import annotations
 import argparse
 import itertools
 import math
-import sys
 import time
 from dataclasses import replace
-from pathlib import Path
 
 import nbis
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.synthetic_prints import impression, master
 from policenet.domain.fingerprints import FingerView, Template
 from policenet.matching.cylinders import Cylinders, cylinders, view_score
 from policenet.matching.minutiae import extract
+from policenet.matching.synthetic_prints import impression, master
 
 TARGET_PERSONS, TARGET_SECONDS = 200_000, 60.0
 SHORTLIST = 30

@@ -75,7 +75,18 @@ def test_demo_is_reproducible_and_keeps_its_tokens(database: Database, tmp_path:
         "border_officer",
         "carrier",
         "data_protection",
+        "fingerprint_examiner",
     }
+    # Synthetic ten-prints and a mark, and one identification to look at.
+    prints = tokens["fingerprints"]
+    assert prints["tenprints"] == 2 and prints["marks"] == 1
+    assert prints["identified_hit"] is not None
+    with database.transaction() as session:
+        hit = session.execute(
+            text("SELECT database, record_id, match FROM hits WHERE reference = :r"),
+            {"r": prints["identified_hit"]},
+        ).one()
+    assert tuple(hit) == ("fingerprints", prints["tenprint_id"], "identified")
     with database.transaction() as session:
         numbers = session.execute(text("SELECT number FROM travel_documents ORDER BY id")).all()
     assert len(numbers) == 300

@@ -16,7 +16,6 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from bench.synthetic_prints import impression, master
 from policenet.domain.fingerprints import (
     FingerPosition,
     FingerView,
@@ -29,6 +28,7 @@ from policenet.domain.principals import Role
 from policenet.formats.iso19794 import TemplateInvalid, decode, encode
 from policenet.matching.cylinders import Prepared, prepare, similarity
 from policenet.matching.minutiae import ImageUnreadable, extract, load
+from policenet.matching.synthetic_prints import impression, master
 from tests.conftest import Actor, World
 from tests.test_network import events_of
 from tests.test_records import enter, refused

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from policenet.actions.demo_dna import seed_dna
 from policenet.actions.demo_network import seed_network
 from policenet.actions.demo_notices import seed_notices
+from policenet.actions.demo_prints import seed_prints
 from policenet.actions.demo_records import record_examples, seed_records
 from policenet.actions.principals import IssuedToken, create_agency, create_principal
 from policenet.domain.clock import utcnow
@@ -128,6 +129,7 @@ class DemoReport:
     network: dict[str, Any] = field(default_factory=dict)
     notices: dict[str, Any] = field(default_factory=dict)
     dna: dict[str, Any] = field(default_factory=dict)
+    prints: dict[str, Any] = field(default_factory=dict)
 
 
 def _number(rng: random.Random) -> str:
@@ -165,6 +167,11 @@ def _principals(
             ),
         )
         add(admin, PrincipalCreate(name=f"NCB {country} officer", role=Role.NCB_OFFICER))
+        if country == "FR":
+            add(
+                admin,
+                PrincipalCreate(name="NCB FR fingerprint examiner", role=Role.FINGERPRINT_EXAMINER),
+            )
         if country not in MAIN_COUNTRIES:
             continue
         border = create_agency(
@@ -364,6 +371,7 @@ def seed_demo(
     )
     report.notices = seed_notices(session, [p for p, _ in report.principals], utcnow())
     report.dna = seed_dna(session, rng, [p for p, _ in report.principals], utcnow())
+    report.prints = seed_prints(session, [p for p, _ in report.principals], utcnow())
     session.merge(HubMetaRow(key="demo_seed", value=str(seed)))
     return report
 

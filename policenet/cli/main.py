@@ -109,6 +109,7 @@ def _write_tokens(
         "network": report.network,
         "notices": report.notices,
         "dna": report.dna,
+        "fingerprints": report.prints,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(content, indent=2, default=str), "utf-8")
@@ -191,6 +192,23 @@ def _print_demo(content: dict[str, Any], path: Path) -> None:
             f"curl -s -X POST {content['hub']}/v1/dna/search -H 'Authorization: Bearer "
             f"{fr['token']}' -H 'Content-Type: application/json' -d "
             f"'{json.dumps(dna['search'])}'",
+            soft_wrap=True,
+            highlight=False,
+        )
+    prints = content.get("fingerprints")
+    if prints:
+        examiner = next(
+            p for p in content["principals"] if p["name"] == "NCB FR fingerprint examiner"
+        )
+        console.print(
+            "\nFingerprints (synthetic): a German ten-print, when recorded, found an open French "
+            "crime-scene mark; the French examiner identified it and Germany was alerted of the "
+            "hit. The candidate list:",
+            highlight=False,
+        )
+        console.print(
+            f"curl -s {content['hub']}/v1/fingerprints/searches/{prints['reverse_search']} "
+            f"-H 'Authorization: Bearer {examiner['token']}'",
             soft_wrap=True,
             highlight=False,
         )

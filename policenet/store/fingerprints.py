@@ -115,3 +115,17 @@ def decide(session: Session, candidate_id: int, **values: Any) -> None:  # noqa:
     for name, value in values.items():
         setattr(row, name, value)
     session.flush()
+
+
+def latest_of_record(session: Session, record_id: int) -> str | None:
+    """The reference of the latest search made with a record as its probe (a mark's reverse
+    matches included)."""
+    rows = session.execute(
+        select(FingerprintSearchRow.reference, FingerprintSearchRow.probe).order_by(
+            FingerprintSearchRow.id.desc()
+        )
+    ).all()
+    for reference, probe in rows:
+        if dict(probe).get("record_id") == record_id:
+            return str(reference)
+    return None

@@ -14,7 +14,7 @@ An impression of a master is that image turned and shifted, distorted by a smoot
 displacement (skin is elastic), with its contrast, noise and blur changed, and cut to the
 sensor's window.
 
-    from bench.synthetic_prints import master, impression
+    from policenet.matching.synthetic_prints import master, impression
     finger = master(seed=7)
     png_bytes = impression(finger, seed=1)
 """
@@ -123,7 +123,9 @@ def impression(finger: Master, seed: int, *, image_format: str = "PNG") -> bytes
     coarse = rng.normal(0, 3.0, (2, 6, 6))
     field = [
         np.asarray(
-            Image.fromarray(c.astype(np.float32), mode="F").resize((SIZE, SIZE), Image.BICUBIC)
+            Image.fromarray(c.astype(np.float32), mode="F").resize(
+                (SIZE, SIZE), Image.Resampling.BICUBIC
+            )
         )
         for c in coarse
     ]
@@ -134,7 +136,9 @@ def impression(finger: Master, seed: int, *, image_format: str = "PNG") -> bytes
     pressure = rng.uniform(0.7, 1.0)
     grey = 255 - (np.clip(skin * pressure, 0, 1) * rng.uniform(150, 220))
     picture = Image.fromarray(grey.astype(np.uint8), mode="L")
-    picture = picture.rotate(float(rng.uniform(-20, 20)), resample=Image.BICUBIC, fillcolor=255)
+    picture = picture.rotate(
+        float(rng.uniform(-20, 20)), resample=Image.Resampling.BICUBIC, fillcolor=255
+    )
     left = int((SIZE - WINDOW) / 2 + rng.uniform(-25, 25))
     top = int((SIZE - WINDOW) / 2 + rng.uniform(-25, 25))
     picture = picture.crop((left, top, left + WINDOW, top + WINDOW))
