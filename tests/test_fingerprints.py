@@ -483,6 +483,12 @@ def test_an_open_mark_is_found_when_a_matching_tenprint_is_recorded(
     search_ref = told["payload"]["search"]
     listed = client.get(f"/v1/fingerprints/searches/{search_ref}", headers=examiner.headers)
     assert listed.status_code == 200, listed.text
+    assert set(listed.json()["probe"]) == {"kind", "record_id", "positions", "reverse"}
+    refused(
+        client.get(f"/v1/fingerprints/searches/{search_ref}", headers=fr.headers),
+        404,
+        "fingerprint_search_not_found",
+    )
     (candidate,) = listed.json()["candidates"]
     assert candidate["record"]["id"] == arrested["id"]
     assert candidate["fingers"][0]["candidate"] == 3

@@ -491,6 +491,8 @@ def reverse_search(session: Session, actor: Principal, record: Record, now: date
     if record.data.get("kind") != PrintKind.TENPRINT.value:
         return []
     prints = _fingers(record.id, record.updated_at.isoformat(), record.data)
+    # The new ten-print's cylinders are built once; the marks' come from the shared cache.
+    source = _Cylinders(prints)
     found = []
     for mark in record_store.answering_of_database(session, Database.FINGERPRINTS, now.date()):
         if mark.data.get("kind") != PrintKind.LATENT.value or mark.data.get("solved", False):
@@ -503,7 +505,6 @@ def reverse_search(session: Session, actor: Principal, record: Record, now: date
             log.error("fingerprint record %s holds a template that cannot be read", mark.id)
             continue
         probe = _Probe(PrintKind.LATENT, marked, mark.id)
-        source = _Cylinders(marked)
         quick, _ = _compare(probe, record, prints, views=1, source=source)
         if quick < REVERSE_THRESHOLD / 2:
             continue
@@ -529,7 +530,6 @@ def _reverse_hit(
         "record_id": mark.id,
         "positions": [int(f["position"]) for f in mark.data["fingers"]],
         "reverse": True,
-        "tenprint": tenprint.id,
     }
     store.add(
         session,
@@ -577,6 +577,12 @@ def _reverse_hit(
         actor,
         "fingerprints.reverse",
         f"fingerprint-search:{reference}",
-        {"mark": mark.id, "tenprint": tenprint.id, "score": round(score, 6)},
+        {
+            "mark": mark.id,
+            "mark_owner": mark.owner_bureau_id,
+            "tenprint": tenprint.id,
+            "score": round(score, 6),
+            "why": "the ten-print this principal recorded was compared with the open marks",
+        },
     )
     return reference

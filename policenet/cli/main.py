@@ -196,7 +196,7 @@ def _print_demo(content: dict[str, Any], path: Path) -> None:
             highlight=False,
         )
     prints = content.get("fingerprints")
-    if prints:
+    if prints and prints.get("reverse_search"):
         examiner = next(
             p for p in content["principals"] if p["name"] == "NCB FR fingerprint examiner"
         )

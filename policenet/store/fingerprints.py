@@ -117,13 +117,13 @@ def decide(session: Session, candidate_id: int, **values: Any) -> None:  # noqa:
     session.flush()
 
 
-def latest_of_record(session: Session, record_id: int) -> str | None:
-    """The reference of the latest search made with a record as its probe (a mark's reverse
-    matches included)."""
+def latest_of_record(session: Session, bureau_id: str, record_id: int) -> str | None:
+    """The reference of a bureau's latest search made with one of its records as the probe
+    (a mark's reverse matches included)."""
     rows = session.execute(
-        select(FingerprintSearchRow.reference, FingerprintSearchRow.probe).order_by(
-            FingerprintSearchRow.id.desc()
-        )
+        select(FingerprintSearchRow.reference, FingerprintSearchRow.probe)
+        .where(FingerprintSearchRow.bureau_id == bureau_id)
+        .order_by(FingerprintSearchRow.id.desc())
     ).all()
     for reference, probe in rows:
         if dict(probe).get("record_id") == record_id:
