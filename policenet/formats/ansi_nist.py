@@ -205,7 +205,7 @@ _COMPRESSIONS = {
 
 
 @dataclass(frozen=True, slots=True)
-class FingerImage:
+class TransactionFinger:
     """One finger's image out of a transaction: a file Pillow reads (WSQ included)."""
 
     record: int  # the record's number in the transaction
@@ -249,7 +249,7 @@ def _number(record: Any, tag: int, where: str, name: str) -> int:  # noqa: ANN40
     return int(value)
 
 
-def _type14(record: Any, number: int) -> FingerImage:  # noqa: ANN401
+def _type14(record: Any, number: int) -> TransactionFinger:  # noqa: ANN401
     where = f"record {number} (Type-14)"
     data = record[999]
     if data is None or not data.value:
@@ -272,10 +272,10 @@ def _type14(record: Any, number: int) -> FingerImage:  # noqa: ANN401
     if scale in ("1", "2"):
         pixels = float(_number(record, 9, where, "horizontal pixel scale"))
         ppi = pixels if scale == "1" else pixels * 2.54
-    return FingerImage(number, position, _impression(impression), image, ppi)
+    return TransactionFinger(number, position, _impression(impression), image, ppi)
 
 
-def _type4(record: Any, number: int, native_ppi: float | None) -> FingerImage:  # noqa: ANN401
+def _type4(record: Any, number: int, native_ppi: float | None) -> TransactionFinger:  # noqa: ANN401
     where = f"record {number} (Type-4)"
     value = bytes(record.value)
     if len(value) < TYPE4_HEADER.size:
@@ -292,10 +292,10 @@ def _type4(record: Any, number: int, native_ppi: float | None) -> FingerImage:  
             "uncompressed (0) or in WSQ (1)."
         )
     ppi = native_ppi if resolution == 1 and native_ppi else float(MINIMUM_SCANNING_PPI)
-    return FingerImage(number, positions[0], _impression(impression), image, ppi)
+    return TransactionFinger(number, positions[0], _impression(impression), image, ppi)
 
 
-def finger_images(data: bytes) -> list[FingerImage]:
+def finger_images(data: bytes) -> list[TransactionFinger]:
     """Every single-finger image of a transaction's Type-4 and Type-14 records."""
     records = list(parse(data))
     native = _field(records[0], 11) if records else None  # 1.011 NSR, pixels per mm

@@ -164,8 +164,8 @@ def best(minutiae: tuple[Minutia, ...]) -> tuple[Minutia, ...]:
     square of their number)."""
     if len(minutiae) <= MAX_MINUTIAE:
         return minutiae
-    kept = sorted(minutiae, key=lambda m: -m.quality)[:MAX_MINUTIAE]
-    return tuple(m for m in minutiae if m in set(kept))
+    kept = set(sorted(minutiae, key=lambda m: -m.quality)[:MAX_MINUTIAE])
+    return tuple(m for m in minutiae if m in kept)
 
 
 def minutiae_of(image: Image.Image) -> tuple[Minutia, ...]:
@@ -215,7 +215,8 @@ _IMPRESSIONS = {
 }
 
 
-def _base64(text: str, where: str, what: str) -> bytes:
+def base64_field(text: str, where: str, what: str) -> bytes:
+    """A base64 field's bytes; ``invalid_input`` naming the field if it is not base64."""
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
@@ -262,12 +263,12 @@ def finger_template(finger: FingerInput, where: str) -> Template:
     try:
         if finger.template is not None:
             return _received(
-                iso19794.decode(_base64(finger.template, where, "template")),
+                iso19794.decode(base64_field(finger.template, where, "template")),
                 finger.position,
                 impression,
             )
         assert finger.image is not None  # noqa: S101 - the model requires one of the two
-        image = _base64(finger.image, where, "image")
+        image = base64_field(finger.image, where, "image")
         return extract(image, ppi=finger.ppi, position=finger.position, impression=impression)
     except PolicenetError as error:
         if error.field == where:

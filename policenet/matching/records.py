@@ -8,7 +8,6 @@ object always meet under the same key.
 from __future__ import annotations
 
 import base64
-import binascii
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +39,7 @@ from policenet.matching.identifiers import (
     normalise_title,
     serial_key,
 )
-from policenet.matching.minutiae import finger_template
+from policenet.matching.minutiae import base64_field, finger_template
 from policenet.matching.persons import PartialDate
 
 Key = tuple[str, str]
@@ -202,14 +201,7 @@ def _dna(entry: DnaEntry) -> Prepared:
 def _from_transaction(entry: FingerprintEntry) -> FingerprintEntry:
     """The entry with the fingers its ANSI/NIST-ITL transaction holds."""
     assert entry.transaction is not None  # noqa: S101 - the caller checked
-    try:
-        data = base64.b64decode(entry.transaction, validate=True)
-    except (binascii.Error, ValueError):
-        raise InvalidInput(
-            "transaction: not base64: send the transaction's bytes base64-encoded.",
-            code="invalid_input",
-            field="transaction",
-        ) from None
+    data = base64_field(entry.transaction, "transaction", "transaction")
     fingers = [
         {
             "position": found.position,
