@@ -38,12 +38,13 @@ DOCUMENTS ?= 10000000
 VEHICLES ?= 1000000
 RECORD_PERSONS ?= 200000
 NETWORK_SECONDS ?= 600
-PRINT_PERSONS ?= 100 500
+PRINT_PERSONS ?= 200000
 
 ## Benchmarks (not tests): border checks, name matching quality and speed, the person index.
 ## Needs ../shared/data beside the clone; PERSONS=100000 for a quicker index run;
 ## DOCUMENTS=1000000 VEHICLES=100000 for a quicker database run (the hub it loads is kept in
-## bench/.data and reused); NETWORK_SECONDS=60 for a quicker live-stream run.
+## bench/.data and reused); NETWORK_SECONDS=60 for a quicker live-stream run;
+## PRINT_PERSONS=20000 for a quicker fingerprint search run.
 bench: install
 	$(BIN)/python bench/checks.py
 	$(BIN)/python bench/names/evaluate.py

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import io
 import itertools
+import json
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from policenet.actions.exchange import import_file
 from policenet.domain.fingerprints import (
     FingerPosition,
     FingerView,
@@ -25,6 +27,7 @@ from policenet.domain.fingerprints import (
     Template,
 )
 from policenet.domain.principals import Role
+from policenet.domain.records import Database
 from policenet.formats.iso19794 import TemplateInvalid, decode, encode
 from policenet.matching.cylinders import Prepared, prepare, similarity
 from policenet.matching.minutiae import ImageUnreadable, extract, load
@@ -500,3 +503,37 @@ def test_an_open_mark_is_found_when_a_matching_tenprint_is_recorded(
     assert decided.status_code == 200, decided.text
     (alert,) = [e for e in events_of(client, fr) if e["kind"] == "hit.alert"]
     assert alert["payload"]["external_ref"] == "FR-ARREST-9"
+    # Identified: the mark is solved, and the next matching ten-print no longer reports it.
+    solved = client.get(f"/v1/fingerprints/{open_mark['id']}", headers=it.headers).json()
+    assert solved["data"]["solved"] is True
+    enter(client, fr, "fingerprints", tenprint(SUSPECT, external_ref="FR-ARREST-10"))
+    told_again = [e for e in events_of(client, it) if e["kind"] == "fingerprint.reverse_match"]
+    assert len(told_again) == 1
+
+
+@needs_fvc
+def test_tenprints_imported_in_bulk_are_searched_against_the_open_marks(
+    client: TestClient, world: World
+) -> None:
+    fr, it = world.principal(Role.NCB_OFFICER, "FR"), world.principal(Role.NCB_OFFICER, "IT")
+    open_mark = enter(client, it, "fingerprints", mark("102_6", "IT-MILANO-3"))
+    rows = [
+        tenprint(OTHER, external_ref="FR-BULK-1"),
+        tenprint(SUSPECT, external_ref="FR-BULK-2"),
+    ]
+    text = "".join(json.dumps(row) + "\n" for row in rows)
+    report = import_file(world.database, fr.principal, Database.FINGERPRINTS, text, "jsonl")
+    assert report.written == 2
+    (told,) = [e for e in events_of(client, it) if e["kind"] == "fingerprint.reverse_match"]
+    assert told["payload"]["mark_record_id"] == open_mark["id"]
+    listed = client.get(
+        f"/v1/fingerprints/searches/{told['payload']['search']}", headers=it.headers
+    )
+    (candidate,) = listed.json()["candidates"]
+    # Finger 102 is the suspect's right index (position 2); the other card has 106 there.
+    assert candidate["fingers"][0]["candidate"] == 2
+    assert candidate["record"]["owner_bureau_id"] == fr.principal.bureau_id
+    # Importing the same file again updates the two records: no second reverse match.
+    import_file(world.database, fr.principal, Database.FINGERPRINTS, text, "jsonl")
+    again = [e for e in events_of(client, it) if e["kind"] == "fingerprint.reverse_match"]
+    assert len(again) == 1

@@ -21,6 +21,7 @@ from policenet.domain.fingerprints import (
 )
 from policenet.domain.principals import Principal, Role
 from policenet.matching.synthetic_prints import Master, impression, master
+from policenet.screening.service import Screening
 from policenet.store import fingerprints as searches
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ def seed_prints(session: Session, principals: list[Principal], now: datetime) ->
         )
         identified = decided.hit_reference
     # The French mark searched again by hand: the German ten-print comes first.
-    again = search_prints(session, fr, FingerprintSearch(record_id=mark.id), now)
+    again = search_prints(session, fr, FingerprintSearch(record_id=mark.id), Screening(), now)
     return {
         "tenprints": 2,
         "marks": 1,

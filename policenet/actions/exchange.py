@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from policenet.access import is_owner, may_see, require, sees_details
 from policenet.actions.documents import review_date_from, visibility_from
+from policenet.actions.fingerprints import OpenMarks, reverse_search
 from policenet.actions.records import new_record, owner_bureau
 from policenet.domain.clock import utcnow
 from policenet.domain.dna import DnaEntry, canonical_locus
@@ -443,6 +444,8 @@ def import_file(
         if written:
             table = feed.TRAVEL_DOCUMENTS if database is Database.TRAVEL_DOCUMENTS else feed.RECORDS
             feed.changed(session, table, first, last)
+        if written and database is Database.FINGERPRINTS:
+            _reverse_searches(session, actor, writer.before + 1, last)
         audit.append_by(
             session,
             actor,
@@ -457,6 +460,16 @@ def import_file(
             },
         )
     return ImportReport(database, written, out.errors, digest)
+
+
+def _reverse_searches(session: Session, actor: Principal, first: int, last: int) -> None:
+    """Every ten-print the import added, against the open marks, as for one recorded through
+    the API (a record the import only updated was searched when it came)."""
+    now = utcnow()
+    marks = OpenMarks(session, now.date())
+    for record in record_store.between(session, first, last, databases=(Database.FINGERPRINTS,)):
+        if record.withdrawn_at is None:
+            reverse_search(session, actor, record, now, marks)
 
 
 def _validate_and_write(

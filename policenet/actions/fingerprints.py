@@ -6,8 +6,11 @@ candidate; an identification becomes a hit on the owner's record, alerted like a
   record's score is the sum), and with the unsolved latent marks (reverse search: each mark
   against the probe's fingers, the best one counts).
 - A latent mark is compared with every finger of the ten-prints (or the one position given).
-- A first pass scores every candidate on one extraction (view 0); the best ``SHORTLIST``
-  records are scored on all four (``matching.cylinders``).
+- The fingerprint index (``screening.prints``) ranks every finger the searcher may see on its
+  code; the best ``INDEX_SHORTLIST`` records of each kind are compared in full on one
+  extraction (view 0), and the best ``SHORTLIST`` of those on all four
+  (``matching.cylinders``).
+- An examiner's identification of a mark its bureau searched solves the mark.
 - A ``hit_only`` candidate shows only its owner and the reference to quote.
 """
 
@@ -40,20 +43,28 @@ from policenet.domain.principals import Principal, Right
 from policenet.domain.records import Database, Record
 from policenet.domain.terms import Disclosure
 from policenet.formats import iso19794
+from policenet.matching import print_codes
 from policenet.matching.cylinders import Cylinders, cylinders, view_score
-from policenet.matching.records import prepare
-from policenet.store import audit, events
+from policenet.matching.print_codes import empty, record_codes
+from policenet.matching.records import OPEN_MARK, prepare
+from policenet.screening.prints import PrintIndex
+from policenet.store import audit, events, feed
 from policenet.store import fingerprints as store
 from policenet.store import records as record_store
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from datetime import date, datetime
 
     from sqlalchemy.orm import Session
 
+    from policenet.screening.service import PersonTerms, Screening
+
 log = logging.getLogger(__name__)
 
+INDEX_SHORTLIST = 100  # records of each kind the index passes to the full comparison
+MARK_FINGERS = 3  # a ten-print's fingers a mark is compared with in full (the closest codes)
 SHORTLIST = 30  # records scored on every view after the one-view pass (or the limit asked)
+REVERSE_SHORTLIST = 20  # open marks compared in full with a new ten-print (the closest codes)
 CACHE_VIEWS = 512  # cylinders kept between searches (about 300 kB each)
 # A mark and a new ten-print this similar make a reverse match for the mark's examiners:
 # above the highest score of the 8,640 impostor pairs of the three FVC sets (0.031; 0.025 is
@@ -291,7 +302,11 @@ def _view(actor: Principal, candidate: store.Candidate, record: Record | None) -
 
 
 def search_prints(
-    session: Session, actor: Principal, search: FingerprintSearch, now: datetime
+    session: Session,
+    actor: Principal,
+    search: FingerprintSearch,
+    screening: Screening,
+    now: datetime,
 ) -> SearchView:
     """Search a ten-print or a mark against every fingerprint record the actor may see; keep
     the ranked candidates for an examiner and audit the search."""
@@ -299,14 +314,44 @@ def search_prints(
     if not sees_details(actor):
         raise Forbidden("Carriers do not search fingerprints.", code="right_missing")
     probe = _probe(session, actor, search)
+    screening.refresh(session)
     source = _Cylinders(probe.fingers)
     today = now.date()
+
+    def terms_allow(record_id: int, terms: PersonTerms) -> bool:
+        return terms.review_date >= today and (
+            is_owner(actor, terms.owner_bureau_id)
+            or may_see(actor, terms.owner_country, terms.visibility)
+        )
+
+    codes = [
+        (int(f.position), print_codes.code(source.get(f, 0)) if f.template.views else empty())
+        for f in probe.fingers
+    ]
+    ranked = screening.search_prints(
+        probe.kind,
+        codes,
+        may_see=terms_allow,
+        limit=max(INDEX_SHORTLIST, search.limit),
+        exclude=probe.record_id,
+    )
     notes = []
+    unreadable = [
+        i
+        for i in screening.unreadable_prints
+        if (terms := screening.terms_of(i)) is not None and terms_allow(i, terms)
+    ]
+    if unreadable:
+        notes.append(
+            f"{len(unreadable)} fingerprint records could not be read and were not compared: "
+            "the hub's log names them."
+        )
+    wanted = [r.record_id for r in ranked]
+    records = {r.id: r for r in record_store.answering(session, wanted, today)}
     first_pass: list[tuple[float, Record, list[_Finger]]] = []
-    for record in record_store.answering_of_database(session, Database.FINGERPRINTS, today):
-        if record.id == probe.record_id or not _visible(actor, record):
-            continue
-        if not _comparable(probe, record):
+    for near in ranked:
+        record = records.get(near.record_id)
+        if record is None or not _visible(actor, record) or not _comparable(probe, record):
             continue
         try:
             fingers = _fingers(record.id, record.updated_at.isoformat(), record.data)
@@ -314,6 +359,10 @@ def search_prints(
             log.error("fingerprint record %s holds a template that cannot be read", record.id)
             notes.append(f"Record {record.id} could not be read and was not compared.")
             continue
+        if probe.kind is PrintKind.LATENT:
+            # A mark is compared in full with the ten-print's fingers its code came closest to.
+            closest = set(near.positions[:MARK_FINGERS])
+            fingers = [f for f in fingers if int(f.position) in closest]
         score, _ = _compare(probe, record, fingers, views=1, source=source)
         if score > 0:
             first_pass.append((score, record, fingers))
@@ -367,11 +416,10 @@ def search_prints(
         },
     )
     found = read_search(session, actor, reference)
-    if len(first_pass) > shortlist:
-        notes.append(
-            f"{len(first_pass)} records were scored on one extraction; the best {shortlist} "
-            "were scored in full."
-        )
+    notes.append(
+        f"{len(screening.prints)} fingerprint records are indexed; the {len(first_pass)} "
+        f"closest you may see were compared on one extraction, the best {shortlist} on four."
+    )
     return SearchView(found.reference, found.searched_at, found.probe, found.candidates, notes)
 
 
@@ -462,6 +510,7 @@ def decide_candidate(
         )
         keep_hits(session, actor, [row], [record.external_ref], now)
         hit_reference = row["reference"]
+        _solve(session, actor, found, record)
     store.decide(
         session,
         candidate.id,
@@ -483,27 +532,88 @@ def decide_candidate(
     return _view(actor, decided, record)
 
 
-def reverse_search(session: Session, actor: Principal, record: Record, now: datetime) -> list[str]:
+class OpenMarks:
+    """The unsolved marks, their codes filed in an index of their own: read once for a
+    ten-print recorded, or once for a whole import of ten-prints."""
+
+    def __init__(self, session: Session, today: date) -> None:
+        self.index = PrintIndex()
+        self.records: dict[int, Record] = {}
+        for mark in record_store.lookup(session, OPEN_MARK, today):
+            if mark.data.get("kind") != PrintKind.LATENT.value or mark.data.get("solved", False):
+                continue
+            try:
+                codes = record_codes(mark.data)
+            except (binascii.Error, ValueError, KeyError, PolicenetError):
+                log.error("fingerprint record %s holds a template that cannot be read", mark.id)
+                continue
+            self.index.add(mark.id, PrintKind.LATENT, False, codes)
+            self.records[mark.id] = mark
+
+
+def _solve(session: Session, actor: Principal, found: store.Search, identified: Record) -> None:
+    """A mark of the examiner's bureau identified: it is solved, no longer searched against
+    new ten-prints (its owner may open it again with ``solved: false``)."""
+    mark_id = found.probe.get("record_id")
+    if found.probe.get("kind") != PrintKind.LATENT.value or mark_id is None:
+        return
+    mark = record_store.get(session, int(mark_id))
+    if (
+        mark is None
+        or mark.withdrawn_at is not None
+        or not is_owner(actor, mark.owner_bureau_id)
+        or mark.data.get("solved", False)
+    ):
+        return
+    data = dict(mark.data) | {"solved": True}
+    record_store.update_record(session, mark.id, {"data": data}, ())
+    audit.append_by(
+        session,
+        actor,
+        "fingerprints.solved",
+        f"record:{mark.id}",
+        {"identified": identified.id, "search": found.reference},
+    )
+    feed.changed(session, feed.RECORDS, mark.id)
+
+
+def reverse_search(
+    session: Session,
+    actor: Principal,
+    record: Record,
+    now: datetime,
+    marks: OpenMarks | None = None,
+) -> list[str]:
     """A ten-print just recorded, against every unsolved mark whose owner may see it. A mark
     it matches (``REVERSE_THRESHOLD``) gets a search of its own, for its owner's examiners,
     with the ten-print as its candidate; the owner is told. The references of those searches.
-    """
+
+    The marks are ranked on their codes first; the ``REVERSE_SHORTLIST`` closest are compared
+    in full, so that the cost stays bounded however many marks are open."""
     if record.data.get("kind") != PrintKind.TENPRINT.value:
         return []
     prints = _fingers(record.id, record.updated_at.isoformat(), record.data)
+    marks = marks if marks is not None else OpenMarks(session, now.date())
+    if not marks.records:
+        return []
     # The new ten-print's cylinders are built once; the marks' come from the shared cache.
     source = _Cylinders(prints)
+    codes = [
+        (int(f.position), print_codes.code(source.get(f, 0)) if f.template.views else empty())
+        for f in prints
+    ]
+
+    def sees(mark_id: int) -> bool:
+        mark = marks.records[mark_id]
+        return mark_id != record.id and country_may_see(
+            mark.owner_country, record.owner_country, record.visibility
+        )
+
     found = []
-    for mark in record_store.answering_of_database(session, Database.FINGERPRINTS, now.date()):
-        if mark.data.get("kind") != PrintKind.LATENT.value or mark.data.get("solved", False):
-            continue
-        if not country_may_see(mark.owner_country, record.owner_country, record.visibility):
-            continue
-        try:
-            marked = _fingers(mark.id, mark.updated_at.isoformat(), mark.data)
-        except (binascii.Error, ValueError, KeyError, PolicenetError):
-            log.error("fingerprint record %s holds a template that cannot be read", mark.id)
-            continue
+    ranked = marks.index.search(PrintKind.TENPRINT, codes, allowed=sees, limit=REVERSE_SHORTLIST)
+    for near in ranked:
+        mark = marks.records[near.record_id]
+        marked = _fingers(mark.id, mark.updated_at.isoformat(), mark.data)
         probe = _Probe(PrintKind.LATENT, marked, mark.id)
         quick, _ = _compare(probe, record, prints, views=1, source=source)
         if quick < REVERSE_THRESHOLD / 2:

@@ -19,6 +19,7 @@ from policenet.domain.records import ENTRY_MODELS, Database, Record
 from policenet.domain.terms import Disclosure, RecordTerms
 from policenet.matching.records import Prepared, prepare
 from policenet.store import audit, feed, notices, registry
+from policenet.store import fingerprints as fingerprint_files
 from policenet.store import records as store
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ def new_record(
         data=prepared.data,
         entered_by=actor.id,
         keys=prepared.keys,
+        files=prepared.files,
     )
 
 
@@ -189,6 +191,14 @@ def update_record(
         raise InvalidInput("Nothing to change: give at least one field.", code="no_changes")
     derived = {"vin_validated", "mixture_inferred"}
     merged = {k: v for k, v in entry_of(before).items() if k not in derived} | changes
+    if database is Database.FINGERPRINTS and "transaction" in changes:
+        merged.pop("fingers", None)  # the new transaction's fingers replace them
+    if database is Database.FINGERPRINTS and isinstance(merged.get("fingers"), list):
+        # A finger's index code is made again from its template, never taken as given.
+        merged["fingers"] = [
+            {k: v for k, v in f.items() if k != "code"} if isinstance(f, dict) else f
+            for f in merged["fingers"]
+        ]
     if "review_date" in changes and changes["review_date"] is None:
         raise InvalidInput(
             "The review date cannot be emptied: renew the record to move it.",
@@ -220,6 +230,8 @@ def update_record(
             code="external_ref_taken",
             field="external_ref",
         ) from None
+    if database is Database.FINGERPRINTS and {"fingers", "transaction"} & changes.keys():
+        fingerprint_files.replace_files(session, record_id, prepared.files)
     audit.append_by(
         session,
         actor,

@@ -212,6 +212,18 @@ def _print_demo(content: dict[str, Any], path: Path) -> None:
             soft_wrap=True,
             highlight=False,
         )
+        console.print(
+            "The German ten-print's right thumb, and the whole card as an ANSI/NIST-ITL "
+            "transaction:",
+            highlight=False,
+        )
+        for path, saved in (("fingers/0/image", "thumb.png"), ("transaction", "card.an2")):
+            console.print(
+                f"curl -s {content['hub']}/v1/fingerprints/{prints['tenprint_id']}/{path} "
+                f"-H 'Authorization: Bearer {examiner['token']}' -o {saved}",
+                soft_wrap=True,
+                highlight=False,
+            )
     person = content["examples"].get("person_in_another_script")
     if person is not None:
         console.print("\nA person recorded in Cyrillic, asked in Latin script:", highlight=False)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -85,10 +85,26 @@ class Template:
     resolution_ppi: int = RESOLUTION_PPI
 
 
+@dataclass(frozen=True, slots=True)
+class ReceivedFile:
+    """What a fingerprint record was made from, kept for examiners: a finger's image as
+    received, or the ANSI/NIST-ITL transaction the record came in."""
+
+    kind: Literal["image", "transaction"]
+    finger: int | None  # an image's finger: its place in the record's fingers, from 0
+    media_type: str
+    ppi: float | None
+    data: bytes
+
+
 # --- records and searches --------------------------------------------------------------------
 
 MAX_IMAGE_BASE64 = 8_000_000  # characters: a 6 MB image, far above a 500 ppi finger's
 MAX_TRANSACTION_BASE64 = 40_000_000  # a ten-print card's transaction, uncompressed, and more
+
+
+FieldNumber = Annotated[str, Field(min_length=1, max_length=20)]
+FieldText = Annotated[str, Field(max_length=2000)]
 
 
 class PrintKind(StrEnum):
@@ -138,6 +154,12 @@ class FingerprintEntry(RecordTerms):
     case_ref: str | None = Field(default=None, min_length=1, max_length=100)
     solved: bool = Field(
         default=False, description="A latent mark identified: no longer searched in reverse."
+    )
+    descriptive: dict[FieldNumber, FieldText] | None = Field(
+        default=None,
+        max_length=200,
+        description="Descriptive text, field by field: from a transaction, its Type-2 record "
+        '("2.018" -> "DOE, JOHN"), kept as it came.',
     )
 
     @model_validator(mode="after")

@@ -42,6 +42,13 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 FORMATS = ("PNG", "JPEG", "BMP", "TIFF", "WSQ")
+MEDIA_TYPES = {
+    "PNG": "image/png",
+    "JPEG": "image/jpeg",
+    "BMP": "image/bmp",
+    "TIFF": "image/tiff",
+    "WSQ": "image/x-wsq",
+}
 MIN_PPI, MAX_PPI = 250, 2000  # resolutions a fingerprint scanner or a mark's camera gives
 MAX_SIDE = 4000  # pixels, after resampling: larger than any ten-print card's finger box
 MIN_MINUTIAE = 4  # fewer, and there is no fingerprint to compare (a blank or a smudge)
@@ -254,6 +261,38 @@ def _received(found: Template, position: FingerPosition, impression: Impression)
             code="template_invalid",
         )
     return Template(round(found.width * scale), round(found.height * scale), views, RESOLUTION_PPI)
+
+
+@dataclass(frozen=True, slots=True)
+class ImageFacts:
+    """What a transaction's image record says of a stored image."""
+
+    format: str  # Pillow's name: PNG, JPEG, BMP, TIFF, WSQ
+    width: int
+    height: int
+    ppi: float
+
+
+def image_facts(data: bytes, ppi: float | None = None) -> ImageFacts:
+    """The format, size and resolution of an image ``load`` read before."""
+    with Image.open(io.BytesIO(data)) as image:
+        resolution = ppi if ppi is not None else _file_ppi(image)
+        return ImageFacts(image.format or "", image.width, image.height, resolution)
+
+
+def as_png(data: bytes) -> bytes:
+    """An image ``load`` read before, as an 8-bit grey PNG (a browser shows no WSQ)."""
+    with Image.open(io.BytesIO(data)) as image:
+        return _png(image.convert("L"))
+
+
+def media_type(data: bytes) -> str:
+    """The media type of an image ``load`` reads."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return MEDIA_TYPES.get(image.format or "", "application/octet-stream")
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return "application/octet-stream"
 
 
 def finger_template(finger: FingerInput, where: str) -> Template:

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from policenet.domain.dna import DnaEntry
 from policenet.domain.errors import InvalidInput
-from policenet.domain.fingerprints import FingerprintEntry
+from policenet.domain.fingerprints import FingerprintEntry, Impression, PrintKind, ReceivedFile
 from policenet.domain.members import normalise_country
 from policenet.domain.records import (
     ArtEntry,
@@ -27,6 +27,7 @@ from policenet.domain.records import (
 )
 from policenet.domain.terms import RecordTerms
 from policenet.formats import ansi_nist, iso19794
+from policenet.matching import print_codes
 from policenet.matching.dna import is_mixture, normalise
 from policenet.matching.documents import comparison_key, normalise_number
 from policenet.matching.identifiers import (
@@ -39,10 +40,11 @@ from policenet.matching.identifiers import (
     normalise_title,
     serial_key,
 )
-from policenet.matching.minutiae import base64_field, finger_template
+from policenet.matching.minutiae import base64_field, finger_template, media_type
 from policenet.matching.persons import PartialDate
 
 Key = tuple[str, str]
+OPEN_MARK: Key = ("fingerprint", "open_mark")  # an unsolved latent mark
 TERMS = set(RecordTerms.model_fields)
 
 # Number plates of Cyrillic-script countries use only the twelve letters that look like Latin
@@ -57,6 +59,7 @@ class Prepared:
     data: dict[str, Any]
     keys: tuple[Key, ...]
     notes: tuple[str, ...] = ()
+    files: tuple[ReceivedFile, ...] = ()  # fingerprints: the images and transaction received
 
 
 def country(value: str | None, field: str) -> str | None:
@@ -198,22 +201,63 @@ def _dna(entry: DnaEntry) -> Prepared:
     return Prepared(data, (), notes)
 
 
-def _from_transaction(entry: FingerprintEntry) -> FingerprintEntry:
-    """The entry with the fingers its ANSI/NIST-ITL transaction holds."""
-    assert entry.transaction is not None  # noqa: S101 - the caller checked
-    data = base64_field(entry.transaction, "transaction", "transaction")
-    fingers = [
+_IMPRESSION_NAMES = {
+    Impression.LIVE_SCAN_ROLLED: "rolled",
+    Impression.NONLIVE_ROLLED: "rolled",
+    Impression.LATENT: "latent",
+}
+
+
+def _from_transaction(
+    entry: FingerprintEntry, data: bytes
+) -> tuple[FingerprintEntry, list[bytes | None]]:
+    """The entry with the fingers its ANSI/NIST-ITL transaction holds: each Type-4 or Type-14
+    image, and the minutiae of a Type-9 record for a finger that has no image (a mark an
+    examiner marked by hand); its Type-2 text as the record's ``descriptive`` text. Also each
+    finger's image as it came (None for minutiae)."""
+    transaction = ansi_nist.read(data)
+    try:
+        images = ansi_nist.finger_images(data)
+    except InvalidInput as error:
+        if error.code != "nist_no_fingers":
+            raise
+        images = []
+    fingers: list[dict[str, Any]] = [
         {
             "position": found.position,
             "impression": found.impression,
             "image": base64.b64encode(found.image).decode("ascii"),
             "ppi": found.ppi,
         }
-        for found in ansi_nist.finger_images(data)
+        for found in images
     ]
+    originals: list[bytes | None] = [found.image for found in images]
+    imaged = {found.position for found in images}
+    for _, position, template in ansi_nist.type9_templates(transaction):
+        if int(position) in imaged:
+            continue  # the image is read as policenet reads every image
+        impression = template.views[0].impression if template.views else Impression.LATENT
+        fingers.append(
+            {
+                "position": int(position),
+                "impression": _IMPRESSION_NAMES.get(impression, "plain"),
+                "template": base64.b64encode(iso19794.encode(template)).decode("ascii"),
+            }
+        )
+        originals.append(None)
+    if not fingers:
+        raise InvalidInput(
+            "The transaction holds no finger: no Type-4 or Type-14 image and no Type-9 "
+            "minutiae record.",
+            code="nist_no_fingers",
+            field="transaction",
+        )
     values = entry.model_dump(exclude={"transaction", "fingers"}) | {"fingers": fingers}
+    described = ansi_nist.descriptive_text(transaction)
+    if described and entry.descriptive is None:
+        values["descriptive"] = described
     try:
-        return FingerprintEntry.model_validate(values)
+        return FingerprintEntry.model_validate(values), originals
     except ValidationError as exc:
         first = exc.errors()[0]
         raise InvalidInput(
@@ -223,22 +267,41 @@ def _from_transaction(entry: FingerprintEntry) -> FingerprintEntry:
 
 def _fingerprints(entry: FingerprintEntry) -> Prepared:
     """Each finger kept as its ISO/IEC 19794-2 template: minutiae extracted from an image, or
-    a template made elsewhere checked and rewritten as policenet writes it. A transaction is
-    read into its fingers first; it is not kept."""
+    a template made elsewhere checked and rewritten as policenet writes it. The images and the
+    transaction come with the record as files, kept apart for examiners."""
+    files: list[ReceivedFile] = []
     if entry.transaction is not None:
-        entry = _from_transaction(entry)
+        raw = base64_field(entry.transaction, "transaction", "transaction")
+        entry, originals = _from_transaction(entry, raw)
+        files.append(ReceivedFile("transaction", None, ansi_nist.MEDIA_TYPE, None, raw))
+    else:
+        originals = [
+            None if f.image is None else base64_field(f.image, f"fingers.{n}", "image")
+            for n, f in enumerate(entry.fingers)
+        ]
     data = entry.model_dump(mode="json", exclude=TERMS | {"transaction"})
-    data["fingers"] = [
-        {
-            "position": int(finger.position),
-            "impression": finger.impression,
-            "template": base64.b64encode(
-                iso19794.encode(finger_template(finger, f"fingers.{number}"))
-            ).decode("ascii"),
-        }
-        for number, finger in enumerate(entry.fingers)
-    ]
-    return Prepared(data, ())
+    fingers = []
+    for number, finger in enumerate(entry.fingers):
+        template = base64.b64encode(
+            iso19794.encode(finger_template(finger, f"fingers.{number}"))
+        ).decode("ascii")
+        fingers.append(
+            {
+                "position": int(finger.position),
+                "impression": finger.impression,
+                "template": template,
+                # The fingerprint index's code (matching.print_codes), kept so that the hub
+                # files the record at start without building its cylinders again.
+                "code": print_codes.to_text(print_codes.template_code(template)),
+            }
+        )
+        image = originals[number]
+        if image is not None:
+            files.append(ReceivedFile("image", number, media_type(image), finger.ppi, image))
+    data["fingers"] = fingers
+    # Unsolved marks are found by this key for the reverse search of every new ten-print.
+    keys = (OPEN_MARK,) if entry.kind is PrintKind.LATENT and not entry.solved else ()
+    return Prepared(data, keys, files=tuple(files))
 
 
 def database_of(entry: RecordTerms) -> Database:

@@ -8,21 +8,26 @@ process or the command line is seen by the next check everywhere.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from policenet.domain.clock import utcnow
+from policenet.domain.errors import PolicenetError
+from policenet.domain.fingerprints import PrintKind
 from policenet.domain.records import Database, Record
 from policenet.matching.dna import mixed
 from policenet.matching.persons import PartialDate, PersonRecord
+from policenet.matching.print_codes import CodeInvalid, record_codes
 from policenet.screening.dna import DnaIndex
 from policenet.screening.keys import KeyIndex
 from policenet.screening.persons import PersonIndex
+from policenet.screening.prints import PrintIndex, Ranked
 from policenet.store import documents, feed, notices, records
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from datetime import date, datetime
 
     from sqlalchemy.orm import Session
@@ -31,19 +36,33 @@ if TYPE_CHECKING:
     from policenet.domain.visibility import Visibility
     from policenet.matching.name_variants import NameVariants
     from policenet.matching.persons import Match, PersonQuery
+    from policenet.matching.print_codes import Code
+
+log = logging.getLogger(__name__)
 
 DOCUMENT = "td"
 
 
 @dataclass(frozen=True, slots=True)
 class PersonTerms:
-    """What access needs to know of a person record before its name is scored."""
+    """What access needs to know of a record before its content is scored (persons and
+    fingerprints)."""
 
     owner_bureau_id: str
     owner_country: str
     visibility: Visibility
     disclosure: Disclosure
     review_date: date
+
+    @classmethod
+    def of(cls, record: Record) -> PersonTerms:
+        return cls(
+            record.owner_bureau_id,
+            record.owner_country,
+            record.visibility,
+            record.disclosure,
+            record.review_date,
+        )
 
 
 def index_key(kind: str, key: str) -> str:
@@ -64,12 +83,14 @@ def person_record(record: Record) -> PersonRecord:
 
 
 class Screening:
-    """Exact keys of every database, and the person names index."""
+    """Exact keys of every database, and the person names, DNA and fingerprint indexes."""
 
     def __init__(self, variants: NameVariants | None = None) -> None:
         self.keys = KeyIndex()
         self.persons = PersonIndex(variants)
         self.dna = DnaIndex()
+        self.prints = PrintIndex()
+        self.unreadable_prints: set[int] = set()  # fingerprint records whose codes failed
         self._terms: dict[int, PersonTerms] = {}
         # Person records under a published notice, with the end of its validity: a notice
         # goes to every member, so its subject answers every member's checks.
@@ -132,25 +153,47 @@ class Screening:
             (index_key(kind, key), i) for kind, key, i in records.keys_between(session, first, last)
         )
         # One read of the range for the two indexes that hold records' content.
-        indexed = (Database.PERSONS, Database.DNA)
+        indexed = (Database.PERSONS, Database.DNA, Database.FINGERPRINTS)
         for record in records.between(session, first, last, databases=indexed):
-            if record.database is Database.DNA:
+            if record.database is Database.FINGERPRINTS:
+                self._file_prints(record)
+            elif record.database is Database.DNA:
                 if record.withdrawn_at is None:
                     self.dna.add(record.id, record.data["loci"], mixture=mixed(record.data))
                 else:
                     self.dna.remove(record.id)
             elif record.withdrawn_at is None:
                 self.persons.add(person_record(record))
-                self._terms[record.id] = PersonTerms(
-                    record.owner_bureau_id,
-                    record.owner_country,
-                    record.visibility,
-                    record.disclosure,
-                    record.review_date,
-                )
+                self._terms[record.id] = PersonTerms.of(record)
             else:
                 self.persons.remove(record.id)
                 self._terms.pop(record.id, None)
+
+    def terms_of(self, record_id: int) -> PersonTerms | None:
+        return self._terms.get(record_id)
+
+    def _file_prints(self, record: Record) -> None:
+        if record.withdrawn_at is not None:
+            self.unreadable_prints.discard(record.id)
+            self.prints.remove(record.id)
+            self._terms.pop(record.id, None)
+            return
+        self._terms[record.id] = PersonTerms.of(record)
+        try:
+            fingers = record_codes(record.data)
+        except (CodeInvalid, ValueError, KeyError, PolicenetError):
+            # Not searched: the search says so (``unreadable_prints``) and the log names it.
+            log.error("fingerprint record %s cannot be indexed", record.id)
+            self.prints.remove(record.id)
+            self.unreadable_prints.add(record.id)
+            return
+        self.unreadable_prints.discard(record.id)
+        self.prints.add(
+            record.id,
+            PrintKind(record.data["kind"]),
+            bool(record.data.get("solved", False)),
+            fingers,
+        )
 
     def document_candidates(self, issuing_country: str, number_key: str) -> list[int]:
         return self.keys.lookup(index_key(DOCUMENT, f"{issuing_country}:{number_key}"))
@@ -178,3 +221,20 @@ class Screening:
             return terms is not None and may_see(int(record_id), terms)
 
         return self.persons.search(query, limit, threshold, allowed=allowed)
+
+    def search_prints(
+        self,
+        kind: PrintKind,
+        probe: Sequence[tuple[int, Code]],
+        *,
+        may_see: Callable[[int, PersonTerms], bool],
+        limit: int,
+        exclude: int | None = None,
+    ) -> list[Ranked]:
+        """Fingerprint records the caller may see, ranked on their codes, best first."""
+
+        def allowed(record_id: int) -> bool:
+            terms = self._terms.get(record_id)
+            return terms is not None and may_see(record_id, terms)
+
+        return self.prints.search(kind, probe, allowed=allowed, limit=limit, exclude=exclude)

@@ -5,11 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 
-from policenet.store.tables import FingerprintCandidateRow, FingerprintSearchRow
+from policenet.domain.fingerprints import ReceivedFile
+from policenet.store.tables import (
+    FingerprintCandidateRow,
+    FingerprintFileRow,
+    FingerprintSearchRow,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import datetime
 
     from sqlalchemy.orm import Session
@@ -129,3 +135,39 @@ def latest_of_record(session: Session, bureau_id: str, record_id: int) -> str | 
         if dict(probe).get("record_id") == record_id:
             return str(reference)
     return None
+
+
+def replace_files(session: Session, record_id: int, files: Sequence[ReceivedFile]) -> None:
+    """The record's files are these from now on."""
+    session.execute(delete(FingerprintFileRow).where(FingerprintFileRow.record_id == record_id))
+    if files:
+        session.execute(
+            insert(FingerprintFileRow),
+            [
+                {
+                    "record_id": record_id,
+                    "kind": f.kind,
+                    "finger": f.finger,
+                    "media_type": f.media_type,
+                    "ppi": f.ppi,
+                    "data": f.data,
+                }
+                for f in files
+            ],
+        )
+
+
+def files_of(session: Session, record_id: int, kind: str | None = None) -> list[ReceivedFile]:
+    query = select(FingerprintFileRow).where(FingerprintFileRow.record_id == record_id)
+    if kind is not None:
+        query = query.where(FingerprintFileRow.kind == kind)
+    return [
+        ReceivedFile(
+            "transaction" if row.kind == "transaction" else "image",
+            row.finger,
+            row.media_type,
+            row.ppi,
+            bytes(row.data),
+        )
+        for row in session.execute(query.order_by(FingerprintFileRow.id)).scalars()
+    ]

@@ -12,6 +12,7 @@ from policenet.domain.clock import utcnow
 from policenet.domain.records import Database, Record
 from policenet.domain.terms import Disclosure
 from policenet.domain.visibility import Visibility, VisibilityScope
+from policenet.store import fingerprints as fingerprint_files
 from policenet.store.db import upsert
 from policenet.store.tables import RecordKeyRow, RecordRow
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from datetime import date
 
     from sqlalchemy.orm import Session
+
+    from policenet.domain.fingerprints import ReceivedFile
 
 Key = tuple[str, str]
 """An exact key: its kind (``vin``, ``plate``, ``serial`` …) and its normalised value."""
@@ -41,6 +44,7 @@ class NewRecord:
     data: dict[str, Any]
     entered_by: int | None
     keys: tuple[Key, ...]
+    files: tuple[ReceivedFile, ...] = ()  # a fingerprint record's images and transaction
 
 
 def _record(row: RecordRow) -> Record:
@@ -90,6 +94,8 @@ def add(session: Session, new: NewRecord) -> Record:
     except IntegrityError as exc:
         raise DuplicateRecord from exc
     _set_keys(session, row.id, new.keys)
+    if new.files:
+        fingerprint_files.replace_files(session, row.id, new.files)
     return _record(row)
 
 
@@ -126,6 +132,9 @@ def upsert_many(session: Session, batch: Sequence[NewRecord]) -> list[int]:
     ]
     if key_rows:
         session.execute(insert(RecordKeyRow), key_rows)
+    for record_id, new in zip(ids, batch, strict=True):
+        if new.database is Database.FINGERPRINTS:
+            fingerprint_files.replace_files(session, record_id, new.files)
     return ids
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -530,3 +531,18 @@ class FingerprintCandidateRow(Base):
     hit_reference: Mapped[str | None] = mapped_column(String(40))
 
     __table_args__ = (UniqueConstraint("search_id", "rank", name="uq_fingerprint_candidates_rank"),)
+
+
+class FingerprintFileRow(Base):
+    """What a fingerprint record was made from: each finger's image as received, and the
+    ANSI/NIST-ITL transaction when it came as one (given back as it came)."""
+
+    __tablename__ = "fingerprint_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # image or transaction
+    finger: Mapped[int | None] = mapped_column(Integer)  # its place in the record's fingers
+    media_type: Mapped[str] = mapped_column(String(60))
+    ppi: Mapped[float | None] = mapped_column(Float)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

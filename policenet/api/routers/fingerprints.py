@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query, Response
 
 from policenet.actions.fingerprints import decide_candidate, read_search, search_prints
-from policenet.api.deps import CurrentPrincipal, HubDep
+from policenet.actions.print_files import Download, finger_image, transaction_of
+from policenet.actions.records import record_not_found
+from policenet.api.deps import CurrentPrincipal, HubDep, RowId
 from policenet.api.schemas import FingerprintCandidatePublic, FingerprintSearchPublic
 from policenet.domain.clock import utcnow
 from policenet.domain.fingerprints import ExaminerDecision, FingerprintSearch
+from policenet.domain.records import Database
 
 router = APIRouter(tags=["fingerprints"])
 
@@ -30,7 +33,7 @@ def search(
     body: FingerprintSearch, hub: HubDep, principal: CurrentPrincipal
 ) -> FingerprintSearchPublic:
     with hub.database.transaction() as session:
-        found = search_prints(session, principal, body, utcnow())
+        found = search_prints(session, principal, body, hub.screening, utcnow())
     return FingerprintSearchPublic.of(found, principal)
 
 
@@ -60,3 +63,55 @@ def decide(
     with hub.database.transaction() as session:
         found = decide_candidate(session, principal, reference, rank, body, utcnow())
     return FingerprintCandidatePublic.of(found, principal)
+
+
+Finger = Annotated[
+    int, Path(ge=0, le=19, description="The finger's place in the record's fingers, from 0.")
+]
+
+
+def _download(found: Download | None, record_id: int) -> Response:
+    if found is None:
+        raise record_not_found(Database.FINGERPRINTS, record_id)
+    return Response(
+        found.data,
+        media_type=found.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{found.filename}"'},
+    )
+
+
+@router.get(
+    "/v1/fingerprints/{record_id}/fingers/{finger}/image",
+    summary="A finger's image, as PNG or as it was received",
+    description="For examiners: the image the finger's minutiae were taken from. As PNG by "
+    "default (browsers show no WSQ); with original=true, the file as received (PNG, JPEG, BMP, "
+    "TIFF or WSQ). Only a record whose content you may see; every reading is audited.",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}},
+)
+def image(
+    record_id: RowId,
+    finger: Finger,
+    hub: HubDep,
+    principal: CurrentPrincipal,
+    original: Annotated[bool, Query(description="The file as received.")] = False,
+) -> Response:
+    with hub.database.transaction() as session:
+        found = finger_image(session, principal, record_id, finger, original=original)
+    return _download(found, record_id)
+
+
+@router.get(
+    "/v1/fingerprints/{record_id}/transaction",
+    summary="The record as an ANSI/NIST-ITL transaction",
+    description="The transaction the record came in, byte for byte; for a record sent as "
+    "images or templates, one written for it: Type-1, Type-2 (its references and descriptive "
+    "text), and per finger a Type-14 image (when one was received) and a Type-9 record of its "
+    "minutiae (INCITS 378 fields).",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
+def transaction(record_id: RowId, hub: HubDep, principal: CurrentPrincipal) -> Response:
+    with hub.database.transaction() as session:
+        found = transaction_of(session, principal, record_id)
+    return _download(found, record_id)
