@@ -537,3 +537,54 @@ def test_tenprints_imported_in_bulk_are_searched_against_the_open_marks(
     import_file(world.database, fr.principal, Database.FINGERPRINTS, text, "jsonl")
     again = [e for e in events_of(client, it) if e["kind"] == "fingerprint.reverse_match"]
     assert len(again) == 1
+
+
+@needs_fvc
+def test_one_to_one_verification_tells_the_same_person_from_another(
+    client: TestClient, world: World
+) -> None:
+    fr, de = world.principal(Role.NCB_OFFICER, "FR"), world.principal(Role.NCB_OFFICER, "DE")
+    carrier = world.principal(Role.CARRIER, "DE")
+    suspect = enter(client, fr, "fingerprints", tenprint(SUSPECT))
+    secret = enter(client, fr, "fingerprints", tenprint(SUSPECT, disclosure="hit_only"))
+    card = tenprint({p: name.replace("_1", "_3") for p, name in SUSPECT.items()})
+    stranger = tenprint(OTHER)
+
+    def verify(actor: Actor, body: dict[str, Any]) -> dict[str, Any]:
+        answer = client.post("/v1/fingerprints/verify", json=body, headers=actor.headers)
+        assert answer.status_code == 200, answer.text
+        found: dict[str, Any] = answer.json()
+        return found
+
+    same = verify(de, {"record_id": suspect["id"], "probe": card})
+    assert same["decision"] == "match" and same["threshold"] == 0.025
+    assert [f["probe"] for f in same["fingers"]] == [1, 2, 3, 4]
+    assert sum(f["match"] for f in same["fingers"]) >= 2
+    other = verify(de, {"record_id": suspect["id"], "probe": stranger})
+    assert other["decision"] == "no_match" and not any(f["match"] for f in other["fingers"])
+    assert other["score"] < same["score"]
+    # A mark against the ten-print: its one pair decides.
+    lifted = verify(de, {"record_id": suspect["id"], "probe": mark("104_6", "DE-HH-1")})
+    assert lifted["decision"] == "match" and lifted["fingers"][0]["candidate"] == 4
+    # One of the bureau's own records as the probe.
+    own = enter(client, de, "fingerprints", card)
+    assert verify(de, {"record_id": suspect["id"], "probe_record_id": own["id"]})["decision"] == (
+        "match"
+    )
+    # hit_only: compared by its owner only; the owner may.
+    refused(
+        client.post(
+            "/v1/fingerprints/verify",
+            json={"record_id": secret["id"], "probe": card},
+            headers=de.headers,
+        ),
+        404,
+        "record_not_found",
+    )
+    assert verify(fr, {"record_id": secret["id"], "probe": card})["decision"] == "match"
+    answer = client.post(
+        "/v1/fingerprints/verify",
+        json={"record_id": suspect["id"], "probe": card},
+        headers=carrier.headers,
+    )
+    assert answer.status_code == 403, answer.text

@@ -36,6 +36,7 @@ from policenet.domain.fingerprints import (
     ExaminerDecision,
     FingerPosition,
     FingerprintSearch,
+    FingerprintVerify,
     PrintKind,
     Template,
 )
@@ -70,6 +71,10 @@ CACHE_VIEWS = 512  # cylinders kept between searches (about 300 kB each)
 # above the highest score of the 8,640 impostor pairs of the three FVC sets (0.031; 0.025 is
 # a false match rate of 0.1 %), where 17 % of the genuine pairs score lower.
 REVERSE_THRESHOLD = 0.035
+# A pair of fingers this similar matches in a 1:1 verification: a false match rate of 0.1 % on
+# the FVC impostor pairs. Two fingers of a ten-print must reach it (one, when only one pair
+# is compared), so that ten chances of a false match do not add up.
+VERIFY_THRESHOLD = 0.025
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,6 +426,76 @@ def search_prints(
         f"closest you may see were compared on one extraction, the best {shortlist} on four."
     )
     return SearchView(found.reference, found.searched_at, found.probe, found.candidates, notes)
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """A 1:1 comparison's answer: the pairs of fingers compared, each with its score and
+    whether it reaches ``VERIFY_THRESHOLD``, and the decision."""
+
+    record_id: int
+    decision: str  # "match" or "no_match"
+    score: float
+    fingers: list[dict[str, Any]]
+    threshold: float
+    rule: str
+
+
+def verify_prints(
+    session: Session, actor: Principal, request: FingerprintVerify, now: datetime
+) -> Verification:
+    """Compare a probe with one record, on all four views: every finger at the same position
+    for two ten-prints, the mark against each finger (or its position) otherwise. The record
+    must be one the actor may read in full; the comparison is audited."""
+    require(actor, Right.CHECK_RECORDS)
+    if not sees_details(actor):
+        raise Forbidden("Carriers do not compare fingerprints.", code="right_missing")
+    probe = _probe(
+        session, actor, FingerprintSearch(record_id=request.probe_record_id, probe=request.probe)
+    )
+    record = record_store.get(session, request.record_id)
+    if (
+        record is None
+        or record.database is not Database.FINGERPRINTS
+        or record.withdrawn_at is not None
+        or record.review_date < now.date()
+        or not _visible(actor, record)
+        or not (is_owner(actor, record.owner_bureau_id) or record.disclosure is Disclosure.FULL)
+    ):
+        raise NotFound(
+            f"No fingerprint record {request.record_id} whose content you may read: a hit_only "
+            "record is compared by its owner (ask the owner bureau).",
+            code="record_not_found",
+        )
+    if PrintKind(record.data["kind"]) is PrintKind.LATENT and probe.kind is PrintKind.LATENT:
+        raise InvalidInput(
+            "Two marks are not compared: verify a mark against a ten-print.",
+            code="fingerprint_marks_not_compared",
+        )
+    fingers = _fingers(record.id, record.updated_at.isoformat(), record.data)
+    source = _Cylinders(probe.fingers)
+    score, pairs = _compare(probe, record, fingers, views=4, source=source)
+    for pair in pairs:
+        pair["score"] = round(pair["score"], 6)
+        pair["match"] = pair["score"] >= VERIFY_THRESHOLD
+    matched = sum(1 for pair in pairs if pair["match"])
+    needed = min(2, len(pairs))
+    decision = "match" if pairs and matched >= needed else "no_match"
+    audit.append_by(
+        session,
+        actor,
+        "fingerprints.verify",
+        f"record:{record.id}",
+        {"probe_record": probe.record_id, "decision": decision, "score": round(score, 6)},
+    )
+    return Verification(
+        record.id,
+        decision,
+        round(score, 6),
+        pairs,
+        VERIFY_THRESHOLD,
+        f"match when {needed} compared finger{'s' if needed > 1 else ''} reach the threshold",
+    )
 
 
 def _searcher(actor: Principal) -> str:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_seri
 
 from policenet.access import is_owner
 from policenet.actions.dna import DnaMatch, DnaResult
-from policenet.actions.fingerprints import CandidateView, SearchView
+from policenet.actions.fingerprints import CandidateView, SearchView, Verification
 from policenet.actions.notices import NoticeFile, QueueItem
 from policenet.actions.principals import IssuedToken
 from policenet.domain.checks import CheckFailure, CheckResult, Hit
@@ -814,6 +814,32 @@ class FingerPairPublic(BaseModel):
     probe: int = Field(description="The probe's finger position (0: unknown, a mark).")
     candidate: int = Field(description="The candidate's finger position.")
     score: float
+
+
+class VerifiedPairPublic(FingerPairPublic):
+    match: bool = Field(description="The pair reaches the threshold.")
+
+
+class FingerprintVerificationPublic(BaseModel):
+    """A 1:1 comparison: the finger pairs compared, their scores, and the decision."""
+
+    record_id: int
+    decision: str = Field(description="match or no_match.")
+    score: float = Field(description="As a search scores it: the sum over a ten-print's pairs.")
+    fingers: list[VerifiedPairPublic]
+    threshold: float = Field(description="A pair's score to match (FMR 0.1 % on FVC).")
+    rule: str
+
+    @classmethod
+    def of(cls, v: Verification) -> FingerprintVerificationPublic:
+        return cls(
+            record_id=v.record_id,
+            decision=v.decision,
+            score=v.score,
+            fingers=[VerifiedPairPublic(**f) for f in v.fingers],
+            threshold=v.threshold,
+            rule=v.rule,
+        )
 
 
 class FingerprintCandidatePublic(BaseModel):

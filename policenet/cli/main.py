@@ -217,9 +217,9 @@ def _print_demo(content: dict[str, Any], path: Path) -> None:
             "transaction:",
             highlight=False,
         )
-        for path, saved in (("fingers/0/image", "thumb.png"), ("transaction", "card.an2")):
+        for part, saved in (("fingers/0/image", "thumb.png"), ("transaction", "card.an2")):
             console.print(
-                f"curl -s {content['hub']}/v1/fingerprints/{prints['tenprint_id']}/{path} "
+                f"curl -s {content['hub']}/v1/fingerprints/{prints['tenprint_id']}/{part} "
                 f"-H 'Authorization: Bearer {examiner['token']}' -o {saved}",
                 soft_wrap=True,
                 highlight=False,

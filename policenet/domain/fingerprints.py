@@ -201,6 +201,17 @@ class FingerprintSearch(BaseModel):
     limit: int = Field(default=10, ge=1, le=100, description="Candidates listed, best first.")
 
 
+class FingerprintVerify(BaseModel):
+    """A 1:1 verification: are these fingers those of that record? The probe is one of your
+    bureau's records or fingers sent once; the record one whose content you may read."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    record_id: int = Field(ge=1, le=MAX_ID, description="The record to verify against.")
+    probe_record_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    probe: FingerprintEntry | None = None
+
+
 class Decision(StrEnum):
     IDENTIFIED = "identified"
     NOT_IDENTIFIED = "not_identified"

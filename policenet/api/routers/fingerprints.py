@@ -8,13 +8,22 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from policenet.actions.fingerprints import decide_candidate, read_search, search_prints
+from policenet.actions.fingerprints import (
+    decide_candidate,
+    read_search,
+    search_prints,
+    verify_prints,
+)
 from policenet.actions.print_files import Download, finger_image, transaction_of
 from policenet.actions.records import record_not_found
 from policenet.api.deps import CurrentPrincipal, HubDep, RowId
-from policenet.api.schemas import FingerprintCandidatePublic, FingerprintSearchPublic
+from policenet.api.schemas import (
+    FingerprintCandidatePublic,
+    FingerprintSearchPublic,
+    FingerprintVerificationPublic,
+)
 from policenet.domain.clock import utcnow
-from policenet.domain.fingerprints import ExaminerDecision, FingerprintSearch
+from policenet.domain.fingerprints import ExaminerDecision, FingerprintSearch, FingerprintVerify
 from policenet.domain.records import Database
 
 router = APIRouter(tags=["fingerprints"])
@@ -35,6 +44,24 @@ def search(
     with hub.database.transaction() as session:
         found = search_prints(session, principal, body, hub.screening, utcnow())
     return FingerprintSearchPublic.of(found, principal)
+
+
+@router.post(
+    "/v1/fingerprints/verify",
+    summary="1:1: compare fingers with one record",
+    description="Are these fingers (one of your bureau's records, or fingers sent once) those "
+    "of that record? Every finger pair compared on four extractions, its score, and the "
+    "decision: a match when two pairs (one, if only one is compared) reach the threshold, "
+    "set at a false match rate of 0.1 % on the FVC impostor pairs. Only a record whose "
+    "content you may read; audited. An examiner's identification is still the one that "
+    "makes a hit.",
+)
+def verify(
+    body: FingerprintVerify, hub: HubDep, principal: CurrentPrincipal
+) -> FingerprintVerificationPublic:
+    with hub.database.transaction() as session:
+        found = verify_prints(session, principal, body, utcnow())
+    return FingerprintVerificationPublic.of(found)
 
 
 @router.get(
