@@ -563,6 +563,18 @@ def test_one_to_one_verification_tells_the_same_person_from_another(
     other = verify(de, {"record_id": suspect["id"], "probe": stranger})
     assert other["decision"] == "no_match" and not any(f["match"] for f in other["fingers"])
     assert other["score"] < same["score"]
+    # Two prints of one finger (plain and rolled) are one finger's evidence, not two.
+    one_finger = {
+        "kind": "tenprint",
+        "fingers": [
+            {"position": 1, "image": b64("101_2")},
+            {"position": 1, "impression": "rolled", "image": b64("101_3")},
+            {"position": 2, "image": b64("106_2")},
+        ],
+    }
+    twice = verify(de, {"record_id": suspect["id"], "probe": one_finger})
+    assert [f["match"] for f in twice["fingers"] if f["probe"] == 1] == [True, True]
+    assert twice["decision"] == "no_match"
     # A mark against the ten-print: its one pair decides.
     lifted = verify(de, {"record_id": suspect["id"], "probe": mark("104_6", "DE-HH-1")})
     assert lifted["decision"] == "match" and lifted["fingers"][0]["candidate"] == 4
@@ -588,3 +600,30 @@ def test_one_to_one_verification_tells_the_same_person_from_another(
         headers=carrier.headers,
     )
     assert answer.status_code == 403, answer.text
+
+
+@needs_fvc
+def test_a_mark_identified_as_a_candidate_of_its_own_bureau_is_solved(
+    client: TestClient, world: World
+) -> None:
+    fr = world.principal(Role.NCB_OFFICER, "FR")
+    examiner = world.principal(Role.FINGERPRINT_EXAMINER, "FR")
+    lifted = enter(client, fr, "fingerprints", mark("103_4", "FR-LYON-5"))
+    card = tenprint({p: name.replace("_1", "_2") for p, name in SUSPECT.items()})
+    found = search(client, fr, {"probe": card})
+    (listed,) = [c for c in found["candidates"] if c["record"]["id"] == lifted["id"]]
+    decided = client.post(
+        f"/v1/fingerprints/searches/{found['reference']}/candidates/{listed['rank']}/decision",
+        json={"decision": "identified"},
+        headers=examiner.headers,
+    )
+    assert decided.status_code == 200, decided.text
+    solved = client.get(f"/v1/fingerprints/{lifted['id']}", headers=fr.headers).json()
+    assert solved["data"]["solved"] is True
+    # Opened again by its owner, it answers new ten-prints again.
+    reopened = client.patch(
+        f"/v1/fingerprints/{lifted['id']}", json={"solved": False}, headers=fr.headers
+    )
+    assert reopened.status_code == 200, reopened.text
+    again = search(client, fr, {"probe": card})
+    assert lifted["id"] in {c["record"]["id"] for c in again["candidates"]}

@@ -78,15 +78,25 @@ def test_the_images_are_kept_for_examiners_and_only_for_those_who_may_see_them(
     )
     refused(client.get(f"{path}/0/image", headers=de.headers), 404, "record_not_found")
     assert get(client, fr, f"{path}/0/image?original=true") == fvc("101_1")
-    # Changing the fingers replaces the images; a finger sent as a template has none.
-    template = record["data"]["fingers"][0]["template"]
+    # Changing the fingers: a finger sent again as it is stored (its template: images are
+    # never sent back out) keeps its image, at its new place; a new template has none.
+    kept, dropped = (f["template"] for f in record["data"]["fingers"])
+    other = enter(client, fr, "fingerprints", tenprint({3: "107_1"}))["data"]["fingers"][0]
     changed = client.patch(
         f"/v1/fingerprints/{record['id']}",
-        json={"fingers": [{"position": 1, "template": template}]},
+        json={
+            "fingers": [
+                {"position": 3, "template": other["template"]},
+                {"position": 1, "template": kept},
+            ]
+        },
         headers=fr.headers,
     )
     assert changed.status_code == 200, changed.text
     refused(client.get(f"{path}/0/image", headers=fr.headers), 404, "finger_image_missing")
+    assert get(client, fr, f"{path}/1/image?original=true") == fvc("101_1")
+    refused(client.get(f"{path}/2/image", headers=fr.headers), 404, "finger_not_found")
+    assert dropped not in [f["template"] for f in changed.json()["data"]["fingers"]]
 
 
 def test_a_transaction_comes_back_byte_for_byte(client: TestClient, world: World) -> None:
@@ -104,6 +114,31 @@ def test_a_transaction_comes_back_byte_for_byte(client: TestClient, world: World
     # The images inside it are kept one by one too, the raw one as PNG.
     raw = get(client, de, f"/v1/fingerprints/{card['id']}/fingers/1/image?original=true")
     assert Image.open(io.BytesIO(raw)).format == "PNG"
+    # A change of what the transaction says (its descriptive text, in any script): it is no
+    # longer given back as it came, but written from the record, in ASCII.
+    renamed = client.patch(
+        f"/v1/fingerprints/{card['id']}",
+        json={"descriptive": {"2.018": "ПЕТРОВ, ИВАН"}, "case_ref": "Köln 7"},
+        headers=de.headers,
+    )
+    assert renamed.status_code == 200, renamed.text
+    written = get(client, de, f"/v1/fingerprints/{card['id']}/transaction")
+    assert written != sent
+    described = ansi_nist.descriptive_text(ansi_nist.read(written))
+    assert described["2.018"] == "PETROV, IVAN" and described["2.004"] == "Koln 7"
+    assert len(ansi_nist.finger_images(written)) == 3
+    # Both new fingers and a new transaction: which is meant is not guessed.
+    both = client.patch(
+        f"/v1/fingerprints/{card['id']}",
+        json={"transaction": base64.b64encode(sent).decode("ascii"), "fingers": []},
+        headers=de.headers,
+    )
+    refused(both, 422, "invalid_input")
+    for bad in ({"2.002": "7"}, {"2.018": "A\x1dB"}):
+        answer = client.patch(
+            f"/v1/fingerprints/{card['id']}", json={"descriptive": bad}, headers=de.headers
+        )
+        refused(answer, 422, "invalid_input")
 
 
 def test_a_record_sent_as_images_is_written_as_a_transaction_that_reads_back_the_same(

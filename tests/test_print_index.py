@@ -133,3 +133,29 @@ def test_open_marks_answer_a_tenprint_and_solved_ones_do_not() -> None:
         r.record_id
         for r in index.search(PrintKind.LATENT, [(0, finger("102_4"))], allowed=everyone, limit=10)
     } == {1}
+
+
+def test_a_card_of_two_fingers_is_not_outranked_by_strangers_cards_of_four() -> None:
+    index = PrintIndex()
+    index.add(1, PrintKind.TENPRINT, False, card(101, 1)[:2])  # the mate: thumb and index
+    for record_id, first in ((2, 103), (3, 105), (4, 107)):
+        index.add(record_id, PrintKind.TENPRINT, False, card(first, 4))
+    ranked = index.search(PrintKind.TENPRINT, card(101, 2), allowed=everyone, limit=10)
+    assert ranked[0].record_id == 1
+
+
+def test_filing_a_record_again_keeps_its_rows_and_dead_rows_are_dropped() -> None:
+    index = PrintIndex()
+    fingers = card(101, 1)
+    index.add(1, PrintKind.LATENT, False, fingers[:1])
+    before = index.nbytes
+    index.add(1, PrintKind.LATENT, True, fingers[:1])  # solved: same fingers
+    assert index.nbytes == before and index.fingers == 1
+    ranked = index.search(PrintKind.TENPRINT, card(101, 2), allowed=everyone, limit=10)
+    assert 1 not in {r.record_id for r in ranked}  # solved marks do not answer
+    # A record changed many times: its old rows go, the index stays its size.
+    for turn in range(1200):
+        index.add(2, PrintKind.TENPRINT, False, [(p, np.roll(c, turn)) for p, c in fingers])
+    assert index.fingers == 5 and index.nbytes < 2 * 4096 * (CODE_BYTES + 11)
+    ranked = index.search(PrintKind.TENPRINT, card(101, 2), allowed=everyone, limit=10)
+    assert [r.record_id for r in ranked] == [2]

@@ -445,7 +445,8 @@ def import_file(
             table = feed.TRAVEL_DOCUMENTS if database is Database.TRAVEL_DOCUMENTS else feed.RECORDS
             feed.changed(session, table, first, last)
         if written and database is Database.FINGERPRINTS:
-            _reverse_searches(session, actor, writer.before + 1, last)
+            # The records this import added (a re-import only updates: searched already).
+            _reverse_searches(session, actor, [i for i in writer.ids if i > writer.before])
         audit.append_by(
             session,
             actor,
@@ -462,14 +463,15 @@ def import_file(
     return ImportReport(database, written, out.errors, digest)
 
 
-def _reverse_searches(session: Session, actor: Principal, first: int, last: int) -> None:
+def _reverse_searches(session: Session, actor: Principal, ids: list[int]) -> None:
     """Every ten-print the import added, against the open marks, as for one recorded through
-    the API (a record the import only updated was searched when it came)."""
+    the API."""
+    if not ids:
+        return
     now = utcnow()
     marks = OpenMarks(session, now.date())
-    for record in record_store.between(session, first, last, databases=(Database.FINGERPRINTS,)):
-        if record.withdrawn_at is None:
-            reverse_search(session, actor, record, now, marks)
+    for record in record_store.answering(session, ids, now.date()):
+        reverse_search(session, actor, record, now, marks)
 
 
 def _validate_and_write(
@@ -514,6 +516,8 @@ class _Writer:
         )
         self.first = self.before + 1
         self.last = self.before
+        self.prints = database is Database.FINGERPRINTS
+        self.ids: list[int] = []  # the fingerprint records written, for the reverse search
         self.current = Validated(database)
 
     def write(self, chunk: Validated) -> None:
@@ -530,6 +534,8 @@ class _Writer:
             self.last = document_store.max_id(self.session)
         elif chunk.records:
             ids = record_store.upsert_many(self.session, chunk.records)
+            if self.prints:
+                self.ids.extend(ids)
             self.first = min(self.first, *ids)
             self.last = max(self.last, *ids)
         self.written += chunk.pending

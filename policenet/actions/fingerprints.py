@@ -341,10 +341,14 @@ def search_prints(
         exclude=probe.record_id,
     )
     notes = []
+    # Counted only among the records whose content the searcher may read: a hit_only record of
+    # another bureau is not even said to be unreadable.
     unreadable = [
         i
         for i in screening.unreadable_prints
-        if (terms := screening.terms_of(i)) is not None and terms_allow(i, terms)
+        if (terms := screening.terms_of(i)) is not None
+        and terms_allow(i, terms)
+        and (is_owner(actor, terms.owner_bureau_id) or terms.disclosure is Disclosure.FULL)
     ]
     if unreadable:
         notes.append(
@@ -362,7 +366,8 @@ def search_prints(
             fingers = _fingers(record.id, record.updated_at.isoformat(), record.data)
         except (binascii.Error, ValueError, KeyError, PolicenetError):
             log.error("fingerprint record %s holds a template that cannot be read", record.id)
-            notes.append(f"Record {record.id} could not be read and was not compared.")
+            if is_owner(actor, record.owner_bureau_id) or record.disclosure is Disclosure.FULL:
+                notes.append(f"Record {record.id} could not be read and was not compared.")
             continue
         if probe.kind is PrintKind.LATENT:
             # A mark is compared in full with the ten-print's fingers its code came closest to.
@@ -422,8 +427,8 @@ def search_prints(
     )
     found = read_search(session, actor, reference)
     notes.append(
-        f"{len(screening.prints)} fingerprint records are indexed; the {len(first_pass)} "
-        f"closest you may see were compared on one extraction, the best {shortlist} on four."
+        f"The index ranked every fingerprint record you may see; the {len(first_pass)} "
+        f"closest were compared on one extraction, the best {shortlist} on four."
     )
     return SearchView(found.reference, found.searched_at, found.probe, found.candidates, notes)
 
@@ -443,10 +448,10 @@ class Verification:
 
 def verify_prints(
     session: Session, actor: Principal, request: FingerprintVerify, now: datetime
-) -> Verification:
+) -> Verification | None:
     """Compare a probe with one record, on all four views: every finger at the same position
     for two ten-prints, the mark against each finger (or its position) otherwise. The record
-    must be one the actor may read in full; the comparison is audited."""
+    must be one the actor may read in full (None otherwise); the comparison is audited."""
     require(actor, Right.CHECK_RECORDS)
     if not sees_details(actor):
         raise Forbidden("Carriers do not compare fingerprints.", code="right_missing")
@@ -462,11 +467,15 @@ def verify_prints(
         or not _visible(actor, record)
         or not (is_owner(actor, record.owner_bureau_id) or record.disclosure is Disclosure.FULL)
     ):
-        raise NotFound(
-            f"No fingerprint record {request.record_id} whose content you may read: a hit_only "
-            "record is compared by its owner (ask the owner bureau).",
-            code="record_not_found",
+        # Refused, and audited as refused: the caller raises once this entry is committed.
+        audit.append_by(
+            session,
+            actor,
+            "fingerprints.verify",
+            f"record:{request.record_id}",
+            {"probe_record": probe.record_id, "shown": False},
         )
+        return None
     if PrintKind(record.data["kind"]) is PrintKind.LATENT and probe.kind is PrintKind.LATENT:
         raise InvalidInput(
             "Two marks are not compared: verify a mark against a ten-print.",
@@ -478,15 +487,21 @@ def verify_prints(
     for pair in pairs:
         pair["score"] = round(pair["score"], 6)
         pair["match"] = pair["score"] >= VERIFY_THRESHOLD
-    matched = sum(1 for pair in pairs if pair["match"])
-    needed = min(2, len(pairs))
+    # Fingers, not pairs: a rolled and a plain print of one finger are one finger's evidence.
+    matched = len({pair["probe"] for pair in pairs if pair["match"]})
+    needed = min(2, len({pair["probe"] for pair in pairs}))
     decision = "match" if pairs and matched >= needed else "no_match"
     audit.append_by(
         session,
         actor,
         "fingerprints.verify",
         f"record:{record.id}",
-        {"probe_record": probe.record_id, "decision": decision, "score": round(score, 6)},
+        {
+            "probe_record": probe.record_id,
+            "shown": True,
+            "decision": decision,
+            "score": round(score, 6),
+        },
     )
     return Verification(
         record.id,
@@ -614,25 +629,31 @@ class OpenMarks:
     def __init__(self, session: Session, today: date) -> None:
         self.index = PrintIndex()
         self.records: dict[int, Record] = {}
+        self.fingers: dict[int, list[_Finger]] = {}
         for mark in record_store.lookup(session, OPEN_MARK, today):
             if mark.data.get("kind") != PrintKind.LATENT.value or mark.data.get("solved", False):
                 continue
             try:
                 codes = record_codes(mark.data)
-            except (binascii.Error, ValueError, KeyError, PolicenetError):
+                fingers = _fingers(mark.id, mark.updated_at.isoformat(), mark.data)
+            except (binascii.Error, ValueError, KeyError, TypeError, PolicenetError):
                 log.error("fingerprint record %s holds a template that cannot be read", mark.id)
                 continue
             self.index.add(mark.id, PrintKind.LATENT, False, codes)
             self.records[mark.id] = mark
+            self.fingers[mark.id] = fingers
 
 
 def _solve(session: Session, actor: Principal, found: store.Search, identified: Record) -> None:
-    """A mark of the examiner's bureau identified: it is solved, no longer searched against
-    new ten-prints (its owner may open it again with ``solved: false``)."""
-    mark_id = found.probe.get("record_id")
-    if found.probe.get("kind") != PrintKind.LATENT.value or mark_id is None:
+    """A mark of the examiner's bureau identified, as the probe of the search or as its
+    candidate, is solved: no longer searched against new ten-prints (its owner may open it
+    again with ``solved: false``)."""
+    if found.probe.get("kind") == PrintKind.LATENT.value and found.probe.get("record_id"):
+        mark = record_store.get(session, int(found.probe["record_id"]))
+    elif identified.data.get("kind") == PrintKind.LATENT.value:
+        mark = identified
+    else:
         return
-    mark = record_store.get(session, int(mark_id))
     if (
         mark is None
         or mark.withdrawn_at is not None
@@ -688,7 +709,7 @@ def reverse_search(
     ranked = marks.index.search(PrintKind.TENPRINT, codes, allowed=sees, limit=REVERSE_SHORTLIST)
     for near in ranked:
         mark = marks.records[near.record_id]
-        marked = _fingers(mark.id, mark.updated_at.isoformat(), mark.data)
+        marked = marks.fingers[near.record_id]
         probe = _Probe(PrintKind.LATENT, marked, mark.id)
         quick, _ = _compare(probe, record, prints, views=1, source=source)
         if quick < REVERSE_THRESHOLD / 2:

@@ -8,6 +8,8 @@ import base64
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from anyascii import anyascii
+
 from policenet.actions.records import read_record
 from policenet.domain.errors import NotFound
 from policenet.domain.fingerprints import FingerPosition, Impression, PrintKind, ReceivedFile
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from policenet.domain.principals import Principal
 
 
+IDC_FIELD = 2  # 2.001 and 2.002 are the record's length and IDC: never descriptive text
 TOT_TENPRINT, TOT_LATENT = "CAR", "LFS"  # types of transaction (the FBI's EBTS names)
 DOMAIN_NAME = "POLICENET"
 
@@ -88,12 +91,20 @@ def transaction_of(session: Session, actor: Principal, record_id: int) -> Downlo
     return Download(_written(session, record), ansi_nist.MEDIA_TYPE, filename)
 
 
+def _ascii(text: str) -> str:
+    """Text as a transaction written here carries it: 7-bit ASCII, other scripts transliterated
+    (Type-2 fields are read as ASCII by most systems), no separator or control character."""
+    return "".join(c for c in anyascii(text) if c.isprintable())
+
+
 def _written(session: Session, record: Record) -> bytes:
     kind = PrintKind(record.data["kind"])
     described = {
-        int(tag.removeprefix("2.")): text
+        int(tag.removeprefix("2.")): _ascii(text)
         for tag, text in (record.data.get("descriptive") or {}).items()
-        if tag.startswith("2.") and tag.removeprefix("2.").isdigit()
+        if tag.startswith("2.")
+        and tag.removeprefix("2.").isdigit()
+        and int(tag.removeprefix("2.")) > IDC_FIELD
     }
     for tag, value in (
         (3, record.external_ref),  # policenet's references, in user-defined fields
@@ -101,11 +112,11 @@ def _written(session: Session, record: Record) -> bytes:
         (5, str(record.data["person_id"]) if record.data.get("person_id") else None),
     ):
         if value and tag not in described:
-            described[tag] = value
+            described[tag] = _ascii(value)
     transaction = ansi_nist.new_transaction(
         tot=TOT_TENPRINT if kind is PrintKind.TENPRINT else TOT_LATENT,
         dai=DOMAIN_NAME,
-        ori=record.owner_bureau_id,
+        ori=_ascii(record.owner_bureau_id),
         tcn=f"{record.owner_bureau_id}-{record.id}",
         when=record.updated_at.date(),
         descriptive=described,

@@ -3,6 +3,7 @@ withdraw, by the owner bureau only; read by whoever the owner lets see them."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -12,7 +13,7 @@ from policenet.actions.documents import review_date_from, visibility_from
 from policenet.actions.fingerprints import reverse_search
 from policenet.domain.clock import utcnow
 from policenet.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from policenet.domain.fingerprints import FingerprintEntry
+from policenet.domain.fingerprints import FingerprintEntry, ReceivedFile
 from policenet.domain.members import ncb_id
 from policenet.domain.principals import Principal, Right
 from policenet.domain.records import ENTRY_MODELS, Database, Record
@@ -191,14 +192,8 @@ def update_record(
         raise InvalidInput("Nothing to change: give at least one field.", code="no_changes")
     derived = {"vin_validated", "mixture_inferred"}
     merged = {k: v for k, v in entry_of(before).items() if k not in derived} | changes
-    if database is Database.FINGERPRINTS and "transaction" in changes:
-        merged.pop("fingers", None)  # the new transaction's fingers replace them
-    if database is Database.FINGERPRINTS and isinstance(merged.get("fingers"), list):
-        # A finger's index code is made again from its template, never taken as given.
-        merged["fingers"] = [
-            {k: v for k, v in f.items() if k != "code"} if isinstance(f, dict) else f
-            for f in merged["fingers"]
-        ]
+    if database is Database.FINGERPRINTS:
+        _fingerprint_changes(merged, changes)
     if "review_date" in changes and changes["review_date"] is None:
         raise InvalidInput(
             "The review date cannot be emptied: renew the record to move it.",
@@ -230,8 +225,8 @@ def update_record(
             code="external_ref_taken",
             field="external_ref",
         ) from None
-    if database is Database.FINGERPRINTS and {"fingers", "transaction"} & changes.keys():
-        fingerprint_files.replace_files(session, record_id, prepared.files)
+    if database is Database.FINGERPRINTS:
+        _keep_files(session, before, record, prepared.files, changes)
     audit.append_by(
         session,
         actor,
@@ -241,6 +236,64 @@ def update_record(
     )
     feed.changed(session, feed.RECORDS, record_id)
     return record, prepared.notes
+
+
+def _fingerprint_changes(merged: dict[str, Any], changes: dict[str, Any]) -> None:
+    """A new transaction replaces the fingers and the descriptive text it came with; a
+    finger's index code is made again from its template, never taken as given."""
+    if "transaction" in changes:
+        if "fingers" in changes:
+            raise InvalidInput(
+                "Give the new 'fingers' or a new 'transaction', not both.",
+                code="invalid_input",
+                field="transaction",
+            )
+        merged.pop("fingers", None)
+        if "descriptive" not in changes:
+            merged.pop("descriptive", None)
+    if isinstance(merged.get("fingers"), list):
+        merged["fingers"] = [
+            {k: v for k, v in f.items() if k != "code"} if isinstance(f, dict) else f
+            for f in merged["fingers"]
+        ]
+
+
+# A change to any of these makes a received transaction say something the record no longer
+# says: it is no longer given back (one is written from the record instead).
+_TRANSACTION_CONTENT = frozenset(
+    {"fingers", "transaction", "descriptive", "case_ref", "person_id", "kind", "external_ref"}
+)
+
+
+def _keep_files(
+    session: Session,
+    before: Record,
+    after: Record,
+    received: tuple[ReceivedFile, ...],
+    changes: dict[str, Any],
+) -> None:
+    """The files of a fingerprint record after a change: what came with the change, and the
+    images of the fingers sent again unchanged (an image is never sent back out in
+    ``fingers``, so it could not be sent again)."""
+    if not _TRANSACTION_CONTENT & changes.keys():
+        return
+    kept = fingerprint_files.files_of(session, after.id)
+    if "transaction" in changes:
+        files = list(received)
+    elif "fingers" in changes:
+        images = {f.finger: f for f in kept if f.kind == "image"}
+        files = list(received)
+        sent = {f.finger for f in files}
+        old = [f["template"] for f in before.data.get("fingers", [])]
+        for number, finger in enumerate(after.data.get("fingers", [])):
+            if number in sent or finger["template"] not in old:
+                continue
+            image = images.get(old.index(finger["template"]))
+            if image is not None:
+                files.append(replace(image, finger=number))
+    else:
+        files = [f for f in kept if f.kind == "image"]
+    fingerprint_files.replace_files(session, after.id, files)
 
 
 def renew_record(

@@ -103,8 +103,10 @@ MAX_IMAGE_BASE64 = 8_000_000  # characters: a 6 MB image, far above a 500 ppi fi
 MAX_TRANSACTION_BASE64 = 40_000_000  # a ten-print card's transaction, uncompressed, and more
 
 
-FieldNumber = Annotated[str, Field(min_length=1, max_length=20)]
-FieldText = Annotated[str, Field(max_length=2000)]
+# A Type-2 field: 2.003 to 2.999 (2.001 and 2.002 are the record's length and IDC).
+FieldNumber = Annotated[str, Field(pattern=r"^2\.(00[3-9]|0[1-9][0-9]|[1-9][0-9]{2})$")]
+# Text without the separators and control characters of a transaction.
+FieldText = Annotated[str, Field(max_length=10_000, pattern=r"^[^\x00-\x1f\x7f]*$")]
 
 
 class PrintKind(StrEnum):

@@ -40,6 +40,10 @@ CYLINDERS = 24  # cylinders a code keeps
 DIMENSIONS = 48  # values a cylinder keeps
 SCALE = 200  # a unit-length cylinder's values times this, rounded, fit a signed byte
 BEST = 8  # the probe's cylinders whose best matches make the score
+# The mean score of two different fingers' codes: 0.554 on synthetic prints (0.537 on the FVC
+# impostor pairs). Ranking a record on several fingers adds what each finger scores above it.
+DIFFERENT_FINGERS = 0.55
+VERSION = "1"  # of the basis and the layout: a stored code of another version is made again
 CODE_BYTES = CYLINDERS * DIMENSIONS
 _CHUNK = 4096  # gallery codes turned to floats at once (about 19 MB)
 
@@ -82,12 +86,15 @@ def empty() -> Code:
 
 
 def to_text(value: Code) -> str:
-    return base64.b64encode(value.tobytes()).decode("ascii")
+    return f"{VERSION}:" + base64.b64encode(value.tobytes()).decode("ascii")
 
 
 def from_text(text: str) -> Code:
+    version, _, encoded = text.partition(":")
+    if version != VERSION:
+        raise CodeInvalid(f"a code of version {version!r}, not {VERSION!r}")
     try:
-        raw = base64.b64decode(text, validate=True)
+        raw = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
         raise CodeInvalid("not base64") from None
     if len(raw) != CODE_BYTES:
@@ -116,12 +123,19 @@ def record_codes(data: Mapping[str, Any]) -> list[tuple[int, Code]]:
     return found
 
 
-def scores(probe: Code, gallery: Codes) -> npt.NDArray[np.float32]:
-    """The probe's score against each gallery code, about -1..1 (higher: more alike)."""
-    result = np.zeros(len(gallery), dtype=np.float32)
+def scores(
+    probe: Code, gallery: Codes, rows: npt.NDArray[np.intp] | None = None
+) -> npt.NDArray[np.float32]:
+    """The probe's score against each gallery code (or each of ``rows``), about -1..1
+    (higher: more alike). The gallery is read a block at a time, never copied whole."""
+    count = len(gallery) if rows is None else len(rows)
+    result = np.zeros(count, dtype=np.float32)
     query = np.ascontiguousarray(probe.astype(np.float32).T) / (SCALE * SCALE)
-    for start in range(0, len(gallery), _CHUNK):
-        block = gallery[start : start + _CHUNK]
+    for start in range(0, count, _CHUNK):
+        if rows is None:
+            block = gallery[start : start + _CHUNK]
+        else:
+            block = gallery[rows[start : start + _CHUNK]]
         # One matrix product for the whole block: (n x gallery cylinders, probe cylinders),
         # then each probe cylinder's best match within each gallery code.
         flat = block.reshape(-1, DIMENSIONS).astype(np.float32) @ query

@@ -3,15 +3,17 @@ so that a search ranks the whole gallery with a few matrix products before the f
 comparison runs on the best.
 
 A ten-print probe is compared with the ten-prints finger by finger at the same positions (a
-record's score is the sum over the probe's fingers of its best finger at that position) and
+record's rank: what its best finger at each position scores above two different fingers,
+summed and divided by the root of the number of fingers compared) and
 with the open marks (a mark's score is its best against the probe's fingers, at its position
 when it has one). A mark is compared with every finger of the ten-prints, or with those at
 its position. Who may see what is the caller's to say: ``allowed`` is asked once per record.
 
 Rows are appended in the order fingers arrive and never move, so a search running while a
 record is filed sees a consistent row → record mapping; a changed record's old rows are
-marked dead and new ones appended. Memory: ``CODE_BYTES`` (1,152) bytes per finger, and 14
-bytes of row bookkeeping.
+marked dead and new ones appended (the dead ones are dropped once they are half the rows);
+a record filed again with the same fingers keeps its rows. Memory: ``CODE_BYTES`` (1,152)
+bytes per finger, and 11 bytes of row bookkeeping.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from policenet.domain.fingerprints import FingerPosition, PrintKind
-from policenet.matching.print_codes import CYLINDERS, DIMENSIONS, scores
+from policenet.matching.print_codes import CYLINDERS, DIFFERENT_FINGERS, DIMENSIONS, scores
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from policenet.matching.print_codes import Code
 
 UNKNOWN = int(FingerPosition.UNKNOWN)
+COMPACT_FROM = 4096  # rows: past this, the index drops dead rows once they are half
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,7 @@ class PrintIndex:
         self._latent = np.zeros(capacity, dtype=bool)
         self._alive = np.zeros(capacity, dtype=bool)
         self._size = 0
+        self._live = 0  # rows alive
         self._records: dict[int, IndexedPrint] = {}
         self._lock = threading.Lock()
 
@@ -73,7 +77,7 @@ class PrintIndex:
 
     @property
     def fingers(self) -> int:
-        return int(self._alive[: self._size].sum())
+        return self._live
 
     @property
     def nbytes(self) -> int:
@@ -83,8 +87,14 @@ class PrintIndex:
     def add(
         self, record_id: int, kind: PrintKind, solved: bool, fingers: Sequence[tuple[int, Code]]
     ) -> None:
-        """File a record's fingers (position, code); filing it again replaces them."""
+        """File a record's fingers (position, code); filing it again replaces them. A record
+        filed again with the same fingers (renewed, solved, restricted) keeps its rows."""
         with self._lock:
+            before = self._records.get(record_id)
+            if before is not None and self._same(before, fingers):
+                self._latent[list(before.rows)] = kind is PrintKind.LATENT
+                self._records[record_id] = IndexedPrint(kind, solved, before.rows)
+                return
             self._drop(record_id)
             needed = self._size + len(fingers)
             if needed > len(self._record):
@@ -97,7 +107,42 @@ class PrintIndex:
             self._latent[rows.start : rows.stop] = kind is PrintKind.LATENT
             self._alive[rows.start : rows.stop] = True
             self._size = needed
+            self._live += len(fingers)
             self._records[record_id] = IndexedPrint(kind, solved, tuple(rows))
+            if self._size > COMPACT_FROM and self._size > 2 * self._live:
+                self._compact()
+
+    def _same(self, before: IndexedPrint, fingers: Sequence[tuple[int, Code]]) -> bool:
+        return len(before.rows) == len(fingers) and all(
+            self._position[row] == position and np.array_equal(self._codes[row], value)
+            for row, (position, value) in zip(before.rows, fingers, strict=True)
+        )
+
+    def _compact(self) -> None:
+        """Drop the rows of records changed or withdrawn since. New arrays: a search running
+        keeps reading the ones it took."""
+        kept = np.flatnonzero(self._alive[: self._size])
+        moved = np.full(self._size, -1, dtype=np.int64)
+        moved[kept] = np.arange(len(kept))
+        capacity = max(len(kept) * 2, 1024)
+
+        def packed(array: NDArray[np.generic]) -> NDArray[np.generic]:
+            out = np.zeros((capacity, *array.shape[1:]), dtype=array.dtype)
+            out[: len(kept)] = array[kept]
+            return out
+
+        self._codes = packed(self._codes)  # type: ignore[assignment]
+        self._record = packed(self._record)  # type: ignore[assignment]
+        self._position = packed(self._position)  # type: ignore[assignment]
+        self._latent = packed(self._latent)
+        self._alive = packed(self._alive)
+        self._size = len(kept)
+        self._records = {
+            record_id: IndexedPrint(
+                found.kind, found.solved, tuple(int(moved[row]) for row in found.rows)
+            )
+            for record_id, found in self._records.items()
+        }
 
     def remove(self, record_id: int) -> None:
         with self._lock:
@@ -107,6 +152,7 @@ class PrintIndex:
         found = self._records.pop(record_id, None)
         if found is not None:
             self._alive[list(found.rows)] = False
+            self._live -= len(found.rows)
 
     def _grow(self, capacity: int) -> None:
         def grown(array: NDArray[np.generic]) -> NDArray[np.generic]:
@@ -167,23 +213,31 @@ class PrintIndex:
         ids, inverse = np.unique(owner[candidates], return_inverse=True)
         # Per record and finger position: its best score against the probe.
         per = np.full((len(ids), len(FingerPosition)), -np.inf, dtype=np.float32)
-        total = np.zeros(len(ids), dtype=np.float64)
+        excess = np.zeros(len(ids), dtype=np.float64)
+        compared = np.zeros(len(ids), dtype=np.int64)
         for probe_position, value in probe:
             if kind is PrintKind.TENPRINT or probe_position != UNKNOWN:
-                chosen = position[candidates] == probe_position
+                chosen = np.flatnonzero(position[candidates] == probe_position)
             else:
-                chosen = np.ones(len(candidates), dtype=bool)
-            if not chosen.any():
+                chosen = np.arange(len(candidates))
+            if not len(chosen):
                 continue
-            found = scores(value, codes[candidates[chosen]])
+            found = scores(value, codes, candidates[chosen])
             if kind is PrintKind.TENPRINT:
                 # A position may be there twice (rolled and plain): the better counts.
                 mine = np.full(len(ids), -np.inf, dtype=np.float32)
                 np.maximum.at(mine, inverse[chosen], found)
-                total += np.where(np.isfinite(mine), mine, 0)
+                met = np.isfinite(mine)
+                excess[met] += mine[met] - DIFFERENT_FINGERS
+                compared += met
             np.maximum.at(per, (inverse[chosen], position[candidates[chosen]]), found)
         if kind is PrintKind.LATENT:
             total = per.max(axis=1).astype(np.float64)
+        else:
+            # What the fingers score above two different fingers, summed over the fingers
+            # compared and divided by their root (as independent evidence adds up): a card of
+            # two fingers is not outranked by strangers' cards of ten.
+            total = excess / np.sqrt(np.maximum(compared, 1))
         reached: NDArray[np.bool_] = np.asarray(np.isfinite(per).any(axis=1), dtype=bool)
         order = [i for i in np.argsort(-total, kind="stable").tolist() if reached[i]][:limit]
         ranked = []
@@ -212,7 +266,7 @@ class PrintIndex:
             if not fits.any():
                 continue
             found = np.full(len(chosen), -np.inf, dtype=np.float32)
-            found[fits] = scores(value, codes[chosen[fits]])
+            found[fits] = scores(value, codes, chosen[fits])
             better = found > best
             best[better] = found[better]
             at[better] = probe_position

@@ -90,7 +90,9 @@ class Screening:
         self.persons = PersonIndex(variants)
         self.dna = DnaIndex()
         self.prints = PrintIndex()
-        self.unreadable_prints: set[int] = set()  # fingerprint records whose codes failed
+        # Fingerprint records whose codes could not be made: a new set is put in place at each
+        # change, so that a search reading it is never disturbed.
+        self.unreadable_prints: frozenset[int] = frozenset()
         self._terms: dict[int, PersonTerms] = {}
         # Person records under a published notice, with the end of its validity: a notice
         # goes to every member, so its subject answers every member's checks.
@@ -174,26 +176,23 @@ class Screening:
 
     def _file_prints(self, record: Record) -> None:
         if record.withdrawn_at is not None:
-            self.unreadable_prints.discard(record.id)
+            self.unreadable_prints -= {record.id}
             self.prints.remove(record.id)
             self._terms.pop(record.id, None)
             return
         self._terms[record.id] = PersonTerms.of(record)
         try:
+            kind = PrintKind(record.data["kind"])
             fingers = record_codes(record.data)
-        except (CodeInvalid, ValueError, KeyError, PolicenetError):
+        except (CodeInvalid, ValueError, KeyError, TypeError, PolicenetError):
             # Not searched: the search says so (``unreadable_prints``) and the log names it.
+            # The feed goes on: one bad record never stops the index.
             log.error("fingerprint record %s cannot be indexed", record.id)
             self.prints.remove(record.id)
-            self.unreadable_prints.add(record.id)
+            self.unreadable_prints |= {record.id}
             return
-        self.unreadable_prints.discard(record.id)
-        self.prints.add(
-            record.id,
-            PrintKind(record.data["kind"]),
-            bool(record.data.get("solved", False)),
-            fingers,
-        )
+        self.unreadable_prints -= {record.id}
+        self.prints.add(record.id, kind, bool(record.data.get("solved", False)), fingers)
 
     def document_candidates(self, issuing_country: str, number_key: str) -> list[int]:
         return self.keys.lookup(index_key(DOCUMENT, f"{issuing_country}:{number_key}"))

@@ -61,6 +61,8 @@ def verify(
 ) -> FingerprintVerificationPublic:
     with hub.database.transaction() as session:
         found = verify_prints(session, principal, body, utcnow())
+    if found is None:
+        raise record_not_found(Database.FINGERPRINTS, body.record_id)
     return FingerprintVerificationPublic.of(found)
 
 
