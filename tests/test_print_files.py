@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import io
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import nistitl
@@ -20,7 +21,16 @@ from policenet.domain.principals import Role
 from policenet.formats import ansi_nist
 from policenet.formats.iso19794 import decode
 from policenet.matching.minutiae import extract
+from policenet.store.db import Database
 from tests.conftest import Actor, World
+from tests.test_exchange import (
+    environment,
+    importing,
+    records_held,
+    run,
+    scalar,
+    succeeded,
+)
 from tests.test_fingerprints import (
     SUSPECT,
     encoded,
@@ -236,3 +246,28 @@ def test_a_transaction_without_any_finger_is_refused(client: TestClient, world: 
     answer = client.post("/v1/fingerprints", json=body, headers=de.headers)
     refused(answer, 422, "nist_no_fingers")
     assert "Type-9" in answer.json()["error"]["message"]
+
+
+def test_a_card_file_imports_as_one_record_and_again_as_the_same(
+    client: TestClient, world: World, database: Database, tmp_path: Path
+) -> None:
+    env = environment(database, tmp_path)
+    de = world.principal(Role.NCB_OFFICER, "DE")
+    card = tmp_path / "card.an2"
+    card.write_bytes(ten_print_transaction("DE-BKA-2026-77"))
+    for _ in range(2):
+        out = succeeded(run(importing("fingerprints", card, de), env))
+        assert "Imported 1 fingerprints records from card.an2" in out
+    assert records_held(database, "fingerprints") == 1
+    record_id = scalar(database, "SELECT id FROM records WHERE external_ref = 'DE-BKA-2026-77'")
+    stored = client.get(f"/v1/fingerprints/{record_id}", headers=de.headers).json()
+    assert stored["data"]["kind"] == "tenprint" and len(stored["data"]["fingers"]) == 3
+    assert get(client, de, f"/v1/fingerprints/{record_id}/transaction") == card.read_bytes()
+    # Without its control number, the file has no reference to be imported again by.
+    message = nistitl.Message()
+    message += nistitl.AsciiRecord(2)
+    del message[0][9]  # 1.009, which nistitl fills by itself
+    nameless = tmp_path / "nameless.an2"
+    nameless.write_bytes(message.NIST)
+    done = run(importing("fingerprints", nameless, de), env)
+    assert done.returncode == 1 and "1.009" in done.stdout

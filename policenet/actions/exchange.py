@@ -126,10 +126,18 @@ def read_rows(
     line."""
     model = _model(database)
     if file_format == "nist":
+        if database is Database.FINGERPRINTS:
+            # One transaction, one card or mark: record 1 stands for the whole file.
+            try:
+                yield 1, ansi_nist.card_row(text.encode("latin-1"))
+            except InvalidInput as error:
+                yield 1, ValueError(error.message)
+            return
         if database is not Database.DNA or nist is None:
             raise InvalidInput(
-                "ANSI/NIST-ITL transactions are imported into the dna database only, with the "
-                "kind of profile they hold.",
+                "ANSI/NIST-ITL transactions are imported into the dna database (Type-18 "
+                "profiles, with the kind of profile they hold) and the fingerprints database "
+                "(one card or mark a file).",
                 code="import_format_unsupported",
             )
         yield from ansi_nist.dna_rows(text.encode("latin-1"), nist)

@@ -344,9 +344,9 @@ def _file_format(path: Path, given: str | None) -> str:
 
 
 def _nist_reading(
-    chosen: str, kind: ProfileKind | None, locus_table: Path | None
+    chosen: str, database: RecordDatabase, kind: ProfileKind | None, locus_table: Path | None
 ) -> Type18Reading | None:
-    if chosen != "nist":
+    if chosen != "nist" or database is not RecordDatabase.DNA:
         return None
     if kind is None:
         console.print(
@@ -373,7 +373,8 @@ def import_(
         typer.Argument(
             exists=True,
             dir_okay=False,
-            help="CSV, JSON Lines, or (dna) an ANSI/NIST-ITL transaction of Type-18 records.",
+            help="CSV, JSON Lines, or an ANSI/NIST-ITL transaction: Type-18 records (dna), or "
+            "one ten-print card or mark (fingerprints).",
         ),
     ],
     token: TokenOption,
@@ -407,14 +408,15 @@ def import_(
     if chosen not in ("csv", "jsonl", "nist"):
         console.print(f"Unknown format {chosen!r}: use csv, jsonl or nist.")
         raise typer.Exit(2)
-    nist = _nist_reading(chosen, profile_kind, locus_table)
+    nist = _nist_reading(chosen, database_name, profile_kind, locus_table)
     settings = get_settings()
     database = _database(settings)
     principal = _principal(database, token)
     if chosen == "nist":
         # Latin-1 keeps every byte as it is; the reader takes them back as bytes.
         text = file.read_bytes().decode("latin-1")
-        rows = max(text.count("\x1c") - 1, 0)
+        is_card = database_name is RecordDatabase.FINGERPRINTS
+        rows = 1 if is_card else max(text.count("\x1c") - 1, 0)
     else:
         text = file.read_text("utf-8-sig")
         rows = max(sum(1 for line in text.splitlines() if line.strip()) - (chosen == "csv"), 0)

@@ -23,6 +23,7 @@ from policenet.formats.ansi_nist.dna import (
 from policenet.formats.ansi_nist.images import (
     MINIMUM_SCANNING_PPI,
     TransactionFinger,
+    card_row,
     finger_images,
     image_record,
     legacy_image_record,
@@ -90,6 +91,7 @@ __all__ = [
     "Type4Record",
     "Type18Reading",
     "Value",
+    "card_row",
     "descriptive_text",
     "dna_rows",
     "finger_images",

@@ -3,6 +3,7 @@ transaction as files Pillow reads (WSQ included), and written as new records."""
 
 from __future__ import annotations
 
+import base64
 import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -13,11 +14,13 @@ from policenet.domain.errors import InvalidInput
 from policenet.formats.ansi_nist.transaction import (
     TYPE4_HEADER,
     MalformedTransaction,
+    Record,
     TaggedRecord,
     Type4Record,
     _items,
     _text,
     parse,
+    read,
 )
 
 if TYPE_CHECKING:
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
 MINIMUM_SCANNING_PPI = 500  # Type-4's ISR 0: 19.69 pixels per millimetre
 # Impression codes: 0/2 plain, 1/3 rolled (live-scan, non-live-scan); 4 to 7 and 12 to 19
 # latent impressions, tracings, photos and lifts.
+TCN_FIELD = 9  # 1.009: the transaction control number
 _ROLLED = frozenset({1, 3})
 _LATENT = frozenset({4, 5, 6, 7, 12, 13, 14, 15, 16, 17, 18, 19})
 _COMPRESSIONS = {
@@ -215,3 +219,41 @@ def legacy_image_record(
     """A Type-4 record of one finger scanned at 500 ppi: WSQ, or 8-bit grey pixels row by row."""
     positions = bytes([int(position), 255, 255, 255, 255, 255])
     return Type4Record(idc, int(impression), positions, 0, width, height, int(wsq), image)
+
+
+def card_row(data: bytes) -> dict[str, Any]:
+    """A transaction of one person's fingers (a ten-print card) or of a mark, as the import
+    row of one fingerprint record: the transaction itself, its control number (1.009) as the
+    bureau's reference (importing it again updates the record), and its kind, from the
+    impression types of its finger records (all latent: a mark, whose case is the control
+    number)."""
+    transaction = read(data)
+    header = transaction.records[0] if transaction.records else None
+    tcn = header.text(TCN_FIELD) if isinstance(header, TaggedRecord) else None
+    if not tcn:
+        raise MalformedTransaction(
+            "record 1 (Type-1): field 1.009 (the transaction control number) is empty: it is "
+            "the record's reference, so that importing the file again updates it."
+        )
+    codes = [
+        int(found)
+        for record in transaction.records
+        if (found := _impression_code(record)) is not None and found.isdigit()
+    ]
+    latent = bool(codes) and all(code in _LATENT for code in codes)
+    row: dict[str, Any] = {
+        "kind": "latent" if latent else "tenprint",
+        "external_ref": tcn,
+        "transaction": base64.b64encode(data).decode("ascii"),
+    }
+    if latent:
+        row["case_ref"] = tcn
+    return row
+
+
+def _impression_code(record: Record) -> str | None:
+    if isinstance(record, Type4Record):
+        return str(record.impression)
+    if isinstance(record, TaggedRecord) and record.type in (9, 14):
+        return record.text(3)
+    return None
