@@ -59,3 +59,14 @@ def test_limit_and_threshold() -> None:
     assert {m.record_id for m in loose} >= {4, 5}
     assert [m.score for m in loose] == sorted((m.score for m in loose), reverse=True)
     assert len(index.search(PersonQuery(("J Smith",)), limit=1, threshold=0.5)) == 1
+
+
+def test_a_name_kept_as_one_part_is_found_when_written_in_two() -> None:
+    """ "Abdul Ahmed" is one name (Abd al-X); "AHMED, Abdul" is two parts. The exact namesakes
+    come first, not crowded out by the many who share both words' keys (Abdullah Ahmed)."""
+    namesakes = [PersonRecord(n, ("Abdul আহম্মেদ",)) for n in range(1, 6)]
+    near = [PersonRecord(100 + n, ("Abdullah আহম্মেদ",)) for n in range(40)]
+    index = PersonIndex.build([*near, *namesakes])
+    found = index.search(PersonQuery(("আহম্মেদ, Abdul",)), limit=10)
+    assert {m.record_id for m in found[:5]} == {1, 2, 3, 4, 5}
+    assert all(m.score == 1.0 for m in found[:5])

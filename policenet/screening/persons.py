@@ -97,7 +97,9 @@ class PersonIndex:
         }
         if pairs:
             keys.append(pairs)
-        if len(parsed.parts) > 1:
+        if parsed.parts:
+            # The whole name, its parts joined: a name kept as one part ("Abdul Ahmed" is one
+            # name, Abd al-X) meets the same name written in two ("AHMED, Abdul").
             keys.append({"j:" + parsed.joined})
         return keys
 
