@@ -9,6 +9,7 @@ from __future__ import annotations
 from policenet.domain.errors import Forbidden
 from policenet.domain.events import EventKind
 from policenet.domain.principals import Principal, Right, Role
+from policenet.domain.terms import Disclosure
 from policenet.domain.visibility import Visibility, VisibilityScope
 
 _RIGHT_WORDS = {
@@ -83,6 +84,15 @@ def may_see_record(
     if is_owner(principal, owner_bureau_id):
         return True
     return not withdrawn and may_see(principal, owner_country, visibility)
+
+
+def reads_content(principal: Principal, owner_bureau_id: str, disclosure: Disclosure) -> bool:
+    """Whether the principal may read a record's content: its owner always, anyone else
+    (carriers aside) when the record is ``full``; a ``hit_only`` record is read through its
+    owner."""
+    if is_owner(principal, owner_bureau_id):
+        return True
+    return sees_details(principal) and disclosure is Disclosure.FULL
 
 
 def may_manage_country(principal: Principal, country: str | None) -> bool:

@@ -25,7 +25,14 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from policenet.access import country_may_see, is_owner, may_see, require, sees_details
+from policenet.access import (
+    country_may_see,
+    is_owner,
+    may_see,
+    reads_content,
+    require,
+    sees_details,
+)
 from policenet.actions.checks import keep_hits
 from policenet.actions.hits import new_hit
 from policenet.domain.classification import Classification
@@ -47,7 +54,7 @@ from policenet.formats import iso19794
 from policenet.matching import print_codes
 from policenet.matching.cylinders import Cylinders, cylinders, view_score
 from policenet.matching.print_codes import empty, record_codes
-from policenet.matching.records import OPEN_MARK, prepare
+from policenet.matching.records import OPEN_MARK, prepare, print_keys
 from policenet.screening.prints import PrintIndex
 from policenet.store import audit, events, feed
 from policenet.store import fingerprints as store
@@ -286,9 +293,7 @@ def _view(actor: Principal, candidate: store.Candidate, record: Record | None) -
     they stand, not as they stood at the search (``record`` is None when it no longer answers
     or the actor may no longer see it)."""
     disclosure = Disclosure(candidate.disclosure) if record is None else record.disclosure
-    shown = record is not None and (
-        is_owner(actor, candidate.owner_bureau_id) or disclosure is Disclosure.FULL
-    )
+    shown = record is not None and reads_content(actor, candidate.owner_bureau_id, disclosure)
     return CandidateView(
         rank=candidate.rank,
         reference=candidate.reference,
@@ -348,7 +353,7 @@ def search_prints(
         for i in screening.unreadable_prints
         if (terms := screening.terms_of(i)) is not None
         and terms_allow(i, terms)
-        and (is_owner(actor, terms.owner_bureau_id) or terms.disclosure is Disclosure.FULL)
+        and reads_content(actor, terms.owner_bureau_id, terms.disclosure)
     ]
     if unreadable:
         notes.append(
@@ -366,7 +371,7 @@ def search_prints(
             fingers = _fingers(record.id, record.updated_at.isoformat(), record.data)
         except (binascii.Error, ValueError, KeyError, PolicenetError):
             log.error("fingerprint record %s holds a template that cannot be read", record.id)
-            if is_owner(actor, record.owner_bureau_id) or record.disclosure is Disclosure.FULL:
+            if reads_content(actor, record.owner_bureau_id, record.disclosure):
                 notes.append(f"Record {record.id} could not be read and was not compared.")
             continue
         if probe.kind is PrintKind.LATENT:
@@ -458,14 +463,13 @@ def verify_prints(
     probe = _probe(
         session, actor, FingerprintSearch(record_id=request.probe_record_id, probe=request.probe)
     )
-    record = record_store.get(session, request.record_id)
+    answering = record_store.answering(session, [request.record_id], now.date())
+    record = answering[0] if answering else None
     if (
         record is None
         or record.database is not Database.FINGERPRINTS
-        or record.withdrawn_at is not None
-        or record.review_date < now.date()
         or not _visible(actor, record)
-        or not (is_owner(actor, record.owner_bureau_id) or record.disclosure is Disclosure.FULL)
+        or not reads_content(actor, record.owner_bureau_id, record.disclosure)
     ):
         # Refused, and audited as refused: the caller raises once this entry is committed.
         audit.append_by(
@@ -629,19 +633,16 @@ class OpenMarks:
     def __init__(self, session: Session, today: date) -> None:
         self.index = PrintIndex()
         self.records: dict[int, Record] = {}
-        self.fingers: dict[int, list[_Finger]] = {}
         for mark in record_store.lookup(session, OPEN_MARK, today):
             if mark.data.get("kind") != PrintKind.LATENT.value or mark.data.get("solved", False):
                 continue
             try:
                 codes = record_codes(mark.data)
-                fingers = _fingers(mark.id, mark.updated_at.isoformat(), mark.data)
             except (binascii.Error, ValueError, KeyError, TypeError, PolicenetError):
                 log.error("fingerprint record %s holds a template that cannot be read", mark.id)
                 continue
             self.index.add(mark.id, PrintKind.LATENT, False, codes)
             self.records[mark.id] = mark
-            self.fingers[mark.id] = fingers
 
 
 def _solve(session: Session, actor: Principal, found: store.Search, identified: Record) -> None:
@@ -662,7 +663,7 @@ def _solve(session: Session, actor: Principal, found: store.Search, identified: 
     ):
         return
     data = dict(mark.data) | {"solved": True}
-    record_store.update_record(session, mark.id, {"data": data}, ())
+    record_store.update_record(session, mark.id, {"data": data}, print_keys(PrintKind.LATENT, True))
     audit.append_by(
         session,
         actor,
@@ -709,7 +710,11 @@ def reverse_search(
     ranked = marks.index.search(PrintKind.TENPRINT, codes, allowed=sees, limit=REVERSE_SHORTLIST)
     for near in ranked:
         mark = marks.records[near.record_id]
-        marked = marks.fingers[near.record_id]
+        try:  # only the closest marks' templates are read
+            marked = _fingers(mark.id, mark.updated_at.isoformat(), mark.data)
+        except (binascii.Error, ValueError, KeyError, TypeError, PolicenetError):
+            log.error("fingerprint record %s holds a template that cannot be read", mark.id)
+            continue
         probe = _Probe(PrintKind.LATENT, marked, mark.id)
         quick, _ = _compare(probe, record, prints, views=1, source=source)
         if quick < REVERSE_THRESHOLD / 2:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from policenet.access import is_owner, may_see_record, require, sees_details
+from policenet.access import is_owner, may_see_record, reads_content, require
 from policenet.actions.documents import review_date_from, visibility_from
 from policenet.actions.fingerprints import reverse_search
 from policenet.domain.clock import utcnow
@@ -17,7 +17,6 @@ from policenet.domain.fingerprints import FingerprintEntry, ReceivedFile
 from policenet.domain.members import ncb_id
 from policenet.domain.principals import Principal, Right
 from policenet.domain.records import ENTRY_MODELS, Database, Record
-from policenet.domain.terms import Disclosure, RecordTerms
 from policenet.matching.records import Prepared, prepare
 from policenet.store import audit, feed, notices, registry
 from policenet.store import fingerprints as fingerprint_files
@@ -27,6 +26,8 @@ if TYPE_CHECKING:
     from datetime import date
 
     from sqlalchemy.orm import Session
+
+    from policenet.domain.terms import RecordTerms
 
 
 def owner_bureau(session: Session, actor: Principal) -> str:
@@ -277,11 +278,10 @@ def _keep_files(
     ``fingers``, so it could not be sent again)."""
     if not _TRANSACTION_CONTENT & changes.keys():
         return
-    kept = fingerprint_files.files_of(session, after.id)
     if "transaction" in changes:
-        files = list(received)
+        fingerprint_files.replace_files(session, after.id, received)
     elif "fingers" in changes:
-        images = {f.finger: f for f in kept if f.kind == "image"}
+        images = {f.finger: f for f in fingerprint_files.files_of(session, after.id, "image")}
         files = list(received)
         sent = {f.finger for f in files}
         old = [f["template"] for f in before.data.get("fingers", [])]
@@ -291,9 +291,9 @@ def _keep_files(
             image = images.get(old.index(finger["template"]))
             if image is not None:
                 files.append(replace(image, finger=number))
+        fingerprint_files.replace_files(session, after.id, files)
     else:
-        files = [f for f in kept if f.kind == "image"]
-    fingerprint_files.replace_files(session, after.id, files)
+        fingerprint_files.drop_files(session, after.id, "transaction")
 
 
 def renew_record(
@@ -346,9 +346,7 @@ def withdraw_record(
 def shown(actor: Principal, record: Record) -> bool:
     """Whether the actor may read the record's content (its owner, or anyone allowed to see a
     ``full`` record); a ``hit_only`` record is read through its owner."""
-    if is_owner(actor, record.owner_bureau_id):
-        return True
-    return sees_details(actor) and record.disclosure is Disclosure.FULL
+    return reads_content(actor, record.owner_bureau_id, record.disclosure)
 
 
 def read_record(

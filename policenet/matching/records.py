@@ -299,9 +299,13 @@ def _fingerprints(entry: FingerprintEntry) -> Prepared:
         if image is not None:
             files.append(ReceivedFile("image", number, media_type(image), finger.ppi, image))
     data["fingers"] = fingers
-    # Unsolved marks are found by this key for the reverse search of every new ten-print.
-    keys = (OPEN_MARK,) if entry.kind is PrintKind.LATENT and not entry.solved else ()
-    return Prepared(data, keys, files=tuple(files))
+    return Prepared(data, print_keys(entry.kind, entry.solved), files=tuple(files))
+
+
+def print_keys(kind: PrintKind, solved: bool) -> tuple[Key, ...]:
+    """A fingerprint record's keys: unsolved marks are found by theirs for the reverse search
+    of every new ten-print."""
+    return (OPEN_MARK,) if kind is PrintKind.LATENT and not solved else ()
 
 
 def database_of(entry: RecordTerms) -> Database:

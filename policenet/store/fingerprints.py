@@ -157,6 +157,14 @@ def replace_files(session: Session, record_id: int, files: Sequence[ReceivedFile
         )
 
 
+def drop_files(session: Session, record_id: int, kind: str) -> None:
+    session.execute(
+        delete(FingerprintFileRow).where(
+            FingerprintFileRow.record_id == record_id, FingerprintFileRow.kind == kind
+        )
+    )
+
+
 def files_of(session: Session, record_id: int, kind: str | None = None) -> list[ReceivedFile]:
     query = select(FingerprintFileRow).where(FingerprintFileRow.record_id == record_id)
     if kind is not None:
