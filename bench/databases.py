@@ -8,7 +8,8 @@ bulk import a bureau uses, then measures:
 - the hub process serving it: start time, resident memory per million records, and the bytes
   per key of the exact-key index;
 - document and vehicle checks through HTTP, sent at 200 per second by a separate client process
-  (bench/load.py), against ``GET /v1/health`` from the same client (the HTTP floor);
+  (bench/load.py, on Python's own http.client), against ``GET /v1/health`` from the same
+  client (the HTTP floor);
 - a 1,000-item batch through HTTP;
 - in this process: the screening index's lookup per second on one core, against the same
   lookups as plain indexed SQL queries on the same database.
@@ -32,6 +33,7 @@ import time
 from pathlib import Path
 
 import httpx
+from load import Connection  # bench/load.py, beside this script
 
 from policenet.actions.exchange import import_file
 from policenet.actions.hub import initialise
@@ -336,8 +338,6 @@ def main() -> None:
         rng.shuffle(bodies)
         bodies_file = data / "bodies.json"
         bodies_file.write_text(json.dumps(bodies))
-        health_file = data / "health.json"
-        health_file.write_text(json.dumps([{"path": "/v1/me", "json": None}]))
         base = f"http://127.0.0.1:{port}"
 
         def run_load(file: Path, rate: float, seconds: float) -> dict[str, object]:
@@ -360,11 +360,11 @@ def main() -> None:
 
         # The floor: a plain HTTP round trip from the same client (health, no token work).
         floor = []
-        with httpx.Client(base_url=base) as client:
-            for _ in range(300):
-                t = time.perf_counter()
-                client.get("/v1/health")
-                floor.append(time.perf_counter() - t)
+        health = Connection(base, token)
+        for _ in range(300):
+            t = time.perf_counter()
+            health.get("/v1/health")
+            floor.append(time.perf_counter() - t)
         checks = run_load(bodies_file, args.rate, args.seconds)
         latencies = checks["latencies"]
         assert isinstance(latencies, list)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from policenet.domain.audit import AuditEntry, canonical_detail, entry_hash
 from policenet.domain.clock import utcnow
@@ -14,6 +14,7 @@ from policenet.store.tables import AuditHeadRow, AuditRow
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from sqlalchemy import Table
     from sqlalchemy.orm import Session
 
     from policenet.domain.principals import Principal
@@ -55,10 +56,10 @@ def append_many(session: Session, items: list[AuditItem]) -> list[AuditEntry]:
     """Add entries in order, in one statement, chained to the head under its lock."""
     if not items:
         return []
-    # Core statements, not the ORM: this runs on every check, the hub's hottest path.
-    seq, prev = session.execute(
-        select(AuditHeadRow.seq, AuditHeadRow.hash).where(AuditHeadRow.id == 1).with_for_update()
-    ).one()
+    # Prebuilt Core statements on the session's connection, not the ORM: this runs on every
+    # check, the hub's hottest path.
+    connection = session.connection()
+    seq, prev = connection.execute(_HEAD).one()
     entries: list[AuditEntry] = []
     for principal_id, country, action, subject, detail in items:
         seq += 1
@@ -78,9 +79,26 @@ def append_many(session: Session, items: list[AuditItem]) -> list[AuditEntry]:
             AuditEntry(seq, at, principal_id, country, action, subject, text, prev, digest)
         )
         prev = digest
-    session.execute(insert(AuditRow), [asdict(entry) for entry in entries])
-    session.execute(update(AuditHeadRow).where(AuditHeadRow.id == 1).values(seq=seq, hash=prev))
+    connection.execute(_INSERT, [_row(entry) for entry in entries])
+    connection.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
     return entries
+
+
+_HEAD = select(AuditHeadRow.seq, AuditHeadRow.hash).where(AuditHeadRow.id == 1).with_for_update()
+_INSERT = insert(cast("Table", AuditRow.__table__))
+_MOVE_HEAD = (
+    update(cast("Table", AuditHeadRow.__table__))
+    .where(AuditHeadRow.id == 1)
+    .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+)
+
+
+def _row(entry: AuditEntry) -> dict[str, Any]:
+    # Not dataclasses.asdict, which deep-copies every value.
+    return {name: getattr(entry, name) for name in _COLUMNS}
+
+
+_COLUMNS = [field.name for field in fields(AuditEntry)]
 
 
 def _entry(row: AuditRow) -> AuditEntry:

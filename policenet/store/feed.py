@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 
 from policenet.store.tables import AuditHeadRow, RecordChangeRow
 
@@ -25,7 +25,21 @@ NOTICES = "notices"
 def hold_commit_order(session: Session) -> None:
     """Take the audit head's lock before numbering anything: numbers handed out under it are
     handed out in commit order, since the lock is held until the transaction ends."""
-    session.execute(select(AuditHeadRow.id).where(AuditHeadRow.id == 1).with_for_update())
+    session.connection().execute(_HEAD_LOCK)
+
+
+# Prebuilt Core statements on the session's connection: these run on every check.
+_HEAD_LOCK = select(AuditHeadRow.id).where(AuditHeadRow.id == 1).with_for_update()
+_SINCE = (
+    select(
+        RecordChangeRow.id,
+        RecordChangeRow.table_name,
+        RecordChangeRow.first_id,
+        RecordChangeRow.last_id,
+    )
+    .where(RecordChangeRow.id > bindparam("after"))
+    .order_by(RecordChangeRow.id)
+)
 
 
 def changed(session: Session, table: str, first_id: int, last_id: int | None = None) -> None:
@@ -42,17 +56,8 @@ def changed(session: Session, table: str, first_id: int, last_id: int | None = N
 
 def since(session: Session, after: int) -> list[tuple[int, str, int, int]]:
     """Changes after the given number, in order: (number, table, first id, last id)."""
-    query = (
-        select(
-            RecordChangeRow.id,
-            RecordChangeRow.table_name,
-            RecordChangeRow.first_id,
-            RecordChangeRow.last_id,
-        )
-        .where(RecordChangeRow.id > after)
-        .order_by(RecordChangeRow.id)
-    )
-    return [(n, t, f, last) for n, t, f, last in session.execute(query)]
+    rows = session.connection().execute(_SINCE, {"after": after})
+    return [(n, t, f, last) for n, t, f, last in rows]
 
 
 def last(session: Session) -> int:
