@@ -3,10 +3,21 @@
 SQLite (the embedded default) runs in WAL mode with one writer at a time: write transactions
 start with ``BEGIN IMMEDIATE`` so that two writers never deadlock on a lock upgrade, while
 readers go on concurrently. PostgreSQL is the production engine.
+
+Every commit waits for the disk (an fsync), except a *lazy* transaction's: a check that found
+nothing writes only its audit entry, and waiting for the disk was the largest part of its
+answer. A lazy commit survives a crash of the hub at once and reaches the disk within
+``LAZY_SYNC_SECONDS``; only a power cut or a crash of the machine in that time can lose it,
+and then the whole tail of the log, never a middle entry, so the audit chain stays whole.
+Anything that must not be lost (a hit, an event, every change a user makes) makes the
+transaction durable again (``require_durable``). PostgreSQL's ``synchronous_commit = off``
+is the same thing; on SQLite it is ``synchronous=NORMAL`` for that transaction, and the
+write-ahead log synced by the hub.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
@@ -23,6 +34,7 @@ if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Callable, Iterator, Sequence
 
+    from sqlalchemy.pool import ConnectionPoolEntry
     from sqlalchemy.sql.dml import Insert
 
 
@@ -73,7 +85,9 @@ def make_engine(url: str, *, connect_args: dict[str, Any] | None = None) -> Engi
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args or {})
+    engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args or {})
+    _configure_postgresql(engine)
+    return engine
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -90,19 +104,123 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        read_only = connection.get_execution_options().get(_READ_ONLY, False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        options = connection.get_execution_options()
+        if options.get(_LAZY, False):
+            # Only between transactions: SQLite refuses to change it inside one.
+            connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
+            connection.info[_RELAXED] = True
+        connection.exec_driver_sql("BEGIN" if options.get(_READ_ONLY, False) else "BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection: sqlite3.Connection, record: ConnectionPoolEntry) -> None:
+        # Every connection waiting in the pool is back to waiting for the disk.
+        if record.info.pop(_RELAXED, False):
+            dbapi_connection.execute("PRAGMA synchronous=FULL")
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        if connection.get_execution_options().get(_LAZY, False):
+            connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
 
 
 _READ_ONLY = "policenet_read_only"
+_LAZY = "policenet_lazy"
+_RELAXED = "policenet.relaxed"
+_DURABLE = "policenet.durable"
+
+LAZY_SYNC_SECONDS = 0.2
+"""How long a lazy commit may wait for the disk (PostgreSQL's own WAL writer: 3 x 200 ms)."""
+
+
+def require_durable(session: Session) -> None:
+    """This transaction's commit must reach the disk before anyone is told of it: it keeps a
+    hit, an event or a change (a no-op in a transaction that is not lazy)."""
+    if session.info.get(_DURABLE) or not session.info.get(_LAZY):
+        return
+    session.info[_DURABLE] = True
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL synchronous_commit = on"))
 
 
 _PUBLISHED = "policenet.published"
 
 
 def mark_published(session: Session) -> None:
-    """Note that this transaction appended events, so listeners are woken once it commits."""
+    """Note that this transaction appended events, so listeners are woken once it commits
+    (and the commit reaches the disk before the sender is told the event was sent)."""
     session.info[_PUBLISHED] = True
+    require_durable(session)
+
+
+class _LogSync:
+    """Syncs a SQLite database's write-ahead log to the disk: at once, or within
+    ``LAZY_SYNC_SECONDS`` of a lazy commit, from a thread of its own."""
+
+    def __init__(self, wal: Path) -> None:
+        self._wal = wal
+        self._lock = threading.Lock()
+        self._due = threading.Event()
+        self._closing = threading.Event()
+        self._pending = False
+        self._thread: threading.Thread | None = None
+
+    def now(self) -> None:
+        """Every commit so far is on the disk when this returns."""
+        with self._lock:
+            self._pending = False
+        self._fsync()
+
+    def soon(self) -> None:
+        """Every commit so far reaches the disk within ``LAZY_SYNC_SECONDS``."""
+        if self._closing.is_set():
+            self._fsync()
+            return
+        with self._lock:
+            if self._pending:
+                return
+            self._pending = True
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="policenet-log-sync", daemon=True
+                )
+                self._thread.start()
+        self._due.set()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closing.set()
+            pending, self._pending = self._pending, False
+        self._due.set()
+        if self._thread is not None:
+            self._thread.join()
+        if pending:
+            self._fsync()
+
+    def _run(self) -> None:
+        while True:
+            self._due.wait()
+            self._due.clear()
+            # Commits of the next LAZY_SYNC_SECONDS share this one sync (closing syncs them).
+            if self._closing.wait(LAZY_SYNC_SECONDS):
+                return
+            with self._lock:
+                if not self._pending:
+                    continue
+                self._pending = False
+            self._fsync()
+
+    def _fsync(self) -> None:
+        try:
+            fd = os.open(self._wal, os.O_RDONLY)
+        except FileNotFoundError:
+            # SQLite removes the log only after copying it into the database and syncing it.
+            return
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 class Database:
@@ -115,6 +233,11 @@ class Database:
         self._readers = sessionmaker(
             self.engine.execution_options(**{_READ_ONLY: True}), expire_on_commit=False
         )
+        self._lazy = sessionmaker(
+            self.engine.execution_options(**{_LAZY: True}), expire_on_commit=False
+        )
+        path = sqlite_path(url)
+        self._log_sync = None if path is None else _LogSync(path.with_name(path.name + "-wal"))
         self._writer: AbstractContextManager[object] = (
             threading.RLock() if self.engine.dialect.name == "sqlite" else nullcontext()
         )
@@ -122,15 +245,24 @@ class Database:
         self.on_publish: list[Callable[[], None]] = []
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
+    def transaction(self, *, lazy: bool = False) -> Iterator[Session]:
         """A session whose work is committed on exit, or rolled back on any error.
 
         On SQLite, writers of this process queue on a lock before ``BEGIN IMMEDIATE``: they
         then wait their turn in order, instead of in SQLite's busy handler, which sleeps up
-        to 100 ms between tries and turns a short queue into a long tail."""
-        with self._writer, self._sessions() as session:
+        to 100 ms between tries and turns a short queue into a long tail.
+
+        ``lazy``: the commit need not wait for the disk, unless the work calls
+        ``require_durable`` (see the module's docstring)."""
+        with self._writer, (self._lazy if lazy else self._sessions)() as session:
+            session.info[_LAZY] = lazy
             with session.begin():
                 yield session
+            if lazy and self._log_sync is not None:
+                if session.info.get(_DURABLE):
+                    self._log_sync.now()
+                else:
+                    self._log_sync.soon()
             if session.info.pop(_PUBLISHED, False):
                 for listener in self.on_publish:
                     listener()
@@ -146,6 +278,8 @@ class Database:
             connection.execute(text("SELECT 1"))
 
     def dispose(self) -> None:
+        if self._log_sync is not None:
+            self._log_sync.close()
         self.engine.dispose()
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import and_, insert, or_, select, update
 from policenet.domain.hits import HitStatus, Urgency
 from policenet.domain.records import Database
 from policenet.domain.terms import Disclosure
+from policenet.store.db import require_durable
 from policenet.store.tables import HitRow
 
 if TYPE_CHECKING:
@@ -84,8 +85,10 @@ def _hit(row: HitRow) -> StoredHit:
 
 
 def add_many(session: Session, hits: list[dict[str, Any]]) -> None:
-    """Store hits (``asked`` as a dict) in the caller's transaction."""
+    """Store hits (``asked`` as a dict) in the caller's transaction, which then waits for the
+    disk when it commits: the checking officer is told of them."""
     if hits:
+        require_durable(session)
         rows = [
             {
                 **h,

@@ -1,0 +1,165 @@
+"""When a commit reaches the disk: a check that found nothing does not wait for it (it gets
+there within moments); a hit, an event and every change wait for it before anyone is told."""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, event
+
+from policenet.api.app import create_app
+from policenet.domain.principals import Role
+from policenet.settings import Settings
+from policenet.store import audit
+from policenet.store.db import Database, require_durable, sqlite_path
+from tests.test_checks import check, record, zone
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from tests.conftest import World
+
+
+@dataclass
+class Commits:
+    """What the database saw: for each commit, whether it waited for the disk; on SQLite, the
+    syncs of the write-ahead log (os.fsync is the operating system's, watched, not replaced)."""
+
+    database: Database
+    waited: list[bool] = field(default_factory=list)
+    log_syncs: int = 0
+    synced: threading.Condition = field(default_factory=threading.Condition)
+
+    def sync_of_log(self, before: int) -> bool:
+        """Whether the log is synced again after ``before`` syncs (waits for the hub's thread)."""
+        with self.synced:
+            return self.synced.wait_for(lambda: self.log_syncs > before, timeout=30)
+
+
+def _waits_for_disk(connection: Connection) -> bool:
+    if connection.dialect.name == "postgresql":
+        return connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
+    # SQLite: 2 is FULL (the commit syncs the log itself), 1 NORMAL (the hub syncs it).
+    return connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+
+
+@pytest.fixture
+def commits(database: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Commits]:
+    seen = Commits(database)
+
+    def on_commit(connection: Connection) -> None:
+        if not connection.get_execution_options().get("policenet_read_only"):
+            seen.waited.append(_waits_for_disk(connection))
+
+    path = sqlite_path(database.url)
+    wal = None if path is None else os.path.realpath(f"{path}-wal")
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        real_fsync(fd)
+        if wal is not None and os.path.realpath(f"/proc/self/fd/{fd}") == wal:
+            with seen.synced:
+                seen.log_syncs += 1
+                seen.synced.notify_all()
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    event.listen(database.engine, "commit", on_commit)
+    yield seen
+    event.remove(database.engine, "commit", on_commit)
+
+
+def _entry(session: Any) -> None:
+    audit.append(
+        session, principal_id=None, country=None, action="test", subject="durability", detail={}
+    )
+
+
+def test_a_lazy_transaction_does_not_wait_and_leaves_the_next_one_waiting(
+    database: Database, commits: Commits
+) -> None:
+    with database.transaction(lazy=True) as session:
+        _entry(session)
+    with database.transaction() as session:
+        _entry(session)
+    assert commits.waited == [False, True]
+
+
+def test_a_lazy_commit_reaches_the_disk_by_itself(database: Database, commits: Commits) -> None:
+    before = commits.log_syncs
+    with database.transaction(lazy=True) as session:
+        _entry(session)
+        if database.engine.dialect.name == "postgresql":
+            # An asynchronous commit, which PostgreSQL's own WAL writer syncs.
+            setting = session.connection().exec_driver_sql("SHOW synchronous_commit").scalar()
+            assert setting == "off"
+    if database.engine.dialect.name == "sqlite":
+        assert commits.sync_of_log(before)
+
+
+def test_what_must_last_makes_a_lazy_transaction_wait(database: Database, commits: Commits) -> None:
+    before = commits.log_syncs
+    with database.transaction(lazy=True) as session:
+        _entry(session)
+        require_durable(session)
+        if database.engine.dialect.name == "sqlite":
+            synced_inside = commits.log_syncs
+    if database.engine.dialect.name == "postgresql":
+        assert commits.waited == [True]
+    else:
+        # The commit itself does not sync; the log is synced before the transaction returns.
+        assert commits.waited == [False]
+        assert synced_inside == before
+        assert commits.log_syncs == before + 1
+
+
+def test_a_check_that_finds_nothing_is_lazy_and_a_hit_waits(
+    client: TestClient, world: World, database: Database, commits: Commits
+) -> None:
+    record(client, world.principal(Role.NCB_OFFICER, "FR"), "12AB34567")
+    border = world.principal(Role.BORDER_OFFICER, "US")
+    commits.waited.clear()
+    syncs = commits.log_syncs
+    assert check(client, border, {"mrz": zone("99ZZ00001")})["hit"] is False
+    assert commits.waited == [False]
+    assert check(client, border, {"mrz": zone("12AB34567")})["hit"] is True
+    if database.engine.dialect.name == "postgresql":
+        assert commits.waited == [False, True]
+    else:
+        assert commits.waited == [False, False]
+        # The hit, and the owner's alert, were on the disk before the answer left.
+        assert commits.log_syncs > syncs
+    batch = {"checks": [{"mrz": zone("99ZZ00001")}, {"mrz": zone("88ZZ00001")}]}
+    answer = client.post("/v1/checks/batch", json=batch, headers=border.headers)
+    assert answer.status_code == 200, answer.text
+    assert commits.waited[-1] is False
+
+
+def test_every_change_waits_for_the_disk(
+    client: TestClient, world: World, commits: Commits
+) -> None:
+    commits.waited.clear()
+    record(client, world.principal(Role.NCB_OFFICER, "FR"), "12AB34567")
+    assert commits.waited
+    assert all(commits.waited)
+
+
+def test_a_hub_can_make_every_check_wait(
+    world: World, database: Database, commits: Commits, tmp_path: Path
+) -> None:
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url=database.url,
+        escalation_interval=600,
+        sync_every_check=True,
+    )
+    with TestClient(create_app(settings, database)) as client:
+        border = world.principal(Role.BORDER_OFFICER, "US")
+        commits.waited.clear()
+        assert check(client, border, {"mrz": zone("99ZZ00001")})["hit"] is False
+    assert commits.waited == [True]
