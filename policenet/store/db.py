@@ -324,7 +324,11 @@ def bulk_upsert(
         return
     quote = dialect.identifier_preparer.quote
     columns = list(rows[0])
-    processors = [table.c[name].type.bind_processor(dialect) for name in columns]
+    # The dialect's own conversions (a date becomes SQLite's text): the generic type's would
+    # leave dates to the driver's default adapters, slower and deprecated since Python 3.12.
+    processors = [
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
+    ]
     # Names come from the table's own columns, quoted; values go as parameters.
     names = ", ".join(quote(c) for c in columns)
     marks = ", ".join("?" for _ in columns)
@@ -339,23 +343,35 @@ def bulk_upsert(
 def _bound(
     rows: Sequence[dict[str, Any]], columns: list[str], processors: list[Any]
 ) -> list[tuple[Any, ...]]:
-    """Rows as driver values. Most columns of a bulk load repeat one value (the owner, the
-    time of the import): a value seen on the row before is converted once."""
+    """Rows as driver values. Most columns of a bulk load repeat a few values (the owner, the
+    time of the import, the dates of the file): each distinct value is converted once."""
     converted: list[list[Any]] = []
     for name, process in zip(columns, processors, strict=True):
         raw = [row[name] for row in rows]
         if process is None:
             converted.append(raw)
             continue
+        seen: dict[Any, Any] = {}
         out: list[Any] = []
-        previous: Any = object()
+        previous: Any = _UNSEEN
         done: Any = None
         for value in raw:
-            if value is not previous:
-                previous, done = value, process(value)
+            if value is previous:
+                out.append(done)
+                continue
+            previous = value
+            try:
+                done = seen.get(value, _UNSEEN)
+                if done is _UNSEEN:
+                    done = seen[value] = process(value)
+            except TypeError:  # a list (JSON): not hashable, but often the same object
+                done = process(value)
             out.append(done)
         converted.append(out)
     return list(zip(*converted, strict=True))
+
+
+_UNSEEN = object()
 
 
 @contextmanager
