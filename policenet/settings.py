@@ -46,12 +46,12 @@ class Settings(BaseSettings):
         "processes appended (this process's own wake the streams at once).",
     )
 
-    sync_every_check: bool = Field(
+    lazy_checks: bool = Field(
         default=False,
-        description="Make every check wait for its audit entry to reach the disk. Unset, a "
-        "check that found nothing is answered once its entry is committed, which survives a "
-        "crash of the hub, and the entry reaches the disk within 0.2 s: only a power cut in "
-        "that time loses it. A check with a hit, and every change, always waits for the disk.",
+        description="Answer a check that found nothing once its audit entry is committed, "
+        "without waiting for the disk: the entry survives a crash of the hub and reaches the "
+        "disk within 0.2 s, but a power cut in that time loses it. A check with a hit, and "
+        "every change, always waits for the disk. Unset, every check waits.",
     )
 
     @field_validator("database_url")

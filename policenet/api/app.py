@@ -102,6 +102,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
             await state.events.stop()
+            # A hub that stops leaves no lazy commit waiting for the disk.
+            await asyncio.to_thread(state.database.sync)
 
     app = FastAPIOffline(
         title="policenet", version=__version__, description=DESCRIPTION, lifespan=lifespan

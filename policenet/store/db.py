@@ -277,6 +277,11 @@ class Database:
         with self.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
 
+    def sync(self) -> None:
+        """Every lazy commit made so far is on the disk when this returns."""
+        if self._log_sync is not None:
+            self._log_sync.now()
+
     def dispose(self) -> None:
         if self._log_sync is not None:
             self._log_sync.close()

@@ -13,9 +13,9 @@ from policenet.domain.checks import BatchCheckRequest, CheckRequest
 router = APIRouter(tags=["checks"])
 
 
-# The checks are the hot path: the token is checked in the check's own transaction, which is
-# lazy (a check that found nothing does not wait for the disk: see store.db), and the answer,
-# built from the response model, is sent as it is (FastAPI would validate it again).
+# The checks are the hot path: the token is checked in the check's own transaction (lazy if
+# the hub says so: a check that found nothing need not wait for the disk, see store.db), and
+# the answer, built from the response model, is sent as it is (FastAPI would validate it).
 
 
 @router.post(
@@ -24,7 +24,7 @@ router = APIRouter(tags=["checks"])
     response_model=CheckPublic,
 )
 def run_check(request: CheckRequest, hub: HubDep, token: Token) -> Response:
-    with hub.database.transaction(lazy=not hub.settings.sync_every_check) as session:
+    with hub.database.transaction(lazy=hub.settings.lazy_checks) as session:
         principal = authenticate(session, token)
         answer = CheckPublic.of(check(session, principal, request, hub.screening), principal)
     return Response(answer.model_dump_json(), media_type="application/json")
@@ -36,7 +36,7 @@ def run_check(request: CheckRequest, hub: HubDep, token: Token) -> Response:
     response_model=BatchPublic,
 )
 def run_batch(batch: BatchCheckRequest, hub: HubDep, token: Token) -> Response:
-    with hub.database.transaction(lazy=not hub.settings.sync_every_check) as session:
+    with hub.database.transaction(lazy=hub.settings.lazy_checks) as session:
         principal = authenticate(session, token)
         answer = BatchPublic.of(check_batch(session, principal, batch, hub.screening), principal)
     return Response(answer.model_dump_json(), media_type="application/json")
