@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, event
+from sqlalchemy.exc import PendingRollbackError
 
 from policenet.api.app import create_app
 from policenet.domain.principals import Role
 from policenet.settings import Settings
 from policenet.store import audit
 from policenet.store.db import Database, require_durable, sqlite_path
+from policenet.store.tables import AuditHeadRow, Base
 from tests.test_checks import check, record, zone
 
 if TYPE_CHECKING:
@@ -44,7 +46,7 @@ class Commits:
 
 def _waits_for_disk(connection: Connection) -> bool:
     if connection.dialect.name == "postgresql":
-        return connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
+        return connection.exec_driver_sql("SHOW synchronous_commit").scalar() != "off"
     # SQLite: 2 is FULL (the commit syncs the log itself), 1 NORMAL (the hub syncs it).
     return connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
 
@@ -58,15 +60,18 @@ def commits(database: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Com
             seen.waited.append(_waits_for_disk(connection))
 
     path = sqlite_path(database.url)
-    wal = None if path is None else os.path.realpath(f"{path}-wal")
+    wal = None if path is None else Path(f"{path}-wal")
     real_fsync = os.fsync
 
     def fsync(fd: int) -> None:
         real_fsync(fd)
-        if wal is not None and os.path.realpath(f"/proc/self/fd/{fd}") == wal:
+        if wal is not None and wal.exists() and os.path.samestat(os.fstat(fd), wal.stat()):
             with seen.synced:
                 seen.log_syncs += 1
                 seen.synced.notify_all()
+
+    # Nothing an earlier test left pending is synced while this one counts.
+    database.sync()
 
     monkeypatch.setattr(os, "fsync", fsync)
     event.listen(database.engine, "commit", on_commit)
@@ -167,3 +172,76 @@ def test_every_change_waits_for_the_disk(
     record(client, world.principal(Role.NCB_OFFICER, "FR"), "12AB34567")
     assert commits.waited
     assert all(commits.waited)
+
+
+@pytest.fixture
+def linked(tmp_path: Path) -> Iterator[tuple[Database, Path]]:
+    """A SQLite database reached through a link to its file, as a data directory on another
+    disk may be: the log lies beside the file itself."""
+    real = tmp_path / "disk" / "policenet.db"
+    real.parent.mkdir()
+    link = tmp_path / "policenet.db"
+    database = Database(f"sqlite:///{real}")
+    Base.metadata.create_all(database.engine)
+    with database.transaction() as session:
+        session.execute(AuditHeadRow.__table__.insert().values(id=1, seq=0, hash="0" * 64))
+    database.dispose()
+    link.symlink_to(real)
+    database = Database(f"sqlite:///{link}")
+    yield database, real.with_name(real.name + "-wal")
+    database.dispose()
+
+
+def test_the_log_beside_a_linked_database_file_is_synced(
+    linked: tuple[Database, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database, wal = linked
+    synced: list[bool] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        real_fsync(fd)
+        synced.append(wal.exists() and os.path.samestat(os.fstat(fd), wal.stat()))
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with database.transaction(lazy=True) as session:
+        _entry(session)
+        require_durable(session)
+    assert synced == [True]
+
+
+def test_a_failed_sync_is_tried_again(
+    linked: tuple[Database, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database, _ = linked
+    outcomes: list[str] = []
+    done = threading.Event()
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if not outcomes:
+            outcomes.append("failed")
+            raise OSError(5, "Input/output error")  # the disk, once
+        real_fsync(fd)
+        outcomes.append("synced")
+        done.set()
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with database.transaction(lazy=True) as session:
+        _entry(session)
+    assert done.wait(timeout=30)
+    assert outcomes[:2] == ["failed", "synced"]
+
+
+def test_a_broken_lazy_connection_does_not_leak_from_the_pool(
+    linked: tuple[Database, Path],
+) -> None:
+    database, _ = linked
+    # More than the pool holds (5, and 10 more): a leak would exhaust it and time out.
+    for _ in range(20):
+        with pytest.raises(PendingRollbackError), database.transaction(lazy=True) as session:
+            _entry(session)
+            session.connection().invalidate()  # as a dropped connection is
+    with database.transaction() as session:
+        _entry(session)
+    assert database.engine.pool.checkedout() == 0  # type: ignore[attr-defined]

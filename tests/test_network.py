@@ -22,8 +22,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from policenet.actions.checks import check
-from policenet.actions.hits import escalate_overdue
-from policenet.api.app import create_app
+from policenet.actions.hits import ESCALATION_BATCH, escalate_overdue
+from policenet.api.app import create_app, sweep
 from policenet.domain.checks import CheckRequest
 from policenet.domain.clock import utcnow
 from policenet.domain.principals import AgencyKind, PrincipalCreate, Right, Role
@@ -198,6 +198,32 @@ def test_the_owner_confirms_once_and_both_sides_are_told(client: TestClient, wor
     assert bad.status_code == 422
 
 
+def test_a_sweep_works_off_a_backlog_of_overdue_hits_in_batches(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """After an outage more hits are overdue than one transaction escalates: one sweep
+    escalates them all, each once, a batch at a time."""
+    owner = world.principal(Role.NCB_OFFICER, "FR")
+    border = border_officer(world, "DE")
+    enter(client, owner, "vehicles", vehicle())
+    asked = CheckRequest.model_validate({"vehicle": {"vin": vehicle()["vin"]}})
+    screening = Screening()
+    t0 = utcnow() - timedelta(hours=3)
+    backlog = 2 * ESCALATION_BATCH + 1
+    with database.transaction() as session:
+        made = [
+            check(session, border.principal, asked, screening, now=t0).hits[0].reference
+            for _ in range(backlog)
+        ]
+    assert sweep(database) == backlog
+    assert sweep(database) == 0
+    received: list[dict[str, Any]] = []
+    while page := events_of(client, owner, after=received[-1]["id"] if received else 0):
+        received += page
+    overdue = [e["payload"]["hit"] for e in received if e["kind"] == "hit.overdue"]
+    assert sorted(overdue) == sorted(made)
+
+
 def test_overdue_hits_are_escalated_once_to_the_owner_and_the_command_centre(
     client: TestClient, world: World, database: Database
 ) -> None:
@@ -222,14 +248,14 @@ def test_overdue_hits_are_escalated_once_to_the_owner_and_the_command_centre(
         )
     urgent_ref, routine_ref = urgent.hits[0].reference, routine.hits[0].reference
 
-    def sweep(after: timedelta) -> list[str]:
+    def sweep_at(after: timedelta) -> list[str]:
         with database.transaction() as session:
             return [h.reference for h in escalate_overdue(session, t0 + after)]
 
-    assert sweep(timedelta(minutes=9, seconds=59)) == []
-    assert sweep(timedelta(minutes=10, seconds=1)) == [urgent_ref]
-    assert sweep(timedelta(minutes=30)) == []  # escalated once only
-    assert sweep(timedelta(minutes=61)) == [routine_ref]
+    assert sweep_at(timedelta(minutes=9, seconds=59)) == []
+    assert sweep_at(timedelta(minutes=10, seconds=1)) == [urgent_ref]
+    assert sweep_at(timedelta(minutes=30)) == []  # escalated once only
+    assert sweep_at(timedelta(minutes=61)) == [routine_ref]
 
     overdue = [e for e in events_of(client, owner) if e["kind"] == "hit.overdue"]
     assert [e["payload"]["hit"] for e in overdue] == [urgent_ref, routine_ref]

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,7 +14,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from policenet import __version__
-from policenet.actions.hits import escalate_overdue
+from policenet.actions.hits import ESCALATION_BATCH, escalate_overdue
 from policenet.actions.notices import sweep_validity
 from policenet.api import errors
 from policenet.api.deps import Hub
@@ -51,23 +52,34 @@ Every error is answered as `{"error": {"code": ..., "message": ...}}`.
 
 
 logger = logging.getLogger(__name__)
+SWEEP_PAUSE = 0.02  # seconds between two batches of overdue hits
+
+
+def sweep(database: Database) -> int:
+    """Escalate every overdue hit, and end the notices past their validity (with the
+    reminders before); returns how many were handled.
+
+    Overdue hits go in short transactions with a pause between them: a backlog (after an
+    outage) is worked off without holding up the checks, which wait for the write lock."""
+    escalated = 0
+    while True:
+        with database.transaction() as session:
+            batch = len(escalate_overdue(session, utcnow()))
+        escalated += batch
+        if batch < ESCALATION_BATCH:
+            break
+        time.sleep(SWEEP_PAUSE)
+    with database.transaction() as session:
+        report = sweep_validity(session, utcnow())
+    return escalated + len(report.expired) + len(report.reminded)
 
 
 async def _escalate(state: Hub) -> None:
-    """Escalate overdue hits every few seconds, and end the notices past their validity (with
-    the reminders before), for as long as the hub serves."""
-
-    def sweep() -> int:
-        with state.database.transaction() as session:
-            escalated = len(escalate_overdue(session, utcnow()))
-        with state.database.transaction() as session:
-            report = sweep_validity(session, utcnow())
-        return escalated + len(report.expired) + len(report.reminded)
-
+    """Sweep every few seconds, for as long as the hub serves."""
     while True:
         await asyncio.sleep(state.settings.escalation_interval)
         try:
-            await asyncio.to_thread(sweep)
+            await asyncio.to_thread(sweep, state.database)
         except Exception:  # the database may be briefly away: try again at the next sweep
             logger.exception("escalating overdue hits failed")
 

@@ -17,8 +17,10 @@ write-ahead log synced by the hub.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+import time
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +38,9 @@ if TYPE_CHECKING:
 
     from sqlalchemy.pool import ConnectionPoolEntry
     from sqlalchemy.sql.dml import Insert
+
+
+logger = logging.getLogger(__name__)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -112,9 +117,12 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN" if options.get(_READ_ONLY, False) else "BEGIN IMMEDIATE")
 
     @event.listens_for(engine, "checkin")
-    def _on_checkin(dbapi_connection: sqlite3.Connection, record: ConnectionPoolEntry) -> None:
+    def _on_checkin(
+        dbapi_connection: sqlite3.Connection | None, record: ConnectionPoolEntry
+    ) -> None:
         # Every connection waiting in the pool is back to waiting for the disk.
-        if record.info.pop(_RELAXED, False):
+        # (None when the connection was invalidated: it is closed, not pooled.)
+        if record.info.pop(_RELAXED, False) and dbapi_connection is not None:
             dbapi_connection.execute("PRAGMA synchronous=FULL")
 
 
@@ -141,7 +149,8 @@ def require_durable(session: Session) -> None:
         return
     session.info[_DURABLE] = True
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL synchronous_commit = on"))
+        # The server's own setting (on, or stronger: remote_apply), not merely "on".
+        session.execute(text("SET LOCAL synchronous_commit TO DEFAULT"))
 
 
 _PUBLISHED = "policenet.published"
@@ -162,39 +171,42 @@ class _LogSync:
         self._wal = wal
         self._lock = threading.Lock()
         self._due = threading.Event()
-        self._closing = threading.Event()
+        self._closing = False
         self._pending = False
         self._thread: threading.Thread | None = None
 
     def now(self) -> None:
-        """Every commit so far is on the disk when this returns."""
+        """Every commit so far is on the disk when this returns (or this raises)."""
         with self._lock:
             self._pending = False
         self._fsync()
 
     def soon(self) -> None:
         """Every commit so far reaches the disk within ``LAZY_SYNC_SECONDS``."""
-        if self._closing.is_set():
+        with self._lock:
+            closing = self._closing
+            if not closing:
+                if self._pending and self._thread is not None and self._thread.is_alive():
+                    return
+                self._pending = True
+                if self._thread is None or not self._thread.is_alive():
+                    self._thread = threading.Thread(
+                        target=self._run, name="policenet-log-sync", daemon=True
+                    )
+                    self._thread.start()
+        if closing:
             self._fsync()
             return
-        with self._lock:
-            if self._pending:
-                return
-            self._pending = True
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._run, name="policenet-log-sync", daemon=True
-                )
-                self._thread.start()
         self._due.set()
 
     def close(self) -> None:
         with self._lock:
-            self._closing.set()
+            self._closing = True
             pending, self._pending = self._pending, False
+            thread = self._thread
         self._due.set()
-        if self._thread is not None:
-            self._thread.join()
+        if thread is not None:
+            thread.join()
         if pending:
             self._fsync()
 
@@ -202,14 +214,21 @@ class _LogSync:
         while True:
             self._due.wait()
             self._due.clear()
-            # Commits of the next LAZY_SYNC_SECONDS share this one sync (closing syncs them).
-            if self._closing.wait(LAZY_SYNC_SECONDS):
-                return
+            # Commits of the next LAZY_SYNC_SECONDS share this one sync.
+            time.sleep(LAZY_SYNC_SECONDS)
             with self._lock:
+                if self._closing:
+                    return  # close() syncs what is pending
                 if not self._pending:
                     continue
                 self._pending = False
-            self._fsync()
+            try:
+                self._fsync()
+            except OSError:
+                logger.exception("syncing %s failed: trying again", self._wal)
+                with self._lock:
+                    self._pending = True
+                self._due.set()
 
     def _fsync(self) -> None:
         try:
@@ -237,7 +256,9 @@ class Database:
             self.engine.execution_options(**{_LAZY: True}), expire_on_commit=False
         )
         path = sqlite_path(url)
-        self._log_sync = None if path is None else _LogSync(path.with_name(path.name + "-wal"))
+        # SQLite keeps the log beside the database file itself, wherever a link points.
+        real = None if path is None else Path(os.path.realpath(path))
+        self._log_sync = None if real is None else _LogSync(real.with_name(real.name + "-wal"))
         self._writer: AbstractContextManager[object] = (
             threading.RLock() if self.engine.dialect.name == "sqlite" else nullcontext()
         )
