@@ -4,15 +4,16 @@ SQLite (the embedded default) runs in WAL mode with one writer at a time: write 
 start with ``BEGIN IMMEDIATE`` so that two writers never deadlock on a lock upgrade, while
 readers go on concurrently. PostgreSQL is the production engine.
 
-Every commit waits for the disk (an fsync), except a *lazy* transaction's: a check that found
-nothing writes only its audit entry, and waiting for the disk was the largest part of its
-answer. A lazy commit survives a crash of the hub at once and reaches the disk within
-``LAZY_SYNC_SECONDS``; only a power cut or a crash of the machine in that time can lose it,
-and then the whole tail of the log, never a middle entry, so the audit chain stays whole.
-Anything that must not be lost (a hit, an event, every change a user makes) makes the
-transaction durable again (``require_durable``). PostgreSQL's ``synchronous_commit = off``
-is the same thing; on SQLite it is ``synchronous=NORMAL`` for that transaction, and the
-write-ahead log synced by the hub.
+Every commit waits for the disk (an fsync), except a *lazy* transaction's, which a hub asks
+for its checks with ``POLICENET_LAZY_CHECKS``: a check that found nothing writes only its
+audit entry, and waiting for the disk is a large part of its answer. A lazy commit survives
+a crash of the hub at once and reaches the disk within ``LAZY_SYNC_SECONDS``; only a power
+cut or a crash of the machine in that time can lose it, and then the whole tail of the log,
+never a middle entry, so the audit chain stays whole. Anything that must not be lost (a
+hit, an event, every change a user makes) makes the transaction durable again
+(``require_durable``). PostgreSQL's ``synchronous_commit = off`` is the same thing; on
+SQLite it is ``synchronous=NORMAL`` for that transaction, and the write-ahead log synced by
+the hub.
 """
 
 from __future__ import annotations
