@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import bindparam, select
 
@@ -72,9 +72,33 @@ def list_agencies(session: Session, country: str | None) -> list[Agency]:
     return [_agency(row) for row in session.execute(query).scalars()]
 
 
-def _principal(row: PrincipalRow, agency: AgencyRow | None) -> Principal:
+class _PrincipalFields(Protocol):
+    """A principal's columns: its ORM row, or a row of a Core query that selects them."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def bureau_id(self) -> str | None: ...
+    @property
+    def country(self) -> str | None: ...
+    @property
+    def agency_id(self) -> int | None: ...
+    @property
+    def clearance(self) -> str | None: ...
+
+
+def _principal(row: _PrincipalFields, agency: AgencyRow | None) -> Principal:
+    return _principal_with(row, None if agency is None else agency.rights)
+
+
+def _principal_with(row: _PrincipalFields, agency_rights: list[str] | None) -> Principal:
+    """A principal with its agency's rights (None: it belongs to no agency)."""
     role = Role(row.role)
-    agency_rights = None if agency is None else frozenset(Right(r) for r in agency.rights)
+    rights = None if agency_rights is None else frozenset(Right(r) for r in agency_rights)
     return Principal(
         id=row.id,
         name=row.name,
@@ -82,7 +106,7 @@ def _principal(row: PrincipalRow, agency: AgencyRow | None) -> Principal:
         bureau_id=row.bureau_id,
         country=row.country,
         agency_id=row.agency_id,
-        rights=effective_rights(role, agency_rights),
+        rights=effective_rights(role, rights),
         clearance=role.default_clearance
         if row.clearance is None
         else Classification(row.clearance),
@@ -202,12 +226,13 @@ class Credential:
 # connection, not an ORM query, which costs several times more to build and to load.
 _CREDENTIAL = (
     select(
-        TokenRow.id,
+        TokenRow.id.label("token_id"),
         TokenRow.principal_id,
         TokenRow.prefix,
         TokenRow.created_at,
         TokenRow.expires_at,
         TokenRow.revoked_at,
+        PrincipalRow.id,
         PrincipalRow.name,
         PrincipalRow.role,
         PrincipalRow.bureau_id,
@@ -233,22 +258,9 @@ def find_credential(session: Session, token_hash: str) -> Credential | None:
     row = session.connection().execute(_CREDENTIAL, {"token_hash": token_hash}).first()
     if row is None:
         return None
-    role = Role(row.role)
-    agency_rights = None if row.agency_row is None else frozenset(Right(r) for r in row.rights)
-    principal = Principal(
-        id=row.principal_id,
-        name=row.name,
-        role=role,
-        bureau_id=row.bureau_id,
-        country=row.country,
-        agency_id=row.agency_id,
-        rights=effective_rights(role, agency_rights),
-        clearance=role.default_clearance
-        if row.clearance is None
-        else Classification(row.clearance),
-    )
+    principal = _principal_with(row, None if row.agency_row is None else row.rights)
     token = TokenInfo(
-        id=row.id,
+        id=row.token_id,
         principal_id=row.principal_id,
         prefix=row.prefix,
         created_at=row.created_at,
