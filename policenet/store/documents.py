@@ -131,6 +131,8 @@ def find_active(
 ) -> TravelDocument | None:
     query = select(TravelDocumentRow).where(
         TravelDocumentRow.issuing_country == issuing_country,
+        # The unique index leads with the key: given, the search is one seek.
+        TravelDocumentRow.number_key == comparison_key(number),
         TravelDocumentRow.document_type == document_type,
         TravelDocumentRow.number == number,
         TravelDocumentRow.withdrawn_at.is_(None),
