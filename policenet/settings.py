@@ -54,6 +54,14 @@ class Settings(BaseSettings):
         "every change, always waits for the disk. Unset, every check waits.",
     )
 
+    import_worker_from: int = Field(
+        default=2_000_000,
+        ge=0,
+        description="Bytes from which an imported file is validated in a second process "
+        "while the first writes (about 40,000 travel documents; below it, starting the "
+        "process costs more than it saves). 0: every file.",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _known_backend(cls, value: str | None) -> str | None:

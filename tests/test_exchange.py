@@ -9,13 +9,16 @@ import json
 import os
 import re
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from policenet.actions.exchange import import_file
+from policenet.actions.exchange import ImportRejected, import_file
+from policenet.domain.errors import InvalidInput
 from policenet.domain.principals import Role
 from policenet.domain.records import Database as RecordDatabase
 from policenet.store.db import Database
@@ -35,6 +38,9 @@ EXAMPLE_FILES = [
 ]
 DOCUMENT_HEADER = "external_ref,issuing_country,document_type,number,status,event_date"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+# Where an import validates its file (the bytes from which it uses a second process).
+IN_THIS_PROCESS = 10**12  # bytes: no file here is this large
+IN_A_WORKER = 0
 
 Run = subprocess.CompletedProcess[str]
 
@@ -327,8 +333,22 @@ def written_so_far(shown: str) -> int:
     return max(counts, default=0)
 
 
+def import_workers() -> list[int]:
+    """The processes validating a file for an import, on this machine."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes()
+        except OSError:  # not a process, or gone
+            continue
+        if b"policenet.actions.import_worker" in command:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.parametrize("validated", ["in this process", "in a second process"])
 def test_an_import_killed_halfway_leaves_nothing_and_the_next_run_lands_whole(
-    world: World, database: Database, tmp_path: Path
+    world: World, database: Database, tmp_path: Path, validated: str
 ) -> None:
     officer = world.principal(Role.NCB_OFFICER, "FR")
     import_examples(database, officer, [])
@@ -337,6 +357,8 @@ def test_an_import_killed_halfway_leaves_nothing_and_the_next_run_lands_whole(
     file = csv_file(tmp_path / "bulk.csv", DOCUMENT_HEADER, rows)
     # A terminal's live progress display tells when rows have been written, uncommitted.
     env = environment(database, tmp_path) | {"TTY_COMPATIBLE": "1", "TTY_INTERACTIVE": "1"}
+    worker_from = IN_A_WORKER if validated == "in a second process" else IN_THIS_PROCESS
+    env["POLICENET_IMPORT_WORKER_FROM"] = str(worker_from)
     process = subprocess.Popen(
         [*CLI, *importing("travel_documents", file, officer)],
         env=env,
@@ -355,6 +377,12 @@ def test_an_import_killed_halfway_leaves_nothing_and_the_next_run_lands_whole(
     # The kill came once a third of the rows were written (or, at the latest, once all were).
     assert written_so_far(shown.decode("utf-8", "replace")) >= BULK // 3, shown[-2000:]
     assert documents_held(database) in (held, held + BULK)
+    # A worker whose importer died stops at its next message: none is left behind.
+    for _ in range(100):
+        if not import_workers():
+            break
+        time.sleep(0.1)
+    assert import_workers() == []
 
     done = run(importing("travel_documents", file, officer), env)
     assert f"Imported {BULK} travel_documents records" in succeeded(done)
@@ -384,6 +412,142 @@ def test_unknown_column_or_token_is_refused_with_its_reason(
     assert token.returncode == 2, token.stdout + token.stderr
     assert "token_invalid" in token.stdout
     assert documents_held(database) == 0
+
+
+# --- the second process of a large import ---------------------------------------------------
+
+
+def rows_held(database: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every imported row as stored, but for the time of its last update."""
+    queries = {
+        "travel_documents": "SELECT * FROM travel_documents ORDER BY id",
+        "records": "SELECT * FROM records ORDER BY id",
+        "record_keys": "SELECT record_id, kind, key FROM record_keys ORDER BY record_id, kind, key",
+    }
+    held = {}
+    with database.reading() as session:
+        for name, sql in queries.items():
+            result = session.execute(text(sql))
+            keep = [i for i, column in enumerate(result.keys()) if column != "updated_at"]
+            held[name] = [tuple(row[i] for i in keep) for row in result]
+    return held
+
+
+def test_a_file_validated_in_a_second_process_is_stored_as_one_validated_in_this_one(
+    world: World, database: Database
+) -> None:
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    files = [(name, (EXAMPLES / file).read_text("utf-8"), file) for name, file in EXAMPLE_FILES]
+    for name, content, file in files:
+        report = import_file(
+            database,
+            officer.principal,
+            RecordDatabase(name),
+            content,
+            file.rsplit(".", 1)[1],
+            worker_from=IN_A_WORKER,
+        )
+        assert report.written > 0
+    stored = rows_held(database)
+    assert stored["travel_documents"] and stored["records"] and stored["record_keys"]
+    # Imported again in this process, every row is rewritten with what this process makes of
+    # it (dates, restrictions, keys): nothing may change.
+    for name, content, file in files:
+        import_file(
+            database,
+            officer.principal,
+            RecordDatabase(name),
+            content,
+            file.rsplit(".", 1)[1],
+            worker_from=IN_THIS_PROCESS,
+        )
+    assert rows_held(database) == stored
+
+
+def test_bad_rows_found_in_a_second_process_are_reported_as_in_this_one(
+    world: World, database: Database
+) -> None:
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    good = [f"FR-BULK-{i:05d},FR,passport,BK{i:07d},stolen,2026-01-15" for i in range(6000)]
+    good += ["FR-GOOD-1,FR,passport,31AA00001,stolen,2026-01-10"]  # a bad row repeats it
+    rows = [*good, *(row for row, _ in BAD_ROWS), "FR-GOOD-3,FR,visa,31AA00008,revoked,2026-01-13"]
+    content = "\n".join([DOCUMENT_HEADER, *rows]) + "\n"
+
+    def refused(worker_from: int) -> ImportRejected:
+        with pytest.raises(ImportRejected) as caught:
+            import_file(
+                database,
+                officer.principal,
+                RecordDatabase.TRAVEL_DOCUMENTS,
+                content,
+                "csv",
+                worker_from=worker_from,
+            )
+        return caught.value
+
+    here, there = refused(IN_THIS_PROCESS), refused(IN_A_WORKER)
+    assert len(here.errors) == len(BAD_ROWS)
+    assert there.errors == here.errors
+    assert there.message == here.message
+    assert documents_held(database) == 0
+
+    skipped = import_file(
+        database,
+        officer.principal,
+        RecordDatabase.TRAVEL_DOCUMENTS,
+        content,
+        "csv",
+        skip_invalid=True,
+        worker_from=IN_A_WORKER,
+    )
+    assert skipped.written == len(good) + 1
+    assert skipped.skipped == here.errors
+    assert documents_held(database) == len(good) + 1
+
+
+def test_a_second_process_reports_a_bad_header_or_a_clash_as_this_one_does(
+    client: TestClient, world: World, database: Database
+) -> None:
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    with pytest.raises(InvalidInput) as caught:
+        import_file(
+            database,
+            officer.principal,
+            RecordDatabase.TRAVEL_DOCUMENTS,
+            DOCUMENT_HEADER + ",holder_nmae\nFR-COL-1,FR,passport,55MN66001,stolen,2026-01-15,X\n",
+            "csv",
+            worker_from=IN_A_WORKER,
+        )
+    assert caught.value.code == "import_columns_unknown"
+    assert "holder_nmae" in caught.value.message
+
+    body = {
+        "issuing_country": "FR",
+        "document_type": "passport",
+        "number": "44KL55001",
+        "status": "stolen",
+        "event_date": "2026-01-15",
+    }
+    recorded = client.post("/v1/documents", json=body, headers=officer.headers)
+    assert recorded.status_code == 201, recorded.text
+    content = (
+        f"{DOCUMENT_HEADER}\n"
+        "FR-NEW-1,FR,passport,44KL55002,stolen,2026-01-16\n"
+        "FR-NEW-2,FR,passport,44 kl-55001,stolen,2026-01-15\n"
+    )
+    with pytest.raises(ImportRejected) as clash:
+        import_file(
+            database,
+            officer.principal,
+            RecordDatabase.TRAVEL_DOCUMENTS,
+            content,
+            "csv",
+            worker_from=IN_A_WORKER,
+        )
+    (error,) = clash.value.errors
+    assert (error.line, error.field) == (3, "number")
+    assert f"already recorded as record {recorded.json()['id']}" in error.message
+    assert documents_held(database) == 1
 
 
 # --- export ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import string
 import zlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -328,8 +328,7 @@ def seed_demo(
     batch = _documents(session, rng, documents, officers)
     # The first French record is a public, stolen passport with a holder: the README's example.
     fr_index = next(i for i, d in enumerate(batch) if d.issuing_country == "FR")
-    batch[fr_index] = replace(
-        batch[fr_index],
+    batch[fr_index] = batch[fr_index]._replace(
         document_type=DocumentType.PASSPORT,
         status=DocumentStatus.STOLEN,
         visibility=Visibility(),

@@ -10,13 +10,21 @@ appears as its database, its owner and a reference to quote, nothing more.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import hashlib
 import io
 import json
+import os
+import pickle
+import subprocess
+import sys
+import traceback
 import typing
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from pydantic import BaseModel, ValidationError
 
@@ -26,7 +34,7 @@ from policenet.actions.fingerprints import OpenMarks, reverse_search
 from policenet.actions.records import new_record, owner_bureau
 from policenet.domain.clock import utcnow
 from policenet.domain.dna import DnaEntry, canonical_locus
-from policenet.domain.documents import DocumentReport, TravelDocument
+from policenet.domain.documents import DocumentReport, DocumentType, TravelDocument
 from policenet.domain.errors import Forbidden, InvalidInput, PolicenetError
 from policenet.domain.principals import Principal, Right
 from policenet.domain.records import ENTRY_MODELS, Database, Record
@@ -37,10 +45,10 @@ from policenet.matching.records import country, prepare
 from policenet.store import audit, feed
 from policenet.store import documents as document_store
 from policenet.store import records as record_store
-from policenet.store.db import bulk_loading
+from policenet.store.db import BulkRows, backend_of, bulk_loading
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Generator, Iterable, Iterator
     from datetime import date
 
     from sqlalchemy.orm import Session
@@ -265,6 +273,31 @@ class Validated:
         return chunk
 
 
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Valid rows ready to write: travel documents as rows of their table (made ready where
+    they were validated), other records as records."""
+
+    lines: list[int]
+    documents: BulkRows | None
+    records: list[record_store.NewRecord]
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The end of a file's validation: the bad rows, and how many were valid."""
+
+    errors: list[RowError]
+    valid: int
+
+
+# What validating a file yields, in order: progress counts, chunks to write, one outcome.
+Message = int | Chunk | Outcome
+
+
 def _pydantic_error(line: int, exc: ValidationError) -> RowError:
     first = exc.errors()[0]
     where = ".".join(str(p) for p in first["loc"]) or None
@@ -272,13 +305,16 @@ def _pydantic_error(line: int, exc: ValidationError) -> RowError:
 
 
 class _Validator:
+    """Validates rows one by one; needs no connection, so it can run in another process."""
+
     def __init__(
-        self, session: Session, actor: Principal, database: Database, unit: str = "line"
+        self, actor: Principal, bureau_id: str, database: Database, unit: str, backend: str
     ) -> None:
         self.database = database
         self.unit = unit  # where a row is in its file: a line, or an ANSI/NIST record
         self.actor = actor
-        self.bureau_id = owner_bureau(session, actor)
+        self.bureau_id = bureau_id
+        self.backend = backend  # the store's, for which travel documents are made ready
         self.model = _model(database)
         self.refs: dict[str, int] = {}
         self.numbers: dict[tuple[str, str, str], int] = {}
@@ -332,6 +368,14 @@ class _Validator:
         if found is None:
             found = self._visibility[signature] = visibility_from(entry.visibility)
         return found
+
+    def ready(self, validated: Validated) -> Chunk:
+        documents = (
+            document_store.prepare_upserts(validated.documents, self.backend)
+            if validated.documents
+            else None
+        )
+        return Chunk(validated.lines, documents, validated.records)
 
     def row(self, line: int, row: Any, out: Validated) -> None:  # noqa: ANN401 - as read
         before = len(out.errors)
@@ -424,30 +468,51 @@ def import_file(
     on_validated: Callable[[int], None] | None = None,
     on_written: Callable[[int], None] | None = None,
     nist: Type18Reading | None = None,
+    worker_from: int = 2_000_000,
 ) -> ImportReport:
     """Validate every row and write them all in one transaction, or nothing.
 
     Rows are written while later ones are still being validated, but the transaction commits
-    only once every row is valid: a bad row rolls back whatever was written. An ANSI/NIST-ITL
-    transaction (``file_format`` "nist") comes as its bytes decoded as Latin-1, read as
-    ``nist`` says."""
+    only once every row is valid: a bad row rolls back whatever was written. A file of
+    ``worker_from`` bytes or more is validated in a second process while this one writes, if
+    the machine has a second core; the rows, the errors and the outcome are the same.
+    An ANSI/NIST-ITL transaction (``file_format`` "nist") comes as its bytes decoded as
+    Latin-1, read as ``nist`` says."""
     raw = text.encode("latin-1" if file_format == "nist" else "utf-8")
     digest = hashlib.sha256(raw).hexdigest()
     right = (
         Right.RECORD_DOCUMENTS if database is Database.TRAVEL_DOCUMENTS else Right.RECORD_RECORDS
     )
     require(actor, right)
+    parallel = file_format != "nist" and len(raw) >= worker_from and _cores() > 1
     with store.transaction() as session, bulk_loading(session):
-        validator = _Validator(
-            session, actor, database, "record" if file_format == "nist" else "line"
+        job = _Job(
+            text=text,
+            file_format=file_format,
+            nist=nist,
+            actor=actor,
+            bureau_id=owner_bureau(session, actor),
+            database=database,
+            unit="record" if file_format == "nist" else "line",
+            backend=backend_of(session),
+            skip_invalid=skip_invalid,
         )
         writer = _Writer(session, database, on_written)
-        out = Validated(database)
-        rows = read_rows(text, file_format, database, nist=nist)
+        messages = _validated_elsewhere(job) if parallel else _validated(job)
         try:
-            _validate_and_write(rows, validator, writer, out, skip_invalid, on_validated)
+            outcome = _write_all(messages, writer, on_validated)
         except record_store.DuplicateRecord:
-            raise _clash(store, actor, writer.current) from None
+            raise _clash(store, writer.current) from None
+        finally:
+            messages.close()  # a worker still running is stopped
+        if outcome.errors and not skip_invalid:
+            raise ImportRejected(
+                outcome.errors,
+                f"{len(outcome.errors)} of {len(outcome.errors) + outcome.valid} "
+                f"{'rows' if job.unit == 'line' else 'records'} are not valid, so "
+                "nothing was imported: correct them, or import with --skip-invalid to leave "
+                "them out.",
+            )
         written, first, last = writer.written, writer.first, writer.last
         if written:
             table = feed.TRAVEL_DOCUMENTS if database is Database.TRAVEL_DOCUMENTS else feed.RECORDS
@@ -465,10 +530,154 @@ def import_file(
                 "source": source,
                 "sha256": digest,
                 "written": written,
-                "skipped_lines": [e.line for e in out.errors],
+                "skipped_lines": [e.line for e in outcome.errors],
             },
         )
-    return ImportReport(database, written, out.errors, digest)
+    return ImportReport(database, written, outcome.errors, digest)
+
+
+PROGRESS_EVERY = 1000
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """A file to validate and what validating it needs: no connection, so that another
+    process can do it."""
+
+    text: str
+    file_format: str
+    nist: Type18Reading | None
+    actor: Principal
+    bureau_id: str
+    database: Database
+    unit: str
+    backend: str
+    skip_invalid: bool
+
+
+def _validated(job: _Job) -> Generator[Message]:
+    """Validate a file's rows in order: progress counts, chunks of valid rows to write, and
+    last the outcome. Once a row is bad and bad rows are not skipped, nothing will be written:
+    the valid rows after it are counted, not kept."""
+    validator = _Validator(job.actor, job.bureau_id, job.database, job.unit, job.backend)
+    rows = read_rows(job.text, job.file_format, job.database, nist=job.nist)
+    out = Validated(job.database)
+    for count, (line, row) in enumerate(rows, 1):
+        validator.row(line, row, out)
+        if count % PROGRESS_EVERY == 0:
+            yield count
+        if out.pending >= CHUNK:
+            taken = out.take()
+            if not out.errors or job.skip_invalid:
+                yield validator.ready(taken)
+    taken = out.take()
+    if not out.errors or job.skip_invalid:
+        yield validator.ready(taken)
+    yield Outcome(out.errors, out.valid)
+
+
+def _write_all(
+    messages: Iterator[Message], writer: _Writer, on_validated: Callable[[int], None] | None
+) -> Outcome:
+    for message in messages:
+        if isinstance(message, Outcome):
+            return message
+        if isinstance(message, Chunk):
+            writer.write(message)
+        elif on_validated is not None:
+            on_validated(message)
+    raise RuntimeError("the validation of the file ended without its outcome")
+
+
+def _validated_elsewhere(job: _Job) -> Generator[Message]:
+    """``_validated`` run in a second process, its messages as they come: that process reads
+    and validates the file while this one writes. Closing the generator stops it.
+
+    The worker is a fresh interpreter (``python -m policenet.actions.import_worker``), never a
+    copy of this process and its threads, and it does not import the caller's main module as
+    multiprocessing would; the job goes in on its standard input, the messages come back
+    pickled on its standard output."""
+    package_root = str(Path(__file__).resolve().parents[2])
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join(
+        [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "policenet.actions.import_worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=environment,
+    )
+    assert worker.stdin is not None and worker.stdout is not None  # noqa: S101 - PIPE asked
+    try:
+        with contextlib.suppress(BrokenPipeError), worker.stdin:
+            # A worker that died at start closed its end: its exit is reported below.
+            pickle.dump(job, worker.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        while True:
+            try:
+                message = pickle.load(worker.stdout)  # noqa: S301 - our own worker's output
+            except EOFError:
+                raise RuntimeError(
+                    "the process validating the file stopped before it finished "
+                    f"(exit code {worker.wait()}): nothing was imported"
+                ) from None
+            if isinstance(message, _Failure):
+                raise message.error()
+            yield message
+            if isinstance(message, Outcome):
+                return
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        worker.wait()
+        worker.stdout.close()
+
+
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    """An error raised while validating in the worker, carried back to be raised here."""
+
+    kind: type[PolicenetError] | None
+    message: str
+    code: str | None = None
+    field: str | None = None
+
+    def error(self) -> Exception:
+        if self.kind is None:
+            return RuntimeError(f"validating the file failed: {self.message}")
+        return self.kind(self.message, code=self.code, field=self.field)
+
+
+def serve_validation(source: BinaryIO, sink: BinaryIO) -> None:
+    """The worker process: reads a pickled job from ``source`` and writes what ``_validated``
+    yields to ``sink``, each message pickled and flushed."""
+    # This process lives for one file, makes millions of short-lived objects that reference
+    # counting frees, and no cycles worth finding: the cyclic collector, walking every object
+    # the process holds again and again, took a third of its time.
+    gc.disable()
+    try:
+        job = pickle.load(source)  # noqa: S301 - sent by the importing process, our parent
+        for message in _validated(job):
+            pickle.dump(message, sink, protocol=pickle.HIGHEST_PROTOCOL)
+            sink.flush()
+    except BrokenPipeError:
+        return  # the importing process stopped listening
+    except PolicenetError as error:
+        failure = _Failure(type(error), error.message, error.code, error.field)
+    except Exception:  # carried back whole, to be raised there
+        failure = _Failure(None, traceback.format_exc())
+    else:
+        return
+    with contextlib.suppress(BrokenPipeError):
+        pickle.dump(failure, sink)
+        sink.flush()
 
 
 def _reverse_searches(session: Session, actor: Principal, ids: list[int]) -> None:
@@ -480,33 +689,6 @@ def _reverse_searches(session: Session, actor: Principal, ids: list[int]) -> Non
     marks = OpenMarks(session, now.date())
     for record in record_store.answering(session, ids, now.date()):
         reverse_search(session, actor, record, now, marks)
-
-
-def _validate_and_write(
-    rows: Iterator[tuple[int, Any]],
-    validator: _Validator,
-    writer: _Writer,
-    out: Validated,
-    skip_invalid: bool,
-    on_validated: Callable[[int], None] | None,
-) -> None:
-    for count, (line, row) in enumerate(rows, 1):
-        validator.row(line, row, out)
-        if on_validated is not None and count % 1000 == 0:
-            on_validated(count)
-        # Valid rows are written as they come while the file is clean (or bad rows are to be
-        # skipped): memory stays flat, and a bad row later rolls them back with the rest.
-        if (not out.errors or skip_invalid) and out.pending >= CHUNK:
-            writer.write(out.take())
-    if out.errors and not skip_invalid:
-        raise ImportRejected(
-            out.errors,
-            f"{len(out.errors)} of {len(out.errors) + out.valid} "
-            f"{'rows' if validator.unit == 'line' else 'records'} are not valid, so "
-            "nothing was imported: correct them, or import with --skip-invalid to leave "
-            "them out.",
-        )
-    writer.write(out.take())
 
 
 class _Writer:
@@ -526,17 +708,18 @@ class _Writer:
         self.last = self.before
         self.prints = database is Database.FINGERPRINTS
         self.ids: list[int] = []  # the fingerprint records written, for the reverse search
-        self.current = Validated(database)
+        self.current = Chunk([], None, [])
 
-    def write(self, chunk: Validated) -> None:
+    def write(self, chunk: Chunk) -> None:
         self.current = chunk
-        if chunk.documents:
+        if chunk.documents is not None:
             documents = chunk.documents
-            refs = [d.external_ref for d in documents if d.external_ref is not None]
-            updated = document_store.by_refs(self.session, documents[0].owner_bureau_id, refs)
+            # Rows updated keep their ids: the feed's range starts at the first of them.
+            owner = documents.values[0][documents.columns.index("owner_bureau_id")]
+            updated = document_store.by_refs(self.session, owner, documents.column("external_ref"))
             self.first = min(self.first, *updated.values()) if updated else self.first
             try:
-                document_store.upsert_many(self.session, documents)
+                document_store.write_upserts(self.session, documents)
             except document_store.DuplicateDocument as exc:
                 raise record_store.DuplicateRecord from exc
             self.last = document_store.max_id(self.session)
@@ -546,29 +729,40 @@ class _Writer:
                 self.ids.extend(ids)
             self.first = min(self.first, *ids)
             self.last = max(self.last, *ids)
-        self.written += chunk.pending
+        self.written += len(chunk)
         if self.on_written is not None:
             self.on_written(self.written)
 
 
-def _clash(store: Store, actor: Principal, validated: Validated) -> ImportRejected:
+def _clash(store: Store, chunk: Chunk) -> ImportRejected:
     """Which rows name a document already recorded under another reference (read afresh: the
     failed transaction is gone)."""
     errors: list[RowError] = []
+    documents = chunk.documents
+    if documents is None:
+        return ImportRejected(errors, "The file clashes with records already held.")
+    named = zip(
+        chunk.lines,
+        documents.column("issuing_country"),
+        documents.column("document_type"),
+        documents.column("number"),
+        documents.column("external_ref"),
+        strict=True,
+    )
     with store.reading() as session:
-        for line, document in zip(validated.lines, validated.documents, strict=False):
+        for line, issuing_country, document_type, number, ref in named:
             existing = document_store.find_active(
                 session,
-                issuing_country=document.issuing_country,
-                document_type=document.document_type,
-                number=document.number,
+                issuing_country=issuing_country,
+                document_type=DocumentType(document_type),
+                number=number,
             )
-            if existing is not None and existing.external_ref != document.external_ref:
+            if existing is not None and existing.external_ref != ref:
                 errors.append(
                     RowError(
                         line,
                         "number",
-                        f"{document.document_type} {document.number} is already recorded as "
+                        f"{existing.document_type} {number} is already recorded as "
                         f"record {existing.id}"
                         + (
                             f" under the reference {existing.external_ref!r}"

@@ -454,6 +454,7 @@ def import_(
                 on_validated=validated,
                 on_written=written,
                 nist=nist,
+                worker_from=settings.import_worker_from,
             )
         except ImportRejected as rejected:
             progress.stop()

@@ -18,11 +18,13 @@ REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$"
 class VisibilityInput(BaseModel):
     """The owner's restriction as a request gives it."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Frozen, so that one default serves every record that gives none (a bulk import would
+    # otherwise build and validate one a row).
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     scope: VisibilityScope = VisibilityScope.ALL
-    countries: list[str] = Field(
-        default_factory=list,
+    countries: tuple[str, ...] = Field(
+        default=(),
         description="ISO alpha-2 codes of member countries, for only_listed and all_but_listed.",
     )
 
@@ -59,7 +61,7 @@ class RecordTerms(BaseModel):
         description="full: other bureaus see the record; hit_only: they learn only that your "
         "bureau holds something, and you are told of their query.",
     )
-    visibility: VisibilityInput = Field(default_factory=VisibilityInput)
+    visibility: VisibilityInput = Field(default=VisibilityInput())
     review_date: date | None = Field(
         default=None,
         description="When the record stops answering checks unless renewed; at most 5 years "

@@ -23,6 +23,7 @@ import os
 import threading
 import time
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -329,76 +330,105 @@ def upsert(
     )
 
 
-def bulk_upsert(
+@dataclass(frozen=True, slots=True)
+class BulkRows:
+    """Rows of one table made ready to write, in this process or another: on SQLite the
+    driver's own values (each converted by its column's type), elsewhere the columns' values
+    for SQLAlchemy. Plain tuples, so that they cross a process boundary cheaply."""
+
+    table: str
+    columns: tuple[str, ...]
+    values: list[tuple[Any, ...]]
+    driver: bool  # converted for the SQLite driver
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def column(self, name: str) -> list[Any]:
+        at = self.columns.index(name)
+        return [row[at] for row in self.values]
+
+
+def bulk_rows(
+    table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]], backend: str
+) -> BulkRows:
+    """Rows (tuples of the columns' values) made ready for ``write_bulk`` on a backend
+    ("sqlite" or "postgresql"); needs no connection."""
+    if backend != "sqlite":
+        return BulkRows(table.name, columns, rows, driver=False)
+    # The dialect's own conversions (a date becomes SQLite's text): the generic type's would
+    # leave dates to the driver's default adapters, slower and deprecated since Python 3.12.
+    dialect = _SQLITE
+    processors = [
+        (at, process)
+        for at, name in enumerate(columns)
+        if (process := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+    ]
+    return BulkRows(table.name, columns, _bound(rows, processors), driver=True)
+
+
+_SQLITE = sqlite.dialect()
+
+
+def write_bulk(
     session: Session,
     table: Table,
-    rows: Sequence[dict[str, Any]],
+    rows: BulkRows,
     *,
     conflict: Sequence[str],
     where: str,
     update: Sequence[str],
 ) -> None:
     """``upsert`` for many rows at the speed of the driver: on SQLite one prepared statement
-    run by ``executemany`` with values converted by the columns' own types (a bulk import's
-    bottleneck is otherwise building statements); on PostgreSQL SQLAlchemy's batched insert."""
-    if not rows:
+    run by ``executemany`` (a bulk import's bottleneck is otherwise building statements); on
+    PostgreSQL SQLAlchemy's batched insert."""
+    if not rows.values:
         return
+    if rows.table != table.name:
+        raise ValueError(f"rows for {rows.table} cannot be written to {table.name}")
     dialect = session.get_bind().dialect
-    if dialect.name != "sqlite":
+    if not rows.driver:
+        values = [dict(zip(rows.columns, row, strict=True)) for row in rows.values]
         session.execute(
-            upsert(session, table, conflict=conflict, where=where, update=update), list(rows)
+            upsert(session, table, conflict=conflict, where=where, update=update), values
         )
         return
+    if dialect.name != "sqlite":
+        raise ValueError("rows converted for SQLite cannot be written to another database")
     quote = dialect.identifier_preparer.quote
-    columns = list(rows[0])
-    # The dialect's own conversions (a date becomes SQLite's text): the generic type's would
-    # leave dates to the driver's default adapters, slower and deprecated since Python 3.12.
-    processors = [
-        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
-    ]
     # Names come from the table's own columns, quoted; values go as parameters.
-    names = ", ".join(quote(c) for c in columns)
-    marks = ", ".join("?" for _ in columns)
+    names = ", ".join(quote(c) for c in rows.columns)
+    marks = ", ".join("?" for _ in rows.columns)
     target = ", ".join(quote(c) for c in conflict)
     changes = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in update)
     sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks}) "  # noqa: S608
     sql += f"ON CONFLICT ({target}) WHERE {where} DO UPDATE SET {changes}"
-    values = _bound(rows, columns, processors)
-    session.connection().exec_driver_sql(sql, values)
+    session.connection().exec_driver_sql(sql, rows.values)
+
+
+def backend_of(session: Session) -> str:
+    return session.get_bind().dialect.name
 
 
 def _bound(
-    rows: Sequence[dict[str, Any]], columns: list[str], processors: list[Any]
+    rows: list[tuple[Any, ...]], processors: Sequence[tuple[int, Callable[[Any], Any]]]
 ) -> list[tuple[Any, ...]]:
-    """Rows as driver values. Most columns of a bulk load repeat a few values (the owner, the
-    time of the import, the dates of the file): each distinct value is converted once."""
-    converted: list[list[Any]] = []
-    for name, process in zip(columns, processors, strict=True):
-        raw = [row[name] for row in rows]
-        if process is None:
-            converted.append(raw)
-            continue
-        seen: dict[Any, Any] = {}
-        out: list[Any] = []
-        previous: Any = _UNSEEN
-        done: Any = None
-        for value in raw:
-            if value is previous:
-                out.append(done)
-                continue
-            previous = value
-            try:
-                done = seen.get(value, _UNSEEN)
-                if done is _UNSEEN:
-                    done = seen[value] = process(value)
-            except TypeError:  # a list (JSON): not hashable, but often the same object
-                done = process(value)
-            out.append(done)
-        converted.append(out)
-    return list(zip(*converted, strict=True))
-
-
-_UNSEEN = object()
+    """Rows as driver values, converted column by column. The columns to convert in a bulk load
+    repeat a few values (the time of the import, the dates of the file, one restriction): each
+    distinct value is converted once."""
+    if not processors or not rows:
+        return rows
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+    for at, process in processors:
+        column = columns[at]
+        try:
+            done = {value: process(value) for value in set(column)}
+            columns[at] = [done[value] for value in column]
+        except TypeError:  # lists (JSON): not hashable, but often the same object
+            distinct = {id(value): value for value in column}
+            by_id = {key: process(value) for key, value in distinct.items()}
+            columns[at] = [by_id[id(value)] for value in column]
+    return list(zip(*columns, strict=True))
 
 
 @contextmanager
