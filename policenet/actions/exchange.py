@@ -614,6 +614,8 @@ def _validated_elsewhere(job: _Job) -> Generator[Message]:
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         env=environment,
+        # Its own session: a Ctrl-C at the terminal stops the importer, which stops it.
+        start_new_session=True,
     )
     assert worker.stdin is not None and worker.stdout is not None  # noqa: S101 - PIPE asked
     try:
