@@ -17,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from policenet.actions import exchange
 from policenet.actions.exchange import ImportRejected, import_file
 from policenet.domain.errors import InvalidInput
 from policenet.domain.principals import Role
@@ -370,19 +371,24 @@ def test_an_import_killed_halfway_leaves_nothing_and_the_next_run_lands_whole(
     while chunk := os.read(process.stdout.fileno(), 65536):
         shown += chunk
         if written_so_far(shown.decode("utf-8", "replace")) >= BULK // 3:
+            workers = import_workers()
             process.kill()
             break
     process.wait(timeout=60)
+    if validated == "in a second process" and len(os.sched_getaffinity(0)) > 1:
+        assert workers, "the import validated its file without a second process"
+    else:
+        assert workers == []
     process.stdout.close()
     # The kill came once a third of the rows were written (or, at the latest, once all were).
     assert written_so_far(shown.decode("utf-8", "replace")) >= BULK // 3, shown[-2000:]
     assert documents_held(database) in (held, held + BULK)
     # A worker whose importer died stops at its next message: none is left behind.
     for _ in range(100):
-        if not import_workers():
+        if not set(workers) & set(import_workers()):
             break
         time.sleep(0.1)
-    assert import_workers() == []
+    assert not set(workers) & set(import_workers())
 
     done = run(importing("travel_documents", file, officer), env)
     assert f"Imported {BULK} travel_documents records" in succeeded(done)
@@ -417,55 +423,75 @@ def test_unknown_column_or_token_is_refused_with_its_reason(
 # --- the second process of a large import ---------------------------------------------------
 
 
+@pytest.fixture
+def workers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every import validates in a second process, even on one core; counts those started."""
+    started: list[int] = []
+    elsewhere = exchange._validated_elsewhere
+
+    def counted(job: Any) -> Any:
+        started.append(1)
+        return elsewhere(job)
+
+    monkeypatch.setattr(exchange, "_cores", lambda: 2)
+    monkeypatch.setattr(exchange, "_validated_elsewhere", counted)
+    return started
+
+
+# The columns that differ between two imports of the same rows: ids and times.
+UNCOMPARED = {"id", "reported_at", "updated_at", "entered_at"}
+
+
 def rows_held(database: Database) -> dict[str, list[tuple[Any, ...]]]:
-    """Every imported row as stored, but for the time of its last update."""
+    """Every imported row as stored, but for its id and times, in the order of the owner's
+    references."""
     queries = {
-        "travel_documents": "SELECT * FROM travel_documents ORDER BY id",
-        "records": "SELECT * FROM records ORDER BY id",
-        "record_keys": "SELECT record_id, kind, key FROM record_keys ORDER BY record_id, kind, key",
+        "travel_documents": "SELECT * FROM travel_documents ORDER BY external_ref",
+        "records": "SELECT * FROM records ORDER BY database, external_ref",
+        "record_keys": "SELECT r.database, r.external_ref, k.kind, k.key FROM record_keys k "
+        "JOIN records r ON r.id = k.record_id ORDER BY 1, 2, 3, 4",
     }
     held = {}
     with database.reading() as session:
         for name, sql in queries.items():
             result = session.execute(text(sql))
-            keep = [i for i, column in enumerate(result.keys()) if column != "updated_at"]
+            keep = [i for i, column in enumerate(result.keys()) if column not in UNCOMPARED]
             held[name] = [tuple(row[i] for i in keep) for row in result]
     return held
 
 
 def test_a_file_validated_in_a_second_process_is_stored_as_one_validated_in_this_one(
-    world: World, database: Database
+    world: World, database: Database, workers: list[int]
 ) -> None:
     officer = world.principal(Role.NCB_OFFICER, "FR")
     files = [(name, (EXAMPLES / file).read_text("utf-8"), file) for name, file in EXAMPLE_FILES]
-    for name, content, file in files:
-        report = import_file(
-            database,
-            officer.principal,
-            RecordDatabase(name),
-            content,
-            file.rsplit(".", 1)[1],
-            worker_from=IN_A_WORKER,
-        )
-        assert report.written > 0
-    stored = rows_held(database)
-    assert stored["travel_documents"] and stored["records"] and stored["record_keys"]
-    # Imported again in this process, every row is rewritten with what this process makes of
-    # it (dates, restrictions, keys): nothing may change.
-    for name, content, file in files:
-        import_file(
-            database,
-            officer.principal,
-            RecordDatabase(name),
-            content,
-            file.rsplit(".", 1)[1],
-            worker_from=IN_THIS_PROCESS,
-        )
-    assert rows_held(database) == stored
+
+    def import_all(worker_from: int) -> dict[str, list[tuple[Any, ...]]]:
+        for name, content, file in files:
+            report = import_file(
+                database,
+                officer.principal,
+                RecordDatabase(name),
+                content,
+                file.rsplit(".", 1)[1],
+                worker_from=worker_from,
+            )
+            assert report.written > 0
+        return rows_held(database)
+
+    there = import_all(IN_A_WORKER)
+    assert len(workers) == len(files)
+    assert there["travel_documents"] and there["records"] and there["record_keys"]
+    with database.transaction() as session:
+        for table in ("record_keys", "records", "travel_documents"):
+            session.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed names
+    here = import_all(IN_THIS_PROCESS)
+    assert len(workers) == len(files)
+    assert here == there
 
 
 def test_bad_rows_found_in_a_second_process_are_reported_as_in_this_one(
-    world: World, database: Database
+    world: World, database: Database, workers: list[int]
 ) -> None:
     officer = world.principal(Role.NCB_OFFICER, "FR")
     good = [f"FR-BULK-{i:05d},FR,passport,BK{i:07d},stolen,2026-01-15" for i in range(6000)]
@@ -486,6 +512,7 @@ def test_bad_rows_found_in_a_second_process_are_reported_as_in_this_one(
         return caught.value
 
     here, there = refused(IN_THIS_PROCESS), refused(IN_A_WORKER)
+    assert len(workers) == 1
     assert len(here.errors) == len(BAD_ROWS)
     assert there.errors == here.errors
     assert there.message == here.message
@@ -506,7 +533,7 @@ def test_bad_rows_found_in_a_second_process_are_reported_as_in_this_one(
 
 
 def test_a_second_process_reports_a_bad_header_or_a_clash_as_this_one_does(
-    client: TestClient, world: World, database: Database
+    client: TestClient, world: World, database: Database, workers: list[int]
 ) -> None:
     officer = world.principal(Role.NCB_OFFICER, "FR")
     with pytest.raises(InvalidInput) as caught:
@@ -548,6 +575,71 @@ def test_a_second_process_reports_a_bad_header_or_a_clash_as_this_one_does(
     assert (error.line, error.field) == (3, "number")
     assert f"already recorded as record {recorded.json()['id']}" in error.message
     assert documents_held(database) == 1
+    assert len(workers) == 2
+
+
+def test_a_worker_that_dies_leaves_nothing_imported_and_says_so(
+    world: World,
+    database: Database,
+    workers: list[int],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    # Python runs sitecustomize in every interpreter it starts: this one kills the worker.
+    (tmp_path / "sitecustomize.py").write_text(
+        "import os, sys\nif 'policenet.actions.import_worker' in sys.orig_argv:\n    os._exit(9)\n",
+        "utf-8",
+    )
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    rows = [f"FR-DIES-{i:05d},FR,passport,DI{i:07d},stolen,2026-01-15" for i in range(100)]
+    with pytest.raises(RuntimeError, match=r"stopped before it finished \(exit code 9\)"):
+        import_file(
+            database,
+            officer.principal,
+            RecordDatabase.TRAVEL_DOCUMENTS,
+            "\n".join([DOCUMENT_HEADER, *rows]) + "\n",
+            "csv",
+            worker_from=IN_A_WORKER,
+        )
+    assert len(workers) == 1
+    assert documents_held(database) == 0
+    assert import_entries(database) == 0
+
+
+def test_a_file_imported_again_with_new_numbers_is_found_by_them_at_once(
+    client: TestClient, world: World, database: Database, workers: list[int]
+) -> None:
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    reader = world.principal(Role.NCB_OFFICER, "DE")
+    old = [f"FR-MOVE-{i:05d},FR,passport,MV{i:07d},stolen,2026-01-15" for i in range(7000)]
+    # The same references: the last 2,000 rows now name other numbers, and 1,000 rows are new.
+    new = old[:5000] + [
+        f"FR-MOVE-{i:05d},FR,passport,NW{i:07d},stolen,2026-01-15" for i in range(5000, 8000)
+    ]
+
+    def found(number: str) -> int:
+        body = {"document": {"issuing_country": "FR", "number": number}}
+        return len(check(client, reader, body))
+
+    for rows in (old, new):
+        import_file(
+            database,
+            officer.principal,
+            RecordDatabase.TRAVEL_DOCUMENTS,
+            "\n".join([DOCUMENT_HEADER, *rows]) + "\n",
+            "csv",
+            worker_from=IN_A_WORKER,
+        )
+        if rows is old:
+            # The app files the first import now: the second reaches it through the feed.
+            assert found("MV0006999") == 1
+    assert len(workers) == 2
+    assert documents_held(database) == 8000
+    assert found("MV0000001") == 1
+    assert found("MV0006999") == 0
+    assert found("NW0006999") == 1
+    assert found("NW0007999") == 1
 
 
 # --- export ----------------------------------------------------------------------------------

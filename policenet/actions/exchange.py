@@ -18,6 +18,7 @@ import io
 import json
 import os
 import pickle
+import site
 import subprocess
 import sys
 import traceback
@@ -604,20 +605,17 @@ def _validated_elsewhere(job: _Job) -> Generator[Message]:
     copy of this process and its threads, and it does not import the caller's main module as
     multiprocessing would; the job goes in on its standard input, the messages come back
     pickled on its standard output."""
-    package_root = str(Path(__file__).resolve().parents[2])
-    environment = dict(os.environ)
-    environment["PYTHONPATH"] = os.pathsep.join(
-        [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
-    )
     worker = subprocess.Popen(
-        [sys.executable, "-m", "policenet.actions.import_worker"],
+        # -P: nothing from the current directory (where the bureau's file may lie) is imported.
+        [sys.executable, "-P", "-m", "policenet.actions.import_worker"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        env=environment,
+        env=_worker_environment(),
         # Its own session: a Ctrl-C at the terminal stops the importer, which stops it.
         start_new_session=True,
     )
     assert worker.stdin is not None and worker.stdout is not None  # noqa: S101 - PIPE asked
+    finished = False
     try:
         with contextlib.suppress(BrokenPipeError), worker.stdin:
             # A worker that died at start closed its end: its exit is reported below.
@@ -625,21 +623,44 @@ def _validated_elsewhere(job: _Job) -> Generator[Message]:
         while True:
             try:
                 message = pickle.load(worker.stdout)  # noqa: S301 - our own worker's output
-            except EOFError:
+            except (EOFError, pickle.UnpicklingError):  # gone, perhaps halfway through one
                 raise RuntimeError(
                     "the process validating the file stopped before it finished "
                     f"(exit code {worker.wait()}): nothing was imported"
                 ) from None
             if isinstance(message, _Failure):
                 raise message.error()
-            yield message
             if isinstance(message, Outcome):
+                finished = True
+            yield message
+            if finished:
                 return
     finally:
-        if worker.poll() is None:
+        if not finished:  # an error here or there, or the import abandoned
             worker.kill()
-        worker.wait()
+        try:
+            worker.wait(timeout=_WORKER_EXIT)  # done: it exits once its outcome is read
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
         worker.stdout.close()
+
+
+_WORKER_EXIT = 5  # seconds a worker that sent its outcome is given to exit
+
+
+def _worker_environment() -> dict[str, str]:
+    """This environment, and where this package lies when the interpreter would not find it
+    by itself (run from a source tree): never a site directory, which would come before the
+    standard library."""
+    environment = dict(os.environ)
+    root = str(Path(__file__).resolve().parents[2])
+    known = {*site.getsitepackages(), site.getusersitepackages()}
+    if root not in known:
+        environment["PYTHONPATH"] = os.pathsep.join(
+            [root, *filter(None, [os.environ.get("PYTHONPATH")])]
+        )
+    return environment
 
 
 @dataclass(frozen=True, slots=True)
@@ -667,7 +688,9 @@ def serve_validation(source: BinaryIO, sink: BinaryIO) -> None:
     try:
         job = pickle.load(source)  # noqa: S301 - sent by the importing process, our parent
         for message in _validated(job):
-            pickle.dump(message, sink, protocol=pickle.HIGHEST_PROTOCOL)
+            # Pickled whole before any byte is written: a message that cannot be pickled
+            # leaves nothing half-sent in front of the failure that reports it.
+            sink.write(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
             sink.flush()
     except BrokenPipeError:
         return  # the importing process stopped listening
@@ -678,7 +701,7 @@ def serve_validation(source: BinaryIO, sink: BinaryIO) -> None:
     else:
         return
     with contextlib.suppress(BrokenPipeError):
-        pickle.dump(failure, sink)
+        sink.write(pickle.dumps(failure))
         sink.flush()
 
 
@@ -716,15 +739,20 @@ class _Writer:
         self.current = chunk
         if chunk.documents is not None:
             documents = chunk.documents
-            # Rows updated keep their ids: the feed's range starts at the first of them.
-            owner = documents.values[0][documents.columns.index("owner_bureau_id")]
-            updated = document_store.by_refs(self.session, owner, documents.column("external_ref"))
-            self.first = min(self.first, *updated.values()) if updated else self.first
+            # Rows updated keep their ids: the feed's range starts at the first of them. On
+            # SQLite a new row's id is the highest plus one, so a chunk that added as many ids
+            # as it has rows updated none and needs no search; elsewhere ids come from a
+            # sequence other writers share, so the chunk's records are looked up first.
+            before = self.last
+            if not documents.driver:
+                self._updated(documents)
             try:
                 document_store.write_upserts(self.session, documents)
             except document_store.DuplicateDocument as exc:
                 raise record_store.DuplicateRecord from exc
             self.last = document_store.max_id(self.session)
+            if documents.driver and self.last - before < len(documents):
+                self._updated(documents)
         elif chunk.records:
             ids = record_store.upsert_many(self.session, chunk.records)
             if self.prints:
@@ -734,6 +762,11 @@ class _Writer:
         self.written += len(chunk)
         if self.on_written is not None:
             self.on_written(self.written)
+
+    def _updated(self, documents: BulkRows) -> None:
+        owner = documents.values[0][documents.columns.index("owner_bureau_id")]
+        held = document_store.by_refs(self.session, owner, documents.column("external_ref"))
+        self.first = min(self.first, *held.values()) if held else self.first
 
 
 def _clash(store: Store, chunk: Chunk) -> ImportRejected:

@@ -7,17 +7,24 @@ anything else the process prints goes to standard error, so that it cannot corru
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
-from policenet.actions.exchange import serve_validation
-
 
 def main() -> None:
+    # The messages get their own copy of standard output; the descriptor itself goes to
+    # standard error before anything is imported, so that no stray print reaches them.
     sink = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints go to standard error
-    with sink:
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+
+    from policenet.actions.exchange import serve_validation
+
+    try:
         serve_validation(sys.stdin.buffer, sink)
+    finally:
+        with contextlib.suppress(BrokenPipeError):  # the importer may be gone
+            sink.close()
 
 
 if __name__ == "__main__":
