@@ -289,11 +289,8 @@ def test_importing_again_updates_the_records_it_names_and_adds_none(
     assert check(client, reader, {"vehicle": {"plate": "GH-123-KL", "plate_country": "FR"}}) == []
 
 
-def test_a_document_recorded_without_reference_is_not_imported_a_second_time(
-    client: TestClient, world: World, database: Database, tmp_path: Path
-) -> None:
-    env = environment(database, tmp_path)
-    officer = world.principal(Role.NCB_OFFICER, "FR")
+def recorded_without_reference(client: TestClient, officer: Actor) -> int:
+    """A document recorded through the API, without a reference; its id."""
     body = {
         "issuing_country": "FR",
         "document_type": "passport",
@@ -303,6 +300,16 @@ def test_a_document_recorded_without_reference_is_not_imported_a_second_time(
     }
     recorded = client.post("/v1/documents", json=body, headers=officer.headers)
     assert recorded.status_code == 201, recorded.text
+    document_id: int = recorded.json()["id"]
+    return document_id
+
+
+def test_a_document_recorded_without_reference_is_not_imported_a_second_time(
+    client: TestClient, world: World, database: Database, tmp_path: Path
+) -> None:
+    env = environment(database, tmp_path)
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    recorded_id = recorded_without_reference(client, officer)
     file = csv_file(
         tmp_path / "again.csv",
         DOCUMENT_HEADER,
@@ -315,7 +322,7 @@ def test_a_document_recorded_without_reference_is_not_imported_a_second_time(
     assert refused.returncode == 1, refused.stdout + refused.stderr
     (line,) = [line.strip() for line in refused.stdout.splitlines() if "again.csv: line" in line]
     assert line.startswith("again.csv: line 3, number: ")
-    assert f"already recorded as record {recorded.json()['id']}" in line
+    assert f"already recorded as record {recorded_id}" in line
     assert "import_rejected" in refused.stdout
     assert documents_held(database) == 1
 
@@ -548,15 +555,7 @@ def test_a_second_process_reports_a_bad_header_or_a_clash_as_this_one_does(
     assert caught.value.code == "import_columns_unknown"
     assert "holder_nmae" in caught.value.message
 
-    body = {
-        "issuing_country": "FR",
-        "document_type": "passport",
-        "number": "44KL55001",
-        "status": "stolen",
-        "event_date": "2026-01-15",
-    }
-    recorded = client.post("/v1/documents", json=body, headers=officer.headers)
-    assert recorded.status_code == 201, recorded.text
+    recorded_id = recorded_without_reference(client, officer)
     content = (
         f"{DOCUMENT_HEADER}\n"
         "FR-NEW-1,FR,passport,44KL55002,stolen,2026-01-16\n"
@@ -573,7 +572,7 @@ def test_a_second_process_reports_a_bad_header_or_a_clash_as_this_one_does(
         )
     (error,) = clash.value.errors
     assert (error.line, error.field) == (3, "number")
-    assert f"already recorded as record {recorded.json()['id']}" in error.message
+    assert f"already recorded as record {recorded_id}" in error.message
     assert documents_held(database) == 1
     assert len(workers) == 2
 
