@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from policenet.actions.principals import authenticate
 from policenet.domain.errors import NotAuthenticated
@@ -16,6 +17,13 @@ from policenet.events.stream import Broadcaster
 from policenet.screening.service import Screening
 from policenet.settings import Settings
 from policenet.store.db import Database
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sqlalchemy.orm import Session
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,3 +73,22 @@ CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
 RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="A positive identifier.")]
+
+
+async def in_transaction(hub: Hub, work: Callable[[Session], T], *, lazy: bool = False) -> T:
+    """``work`` done in a write transaction, from an ``async`` endpoint on the hot path.
+
+    When the write lock is free, the work is done here, on the event loop: a border check
+    then skips the hop to a worker thread and back (about 0.2 ms, an eighth of its time over
+    HTTP). When another writer holds the lock, in this process or another, the work goes to
+    a thread, which waits its turn while the loop goes on serving everyone else. Keep
+    ``work`` short: while it runs here, nothing else is served."""
+    with hub.database.at_once(lazy=lazy) as session:
+        if session is not None:
+            return work(session)
+    return await run_in_threadpool(_in_thread, hub.database, work, lazy)
+
+
+def _in_thread(database: Database, work: Callable[[Session], T], lazy: bool) -> T:
+    with database.transaction(lazy=lazy) as session:
+        return work(session)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
 import time
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -31,11 +32,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, DateTime, Engine, Table, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 if TYPE_CHECKING:
-    import sqlite3
     from collections.abc import Callable, Iterator, Sequence
 
     from sqlalchemy.pool import ConnectionPoolEntry
@@ -99,7 +100,7 @@ def make_engine(url: str, *, connect_args: dict[str, Any] | None = None) -> Engi
 
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    def _on_connect(dbapi_connection: sqlite3.Connection, record: ConnectionPoolEntry) -> None:
         # Let SQLAlchemy, not the driver, emit BEGIN, so that it can be BEGIN IMMEDIATE.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -107,6 +108,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         # FULL: a commit acknowledged to a user survives a power loss, not only a crash.
         cursor.execute("PRAGMA synchronous=FULL")
+        record.info[_BUSY_TIMEOUT] = cursor.execute("PRAGMA busy_timeout").fetchone()[0]
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -116,6 +118,18 @@ def _configure_sqlite(engine: Engine) -> None:
             # Only between transactions: SQLite refuses to change it inside one.
             connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
             connection.info[_RELAXED] = True
+        if options.get(_AT_ONCE, False):
+            # Another process's write is not waited for: BEGIN IMMEDIATE fails with
+            # SQLITE_BUSY at once, and the caller goes the way that waits (see at_once).
+            # (The PRAGMAs go to the driver itself: SQLAlchemy's execution costs 20 µs each.)
+            driver = connection.connection.driver_connection
+            assert driver is not None  # noqa: S101 - a connection being begun is open
+            driver.execute("PRAGMA busy_timeout = 0")
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            finally:
+                driver.execute(f"PRAGMA busy_timeout = {connection.info[_BUSY_TIMEOUT]}")
+            return
         connection.exec_driver_sql("BEGIN" if options.get(_READ_ONLY, False) else "BEGIN IMMEDIATE")
 
     @event.listens_for(engine, "checkin")
@@ -138,10 +152,20 @@ def _configure_postgresql(engine: Engine) -> None:
 _READ_ONLY = "policenet_read_only"
 _LAZY = "policenet_lazy"
 _RELAXED = "policenet.relaxed"
+_AT_ONCE = "policenet_at_once"
+_BUSY_TIMEOUT = "policenet.busy_timeout"
 _DURABLE = "policenet.durable"
 
 LAZY_SYNC_SECONDS = 0.2
 """How long a lazy commit may wait for the disk (PostgreSQL's own WAL writer: 3 x 200 ms)."""
+
+
+def _busy(error: OperationalError) -> bool:
+    """Whether SQLite refused because another connection holds the lock (SQLITE_BUSY)."""
+    orig = error.orig
+    return (
+        isinstance(orig, sqlite3.OperationalError) and orig.sqlite_errorcode == sqlite3.SQLITE_BUSY
+    )
 
 
 def require_durable(session: Session) -> None:
@@ -257,13 +281,20 @@ class Database:
         self._lazy = sessionmaker(
             self.engine.execution_options(**{_LAZY: True}), expire_on_commit=False
         )
+        self._at_once = sessionmaker(
+            self.engine.execution_options(**{_AT_ONCE: True}), expire_on_commit=False
+        )
+        self._lazy_at_once = sessionmaker(
+            self.engine.execution_options(**{_LAZY: True, _AT_ONCE: True}),
+            expire_on_commit=False,
+        )
         path = sqlite_path(url)
         # SQLite keeps the log beside the database file itself, wherever a link points.
         real = None if path is None else Path(os.path.realpath(path))
         self._log_sync = None if real is None else _LogSync(real.with_name(real.name + "-wal"))
-        self._writer: AbstractContextManager[object] = (
-            threading.RLock() if self.engine.dialect.name == "sqlite" else nullcontext()
-        )
+        # On SQLite, the writers of this process take turns on this lock (see transaction).
+        self._write_lock = threading.RLock() if self.engine.dialect.name == "sqlite" else None
+        self._writer: AbstractContextManager[object] = self._write_lock or nullcontext()
         # Called after a transaction that appended events commits: wakes the live streams.
         self.on_publish: list[Callable[[], None]] = []
 
@@ -279,16 +310,63 @@ class Database:
         ``require_durable`` (see the module's docstring)."""
         with self._writer, (self._lazy if lazy else self._sessions)() as session:
             session.info[_LAZY] = lazy
-            with session.begin():
+            session.begin()
+            with self._committed(session):
                 yield session
-            if lazy and self._log_sync is not None:
-                if session.info.get(_DURABLE):
-                    self._log_sync.now()
+
+    @contextmanager
+    def at_once(self, *, lazy: bool = False) -> Iterator[Session | None]:
+        """A write transaction like ``transaction``'s, begun only if it need not wait for the
+        write lock, which another thread of this process or another process may hold; else
+        None, and nothing was done.
+
+        For an event loop that would rather answer a request itself than hand it to a
+        thread, but must not stop for another writer. Only on a SQLite file (on PostgreSQL,
+        and in memory, always None): there writers wait for one lock anyway, and a thread
+        would only add its hop; PostgreSQL's transactions run side by side in threads."""
+        lock = self._write_lock
+        if self._log_sync is None or lock is None or not lock.acquire(blocking=False):
+            yield None
+            return
+        try:
+            with (self._lazy_at_once if lazy else self._at_once)() as session:
+                session.info[_LAZY] = lazy
+                session.begin()
+                try:
+                    session.connection()  # BEGIN IMMEDIATE, refused at once if it would wait
+                except OperationalError as error:
+                    if not _busy(error):
+                        raise
+                    session.rollback()
+                    began = False
                 else:
-                    self._log_sync.soon()
-            if session.info.pop(_PUBLISHED, False):
-                for listener in self.on_publish:
-                    listener()
+                    began = True
+                if began:
+                    with self._committed(session):
+                        yield session
+        finally:
+            lock.release()
+        if not began:
+            yield None
+
+    @contextmanager
+    def _committed(self, session: Session) -> Iterator[None]:
+        """Commit the session's transaction on exit, or roll it back on an error; then sync
+        a lazy commit and wake the listeners of events it appended."""
+        try:
+            yield
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
+        if session.info.get(_LAZY) and self._log_sync is not None:
+            if session.info.get(_DURABLE):
+                self._log_sync.now()
+            else:
+                self._log_sync.soon()
+        if session.info.pop(_PUBLISHED, False):
+            for listener in self.on_publish:
+                listener()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -297,8 +375,9 @@ class Database:
             yield session
 
     def ping(self) -> None:
-        with self.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        # A read: on SQLite it answers while another process writes (an import, say).
+        with self.reading() as session:
+            session.execute(text("SELECT 1"))
 
     def sync(self) -> None:
         """Every lazy commit made so far is on the disk when this returns."""

@@ -1,0 +1,168 @@
+"""Where a single check is answered: on SQLite, on the event loop when the write lock is
+free and in a thread when another writer holds it; on PostgreSQL, always in a thread. A check
+waiting its turn never stops the hub answering everyone else."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, event, select
+
+from policenet.api.app import create_app
+from policenet.domain.principals import Role
+from policenet.settings import Settings
+from policenet.store.db import Database, sqlite_path
+from policenet.store.tables import AuditHeadRow
+from tests.conftest import PG_SCHEMA
+from tests.test_checks import check, record, zone
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from contextlib import AbstractContextManager
+    from pathlib import Path
+
+    from tests.conftest import World
+
+# A waiting check gives up after this (SQLite's busy timeout). A hub that blocked its loop
+# on the lock would answer nothing else for as long: the health request would come back
+# only after it, where a free loop answers it at once.
+BUSY_TIMEOUT_S = 20
+_AUDIT_HEAD = select(AuditHeadRow.seq).where(AuditHeadRow.id == 1).with_for_update()
+
+
+@pytest.fixture
+def hub(database: Database, tmp_path: Path) -> Iterator[tuple[TestClient, Database]]:
+    """A hub whose database gives up waiting for a lock after BUSY_TIMEOUT_S."""
+    if sqlite_path(database.url) is None:
+        own = Database(
+            database.url,
+            connect_args={"options": f"-csearch_path={PG_SCHEMA} -clock_timeout={BUSY_TIMEOUT_S}s"},
+        )
+    else:
+        own = Database(database.url, connect_args={"timeout": BUSY_TIMEOUT_S})
+    settings = Settings(data_dir=tmp_path, database_url=database.url, escalation_interval=600)
+    with TestClient(create_app(settings, own)) as client:
+        yield client, own
+    own.dispose()
+
+
+@pytest.fixture
+def on_loop(hub: tuple[TestClient, Database]) -> Iterator[list[bool]]:
+    """For each write committed in the hub's database: whether it ran on the event loop's
+    thread (reads, such as the live streams', are left out)."""
+    seen: list[bool] = []
+
+    def on_commit(connection: Connection) -> None:
+        if connection.get_execution_options().get("policenet_read_only"):
+            return
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            seen.append(False)
+        else:
+            seen.append(True)
+
+    engine = hub[1].engine
+    event.listen(engine, "commit", on_commit)
+    yield seen
+    event.remove(engine, "commit", on_commit)
+
+
+def _another_process_writing(database: Database) -> AbstractContextManager[Any]:
+    """The lock a check needs, held as another process would: on SQLite the write lock, from
+    a connection outside the hub's pool and its in-process lock; on PostgreSQL the head of
+    the audit log, which every check appends to."""
+    path = sqlite_path(database.url)
+    if path is None:
+        connection = database.engine.connect()
+        connection.execute(_AUDIT_HEAD)
+        return _Release(lambda: (connection.rollback(), connection.close()))
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("BEGIN IMMEDIATE")
+    return _Release(lambda: (raw.rollback(), raw.close()))
+
+
+class _Release:
+    def __init__(self, release: Callable[[], object]) -> None:
+        self._release = release
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *_: object) -> None:
+        self._release()
+
+
+def _this_process_writing(database: Database) -> AbstractContextManager[Any]:
+    """The write lock, held by another thread of the hub's own process (a long change)."""
+    held, done = threading.Event(), threading.Event()
+
+    def write() -> None:
+        with database.transaction() as session:
+            session.execute(_AUDIT_HEAD)  # on PostgreSQL, writers wait only on rows
+            held.set()
+            done.wait(30)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert held.wait(10)
+    return _Release(lambda: (done.set(), writer.join()))
+
+
+def test_a_check_is_answered_on_the_event_loop_when_the_lock_is_free(
+    hub: tuple[TestClient, Database], world: World, on_loop: list[bool]
+) -> None:
+    client, _ = hub
+    record(client, world.principal(Role.NCB_OFFICER, "FR"), "12AB34567")
+    border = world.principal(Role.BORDER_OFFICER, "US")
+    on_loop.clear()
+    assert check(client, border, {"mrz": zone("12AB34567")})["hit"] is True
+    assert check(client, border, {"mrz": zone("99ZZ00001")})["hit"] is False
+    on_sqlite = sqlite_path(hub[1].url) is not None
+    assert on_loop == [on_sqlite, on_sqlite]
+    # A batch, which may be long, is always answered in a thread.
+    answer = client.post(
+        "/v1/checks/batch", json={"checks": [{"mrz": zone("99ZZ00001")}]}, headers=border.headers
+    )
+    assert answer.status_code == 200, answer.text
+    assert on_loop == [on_sqlite, on_sqlite, False]
+
+
+@pytest.mark.parametrize("holder", ["another process", "another thread"])
+def test_a_check_waiting_for_the_lock_does_not_stop_the_hub(
+    hub: tuple[TestClient, Database], world: World, on_loop: list[bool], holder: str
+) -> None:
+    client, database = hub
+    border = world.principal(Role.BORDER_OFFICER, "US")
+    answers: list[dict[str, Any]] = []
+    on_loop.clear()
+    writing = (
+        _another_process_writing(database)
+        if holder == "another process"
+        else _this_process_writing(database)
+    )
+    with writing:
+        waiting = threading.Thread(
+            target=lambda: answers.append(check(client, border, {"mrz": zone("99ZZ00001")}))
+        )
+        asked = time.monotonic()
+        waiting.start()
+        time.sleep(0.3)  # the check reaches the lock and waits for it
+        assert waiting.is_alive()
+        # The hub goes on answering while the check waits.
+        assert client.get("/v1/health").status_code == 200
+        assert client.get("/v1/me", headers=border.headers).status_code == 200
+        assert time.monotonic() - asked < BUSY_TIMEOUT_S / 2, "the loop waited for the lock"
+        assert waiting.is_alive()
+        assert answers == []
+    waiting.join(BUSY_TIMEOUT_S + 10)
+    assert not waiting.is_alive()
+    assert [a["hit"] for a in answers] == [False]
+    # The check, and the writer of this process (when it was one), committed in threads.
+    assert True not in on_loop
