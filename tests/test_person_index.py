@@ -70,3 +70,17 @@ def test_a_name_kept_as_one_part_is_found_when_written_in_two() -> None:
     found = index.search(PersonQuery(("আহম্মেদ, Abdul",)), limit=10)
     assert {m.record_id for m in found[:5]} == {1, 2, 3, 4, 5}
     assert all(m.score == 1.0 for m in found[:5])
+
+
+def test_the_birth_year_singles_out_one_of_many_namesakes_of_a_compound_name() -> None:
+    """Among hundreds of "Abdul আহম্মেদ" (one compound name), "আহম্মেদ, Abdul" (two parts)
+    born in 1951 finds the one born then, first, though it was filed last."""
+    others = [
+        PersonRecord(n, ("Abdul আহম্মেদ",), (PartialDate(1960 + n % 40, 1 + n % 12, 1),))
+        for n in range(1, 301)
+    ]
+    wanted = PersonRecord(999, ("Abdul আহম্মেদ",), (PartialDate(1951, 10, 26),))
+    index = PersonIndex.build([*others, wanted])
+    found = index.search(PersonQuery(("আহম্মেদ, Abdul",), PartialDate(1951, 10, 26)))
+    assert [m.record_id for m in found[:1]] == [999]
+    assert found[0].score == 1.0

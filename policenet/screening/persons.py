@@ -105,13 +105,18 @@ class PersonIndex:
 
     @staticmethod
     def _year_keys(parsed: ParsedName, years: set[int]) -> set[str]:
-        """Each full part with a birth year: namesakes of a popular name, told apart by year."""
-        return {
+        """Each full part, and the whole name joined, with a birth year: namesakes of a
+        popular name, told apart by year. The joined name meets the same name parsed into
+        other parts ("Abdul আহম্মেদ", one compound name, and "আহম্মেদ, Abdul", two)."""
+        found = {
             f"y:{part.form}|{year}"
             for part in parsed.parts
             if not part.is_initial
             for year in years
         }
+        if parsed.parts:
+            found.update(f"yj:{parsed.joined}|{year}" for year in years)
+        return found
 
     def _record_keys(self, record: PersonRecord) -> tuple[str, ...]:
         found: set[str] = set()
