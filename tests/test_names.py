@@ -117,6 +117,18 @@ def test_every_score_is_explained_in_words() -> None:
     assert any("spellings of one name" in words for words in cross.explanation)
 
 
+def test_an_initial_stands_for_any_name_with_its_letter_not_for_one_the_table_files() -> None:
+    """The variant table files a lone "M" among the spellings of Ema: "M. Ahmed" is still a
+    Muhammad, Mehmet or Maria Ahmed, and Ema Ahmed no better than any other."""
+    query = PersonQuery(("M. Ahmed",))
+    ema = compare(query, PersonRecord(1, ("Ema Ahmed",)))
+    assert "initial 'm' does not match 'ema'" in ema.explanation
+    assert ema.score < DEFAULT_THRESHOLD
+    muhammad = compare(query, PersonRecord(2, ("Muhammad Ahmed",)))
+    assert "initial 'm' matches 'muhammad'" in muhammad.explanation
+    assert muhammad.score >= DEFAULT_THRESHOLD
+
+
 def test_the_best_alias_is_the_one_reported() -> None:
     record = PersonRecord(7, ("Ali Hassan", "Abu Omar", "Владимир Путин"))
     match = compare(PersonQuery(("Vladimir Putin",)), record)

@@ -115,14 +115,16 @@ def _part_similarity(a: NamePart, b: NamePart, variants: NameVariants) -> _PartM
 def _one_similarity(a: NamePart, b: NamePart) -> _PartMatch:
     if a.form == b.form:
         return _PartMatch(1.0, f"'{a.form}' equal")
-    groups_a, groups_b = a.groups, b.groups
-    if groups_a & groups_b:
-        return _PartMatch(0.97, f"'{a.native}' and '{b.native}' are spellings of one name")
     if a.is_initial or b.is_initial:
+        # Before the variant table, which files a few one-letter forms (a lone "M" among the
+        # spellings of Ema): an initial stands for any name with that letter, never one name.
         initial, full = (a, b) if a.is_initial else (b, a)
         if full.form[:1] == initial.form:
             return _PartMatch(0.85, f"initial '{initial.form}' matches '{full.form}'")
         return _PartMatch(0.0, f"initial '{initial.form}' does not match '{full.form}'")
+    groups_a, groups_b = a.groups, b.groups
+    if groups_a & groups_b:
+        return _PartMatch(0.97, f"'{a.native}' and '{b.native}' are spellings of one name")
     similarity = (
         JaroWinkler.normalized_similarity(a.form, b.form)
         + Indel.normalized_similarity(a.form, b.form)
