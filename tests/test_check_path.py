@@ -14,8 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, event, select
 
+from policenet.actions.exchange import import_file
 from policenet.api.app import create_app
 from policenet.domain.principals import Role
+from policenet.domain.records import Database as RecordDatabase
 from policenet.settings import Settings
 from policenet.store.db import Database, sqlite_path
 from policenet.store.tables import AuditHeadRow
@@ -36,16 +38,21 @@ BUSY_TIMEOUT_S = 20
 _AUDIT_HEAD = select(AuditHeadRow.seq).where(AuditHeadRow.id == 1).with_for_update()
 
 
+def _own(database: Database, wait_s: int = BUSY_TIMEOUT_S) -> Database:
+    """A database of its own on the test's database: connections outside its pool, which
+    give up waiting for a lock after ``wait_s``."""
+    if sqlite_path(database.url) is None:
+        return Database(
+            database.url,
+            connect_args={"options": f"-csearch_path={PG_SCHEMA} -clock_timeout={wait_s}s"},
+        )
+    return Database(database.url, connect_args={"timeout": wait_s})
+
+
 @pytest.fixture
 def hub(database: Database, tmp_path: Path) -> Iterator[tuple[TestClient, Database]]:
     """A hub whose database gives up waiting for a lock after BUSY_TIMEOUT_S."""
-    if sqlite_path(database.url) is None:
-        own = Database(
-            database.url,
-            connect_args={"options": f"-csearch_path={PG_SCHEMA} -clock_timeout={BUSY_TIMEOUT_S}s"},
-        )
-    else:
-        own = Database(database.url, connect_args={"timeout": BUSY_TIMEOUT_S})
+    own = _own(database)
     settings = Settings(data_dir=tmp_path, database_url=database.url, escalation_interval=600)
     with TestClient(create_app(settings, own)) as client:
         yield client, own
@@ -166,3 +173,73 @@ def test_a_check_waiting_for_the_lock_does_not_stop_the_hub(
     assert [a["hit"] for a in answers] == [False]
     # The check, and the writer of this process (when it was one), committed in threads.
     assert True not in on_loop
+
+
+def test_a_check_far_behind_the_change_feed_is_answered_in_a_thread(
+    hub: tuple[TestClient, Database], world: World, on_loop: list[bool]
+) -> None:
+    """An import by another process leaves thousands of rows to file into the indexes: the
+    next check files them in a thread, not on the loop, and finds what was imported."""
+    client, database = hub
+    owner = world.principal(Role.NCB_OFFICER, "FR")
+    header = (
+        "external_ref,issuing_country,document_type,number,status,event_date,holder_name,"
+        "holder_birth_date,disclosure,visibility,visibility_countries,review_date\n"
+    )
+    rows = "".join(
+        f"FR-T-{n},FR,passport,77FR{n:05d},stolen,2026-03-02,,,full,all,,\n" for n in range(500)
+    )
+    elsewhere = _own(database)  # as another process would: its own connections
+    try:
+        import_file(
+            elsewhere, owner.principal, RecordDatabase.TRAVEL_DOCUMENTS, header + rows, "csv"
+        )
+    finally:
+        elsewhere.dispose()
+    border = world.principal(Role.BORDER_OFFICER, "US")
+    on_loop.clear()
+    assert check(client, border, {"document": {"issuing_country": "FR", "number": "77FR00499"}})[
+        "hit"
+    ]
+    assert check(client, border, {"document": {"issuing_country": "FR", "number": "77FR00001"}})[
+        "hit"
+    ]
+    on_sqlite = sqlite_path(database.url) is not None
+    # The first filed the import in a thread; the second, with nothing left, on the loop.
+    assert on_loop == [False, on_sqlite]
+
+
+def test_a_refused_check_leaves_the_lock_free_for_the_next(
+    hub: tuple[TestClient, Database], world: World, on_loop: list[bool]
+) -> None:
+    client, database = hub
+    refused = client.post(
+        "/v1/checks",
+        json={"document": {"issuing_country": "FR", "number": "12AB34567"}},
+        headers={"Authorization": "Bearer not-a-token"},
+    )
+    assert refused.status_code == 401
+    assert refused.json()["error"]["code"] == "token_invalid"
+    border = world.principal(Role.BORDER_OFFICER, "US")
+    on_loop.clear()
+    assert check(client, border, {"mrz": zone("99ZZ00001")})["hit"] is False
+    assert on_loop == [sqlite_path(database.url) is not None]
+
+
+def test_a_begin_refused_at_once_leaves_the_connection_waiting_as_before(
+    database: Database,
+) -> None:
+    path = sqlite_path(database.url)
+    if path is None:
+        pytest.skip("BEGIN IMMEDIATE without waiting is SQLite's")
+    fresh = _own(database, wait_s=7)
+    try:
+        with _another_process_writing(database), fresh.at_once() as session:
+            assert session is None
+        # The pool's one connection, the one refused: it waits 7 s for a lock again.
+        with fresh.transaction() as session:
+            waits = session.connection().exec_driver_sql("PRAGMA busy_timeout").scalar()
+            assert session.connection().exec_driver_sql("PRAGMA synchronous").scalar() == 2
+        assert waits == 7000
+    finally:
+        fresh.dispose()

@@ -468,11 +468,14 @@ def check(
     screening: Screening,
     *,
     now: datetime | None = None,
+    most_to_file: int | None = None,
 ) -> CheckResult:
     """Answer a check from every database the actor may see; audit it, keep its hits and
-    alert their owners. ``now`` is the hub's clock (tests and the demo set it)."""
+    alert their owners. ``now`` is the hub's clock (tests and the demo set it).
+    ``most_to_file``: raise ``screening.service.Behind`` rather than file more changed rows
+    than that into the indexes first (a check answered on the event loop)."""
     now = now or utcnow()
-    screening.refresh(session)
+    screening.refresh(session, most=most_to_file)
     answer = _answer(session, actor, request, screening, request.place, now)
     keep_hits(session, actor, answer.hit_rows, answer.external_refs, now)
     audit.append_by(session, actor, "check", "checks", _audit_detail(answer, request.place))

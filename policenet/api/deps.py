@@ -14,7 +14,7 @@ from policenet.domain.errors import NotAuthenticated
 from policenet.domain.ids import MAX_ID
 from policenet.domain.principals import Principal
 from policenet.events.stream import Broadcaster
-from policenet.screening.service import Screening
+from policenet.screening.service import Behind, Screening
 from policenet.settings import Settings
 from policenet.store.db import Database
 
@@ -75,20 +75,27 @@ CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="A positive identifier.")]
 
 
-async def in_transaction(hub: Hub, work: Callable[[Session], T], *, lazy: bool = False) -> T:
-    """``work`` done in a write transaction, from an ``async`` endpoint on the hot path.
+async def in_transaction(hub: Hub, work: Callable[[Session, bool], T], *, lazy: bool = False) -> T:
+    """``work(session, on_loop)`` done in a write transaction, from an ``async`` endpoint on
+    the hot path.
 
-    When the write lock is free, the work is done here, on the event loop: a border check
-    then skips the hop to a worker thread and back (about 0.2 ms, an eighth of its time over
-    HTTP). When another writer holds the lock, in this process or another, the work goes to
-    a thread, which waits its turn while the loop goes on serving everyone else. Keep
-    ``work`` short: while it runs here, nothing else is served."""
-    with hub.database.at_once(lazy=lazy) as session:
-        if session is not None:
-            return work(session)
+    When the write lock is free, the work is done here, on the event loop (``on_loop``
+    true): a border check then skips the hop to a worker thread and back (about 0.2 ms, an
+    eighth of its time over HTTP). When another writer holds the lock, in this process or
+    another, the work goes to a thread, which waits its turn while the loop goes on serving
+    everyone else. Work that finds, on the loop, that it would be long (the screening
+    indexes far behind after an import: ``Behind``) raises; it is rolled back and done again
+    in a thread. Keep the rest of ``work`` short: while it runs here, nothing else is
+    served."""
+    try:
+        with hub.database.at_once(lazy=lazy) as session:
+            if session is not None:
+                return work(session, True)
+    except Behind:
+        pass
     return await run_in_threadpool(_in_thread, hub.database, work, lazy)
 
 
-def _in_thread(database: Database, work: Callable[[Session], T], lazy: bool) -> T:
+def _in_thread(database: Database, work: Callable[[Session, bool], T], lazy: bool) -> T:
     with database.transaction(lazy=lazy) as session:
-        return work(session)
+        return work(session, False)

@@ -82,6 +82,10 @@ def person_record(record: Record) -> PersonRecord:
     )
 
 
+class Behind(Exception):
+    """More changes are waiting to be filed than the caller allowed (see Screening.refresh)."""
+
+
 class Screening:
     """Exact keys of every database, and the person names, DNA and fingerprint indexes."""
 
@@ -106,11 +110,16 @@ class Screening:
         """The number of the last change of the feed filed here."""
         return self._applied
 
-    def refresh(self, session: Session) -> None:
-        """Load everything the first time, then file only what changed since."""
+    def refresh(self, session: Session, *, most: int | None = None) -> None:
+        """Load everything the first time, then file only what changed since.
+
+        ``most``: raise ``Behind``, having filed nothing, when more than that many rows are
+        to be filed (for a caller that must stay quick and can ask again elsewhere)."""
         if not self._loaded:
+            if most is not None:
+                raise Behind("the screening indexes are not loaded yet")
             self.load(session)
-        self.catch_up(session)
+        self.catch_up(session, most=most)
 
     def load(self, session: Session) -> None:
         """File every record in the store (at start)."""
@@ -125,11 +134,18 @@ class Screening:
             self._applied = max(self._applied, upto)
             self._loaded = True
 
-    def catch_up(self, session: Session) -> int:
-        """File the changes committed since the last one filed; returns how many."""
+    def catch_up(self, session: Session, *, most: int | None = None) -> int:
+        """File the changes committed since the last one filed; returns how many.
+        ``most``: as for ``refresh``."""
         changes = feed.since(session, self._applied)
         if not changes:
             return 0
+        if most is not None:
+            rows = sum(
+                last - first + 1 for number, _, first, last in changes if number > self._applied
+            )
+            if rows > most:
+                raise Behind(f"{rows} changed rows to file, more than {most}")
         with self._lock:
             for number, table, first, last in changes:
                 if number <= self._applied:

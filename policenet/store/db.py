@@ -34,6 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.types import TypeDecorator
 
 if TYPE_CHECKING:
@@ -79,15 +80,23 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+# A SQLite file's connection pool (SQLAlchemy's defaults, named: at_once reads them).
+SQLITE_POOL_SIZE = 5
+SQLITE_POOL_OVERFLOW = 10
+
+
 def make_engine(url: str, *, connect_args: dict[str, Any] | None = None) -> Engine:
     """An engine for either backend, with the settings each needs."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        pool: dict[str, Any] = {}
         if parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            pool = {"pool_size": SQLITE_POOL_SIZE, "max_overflow": SQLITE_POOL_OVERFLOW}
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30, **(connect_args or {})},
+            **pool,
         )
         _configure_sqlite(engine)
         return engine
@@ -163,8 +172,10 @@ LAZY_SYNC_SECONDS = 0.2
 def _busy(error: OperationalError) -> bool:
     """Whether SQLite refused because another connection holds the lock (SQLITE_BUSY)."""
     orig = error.orig
+    # The extended code's low byte is the primary one (SQLITE_BUSY_RECOVERY is busy too).
     return (
-        isinstance(orig, sqlite3.OperationalError) and orig.sqlite_errorcode == sqlite3.SQLITE_BUSY
+        isinstance(orig, sqlite3.OperationalError)
+        and orig.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
     )
 
 
@@ -325,7 +336,16 @@ class Database:
         and in memory, always None): there writers wait for one lock anyway, and a thread
         would only add its hop; PostgreSQL's transactions run side by side in threads."""
         lock = self._write_lock
-        if self._log_sync is None or lock is None or not lock.acquire(blocking=False):
+        if (
+            self._log_sync is None
+            or lock is None
+            # Every connection taken (by readers in threads): taking one would wait for it.
+            or (
+                isinstance(pool := self.engine.pool, QueuePool)
+                and pool.checkedout() >= SQLITE_POOL_SIZE + SQLITE_POOL_OVERFLOW
+            )
+            or not lock.acquire(blocking=False)
+        ):
             yield None
             return
         try:
