@@ -129,6 +129,18 @@ def test_an_initial_stands_for_any_name_with_its_letter_not_for_one_the_table_fi
     assert muhammad.score >= DEFAULT_THRESHOLD
 
 
+def test_two_names_the_table_files_apart_across_scripts_are_not_a_misspelling() -> None:
+    """Βικτωρία is Viktoria, not a Greek spelling of Viktoras: nearly alike letter by letter,
+    but the variant table files them as two names. Βίκτωρας is his name."""
+    query = PersonQuery(("Viktoras Papadakis",))
+    sister = compare(query, PersonRecord(1, ("Βικτωρία Παπαδάκη",)))
+    assert "'viktoras' and 'βικτωρία' are different names in the variant table" in (
+        sister.explanation
+    )
+    assert sister.score < DEFAULT_THRESHOLD
+    assert compare(query, PersonRecord(2, ("Βίκτωρας Παπαδάκης",))).score == 1.0
+
+
 def test_the_best_alias_is_the_one_reported() -> None:
     record = PersonRecord(7, ("Ali Hassan", "Abu Omar", "Владимир Путин"))
     match = compare(PersonQuery(("Vladimir Putin",)), record)

@@ -26,6 +26,10 @@ DEFAULT_THRESHOLD = 0.85
 EXTRA_PART_COST = 0.03
 # A part less alike than this is evidence of another person, not noise: it costs extra.
 WEAK_PART = 0.8
+# Two names the variant table files apart, in two scripts: unless spelled at least this
+# alike, their spelling similarity counts for no more than APART_ACROSS (below WEAK_PART).
+ALIKE_ACROSS = 0.93
+APART_ACROSS = 0.75
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
 
@@ -130,8 +134,18 @@ def _one_similarity(a: NamePart, b: NamePart) -> _PartMatch:
         + Indel.normalized_similarity(a.form, b.form)
     ) / 2
     # Two Latin spellings the table knows as different names (Mahmoud, Mohammed) stay apart
-    # even where their consonants agree; across scripts the table is too sparse to say so.
+    # even where their consonants agree. Across scripts the table is too sparse to overrule
+    # the consonants, but two names it files apart and that are not nearly spelled alike
+    # (Viktoras, Βικτωρία) are no longer taken for a misspelling of each other.
     known_apart = bool(groups_a) and bool(groups_b) and a.native.isascii() and b.native.isascii()
+    apart_across = (
+        bool(groups_a)
+        and bool(groups_b)
+        and a.native.isascii() != b.native.isascii()
+        and similarity < ALIKE_ACROSS
+    )
+    if apart_across:
+        similarity = min(similarity, APART_ACROSS)
     if not known_apart:
         loose = loose_script(a.native) or loose_script(b.native)
         if loose is not None:
@@ -153,6 +167,10 @@ def _one_similarity(a: NamePart, b: NamePart) -> _PartMatch:
             )
         if a.phonetic == b.phonetic and len(a.phonetic) >= 3:
             return _PartMatch(max(similarity, 0.9), f"'{a.form}' and '{b.form}' sound alike")
+    if apart_across and similarity == APART_ACROSS:
+        return _PartMatch(
+            similarity, f"'{a.form}' and '{b.native}' are different names in the variant table"
+        )
     return _PartMatch(similarity, f"'{a.form}' and '{b.form}' similar ({similarity:.2f})")
 
 
