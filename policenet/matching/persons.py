@@ -27,9 +27,11 @@ EXTRA_PART_COST = 0.03
 # A part less alike than this is evidence of another person, not noise: it costs extra.
 WEAK_PART = 0.8
 # Two names the variant table files apart, in two scripts: unless spelled at least this
-# alike, their spelling similarity counts for no more than APART_ACROSS (below WEAK_PART).
+# alike, their spelling similarity counts for no more than APART_ACROSS, low enough that a
+# name whose other part is equal (a sister: Βικτωρία for Viktoras Papadakis) stays under
+# the default threshold.
 ALIKE_ACROSS = 0.93
-APART_ACROSS = 0.75
+APART_ACROSS = 0.7
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
 
