@@ -445,6 +445,32 @@ def workers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return started
 
 
+@pytest.mark.parametrize(
+    ("cpu_max", "cpus"),
+    [("max 100000\n", None), ("100000 100000\n", 1), ("150000 100000\n", 1), ("400000 100000", 4)],
+)
+def test_a_containers_cpu_quota_is_read_in_whole_cpus(
+    tmp_path: Path, cpu_max: str, cpus: int | None
+) -> None:
+    limit = tmp_path / "cpu.max"
+    limit.write_text(cpu_max)
+    assert exchange.cpu_quota(limit) == cpus
+    assert exchange.cpu_quota(tmp_path / "none") is None  # no cgroup v2, or not Linux
+
+
+def test_a_container_allowed_one_cpu_validates_in_the_importing_process(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A second process on a one-CPU quota only takes turns with the first."""
+    limit = tmp_path / "cpu.max"
+    limit.write_text("100000 100000\n")
+    monkeypatch.setattr(exchange, "CPU_MAX", limit)
+    monkeypatch.setattr(exchange.os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3}, raising=False)
+    assert exchange._cores() == 1
+    limit.write_text("max 100000\n")
+    assert exchange._cores() == 4
+
+
 # The columns that differ between two imports of the same rows: ids and times.
 UNCOMPARED = {"id", "reported_at", "updated_at", "entered_at"}
 

@@ -541,10 +541,25 @@ PROGRESS_EVERY = 1000
 
 
 def _cores() -> int:
+    """The cores this process may use: those it may run on, within its container's quota."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    quota = cpu_quota()
+    return cores if quota is None else max(1, min(cores, quota))
+
+
+CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
+
+
+def cpu_quota(path: Path | None = None) -> int | None:
+    """Whole CPUs a cgroup v2 quota allows ("150000 100000" is 1), or None without one."""
+    try:
+        quota, period = (path or CPU_MAX).read_text("ascii").split()[:2]
+        return None if quota == "max" else int(quota) // int(period)
+    except (OSError, ValueError, ZeroDivisionError):
+        return None
 
 
 @dataclass(frozen=True, slots=True)
