@@ -141,6 +141,20 @@ def test_two_names_the_table_files_apart_across_scripts_are_not_a_misspelling() 
     assert compare(query, PersonRecord(2, ("Βίκτωρας Παπαδάκης",))).score == 1.0
 
 
+def test_a_latin_name_with_and_without_its_diacritics_is_one_script() -> None:
+    """The MRZ writes Å as AA: PAAL is Pål, whatever the variant table files apart."""
+    match = compare(PersonQuery(("PAAL HANSEN",)), PersonRecord(1, ("Pål Kristian Hansen",)))
+    assert match.score >= DEFAULT_THRESHOLD
+    assert not any("different names" in words for words in match.explanation)
+
+
+def test_a_lone_vowel_can_be_a_whole_name() -> None:
+    """Korean 이 and 우 are written I and U as well as Lee and Woo: not initials."""
+    for romanised, other in (("I Jinho", "Lee Jinho"), ("U Jinho", "Woo Jinho")):
+        match = compare(PersonQuery((romanised,)), PersonRecord(1, (other,)))
+        assert match.score >= DEFAULT_THRESHOLD, (romanised, other)
+
+
 def test_the_best_alias_is_the_one_reported() -> None:
     record = PersonRecord(7, ("Ali Hassan", "Abu Omar", "Владимир Путин"))
     match = compare(PersonQuery(("Vladimir Putin",)), record)

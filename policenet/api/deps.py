@@ -85,17 +85,22 @@ async def in_transaction(hub: Hub, work: Callable[[Session, bool], T], *, lazy: 
     another, the work goes to a thread, which waits its turn while the loop goes on serving
     everyone else. Work that finds, on the loop, that it would be long (the screening
     indexes far behind after an import: ``Behind``) raises; it is rolled back and done again
-    in a thread. Keep the rest of ``work`` short: while it runs here, nothing else is
-    served."""
+    in a thread, which first files the backlog in a read. Keep the rest of ``work`` short:
+    while it runs here, nothing else is served."""
+    behind = False
     try:
         with hub.database.at_once(lazy=lazy) as session:
             if session is not None:
                 return work(session, True)
     except Behind:
-        pass
-    return await run_in_threadpool(_in_thread, hub.database, work, lazy)
+        behind = True
+    return await run_in_threadpool(_in_thread, hub, work, lazy, behind)
 
 
-def _in_thread(database: Database, work: Callable[[Session, bool], T], lazy: bool) -> T:
-    with database.transaction(lazy=lazy) as session:
+def _in_thread(hub: Hub, work: Callable[[Session, bool], T], lazy: bool, behind: bool) -> T:
+    if behind:
+        # The backlog is filed outside the write lock: other writers go on meanwhile.
+        with hub.database.reading() as session:
+            hub.screening.refresh(session)
+    with hub.database.transaction(lazy=lazy) as session:
         return work(session, False)

@@ -55,6 +55,7 @@ _MERGED_SOUNDS = {
 _SKELETON_MAP = str.maketrans({**_MERGED_SOUNDS, "v": ""})
 
 
+@lru_cache(maxsize=200_000)
 def script_of(text: str) -> str:
     """The dominant script of a text, by the Unicode names of its letters (LATIN, CYRILLIC, ...)."""
     counts: dict[str, int] = {}

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING
 from rapidfuzz.distance import Indel, JaroWinkler, Levenshtein
 
 from policenet.matching.name_variants import NameVariants, shipped_variants
-from policenet.matching.names import NamePart, ParsedName, consonants, loose_script, parse_name
+from policenet.matching.names import (
+    NamePart,
+    ParsedName,
+    consonants,
+    loose_script,
+    parse_name,
+    script_of,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -32,6 +39,7 @@ WEAK_PART = 0.8
 # the default threshold.
 ALIKE_ACROSS = 0.93
 APART_ACROSS = 0.7
+_VOWELS = frozenset("aeiouy")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
 
@@ -121,14 +129,16 @@ def _part_similarity(a: NamePart, b: NamePart, variants: NameVariants) -> _PartM
 def _one_similarity(a: NamePart, b: NamePart) -> _PartMatch:
     if a.form == b.form:
         return _PartMatch(1.0, f"'{a.form}' equal")
+    groups_a, groups_b = a.groups, b.groups
     if a.is_initial or b.is_initial:
         # Before the variant table, which files a few one-letter forms (a lone "M" among the
-        # spellings of Ema): an initial stands for any name with that letter, never one name.
+        # spellings of Ema): an initial stands for any name with its letter. A lone vowel may
+        # be a whole name, though: Korean 이, 우 are written I, U (Lee, Woo).
         initial, full = (a, b) if a.is_initial else (b, a)
         if full.form[:1] == initial.form:
             return _PartMatch(0.85, f"initial '{initial.form}' matches '{full.form}'")
-        return _PartMatch(0.0, f"initial '{initial.form}' does not match '{full.form}'")
-    groups_a, groups_b = a.groups, b.groups
+        if not (initial.form in _VOWELS and groups_a & groups_b):
+            return _PartMatch(0.0, f"initial '{initial.form}' does not match '{full.form}'")
     if groups_a & groups_b:
         return _PartMatch(0.97, f"'{a.native}' and '{b.native}' are spellings of one name")
     similarity = (
@@ -145,6 +155,7 @@ def _one_similarity(a: NamePart, b: NamePart) -> _PartMatch:
         and bool(groups_b)
         and a.native.isascii() != b.native.isascii()
         and similarity < ALIKE_ACROSS
+        and script_of(a.native) != script_of(b.native)  # Paal and Pål are one script
     )
     if apart_across:
         similarity = min(similarity, APART_ACROSS)
@@ -171,7 +182,7 @@ def _one_similarity(a: NamePart, b: NamePart) -> _PartMatch:
             return _PartMatch(max(similarity, 0.9), f"'{a.form}' and '{b.form}' sound alike")
     if apart_across and similarity == APART_ACROSS:
         return _PartMatch(
-            similarity, f"'{a.form}' and '{b.native}' are different names in the variant table"
+            similarity, f"'{a.native}' and '{b.native}' are different names in the variant table"
         )
     return _PartMatch(similarity, f"'{a.form}' and '{b.form}' similar ({similarity:.2f})")
 

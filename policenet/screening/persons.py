@@ -114,8 +114,8 @@ class PersonIndex:
             if not part.is_initial
             for year in years
         }
-        if parsed.parts:
-            found.update(f"yj:{parsed.joined}|{year}" for year in years)
+        if len(parsed.parts) > 1:  # one part: its own key already
+            found.update(f"y:{parsed.joined}|{year}" for year in years)
         return found
 
     def _record_keys(self, record: PersonRecord) -> tuple[str, ...]:

@@ -114,7 +114,8 @@ class Screening:
         """Load everything the first time, then file only what changed since.
 
         ``most``: raise ``Behind``, having filed nothing, when more than that many rows are
-        to be filed (for a caller that must stay quick and can ask again elsewhere)."""
+        to be filed, or when another thread is filing (for a caller that must stay quick and
+        can ask again elsewhere)."""
         if not self._loaded:
             if most is not None:
                 raise Behind("the screening indexes are not loaded yet")
@@ -146,12 +147,19 @@ class Screening:
             )
             if rows > most:
                 raise Behind(f"{rows} changed rows to file, more than {most}")
-        with self._lock:
+            # Nor does it wait while another thread files (a backlog, perhaps).
+            if not self._lock.acquire(blocking=False):
+                raise Behind("another thread is filing changes")
+        else:
+            self._lock.acquire()
+        try:
             for number, table, first, last in changes:
                 if number <= self._applied:
                     continue
                 self._file_range(session, table, first, last)
                 self._applied = number
+        finally:
+            self._lock.release()
         return len(changes)
 
     def _file_range(self, session: Session, table: str, first: int, last: int) -> None:
