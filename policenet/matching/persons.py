@@ -130,7 +130,7 @@ def _one_similarity(a: NamePart, b: NamePart) -> _PartMatch:
     if a.form == b.form:
         return _PartMatch(1.0, f"'{a.form}' equal")
     groups_a, groups_b = a.groups, b.groups
-    if a.is_initial or b.is_initial:
+    if (len(a.native) == 1 or len(b.native) == 1) and (a.is_initial or b.is_initial):
         # Before the variant table, which files a few one-letter forms (a lone "M" among the
         # spellings of Ema): an initial stands for any name with its letter. A lone vowel may
         # be a whole name, though: Korean 이, 우 are written I, U (Lee, Woo).
