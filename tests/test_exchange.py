@@ -603,6 +603,18 @@ def test_a_second_process_reports_a_bad_header_or_a_clash_as_this_one_does(
     assert len(workers) == 2
 
 
+def documents_through_a_worker(database: Database, officer: Actor, rows: list[str]) -> None:
+    """Import these travel-document rows (DOCUMENT_HEADER's columns) through the worker."""
+    import_file(
+        database,
+        officer.principal,
+        RecordDatabase.TRAVEL_DOCUMENTS,
+        "\n".join([DOCUMENT_HEADER, *rows]) + "\n",
+        "csv",
+        worker_from=IN_A_WORKER,
+    )
+
+
 def test_a_worker_that_dies_leaves_nothing_imported_and_says_so(
     world: World,
     database: Database,
@@ -619,14 +631,7 @@ def test_a_worker_that_dies_leaves_nothing_imported_and_says_so(
     monkeypatch.setenv("PYTHONPATH", str(tmp_path))
     rows = [f"FR-DIES-{i:05d},FR,passport,DI{i:07d},stolen,2026-01-15" for i in range(100)]
     with pytest.raises(RuntimeError, match=r"stopped before it finished \(exit code 9\)"):
-        import_file(
-            database,
-            officer.principal,
-            RecordDatabase.TRAVEL_DOCUMENTS,
-            "\n".join([DOCUMENT_HEADER, *rows]) + "\n",
-            "csv",
-            worker_from=IN_A_WORKER,
-        )
+        documents_through_a_worker(database, officer, rows)
     assert len(workers) == 1
     assert documents_held(database) == 0
     assert import_entries(database) == 0
@@ -648,14 +653,7 @@ def test_a_file_imported_again_with_new_numbers_is_found_by_them_at_once(
         return len(check(client, reader, body))
 
     for rows in (old, new):
-        import_file(
-            database,
-            officer.principal,
-            RecordDatabase.TRAVEL_DOCUMENTS,
-            "\n".join([DOCUMENT_HEADER, *rows]) + "\n",
-            "csv",
-            worker_from=IN_A_WORKER,
-        )
+        documents_through_a_worker(database, officer, rows)
         if rows is old:
             # The app files the first import now: the second reaches it through the feed.
             assert found("MV0006999") == 1
