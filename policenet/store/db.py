@@ -357,17 +357,13 @@ class Database:
                 except OperationalError as error:
                     if not _busy(error):
                         raise
-                    session.rollback()
-                    began = False
                 else:
-                    began = True
-                if began:
                     with self._committed(session):
                         yield session
+                    return
         finally:
             lock.release()
-        if not began:
-            yield None
+        yield None  # refused: the session is closed and the lock released
 
     @contextmanager
     def _committed(self, session: Session) -> Iterator[None]:
