@@ -141,6 +141,23 @@ def test_two_names_the_table_files_apart_across_scripts_are_not_a_misspelling() 
     assert compare(query, PersonRecord(2, ("Βίκτωρας Παπαδάκης",))).score == 1.0
 
 
+def test_the_table_knows_devanagari_and_cyrillic_names_transliteration_cannot_tell() -> None:
+    """Anupama and Nirupama differ by a syllable, and Hindi spellings of one name differ as
+    much (वहला is Wahla, not Vahala): the table tells them. So it does for a Polish spelling
+    of a name written in Cyrillic (Grzyb, Гжиб), which no letter-by-letter rule reaches."""
+    record = PersonRecord(1, ("अनुपमा लाल",))
+    sister = compare(PersonQuery(("Nirupama Lal",)), record)
+    assert "'nirupama' and 'अनुपमा' are different names in the variant table" in sister.explanation
+    assert sister.score < DEFAULT_THRESHOLD
+    assert compare(PersonQuery(("Anupama Lal",)), record).score >= DEFAULT_THRESHOLD
+    schwa = compare(PersonQuery(("Wahla Hukunisi",)), PersonRecord(2, ("वहला फुकुनिशी",)))
+    assert "'wahla' and 'वहला' are spellings of one name" in schwa.explanation
+    assert schwa.score >= DEFAULT_THRESHOLD
+    polish = compare(PersonQuery(("Nadiya Grzyb",)), PersonRecord(3, ("Надия Гжиб",)))
+    assert "'grzyb' and 'гжиб' are spellings of one name" in polish.explanation
+    assert polish.score >= DEFAULT_THRESHOLD
+
+
 def test_a_latin_name_with_and_without_its_diacritics_is_one_script() -> None:
     """The MRZ writes Å as AA: PAAL is Pål, whatever the variant table files apart."""
     match = compare(PersonQuery(("PAAL HANSEN",)), PersonRecord(1, ("Pål Kristian Hansen",)))
