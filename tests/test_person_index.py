@@ -84,3 +84,13 @@ def test_the_birth_year_singles_out_one_of_many_namesakes_of_a_compound_name() -
     found = index.search(PersonQuery(("আহম্মেদ, Abdul",), PartialDate(1951, 10, 26)))
     assert [m.record_id for m in found[:1]] == [999]
     assert found[0].score == 1.0
+
+
+def test_an_initial_finds_a_name_that_holds_one_word_twice_among_many_namesakes() -> None:
+    """ "A. Ali" is found as "Ali Ali" though thousands of others are called Ali: the key of
+    Ali with the initial of the other part is filed for a name holding Ali twice."""
+    others = ("Hassan", "Karim", "Mustafa", "Nasser", "Omar", "Rashid", "Saleh", "Tariq")
+    many = [PersonRecord(n, (f"Ali {others[n % len(others)]}",)) for n in range(1, 1601)]
+    wanted = PersonRecord(9999, ("Ali Ali",))
+    index = PersonIndex.build([*many, wanted])
+    assert ids(index, "A. Ali") == [9999]

@@ -89,11 +89,13 @@ class PersonIndex:
                 if spelling is not None:
                     found |= _spelling_keys(spelling)
             keys.append(found)
+        # By position, not identity: parts are shared objects, and "Ali Ali" holds one twice.
         pairs = {
             f"x:{part.form}|{other.form[0]}"
-            for part in full
-            for other in parsed.parts
-            if other is not part
+            for i, part in enumerate(parsed.parts)
+            if not part.is_initial
+            for j, other in enumerate(parsed.parts)
+            if j != i
         }
         if pairs:
             keys.append(pairs)
