@@ -87,7 +87,7 @@ def test_the_birth_year_singles_out_one_of_many_namesakes_of_a_compound_name() -
 
 
 def test_an_initial_finds_a_name_that_holds_one_word_twice_among_many_namesakes() -> None:
-    """ "A. Ali" is found as "Ali Ali" though thousands of others are called Ali: the key of
+    """ "A. Ali" is found as "Ali Ali" though 1,600 others are called Ali: the key of
     Ali with the initial of the other part is filed for a name holding Ali twice."""
     others = ("Hassan", "Karim", "Mustafa", "Nasser", "Omar", "Rashid", "Saleh", "Tariq")
     many = [PersonRecord(n, (f"Ali {others[n % len(others)]}",)) for n in range(1, 1601)]

@@ -5,16 +5,21 @@ romanised, some with an alias in the other form, with birth dates; a fixed seed 
 same every run. Their names are spread more as real names are than popular-name lists alone
 would make them: a share comes from each country's list of most popular names (a large one
 where a few family names cover most people: Kim, Wang, Nguyen), the rest from the name words
-of Wikidata's person names in the country's script, weighted by how often they occur there
+of Wikidata's person names, weighted by how often they occur there
 (NETransliteration-COLING2018 under ../shared/data/names; Russian, Arabic, Chinese, Katakana,
-Korean and Hebrew). Those words are mostly Western names transliterated (John and Smith top
-every table), given and family names share one pool, and a country whose script has no table
-(Greek, Georgian, Devanagari...) draws Latin words, even into its native-script names: the
-tail gives the population a realistic number of distinct names, not realistic names. The share
-of records without an exact namesake is printed (86 % at 1,000,000). Then plants variants of
-1,000 of them as queries (a typo, the parts swapped, the record's name in its other form,
-which the record also holds, an initial, a missing middle name, the name as recorded; half
-with the birth date; the mix is printed) and measures:
+Korean and Hebrew tables). The table is chosen by the script the country's popular list is
+written in, not by its language: a country whose list is romanised (Egypt, Iran, Pakistan) or
+whose script has no table (Greece, Georgia, India) draws Latin words, even into its
+native-script names. Where a country has only one of the two lists (42 lack family names, 10
+given names), the other side of every name comes from the tail alone. Those words are mostly
+Western names transliterated (John tops most tables), and given and family names share one
+pool: the tail gives the population a realistic number of distinct names, not realistic
+names. The share of records without an exact namesake (another record holding a name of the
+same romanised words; a native form and a romanised one are not joined, so it errs high) is
+printed: 86 % at 1,000,000. Then plants variants of 1,000 of them as queries (a typo, the
+parts swapped, the record's name in its other form, which the record also holds, an initial,
+a missing middle name, the name as recorded; half with the birth date; the mix is printed)
+and measures:
 
 - build time and memory per record of the index;
 - search latency p50 / p99 on one core, and recall of the planted record in the results;
@@ -74,7 +79,8 @@ def names_by_country(file: str) -> dict[str, list[Name]]:
     with (DATA / file).open(encoding="utf-8") as source:
         for row in csv.DictReader(source):
             roman, local = row["Romanized Name"], row["Localized Name"].strip()
-            # Korean and Taiwanese given names are romanised with a hyphen (Ji-an, Shu-fen).
+            # Some names are romanised with a hyphen: Korean and Taiwanese given names
+            # (Ji-an, Shu-fen), Amir-Ali, Abdel-Rahman.
             if roman.replace("-", "").isalpha() and len(roman) > 1 and local and " " not in local:
                 found.setdefault(row["Country"], []).append((row["Localized Name"], roman))
     return found
