@@ -94,3 +94,16 @@ def test_an_initial_finds_a_name_that_holds_one_word_twice_among_many_namesakes(
     wanted = PersonRecord(9999, ("Ali Ali",))
     index = PersonIndex.build([*many, wanted])
     assert ids(index, "A. Ali") == [9999]
+
+
+def test_a_transposition_in_a_popular_name_beside_another_popular_name_is_found() -> None:
+    """ "Victoria Geroge" finds Victoria George, filed last, among 1,600 Victorias whose
+    family names start with G and 1,600 Georges: every key of either part is held by too
+    many records to block on, but not Victoria with George's letters."""
+    g_names = ("Garcia", "Gomez", "Gray", "Green", "Gruber", "Gallo", "Grant", "Gordon")
+    given = ("Anna", "Maria", "Peter", "Omar", "Ivan", "Lucas", "Sofia", "Karim")
+    victorias = [PersonRecord(n, (f"Victoria {g_names[n % 8]}",)) for n in range(1, 1601)]
+    georges = [PersonRecord(2000 + n, (f"{given[n % 8]} George",)) for n in range(1, 1601)]
+    wanted = PersonRecord(9999, ("Victoria George",))
+    index = PersonIndex.build([*victorias, *georges, wanted])
+    assert ids(index, "Victoria Geroge")[:1] == [9999]

@@ -1,10 +1,12 @@
 """The person index: candidates by blocking keys, then scored by the name engine.
 
-Every name part of every record is filed under a few keys: its Latin form, the first letters of
-it (typos late in a word), its consonant skeleton, its phonetic key and its variant-table
-groups (other scripts). A search looks up the keys of the query's parts, ranks the records by
-how many parts they share, scores the best of them with ``compare`` and keeps those at or above
-the threshold. Records can be added, changed and removed while the index serves.
+Every name part of every record is filed under a few keys: its Latin form, its first and last
+four letters and its sorted letters (typos), its consonant skeleton, its phonetic key and its
+variant-table groups (other scripts); and with another part of its name, by that part's
+initial ("J. Smith") or sorted letters ("Victoria Geroge"). A search looks up the keys of the
+query's parts, ranks the records by how many parts they share, scores the best of them with
+``compare`` and keeps those at or above the threshold. Records can be added, changed and
+removed while the index serves.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ CANDIDATES = 20
 COMMON = 1500
 # Up to this many, a common key's records still add weight to candidates found otherwise.
 BOOSTING = 20_000
+# Names of up to this many full parts file each part with the sorted letters of the others.
+SORTED_PAIRS_UP_TO = 4
 
 
 def _spelling_keys(part: NamePart) -> set[str]:
@@ -79,8 +83,9 @@ class PersonIndex:
 
         Keys meet spellings halfway: the form, its first and last four letters (a typo leaves
         one of them), its sorted letters (a transposition leaves them), its skeleton and
-        phonetic key, its variant groups; and each full part with the initial of another, so
-        that "J. Smith" finds John Smith among all the Smiths."""
+        phonetic key, its variant groups; each full part with the initial of another, so
+        that "J. Smith" finds John Smith among all the Smiths; and each full part with the
+        sorted letters of another, so that "Victoria Geroge" finds Victoria George."""
         keys: list[set[str]] = []
         full = [part for part in parsed.parts if not part.is_initial]
         for part in full:
@@ -97,6 +102,16 @@ class PersonIndex:
             for j, other in enumerate(parsed.parts)
             if j != i
         }
+        # And each full part with the sorted letters of another: a transposition in a popular
+        # name (Geroge) beside a popular one (Victoria) leaves this key, while every other key
+        # of the two parts is held by too many records to block on.
+        if len(full) <= SORTED_PAIRS_UP_TO:
+            pairs.update(
+                f"z:{part.form}|{''.join(sorted(other.form))}"
+                for i, part in enumerate(full)
+                for j, other in enumerate(full)
+                if j != i
+            )
         if pairs:
             keys.append(pairs)
         if parsed.parts:
