@@ -40,9 +40,14 @@ BOOSTING = 20_000
 SORTED_PAIRS_UP_TO = 4
 
 
+def _letters(form: str) -> str:
+    """A form's letters in order: what a transposition leaves."""
+    return "".join(sorted(form))
+
+
 def _spelling_keys(part: NamePart) -> set[str]:
     form = part.form
-    found = {"f:" + form, "a:" + "".join(sorted(form))}
+    found = {"f:" + form, "a:" + _letters(form)}
     if len(form) >= 5:
         found.update(("b:" + form[:4], "e:" + form[-4:]))
     if len(part.skeleton) >= 2:
@@ -94,24 +99,21 @@ class PersonIndex:
                 if spelling is not None:
                     found |= _spelling_keys(spelling)
             keys.append(found)
+        # Each full part with the initial of every other part and, in names of up to
+        # SORTED_PAIRS_UP_TO full parts, with the sorted letters of every other full part: a
+        # transposition in a popular name (Geroge) beside a popular one (Victoria) leaves that
+        # key, while every other key of the two parts is held by too many records to block on.
         # By position, not identity: parts are shared objects, and "Ali Ali" holds one twice.
-        pairs = {
-            f"x:{part.form}|{other.form[0]}"
-            for i, part in enumerate(parsed.parts)
-            if not part.is_initial
-            for j, other in enumerate(parsed.parts)
-            if j != i
-        }
-        # And each full part with the sorted letters of another: a transposition in a popular
-        # name (Geroge) beside a popular one (Victoria) leaves this key, while every other key
-        # of the two parts is held by too many records to block on.
-        if len(full) <= SORTED_PAIRS_UP_TO:
-            pairs.update(
-                f"z:{part.form}|{''.join(sorted(other.form))}"
-                for i, part in enumerate(full)
-                for j, other in enumerate(full)
-                if j != i
-            )
+        sorted_pairs = len(full) <= SORTED_PAIRS_UP_TO
+        pairs: set[str] = set()
+        for i, part in enumerate(parsed.parts):
+            if part.is_initial:
+                continue
+            for j, other in enumerate(parsed.parts):
+                if j != i:
+                    pairs.add(f"x:{part.form}|{other.form[0]}")
+                    if sorted_pairs and not other.is_initial:
+                        pairs.add(f"z:{part.form}|{_letters(other.form)}")
         if pairs:
             keys.append(pairs)
         if parsed.parts:
