@@ -7,6 +7,8 @@ import pytest
 from policenet.matching.names import parse_name
 from policenet.matching.persons import (
     DEFAULT_THRESHOLD,
+    NATIONALITY_EQUAL,
+    Match,
     PartialDate,
     PersonQuery,
     PersonRecord,
@@ -103,6 +105,25 @@ def test_birth_dates_raise_lower_or_leave_the_score() -> None:
     assert compare(PersonQuery(("Jon Smith",), PartialDate(1974, 8, 12)), no_date_record).score == (
         none
     )
+
+
+def test_a_shared_nationality_raises_the_score_a_little_and_another_costs_nothing() -> None:
+    """People hold several nationalities, and a wanted person may travel on another's
+    passport: only a nationality in common counts, as much as an equal birth year."""
+    record = PersonRecord(1, ("Bassem Omar",), nationalities=("EG", "QA"))
+
+    def with_nationality(code: str | None) -> Match:
+        return compare(PersonQuery(("B. Omar",), nationality=code), record)
+
+    none, qatar, chad = with_nationality(None), with_nationality("qa"), with_nationality("TD")
+    assert qatar.score == pytest.approx(none.score + NATIONALITY_EQUAL)
+    assert "nationality equal" in qatar.explanation
+    assert chad.score == none.score
+    assert any(words.startswith("nationality differs") for words in chad.explanation)
+    no_nationality = PersonRecord(2, ("Bassem Omar",))
+    unknown = compare(PersonQuery(("B. Omar",), nationality="EG"), no_nationality)
+    assert unknown.score == none.score
+    assert not any("nationality" in words for words in none.explanation + unknown.explanation)
 
 
 def test_every_score_is_explained_in_words() -> None:

@@ -107,3 +107,19 @@ def test_a_transposition_in_a_popular_name_beside_another_popular_name_is_found(
     wanted = PersonRecord(9999, ("Victoria George",))
     index = PersonIndex.build([*victorias, *georges, wanted])
     assert ids(index, "Victoria Geroge")[:1] == [9999]
+
+
+def test_the_nationality_singles_out_one_of_many_namesakes_of_an_initial() -> None:
+    """ "B. Omar" of Egypt, without a birth date, finds the Egyptian Bassem Omar, filed last,
+    among 600 B. Omars of other countries: every key of the name is shared by all of them."""
+    given = ("Bilal", "Basem", "Bashir", "Badr", "Bakr", "Bassam")
+    countries = ("SA", "JO", "SY", "IQ", "LB", "MA", "DZ", "TN", "LY", "SD", "YE", "QA")
+    others = [
+        PersonRecord(n, (f"{given[n % 6]} Omar",), nationalities=(countries[n % 12],))
+        for n in range(1, 601)
+    ]
+    wanted = PersonRecord(9999, ("Bassem Omar",), nationalities=("EG",))
+    index = PersonIndex.build([*others, wanted])
+    found = index.search(PersonQuery(("B. Omar",), nationality="EG"))
+    assert [m.record_id for m in found[:1]] == [9999]
+    assert "nationality equal" in found[0].explanation

@@ -4,7 +4,7 @@ Names are compared part by part, in any order (swapped given and family names), 
 of: equal Latin forms, the variant table (the same name in another script or system),
 initials, Jaro-Winkler similarity (rapidfuzz), the consonant skeleton and the phonetic key.
 Parts the other name lacks (a middle name) cost a little. Birth dates and sex then raise or
-lower the score; a missing one changes nothing.
+lower the score, and a shared nationality raises it a little; a missing one changes nothing.
 """
 
 from __future__ import annotations
@@ -39,6 +39,10 @@ WEAK_PART = 0.8
 # the default threshold.
 ALIKE_ACROSS = 0.93
 APART_ACROSS = 0.7
+# A nationality the record holds: weak evidence, as much as an equal birth year, that tells
+# namesakes apart ("B. Omar" of Egypt among all the B. Omars). Another nationality costs
+# nothing: people hold several, and a wanted person may travel on another's passport.
+NATIONALITY_EQUAL = 0.02
 _VOWELS = frozenset("aeiouy")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
@@ -86,7 +90,7 @@ class PartialDate:
 class PersonQuery:
     names: tuple[str, ...]
     birth_date: PartialDate | None = None
-    nationality: str | None = None
+    nationality: str | None = None  # ISO alpha-2, as the hub stores it
     gender: str | None = None
 
 
@@ -95,7 +99,7 @@ class PersonRecord:
     id: int | str
     names: tuple[str, ...]
     birth_dates: tuple[PartialDate, ...] = ()
-    nationalities: tuple[str, ...] = ()
+    nationalities: tuple[str, ...] = ()  # ISO alpha-2
     gender: str | None = None
 
 
@@ -273,17 +277,23 @@ def _one_date(a: PartialDate, b: PartialDate) -> tuple[float, str]:
 
 
 def compare(
-    query: PersonQuery, record: PersonRecord, variants: NameVariants | None = None
+    query: PersonQuery,
+    record: PersonRecord,
+    variants: NameVariants | None = None,
+    *,
+    parsed: Sequence[ParsedName] | None = None,
 ) -> Match:
-    """Score a record against a query, explained."""
+    """Score a record against a query, explained. ``parsed``: the record's names already
+    parsed with the same table, as an index holds them."""
     table = variants if variants is not None else shipped_variants()
+    names = parsed if parsed is not None else [parse_name(name, table) for name in record.names]
     best: tuple[float, list[str], str] = (0.0, ["no name part in common"], "")
     for asked in query.names:
         parsed_query = parse_name(asked, table)
-        for name in record.names:
-            score, words = name_similarity(parsed_query, parse_name(name, table), table)
+        for name in names:
+            score, words = name_similarity(parsed_query, name, table)
             if score > best[0]:
-                best = (score, words, name)
+                best = (score, words, name.text)
     score, words, matched = best
     adjustment, date_words = _date_adjustment(query.birth_date, record.birth_dates)
     if date_words is not None:
@@ -291,5 +301,11 @@ def compare(
     if query.gender and record.gender and query.gender != record.gender:
         adjustment -= 0.15
         words = [*words, "sex differs"]
+    if query.nationality and record.nationalities:
+        if query.nationality.upper() in (n.upper() for n in record.nationalities):
+            adjustment += NATIONALITY_EQUAL
+            words = [*words, "nationality equal"]
+        else:
+            words = [*words, "nationality differs (not held against: people hold several)"]
     final = max(0.0, min(1.0, score + adjustment))
     return Match(record.id, round(final, 4), matched, tuple(words))

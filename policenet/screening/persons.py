@@ -3,7 +3,8 @@
 Every name part of every record is filed under a few keys: its Latin form, its first and last
 four letters and its sorted letters (typos), its consonant skeleton, its phonetic key and its
 variant-table groups (other scripts); and with another part of its name, by that part's
-initial ("J. Smith") or sorted letters ("Victoria Geroge"). A search looks up the keys of the
+initial ("J. Smith") or sorted letters ("Victoria Geroge"); and with each birth year and
+nationality of the record, which tell namesakes apart. A search looks up the keys of the
 query's parts, ranks the records by how many parts they share, scores the best of them with
 ``compare`` and keeps those at or above the threshold. Records can be added, changed and
 removed while the index serves.
@@ -11,9 +12,9 @@ removed while the index serves.
 
 from __future__ import annotations
 
-import heapq
 import math
 import threading
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from policenet.matching.name_variants import NameVariants, shipped_variants
@@ -58,6 +59,16 @@ def _spelling_keys(part: NamePart) -> set[str]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class _Filed:
+    """A record as the index holds it: its names parsed once, when it is filed, rather than
+    at every search that scores it, and the keys it is filed under."""
+
+    record: PersonRecord
+    names: tuple[ParsedName, ...]
+    keys: tuple[str, ...]
+
+
 class PersonIndex:
     """An in-memory index of person records for name screening."""
 
@@ -66,8 +77,7 @@ class PersonIndex:
     ) -> None:
         self._variants = variants if variants is not None else shipped_variants()
         self._candidates = candidates
-        self._records: dict[RecordId, PersonRecord] = {}
-        self._keys: dict[RecordId, tuple[str, ...]] = {}
+        self._filed: dict[RecordId, _Filed] = {}
         self._postings: dict[str, list[RecordId]] = {}
         self._lock = threading.RLock()
 
@@ -81,7 +91,7 @@ class PersonIndex:
         return index
 
     def __len__(self) -> int:
-        return len(self._records)
+        return len(self._filed)
 
     def _part_keys(self, parsed: ParsedName) -> list[set[str]]:
         """The keys of each part of a name (one set per part), and of pairs of parts.
@@ -137,25 +147,37 @@ class PersonIndex:
             found.update(f"y:{parsed.joined}|{year}" for year in years)
         return found
 
-    def _record_keys(self, record: PersonRecord) -> tuple[str, ...]:
+    @staticmethod
+    def _nationality_keys(parsed: ParsedName, nationalities: set[str]) -> set[str]:
+        """Each full part with a nationality: namesakes of a popular name ("B. Omar" without a
+        birth date), told apart by the country of their passport."""
+        return {
+            f"n:{part.form}|{country}"
+            for part in parsed.parts
+            if not part.is_initial
+            for country in nationalities
+        }
+
+    def _file(self, record: PersonRecord) -> _Filed:
         found: set[str] = set()
         years = {d.year for d in record.birth_dates}
-        for name in record.names:
-            parsed = parse_name(name, self._variants)
+        countries = {n.upper() for n in record.nationalities}
+        names = tuple(parse_name(name, self._variants) for name in record.names)
+        for parsed in names:
             for part_keys in self._part_keys(parsed):
                 found |= part_keys
             found |= self._year_keys(parsed, years)
-        return tuple(found)
+            found |= self._nationality_keys(parsed, countries)
+        return _Filed(record, names, tuple(found))
 
     def add(self, record: PersonRecord) -> None:
         """Add a record, or replace the record with the same id."""
-        keys = self._record_keys(record)
+        filed = self._file(record)
         with self._lock:
-            if record.id in self._records:
+            if record.id in self._filed:
                 self._unfile(record.id)
-            self._records[record.id] = record
-            self._keys[record.id] = keys
-            for key in keys:
+            self._filed[record.id] = filed
+            for key in filed.keys:
                 self._postings.setdefault(key, []).append(record.id)
 
     update = add
@@ -163,12 +185,12 @@ class PersonIndex:
     def remove(self, record_id: RecordId) -> None:
         """Forget a record; searching no longer finds it."""
         with self._lock:
-            if record_id in self._records:
+            if record_id in self._filed:
                 self._unfile(record_id)
-                del self._records[record_id]
+                del self._filed[record_id]
 
     def _unfile(self, record_id: RecordId) -> None:
-        for key in self._keys.pop(record_id, ()):
+        for key in self._filed[record_id].keys:
             posting = self._postings[key]
             posting.remove(record_id)
             if not posting:
@@ -185,11 +207,14 @@ class PersonIndex:
         totals: dict[RecordId, float] = {}
         fallback: list[list[RecordId]] = []
         years = set() if query.birth_date is None else {query.birth_date.year}
+        countries = set() if not query.nationality else {query.nationality.upper()}
         for name in query.names:
             parsed = parse_name(name, self._variants)
             keyed = self._part_keys(parsed)
             if years:
                 keyed.append(self._year_keys(parsed, years))
+            if countries:
+                keyed.append(self._nationality_keys(parsed, countries))
             for part_keys in keyed:
                 postings = sorted(
                     (p for key in part_keys if (p := self._postings.get(key))), key=len
@@ -211,14 +236,16 @@ class PersonIndex:
             # Records the caller may not see leave before the shortlist, so they never push
             # out one it may see.
             totals = {rid: weight for rid, weight in totals.items() if allowed(rid)}
-        shortlist = heapq.nlargest(4 * self._candidates, totals, key=totals.__getitem__)
+        # sorted() is heapq.nlargest with the same ties, in C: thousands of records are weighed.
+        shortlist = sorted(totals, key=totals.__getitem__, reverse=True)[: 4 * self._candidates]
         if query.birth_date is not None:
             # Among namesakes the birth year tells the person: rank those born then first.
             year = query.birth_date.year
             for record_id in shortlist:
-                if any(abs(d.year - year) <= 1 for d in self._records[record_id].birth_dates):
+                births = self._filed[record_id].record.birth_dates
+                if any(abs(d.year - year) <= 1 for d in births):
                     totals[record_id] += 1.0
-        return heapq.nlargest(self._candidates, shortlist, key=totals.__getitem__)
+        return sorted(shortlist, key=totals.__getitem__, reverse=True)[: self._candidates]
 
     @staticmethod
     def _add_weights(totals: dict[RecordId, float], postings: list[list[RecordId]]) -> None:
@@ -227,8 +254,11 @@ class PersonIndex:
         # Most common first, so that the rarer posting's weight overwrites (in C, not Python).
         for posting in sorted(postings, key=len, reverse=True):
             best.update(dict.fromkeys(posting, 1.0 / math.log2(2 + len(posting))))
-        for record_id, weight in best.items():
-            totals[record_id] = totals.get(record_id, 0.0) + weight
+        # Most records share one group of keys with the query: only those already weighed
+        # are added to in Python, the rest are merged in C.
+        for record_id in best.keys() & totals.keys():
+            best[record_id] += totals[record_id]
+        totals.update(best)
 
     def search(
         self,
@@ -241,8 +271,10 @@ class PersonIndex:
         """The records at or above the threshold, best first, each with its explanation;
         only records ``allowed`` accepts when it is given."""
         with self._lock:
-            candidates = [self._records[rid] for rid in self._rank(query, allowed)]
-        matches = [compare(query, record, self._variants) for record in candidates]
+            candidates = [self._filed[rid] for rid in self._rank(query, allowed)]
+        matches = [
+            compare(query, filed.record, self._variants, parsed=filed.names) for filed in candidates
+        ]
         kept = [m for m in matches if m.score >= threshold]
         kept.sort(key=lambda m: (-m.score, str(m.record_id)))
         return kept[:limit]
