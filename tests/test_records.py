@@ -683,6 +683,24 @@ def test_name_in_cyrillic_is_found_by_its_transliteration(client: TestClient, wo
     assert all(isinstance(line, str) and line for line in hit["explanation"])
 
 
+def test_a_shared_nationality_is_counted_and_explained_in_any_code(
+    client: TestClient, world: World
+) -> None:
+    """The record says RUS, the officer types ru: one nationality, which the hit explains."""
+    owner = world.principal(Role.NCB_OFFICER, "RU")
+    body = {"name": "Владимир Путин", "birth_date": "1952-10-07", "nationalities": ["RUS"]}
+    stored = enter(client, owner, "persons", body)
+    checker = world.principal(Role.NCB_OFFICER, "FR")
+    (hit,) = check(client, checker, {"person": {"name": "V. Putin", "nationality": "ru"}})["hits"]
+    assert hit["record"]["id"] == stored["id"]
+    assert "nationality equal" in hit["explanation"]
+    (other,) = check(client, checker, {"person": {"name": "V. Putin", "nationality": "FIN"}})[
+        "hits"
+    ]
+    assert other["score"] < hit["score"]
+    assert any(line.startswith("nationality differs") for line in other["explanation"])
+
+
 def test_a_different_surname_is_no_hit(client: TestClient, world: World) -> None:
     owner = world.principal(Role.NCB_OFFICER, "RU")
     enter(client, owner, "persons", {"name": "Владимир Путин", "birth_date": "1952-10-07"})

@@ -18,15 +18,16 @@ names. The share of records without an exact namesake (another record holding a 
 same romanised words; a native form and a romanised one are not joined, so it errs high) is
 printed: 86 % at 1,000,000. Then plants variants of 1,000 of them as queries (a typo, the
 parts swapped, the record's name in its other form, which the record also holds, an initial,
-a missing middle name, the name as recorded; half with the birth date; the mix is printed)
-and measures:
+a missing middle name, the name as recorded; each with the record's nationality, as a
+passport or a diffusion gives it, and half with the birth date; the mix is printed) and
+measures:
 
 - build time and memory per record of the index;
 - search latency p50 / p99 on one core, and recall of the planted record in the results;
   each miss is scored against every record, to tell a query that does not single its record
   out (ten others score higher, or a full page of namesakes scores as high: "M. Kim" without
   a birth date) from a miss of the index; recall by kind of variant, with and without the
-  birth date;
+  birth date; and recall of the same queries without their nationality;
 - a brute-force rapidfuzz scan (token_sort_ratio over every name) on the same queries;
 - PostgreSQL pg_trgm similarity search over the same names (romanised), when
   POLICENET_BENCH_DATABASE_URL names a database where the extension may be created.
