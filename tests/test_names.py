@@ -109,7 +109,8 @@ def test_birth_dates_raise_lower_or_leave_the_score() -> None:
 
 def test_a_shared_nationality_raises_the_score_a_little_and_another_costs_nothing() -> None:
     """People hold several nationalities, and a wanted person may travel on another's
-    passport: only a nationality in common counts, as much as an equal birth year."""
+    passport: only a nationality in common counts, as much as an equal birth year, and only
+    for a record that matches without it."""
     record = PersonRecord(1, ("Bassem Omar",), nationalities=("EG", "QA"))
 
     def with_nationality(code: str | None) -> Match:
@@ -120,6 +121,11 @@ def test_a_shared_nationality_raises_the_score_a_little_and_another_costs_nothin
     assert "nationality equal" in qatar.explanation
     assert chad.score == none.score
     assert any(words.startswith("nationality differs") for words in chad.explanation)
+    near_miss = PersonRecord(3, ("Mohammed Ali",), nationalities=("EG",))
+    assert score("Mohd Ali", "Mohammed Ali") < DEFAULT_THRESHOLD
+    below = compare(PersonQuery(("Mohd Ali",), nationality="EG"), near_miss)
+    assert below.score == score("Mohd Ali", "Mohammed Ali")  # never makes a hit
+    assert "nationality equal" not in below.explanation
     no_nationality = PersonRecord(2, ("Bassem Omar",))
     unknown = compare(PersonQuery(("B. Omar",), nationality="EG"), no_nationality)
     assert unknown.score == none.score

@@ -4,7 +4,8 @@ Names are compared part by part, in any order (swapped given and family names), 
 of: equal Latin forms, the variant table (the same name in another script or system),
 initials, Jaro-Winkler similarity (rapidfuzz), the consonant skeleton and the phonetic key.
 Parts the other name lacks (a middle name) cost a little. Birth dates and sex then raise or
-lower the score, and a shared nationality raises it a little; a missing one changes nothing.
+lower the score, and a shared nationality raises the score of a match a little; a missing one
+changes nothing.
 """
 
 from __future__ import annotations
@@ -39,9 +40,10 @@ WEAK_PART = 0.8
 # the default threshold.
 ALIKE_ACROSS = 0.93
 APART_ACROSS = 0.7
-# A nationality the record holds: weak evidence, as much as an equal birth year, that tells
-# namesakes apart ("B. Omar" of Egypt among all the B. Omars). Another nationality costs
-# nothing: people hold several, and a wanted person may travel on another's passport.
+# A nationality the record holds: as much as an equal birth year, but only for a record that
+# matches without it, so that it orders namesakes ("B. Omar" of Egypt among all the B. Omars)
+# and never makes a hit. Another nationality costs nothing: people hold several, and a wanted
+# person may travel on another's passport.
 NATIONALITY_EQUAL = 0.02
 _VOWELS = frozenset("aeiouy")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
@@ -284,7 +286,7 @@ def compare(
     parsed: Sequence[ParsedName] | None = None,
 ) -> Match:
     """Score a record against a query, explained. ``parsed``: the record's names already
-    parsed with the same table, as an index holds them."""
+    parsed with ``variants`` (the shipped table when None), as an index holds them."""
     table = variants if variants is not None else shipped_variants()
     names = parsed if parsed is not None else [parse_name(name, table) for name in record.names]
     best: tuple[float, list[str], str] = (0.0, ["no name part in common"], "")
@@ -301,7 +303,7 @@ def compare(
     if query.gender and record.gender and query.gender != record.gender:
         adjustment -= 0.15
         words = [*words, "sex differs"]
-    if query.nationality and record.nationalities:
+    if query.nationality and record.nationalities and score + adjustment >= DEFAULT_THRESHOLD:
         if query.nationality.upper() in (n.upper() for n in record.nationalities):
             adjustment += NATIONALITY_EQUAL
             words = [*words, "nationality equal"]
