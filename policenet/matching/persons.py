@@ -45,6 +45,8 @@ APART_ACROSS = 0.7
 # and never makes a hit. Another nationality costs nothing: people hold several, and a wanted
 # person may travel on another's passport.
 NATIONALITY_EQUAL = 0.02
+# Names run together (Jong-un / Jongun) at least this alike are one name.
+JOINED_ALIKE = 0.9
 _VOWELS = frozenset("aeiouy")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
@@ -228,9 +230,14 @@ def _joined(a: ParsedName, b: ParsedName) -> float:
     """Similarity of the names run together, for spacing differences (Jong-un / Jongun)."""
     if len(a.parts) == len(b.parts) == 1 or not a.parts or not b.parts:
         return 0.0
-    forward = Levenshtein.normalized_similarity(a.joined, b.joined)
+    left, right = a.joined, b.joined
+    # Only a similarity of JOINED_ALIKE counts, and the lengths alone may rule it out.
+    longest = max(len(left), len(right))
+    if longest - min(len(left), len(right)) > (1 - JOINED_ALIKE) * longest:
+        return 0.0
+    forward = Levenshtein.normalized_similarity(left, right, score_cutoff=JOINED_ALIKE)
     backward = Levenshtein.normalized_similarity(
-        a.joined, "".join(p.form for p in reversed(b.parts))
+        left, "".join(p.form for p in reversed(b.parts)), score_cutoff=JOINED_ALIKE
     )
     return max(forward, backward)
 
@@ -241,7 +248,7 @@ def name_similarity(
     """How alike two whole names are, 0 to 1, with the reasons."""
     score, words = _align(a, b, variants)
     joined = _joined(a, b)
-    if joined >= 0.9 and joined > score:
+    if joined >= JOINED_ALIKE and joined > score:
         return joined, [f"names equal when written without spaces ({joined:.2f})"]
     return max(0.0, min(1.0, score)), words
 
