@@ -133,30 +133,31 @@ class PersonIndex:
         return keys
 
     @staticmethod
-    def _year_keys(parsed: ParsedName, years: set[int]) -> set[str]:
-        """Each full part, and the whole name joined, with a birth year: namesakes of a
-        popular name, told apart by year. The joined name meets the same name parsed into
-        other parts ("Abdul আহম্মেদ", one compound name, and "আহম্মেদ, Abdul", two)."""
-        found = {
-            f"y:{part.form}|{year}"
+    def _tagged_keys(parsed: ParsedName, tag: str, values: set[int] | set[str]) -> set[str]:
+        """Each full part with each value of an attribute of the record: namesakes of a
+        popular name, told apart by birth year (tag y) or nationality (tag n)."""
+        return {
+            f"{tag}:{part.form}|{value}"
             for part in parsed.parts
             if not part.is_initial
-            for year in years
+            for value in values
         }
+
+    @classmethod
+    def _year_keys(cls, parsed: ParsedName, years: set[int]) -> set[str]:
+        """Each full part, and the whole name joined, with a birth year. The joined name meets
+        the same name parsed into other parts ("Abdul আহম্মেদ", one compound name, and
+        "আহম্মেদ, Abdul", two)."""
+        found = cls._tagged_keys(parsed, "y", years)
         if len(parsed.parts) > 1:  # one part: its own key already
             found.update(f"y:{parsed.joined}|{year}" for year in years)
         return found
 
-    @staticmethod
-    def _nationality_keys(parsed: ParsedName, nationalities: set[str]) -> set[str]:
-        """Each full part with a nationality: namesakes of a popular name ("B. Omar" without a
-        birth date), told apart by the country of their passport."""
-        return {
-            f"n:{part.form}|{country}"
-            for part in parsed.parts
-            if not part.is_initial
-            for country in nationalities
-        }
+    @classmethod
+    def _nationality_keys(cls, parsed: ParsedName, nationalities: set[str]) -> set[str]:
+        """Each full part with a nationality: "B. Omar" of Egypt without a birth date, among
+        every B. Omar."""
+        return cls._tagged_keys(parsed, "n", nationalities)
 
     def _file(self, record: PersonRecord) -> _Filed:
         found: set[str] = set()
