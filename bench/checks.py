@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from policenet.actions.demo import seed_demo
 from policenet.actions.hub import initialise
 from policenet.api.app import create_app
+from policenet.demo.population import seed_demo
 from policenet.settings import Settings
 from policenet.store import documents
 from policenet.store.db import Database

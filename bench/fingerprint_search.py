@@ -7,7 +7,7 @@
    (Minutia Cylinder-Code, their cylinders built during the search: nothing is cached);
 3. the best ``SHORTLIST`` on all four extractions.
 
-The prints are synthetic (``matching/synthetic_prints.py``). The mates are first impressions
+The prints are synthetic (``demo/synthetic_prints.py``). The mates are first impressions
 of the probe's masters, the probes second impressions. The other persons' fingers are drawn
 from a pool of first impressions of other masters, each turned, shifted, jittered and thinned
 at the minutiae level; a pool finger serves several persons (a gallery of 2,000,000 images
@@ -36,11 +36,11 @@ from pathlib import Path
 import numpy as np
 
 from policenet.actions.fingerprints import INDEX_SHORTLIST, MARK_FINGERS, SHORTLIST
+from policenet.demo.synthetic_prints import impression, master
 from policenet.domain.fingerprints import FingerView, PrintKind, Template
 from policenet.matching.cylinders import Cylinders, cylinders, view_score
 from policenet.matching.minutiae import ImageUnreadable, extract
 from policenet.matching.print_codes import Code, code, scores
-from policenet.matching.synthetic_prints import impression, master
 from policenet.screening.prints import PrintIndex
 
 TARGET_PERSONS, TARGET_SECONDS = 200_000, 60.0

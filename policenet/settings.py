@@ -8,7 +8,9 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from policenet.store.db import sqlite_url
+# The embedded database's file in data_dir. Settings name where the data lies and import
+# nothing of the store: the store is told the URL, whatever the backend.
+SQLITE_FILE = "policenet.db"
 
 
 class Settings(BaseSettings):
@@ -72,7 +74,7 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         """The database URL in force: the configured one, or the embedded SQLite file."""
-        return self.database_url or sqlite_url(self.data_dir)
+        return self.database_url or f"sqlite:///{(self.data_dir / SQLITE_FILE).as_posix()}"
 
 
 @cache

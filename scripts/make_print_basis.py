@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
+from policenet.demo.synthetic_prints import impression, master
 from policenet.matching.cylinders import SECTIONS, cylinders
 from policenet.matching.minutiae import extract
 from policenet.matching.print_codes import BASIS_FILE, DIMENSIONS
-from policenet.matching.synthetic_prints import impression, master
 
 MASTERS, FIRST_SEED = 120, 1000
 

@@ -33,6 +33,16 @@ from policenet.store.db import Database
 from policenet.store.tables import Base
 
 PG_SCHEMA = "policenet_test"
+# How many cases the access matrix (tests/test_access_matrix.py) ran, printed at the end.
+MATRIX_CASES = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    cases = terminalreporter.config.stash.get(MATRIX_CASES, 0)
+    if cases:
+        terminalreporter.write_line(
+            f"access matrix: {cases} cases asked, every one as the rules say"
+        )
 
 
 def _postgres_url() -> str:

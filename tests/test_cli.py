@@ -1,4 +1,4 @@
-"""The command line as an operator uses it: init, demo, audit verify, serve."""
+"""The command line as an operator uses it: init, demo, audit verify, serve, and its errors."""
 
 from __future__ import annotations
 
@@ -17,9 +17,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text, update
 
 from policenet.domain.notices import NoticeState, NoticeType
+from policenet.domain.principals import Role
 from policenet.store.db import Database
 from policenet.store.tables import AuditRow
-from tests.conftest import PG_SCHEMA
+from tests.conftest import PG_SCHEMA, World
 
 CLI = [sys.executable, "-m", "policenet.cli"]
 
@@ -58,6 +59,47 @@ def test_audit_verify_names_the_altered_entry(database: Database, tmp_path: Path
     broken = run(["audit", "verify"], env)
     assert broken.returncode == 1
     assert "entry 7 was altered" in broken.stdout
+
+
+# Python runs sitecustomize in every interpreter it starts: this one makes the importing
+# process validate in a second one whatever the machine's cores, and kills that second one.
+DYING_WORKER = """\
+import os, sys
+if "policenet.actions.import_worker" in sys.orig_argv:
+    os._exit(9)
+if "policenet.cli" in sys.orig_argv:
+    from policenet.actions.exchange import worker
+    worker._cores = lambda: 2
+"""
+
+
+def test_an_import_whose_second_process_dies_says_so_in_one_line(
+    world: World, database: Database, tmp_path: Path
+) -> None:
+    """The operator reads the error's code and sentence, not a Python traceback."""
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    (tmp_path / "sitecustomize.py").write_text(DYING_WORKER, "utf-8")
+    file = tmp_path / "documents.csv"
+    rows = [f"FR-DIES-{i:03d},FR,passport,DI{i:07d},stolen,2026-01-15" for i in range(20)]
+    file.write_text(
+        "\n".join(["external_ref,issuing_country,document_type,number,status,event_date", *rows]),
+        "utf-8",
+    )
+    env = environment(database, tmp_path) | {
+        "PYTHONPATH": str(tmp_path),
+        "POLICENET_IMPORT_WORKER_FROM": "0",
+    }
+    failed = run(["import", "travel_documents", str(file), "--token", officer.token], env)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "Traceback" not in failed.stdout + failed.stderr
+    assert failed.stderr.splitlines() == [
+        "error [import_failed]: The import stopped (the process validating the file stopped "
+        "before it finished (exit code 9)): nothing was imported. Import the file again, and "
+        "tell the hub's operators if it fails again."
+    ]
+    assert "Imported" not in failed.stdout
+    with database.transaction() as session:
+        assert session.execute(text("SELECT count(*) FROM travel_documents")).scalar_one() == 0
 
 
 def test_demo_is_reproducible_and_keeps_its_tokens(database: Database, tmp_path: Path) -> None:

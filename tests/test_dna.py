@@ -663,7 +663,7 @@ def test_the_example_files_import_from_the_command_line(
     assert "Imported 3 dna records from dna.csv" in succeeded(csv_done)
     assert "Imported 2 dna records from dna.an2" in succeeded(nist_done)
     assert kindless.returncode == 2 and "--profile-kind" in kindless.stdout
-    assert bad_table.returncode == 2 and "locus_table_invalid" in bad_table.stdout
+    assert bad_table.returncode == 2 and "error [locus_table_invalid]" in bad_table.stderr
     profiles = stored_profiles(world)
     assert profiles["FR-DNA-0002"]["mixture"] is True
     assert profiles["FR-LAB-2026-0042/2"]["loci"]["D16S539"] == ["9", "11", "12"]

@@ -17,8 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from policenet.actions import exchange
-from policenet.actions.exchange import ImportRejected, import_file
+from policenet.actions.exchange import ImportRejected, import_file, worker
 from policenet.domain.errors import InvalidInput
 from policenet.domain.principals import Role
 from policenet.domain.records import Database as RecordDatabase
@@ -222,7 +221,7 @@ def test_a_file_with_bad_rows_names_each_and_imports_nothing_unless_told_to_skip
     for line, start in zip(reported, expected, strict=True):
         assert line.startswith(start), line
     assert "is also on line" in reported[3]
-    assert "import_rejected" in refused.stdout
+    assert "error [import_rejected]" in refused.stderr
     assert "Imported" not in refused.stdout
     assert documents_held(database) == held
     assert import_entries(database) == entries
@@ -323,7 +322,7 @@ def test_a_document_recorded_without_reference_is_not_imported_a_second_time(
     (line,) = [line.strip() for line in refused.stdout.splitlines() if "again.csv: line" in line]
     assert line.startswith("again.csv: line 3, number: ")
     assert f"already recorded as record {recorded_id}" in line
-    assert "import_rejected" in refused.stdout
+    assert "error [import_rejected]" in refused.stderr
     assert documents_held(database) == 1
 
 
@@ -420,10 +419,10 @@ def test_unknown_column_or_token_is_refused_with_its_reason(
         env,
     )
     assert column.returncode == 1, column.stdout + column.stderr
-    assert "import_columns_unknown" in column.stdout
-    assert "holder_nmae" in column.stdout
+    assert "error [import_columns_unknown]" in column.stderr
+    assert "holder_nmae" in column.stderr
     assert token.returncode == 2, token.stdout + token.stderr
-    assert "token_invalid" in token.stdout
+    assert "error [token_invalid]" in token.stderr
     assert documents_held(database) == 0
 
 
@@ -434,14 +433,14 @@ def test_unknown_column_or_token_is_refused_with_its_reason(
 def workers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Every import validates in a second process, even on one core; counts those started."""
     started: list[int] = []
-    elsewhere = exchange._validated_elsewhere
+    elsewhere = worker._validated_elsewhere
 
     def counted(job: Any) -> Any:
         started.append(1)
         return elsewhere(job)
 
-    monkeypatch.setattr(exchange, "_cores", lambda: 2)
-    monkeypatch.setattr(exchange, "_validated_elsewhere", counted)
+    monkeypatch.setattr(worker, "_cores", lambda: 2)
+    monkeypatch.setattr(worker, "_validated_elsewhere", counted)
     return started
 
 
@@ -454,8 +453,8 @@ def test_a_containers_cpu_quota_is_read_in_whole_cpus(
 ) -> None:
     limit = tmp_path / "cpu.max"
     limit.write_text(cpu_max)
-    assert exchange.cpu_quota(limit) == cpus
-    assert exchange.cpu_quota(tmp_path / "none") is None  # no cgroup v2, or not Linux
+    assert worker.cpu_quota(limit) == cpus
+    assert worker.cpu_quota(tmp_path / "none") is None  # no cgroup v2, or not Linux
 
 
 def test_a_container_allowed_one_cpu_validates_in_the_importing_process(
@@ -464,11 +463,11 @@ def test_a_container_allowed_one_cpu_validates_in_the_importing_process(
     """A second process on a one-CPU quota only takes turns with the first."""
     limit = tmp_path / "cpu.max"
     limit.write_text("100000 100000\n")
-    monkeypatch.setattr(exchange, "CPU_MAX", limit)
-    monkeypatch.setattr(exchange.os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3}, raising=False)
-    assert exchange._cores() == 1
+    monkeypatch.setattr(worker, "CPU_MAX", limit)
+    monkeypatch.setattr(worker.os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3}, raising=False)
+    assert worker._cores() == 1
     limit.write_text("max 100000\n")
-    assert exchange._cores() == 4
+    assert worker._cores() == 4
 
 
 # The columns that differ between two imports of the same rows: ids and times.
@@ -750,5 +749,5 @@ def test_export_shows_the_owner_everything_and_others_what_they_may_see(
 
     refused = done["carrier"]
     assert refused.returncode == 1, refused.stdout + refused.stderr
-    assert "right_missing" in refused.stdout
+    assert "error [right_missing]" in refused.stderr
     assert not refused_file.exists() or refused_file.read_text("utf-8") == ""

@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from policenet.actions.exchange import import_file
+from policenet.demo.synthetic_prints import impression, master
 from policenet.domain.fingerprints import (
     FingerPosition,
     FingerView,
@@ -31,7 +32,6 @@ from policenet.domain.records import Database
 from policenet.formats.iso19794 import TemplateInvalid, decode, encode
 from policenet.matching.cylinders import Prepared, prepare, similarity
 from policenet.matching.minutiae import ImageUnreadable, extract, load
-from policenet.matching.synthetic_prints import impression, master
 from tests.conftest import Actor, World
 from tests.test_network import events_of
 from tests.test_records import enter, refused

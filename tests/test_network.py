@@ -23,7 +23,8 @@ from sqlalchemy import text
 
 from policenet.actions.checks import check
 from policenet.actions.hits import ESCALATION_BATCH, escalate_overdue
-from policenet.api.app import create_app, sweep
+from policenet.actions.sweeps import sweep
+from policenet.api.app import create_app
 from policenet.domain.checks import CheckRequest
 from policenet.domain.clock import utcnow
 from policenet.domain.principals import AgencyKind, PrincipalCreate, Right, Role
@@ -854,7 +855,7 @@ def test_keys_send_sealed_and_listen_from_the_command_line(
     refused = cli(
         ["send", "--to", "NCB-XX", "--subject", "s", "--body", "b"], live, fr.token, tmp_path
     )
-    assert refused.returncode == 1 and "(unknown_bureau)" in refused.stdout
+    assert refused.returncode == 1 and "error [unknown_bureau]" in refused.stderr
 
 
 def test_the_hub_sweeps_overdue_hits_by_itself(live: str, world: World, database: Database) -> None:

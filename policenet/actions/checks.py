@@ -14,8 +14,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from policenet.access import is_owner, may_see, require, sees_details
+from policenet.access import may_learn_of, reads_content, require, sees_details
 from policenet.actions.hits import check_events, new_hit
+from policenet.actions.principals import authenticate
 from policenet.domain.checks import (
     BatchCheckRequest,
     CheckFailure,
@@ -32,7 +33,6 @@ from policenet.domain.members import alpha2_from_icao
 from policenet.domain.notices import NoticeRef, NoticeType
 from policenet.domain.principals import Principal, Right
 from policenet.domain.records import Database, Record
-from policenet.domain.terms import Disclosure
 from policenet.matching.documents import comparison_key, differs_only_by_o_zero, normalise_number
 from policenet.matching.identifiers import (
     check_vin,
@@ -173,9 +173,8 @@ class _Asking:
             # The subject of a published notice answers every member while it is valid.
             if self.screening.under_notice(record_id, self.now):
                 return True
-            return terms.review_date >= self.today and (
-                is_owner(self.actor, terms.owner_bureau_id)
-                or may_see(self.actor, terms.owner_country, terms.visibility)
+            return terms.review_date >= self.today and may_learn_of(
+                self.actor, terms.owner_bureau_id, terms.owner_country, terms.visibility
             )
 
         matches = self.screening.search_persons(
@@ -299,19 +298,16 @@ def _ask(asking: _Asking, request: CheckRequest) -> None:
         asking.records("artwork", "title", title)
 
 
-def _seen_by_right(actor: Principal, found: _Found) -> bool:
-    record = found.record
-    return is_owner(actor, record.owner_bureau_id) or may_see(
-        actor, record.owner_country, record.visibility
-    )
-
-
 def _visible(actor: Principal, found: _Found, asking: _Asking) -> bool:
-    """Whether the caller may learn of the record. A person under a published notice is
-    known to every member: the owner asked for the notice to go to all of them."""
-    return _seen_by_right(actor, found) or (
-        found.database is Database.PERSONS
-        and asking.screening.under_notice(found.record.id, asking.now)
+    """Whether the caller may learn of the record (a person under notice: every member)."""
+    record = found.record
+    return may_learn_of(
+        actor,
+        record.owner_bureau_id,
+        record.owner_country,
+        record.visibility,
+        under_notice=found.database is Database.PERSONS
+        and asking.screening.under_notice(record.id, asking.now),
     )
 
 
@@ -363,11 +359,9 @@ def _answer(
         )
         # Seen only through its notice, the record itself stays the owner's to share: the
         # caller learns the hit, its owner and the notice (which every member may read).
-        full = (
-            details
-            and _seen_by_right(actor, found)
-            and (record.disclosure is Disclosure.FULL or is_owner(actor, record.owner_bureau_id))
-        )
+        full = may_learn_of(
+            actor, record.owner_bureau_id, record.owner_country, record.visibility
+        ) and reads_content(actor, record.owner_bureau_id, record.disclosure)
         result_hits.append(
             Hit(
                 reference=hit_reference,
@@ -516,3 +510,25 @@ def check_batch(
     keep_hits(session, actor, rows, external_refs, now)
     audit.append_by(session, actor, "check.batch", "checks", {"checks": details})
     return answers
+
+
+def check_with_token(
+    session: Session,
+    token: str,
+    request: CheckRequest,
+    screening: Screening,
+    *,
+    most_to_file: int | None = None,
+) -> tuple[Principal, CheckResult]:
+    """``check`` by the principal behind ``token``, authenticated in the check's own
+    transaction (the hot path: one transaction, not two)."""
+    actor = authenticate(session, token)
+    return actor, check(session, actor, request, screening, most_to_file=most_to_file)
+
+
+def check_batch_with_token(
+    session: Session, token: str, batch: BatchCheckRequest, screening: Screening
+) -> tuple[Principal, list[CheckResult | CheckFailure]]:
+    """``check_batch`` by the principal behind ``token``, in the batch's own transaction."""
+    actor = authenticate(session, token)
+    return actor, check_batch(session, actor, batch, screening)

@@ -6,13 +6,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from policenet.access import require
+from policenet.access import (
+    diffusion_recipient,
+    diffusion_sender,
+    may_learn_of_diffusion,
+    may_read_diffusion,
+    require,
+)
 from policenet.actions.notices import (
     NOTICE_CLASSIFICATION,
     member_ncbs,
     owned_person,
     requesting_ncb,
 )
+from policenet.actions.verbs import refused
 from policenet.domain.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound
 from policenet.domain.events import EventKind, NewEvent
 from policenet.domain.members import NOTICES_TASK_FORCE, BureauKind, alpha2_from_icao, ncb_id
@@ -128,44 +135,23 @@ def send_diffusion(
     return diffusion
 
 
-def _recipient(actor: Principal, d: Diffusion) -> bool:
-    if actor.bureau_id is None or actor.bureau_id == d.sender_bureau_id:
-        return False
-    if d.to_all:
-        return actor.country is not None and actor.bureau_id == ncb_id(actor.country)
-    return actor.bureau_id in d.recipients
-
-
-def _sender(actor: Principal, d: Diffusion) -> bool:
-    return actor.bureau_id is not None and actor.bureau_id == d.sender_bureau_id
-
-
 def read_diffusion(
     session: Session, actor: Principal, diffusion_id: int, now: datetime
 ) -> Diffusion:
     """A diffusion as its sender, a recipient or the GS reads it; a cancelled one is gone for
     its recipients."""
     d = store.get(session, diffusion_id)
-    reviewer = actor.can(Right.REVIEW_NOTICES)
-    allowed = d is not None and (
-        reviewer
-        or (_sender(actor, d) and actor.can(Right.REQUEST_NOTICES))
-        or (_recipient(actor, d) and actor.can(Right.CHECK_RECORDS))
-    )
-    shown = (
-        allowed and d is not None and (d.state is DiffusionState.ACTIVE or not _recipient(actor, d))
-    )
-    audit.append_by(
-        session, actor, "diffusion.read", f"diffusion:{diffusion_id}", {"shown": bool(shown)}
-    )
-    if d is None or not allowed:
-        raise _not_found(diffusion_id)
-    if not shown:
-        raise Gone(
+    subject = f"diffusion:{diffusion_id}"
+    if d is None or not may_learn_of_diffusion(actor, d):
+        raise refused(_not_found(diffusion_id), actor, "diffusion.read", subject)
+    if not may_read_diffusion(actor, d):
+        gone = Gone(
             f"Diffusion {d.reference} was cancelled ({d.review_note or 'no reason given'}): do "
             "not act on it, and remove it from your national systems.",
             code="diffusion_cancelled",
         )
+        raise refused(gone, actor, "diffusion.read", subject)
+    audit.append_by(session, actor, "diffusion.read", subject, {"shown": True})
     return d
 
 
@@ -191,6 +177,7 @@ def list_diffusions(
         limit=limit,
         before=before,
     )
+    found = [d for d in found if may_learn_of_diffusion(actor, d)]
     audit.append_by(
         session,
         actor,
@@ -241,8 +228,8 @@ def cancel_diffusion(
     """The GS (after its review) or the sender cancels a diffusion: withdrawn everywhere."""
     d = store.get(session, diffusion_id, for_update=True)
     reviewer = actor.can(Right.REVIEW_NOTICES)
-    sender = d is not None and _sender(actor, d) and actor.can(Right.REQUEST_NOTICES)
-    if d is None or not (reviewer or sender or _recipient(actor, d)):
+    sender = d is not None and diffusion_sender(actor, d) and actor.can(Right.REQUEST_NOTICES)
+    if d is None or not (reviewer or sender or diffusion_recipient(actor, d)):
         raise _not_found(diffusion_id)
     if not (reviewer or sender):
         raise Forbidden(

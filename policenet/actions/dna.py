@@ -14,7 +14,14 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from policenet.access import is_owner, may_manage_country, may_see, require, sees_details
+from policenet.access import (
+    is_owner,
+    may_learn_of,
+    may_manage_country,
+    reads_content,
+    require,
+    sees_details,
+)
 from policenet.actions.checks import keep_hits
 from policenet.actions.hits import new_hit
 from policenet.domain.dna import DnaEntry, FamilialSearch, Relationship, Stringency
@@ -22,7 +29,6 @@ from policenet.domain.errors import Forbidden, InvalidInput, NotFound
 from policenet.domain.members import ncb_id
 from policenet.domain.principals import Principal, Right
 from policenet.domain.records import Database, Record
-from policenet.domain.terms import Disclosure
 from policenet.matching.dna import (
     PRUM_MIN_LOCI,
     Genotypes,
@@ -45,6 +51,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from policenet.domain.dna import DnaPolicy, DnaSearch
+    from policenet.domain.terms import Disclosure
     from policenet.screening.service import Screening
 
 # The index hands at most this many candidates to the exact rules (a search past it is told
@@ -116,9 +123,9 @@ def _query(
 
 
 def _visible(actor: Principal, record: Record) -> bool:
-    return is_owner(actor, record.owner_bureau_id) or may_see(
-        actor, record.owner_country, record.visibility
-    )
+    """For records that answer (``record_store.answering``): whether the actor may learn of
+    them."""
+    return may_learn_of(actor, record.owner_bureau_id, record.owner_country, record.visibility)
 
 
 def _withheld(reference: str, record: Record) -> DnaMatch:
@@ -258,7 +265,7 @@ def search_dna(
         row = _hit_row(actor, record, kind, reference, asked, now)
         rows.append(row)
         refs.append(record.external_ref)
-        shown = is_owner(actor, record.owner_bureau_id) or record.disclosure is Disclosure.FULL
+        shown = reads_content(actor, record.owner_bureau_id, record.disclosure)
         if not shown:
             # hit_only: the owner and the reference to quote, nothing of the profile (its
             # loci, how it matched, a probability computed on it).
@@ -363,7 +370,7 @@ def familial_search(
         row = _hit_row(actor, record, search.relationship.value, reference, asked, now)
         rows.append(row)
         refs.append(record.external_ref)
-        shown = is_owner(actor, record.owner_bureau_id) or record.disclosure is Disclosure.FULL
+        shown = reads_content(actor, record.owner_bureau_id, record.disclosure)
         if not shown:
             matches.append(_withheld(row["reference"], record))
             continue

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from policenet.access import is_owner, may_see_record, require, sees_details
+from policenet.access import is_owner, may_learn_of_record, may_read_record, require
+from policenet.actions.verbs import refused
 from policenet.domain.clock import utcnow
+from policenet.domain.document_numbers import normalise_number
 from policenet.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from policenet.domain.members import member_codes, ncb_id, normalise_country
 from policenet.domain.principals import Principal, Right
-from policenet.domain.terms import REVIEW_YEARS, Disclosure, review_date_after
+from policenet.domain.terms import REVIEW_YEARS, review_date_after
 from policenet.domain.visibility import Visibility, VisibilityScope
-from policenet.matching.documents import normalise_number
-from policenet.store import audit, feed, registry
+from policenet.store import audit, feed
 from policenet.store import documents as store
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import date
 
     from sqlalchemy.orm import Session
@@ -73,8 +75,8 @@ def review_date_from(
     return given
 
 
-def _not_future(value: date | None, field: str) -> None:
-    if value is not None and value > utcnow().date():
+def _not_future(value: date | None, field: str, today: date | None = None) -> None:
+    if value is not None and value > (utcnow().date() if today is None else today):
         raise InvalidInput(
             f"{field.replace('_', ' ').capitalize()} {value} is in the future: give the date "
             "it happened.",
@@ -92,9 +94,20 @@ def _public(document: TravelDocument) -> dict[str, Any]:
     }
 
 
-def record_document(session: Session, actor: Principal, data: DocumentReport) -> TravelDocument:
-    """Record a document of the actor's own country; the bureau of that country owns it."""
-    require(actor, Right.RECORD_DOCUMENTS)
+def new_document(
+    data: DocumentReport,
+    actor: Principal,
+    *,
+    today: date,
+    restriction: Callable[[VisibilityInput], Visibility] = visibility_from,
+) -> store.NewDocument:
+    """The record a bureau's report of a document becomes, or the error that refuses it.
+
+    The one rule for a new record, whether it comes through the API or in an imported file,
+    so that the same bad report gets the same code and sentence both ways: the issuing country
+    must be a country and the actor's own (the NCB of that country owns the record), the dates
+    not in the future, the number valid, the restriction and the review date allowed. An
+    import passes ``restriction`` to validate each restriction of a file once."""
     issuing = normalise_country(data.issuing_country)
     if issuing is None:
         raise InvalidInput(
@@ -109,15 +122,14 @@ def record_document(session: Session, actor: Principal, data: DocumentReport) ->
             f"{actor.country or 'the General Secretariat'} cannot record a document issued by "
             f"{issuing}. Ask the NCB of {issuing} to record it.",
             code="not_own_country",
+            field="issuing_country",
         )
-    _not_future(data.event_date, "event_date")
-    _not_future(data.holder_birth_date, "holder_birth_date")
+    _not_future(data.event_date, "event_date", today)
+    _not_future(data.holder_birth_date, "holder_birth_date", today)
     number = normalise_number(data.number)
-    owner_bureau = registry.get_bureau(session, ncb_id(actor.country))
-    assert owner_bureau is not None  # noqa: S101 - every member has its NCB seeded
-    new = store.NewDocument(
-        owner_bureau_id=owner_bureau.id,
-        owner_country=actor.country,
+    return store.NewDocument(
+        owner_bureau_id=ncb_id(issuing),
+        owner_country=issuing,
         issuing_country=issuing,
         document_type=data.document_type,
         number=number,
@@ -125,17 +137,23 @@ def record_document(session: Session, actor: Principal, data: DocumentReport) ->
         event_date=data.event_date,
         holder_name=data.holder_name,
         holder_birth_date=data.holder_birth_date,
-        visibility=visibility_from(data.visibility),
+        visibility=restriction(data.visibility),
         reported_by=actor.id,
-        review_date=review_date_from(data.review_date),
+        review_date=review_date_from(data.review_date, today=today),
         disclosure=data.disclosure,
         external_ref=data.external_ref,
     )
+
+
+def record_document(session: Session, actor: Principal, data: DocumentReport) -> TravelDocument:
+    """Record a document of the actor's own country; the bureau of that country owns it."""
+    require(actor, Right.RECORD_DOCUMENTS)
+    new = new_document(data, actor, today=utcnow().date())
     try:
         document = store.add(session, new)
     except store.DuplicateDocument:
         if data.external_ref is not None and store.by_refs(
-            session, owner_bureau.id, [data.external_ref]
+            session, new.owner_bureau_id, [data.external_ref]
         ):
             raise Conflict(
                 f"Your bureau already holds a travel document with the reference "
@@ -144,10 +162,13 @@ def record_document(session: Session, actor: Principal, data: DocumentReport) ->
                 field="external_ref",
             ) from None
         existing = store.find_active(
-            session, issuing_country=issuing, document_type=data.document_type, number=number
+            session,
+            issuing_country=new.issuing_country,
+            document_type=new.document_type,
+            number=new.number,
         )
         raise Conflict(
-            f"{data.document_type} {number} of {issuing} is already recorded"
+            f"{new.document_type} {new.number} of {new.issuing_country} is already recorded"
             + ("" if existing is None else f" as record {existing.id}")
             + ": update that record instead, or withdraw it first.",
             code="document_already_recorded",
@@ -169,13 +190,7 @@ def record_document(session: Session, actor: Principal, data: DocumentReport) ->
 
 
 def _visible(actor: Principal, document: TravelDocument | None) -> bool:
-    return document is not None and may_see_record(
-        actor,
-        document.owner_bureau_id,
-        document.owner_country,
-        document.visibility,
-        withdrawn=document.withdrawn_at is not None or document.expired(utcnow().date()),
-    )
+    return document is not None and may_learn_of_record(actor, document, utcnow().date())
 
 
 def document_not_found(document_id: int) -> NotFound:
@@ -276,23 +291,13 @@ def withdraw_document(
     return document
 
 
-def read_document(session: Session, actor: Principal, document_id: int) -> TravelDocument | None:
-    """A record as the actor may see it, or None; the attempt is audited either way.
-
-    The caller raises ``document_not_found`` after the audit entry is committed."""
+def read_document(session: Session, actor: Principal, document_id: int) -> TravelDocument:
+    """A record the actor may read in full (its owner's, or a ``full`` one it may learn of);
+    any other is not found. The attempt is audited either way."""
     require(actor, Right.CHECK_DOCUMENTS)
     document = store.get(session, document_id)
-    shown = (
-        document is not None
-        and sees_details(actor)
-        and _visible(actor, document)
-        and (document.disclosure is Disclosure.FULL or is_owner(actor, document.owner_bureau_id))
-    )
-    audit.append_by(
-        session,
-        actor,
-        "document.read",
-        f"travel_document:{document_id}",
-        {"shown": shown},
-    )
-    return document if shown else None
+    subject = f"travel_document:{document_id}"
+    if document is None or not may_read_record(actor, document, utcnow().date()):
+        raise refused(document_not_found(document_id), actor, "document.read", subject)
+    audit.append_by(session, actor, "document.read", subject, {"shown": True})
+    return document

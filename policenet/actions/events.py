@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from policenet.access import readable_kinds
+from policenet.access import MailboxView, mailbox_view
+from policenet.actions.principals import authenticate
 from policenet.domain.errors import Forbidden
+from policenet.events.stream import stream
 from policenet.store import audit
 from policenet.store import events as log
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Awaitable, Callable
+
     from sqlalchemy.orm import Session
 
     from policenet.domain.events import Event
     from policenet.domain.principals import Principal
+    from policenet.events.stream import Broadcaster
 
 
 def mailbox_of(actor: Principal) -> str:
@@ -31,13 +36,9 @@ def read_events(session: Session, actor: Principal, *, after: int, limit: int) -
     its rights concern. A poll that finds
     events is audited; an empty one reveals nothing and is not."""
     mailbox = mailbox_of(actor)
+    view = mailbox_view(actor, mailbox)
     found = log.of_mailbox(
-        session,
-        mailbox,
-        after=after,
-        readable=actor.clearance.readable(),
-        kinds=readable_kinds(actor),
-        limit=limit,
+        session, mailbox, after=after, readable=view.readable, kinds=view.kinds, limit=limit
     )
     if found:
         audit.append_by(
@@ -50,8 +51,23 @@ def read_events(session: Session, actor: Principal, *, after: int, limit: int) -
     return found
 
 
-def open_stream(session: Session, actor: Principal, *, after: int) -> str:
-    """Audit a live stream's opening; returns the mailbox it follows."""
+def open_stream(session: Session, token: str, *, after: int) -> tuple[Principal, MailboxView]:
+    """Authenticate a live stream's token and audit its opening; returns the principal and
+    what of its mailbox it may follow."""
+    actor = authenticate(session, token)
     mailbox = mailbox_of(actor)
     audit.append_by(session, actor, "events.stream", f"mailbox:{mailbox}", {"after": after})
-    return mailbox
+    return actor, mailbox_view(actor, mailbox)
+
+
+def live_events(
+    broadcaster: Broadcaster,
+    view: MailboxView,
+    after: int,
+    *,
+    still_allowed: Callable[[], Awaitable[bool]],
+) -> AsyncIterator[str]:
+    """The events of the view after ``after``, then live, as server-sent events."""
+    return stream(
+        broadcaster, view.mailbox, view.readable, view.kinds, after, still_allowed=still_allowed
+    )

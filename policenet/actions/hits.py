@@ -10,7 +10,8 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from policenet.access import is_owner, require, sees_details
+from policenet.access import HitView, hit_party, hit_view, is_owner, require, sees_details
+from policenet.actions.verbs import refused
 from policenet.domain.classification import Classification
 from policenet.domain.errors import Conflict, Forbidden, NotFound
 from policenet.domain.events import EventKind, NewEvent
@@ -26,9 +27,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from policenet.domain.documents import TravelDocument
-    from policenet.domain.hits import HitDecision
+    from policenet.domain.hits import HitDecision, StoredHit
     from policenet.domain.records import Database, Record
-    from policenet.store.hits import StoredHit
 
 # Police data about a hit: readable by officers, not by carriers.
 HIT_CLASSIFICATION = Classification.RESTRICTED
@@ -147,19 +147,12 @@ def check_events(
     return out
 
 
-def _party(actor: Principal, hit: StoredHit) -> bool:
-    return actor.bureau_id is not None and actor.bureau_id in (
-        hit.owner_bureau_id,
-        hit.checker_bureau_id,
-    )
-
-
 def hit_of_party(
     session: Session, actor: Principal, reference: str, *, for_update: bool = False
 ) -> StoredHit:
     """A hit of the actor's bureau, as owner or checker; any other is not found."""
     hit = hits.get(session, reference, for_update=for_update)
-    if hit is None or not _party(actor, hit):
+    if hit is None or not hit_party(actor, hit.owner_bureau_id, hit.checker_bureau_id):
         raise NotFound(
             f"No hit {reference} concerns your bureau: check the reference in the alert.",
             code="hit_not_found",
@@ -167,12 +160,15 @@ def hit_of_party(
     return hit
 
 
-def get_hit(session: Session, actor: Principal, reference: str) -> StoredHit:
+def get_hit(session: Session, actor: Principal, reference: str) -> HitView:
     """A hit as its owner or its checking bureau sees it."""
     require(actor, Right.CHECK_DOCUMENTS)
-    hit = hit_of_party(session, actor, reference)
-    audit.append_by(session, actor, "hit.read", f"hit:{reference}", {})
-    return hit
+    try:
+        hit = hit_of_party(session, actor, reference)
+    except NotFound as error:
+        raise refused(error, actor, "hit.read", f"hit:{reference}") from None
+    audit.append_by(session, actor, "hit.read", f"hit:{reference}", {"shown": True})
+    return hit_view(actor, hit)
 
 
 def _checking_side(hit: StoredHit) -> list[str]:
@@ -186,7 +182,7 @@ def _checking_side(hit: StoredHit) -> list[str]:
 
 def decide_hit(
     session: Session, actor: Principal, reference: str, decision: HitDecision, now: datetime
-) -> StoredHit:
+) -> HitView:
     """The owner bureau confirms or rejects a hit; both sides (and the command centre, if it
     was escalated) are told at once. A late answer is accepted and marked late."""
     require(actor, Right.ANSWER_HITS)
@@ -234,7 +230,7 @@ def decide_hit(
     )
     decided = hits.get(session, reference)
     assert decided is not None  # noqa: S101 - locked above
-    return decided
+    return hit_view(actor, decided)
 
 
 def escalate_overdue(session: Session, now: datetime) -> list[StoredHit]:
@@ -274,7 +270,7 @@ def list_hits(
     before: int | None,
     status: str | None,
     now: datetime,
-) -> list[StoredHit]:
+) -> list[HitView]:
     """Hits on the actor's bureau's records (the owner is told of every query that found
     one) and hits its own checks made, newest first. The General Secretariat lists every
     overdue hit, to chase the owners."""
@@ -299,4 +295,4 @@ def list_hits(
         "hits" if everyone else f"bureau:{actor.bureau_id}",
         {"count": len(found), "status": status},
     )
-    return found
+    return [hit_view(actor, h) for h in found]

@@ -41,6 +41,12 @@ def initialise(database: Database, *, admin_name: str, ttl_days: int) -> InitRep
     )
 
 
+def first_gs_admin(session: Session) -> Principal | None:
+    """The first GS administrator (``initialise`` makes one): the principal on whose authority
+    the command line acts for the hub itself, as when it seeds a demo."""
+    return principals_store.first_with_role(session, Role.GS_ADMIN)
+
+
 @dataclass(frozen=True, slots=True)
 class AuditVerification:
     checked: int

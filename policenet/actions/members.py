@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from policenet.access import require
 from policenet.domain.errors import Conflict, NotFound
-from policenet.domain.members import Member, MembershipDecisionKind, MemberStatus
+from policenet.domain.members import Bureau, Member, MembershipDecisionKind, MemberStatus
 from policenet.domain.principals import Principal, Right
 from policenet.store import audit, registry
 
@@ -75,3 +75,29 @@ def readmit_member(
 ) -> Member:
     """Record a General Assembly readmission; the member's principals may work again."""
     return _decide(session, actor, code, decision, MembershipDecisionKind.READMISSION)
+
+
+# The registry is public reference data (the member countries and their bureaus, as the
+# organisation publishes them): reading it is not audited, and needs no write, so that it is
+# answered while another transaction holds the write lock.
+
+
+def list_members(session: Session, actor: Principal) -> list[Member]:
+    """Every member country and its status; any principal may read them."""
+    return registry.list_members(session)
+
+
+def read_member(session: Session, actor: Principal, code: str) -> Member:
+    """One member country by its ISO alpha-2 code."""
+    member = registry.get_member(session, code.upper())
+    if member is None:
+        raise NotFound(
+            f"{code!r} is not a member country: GET /v1/members lists them.",
+            code="member_not_found",
+        )
+    return member
+
+
+def list_bureaus(session: Session, actor: Principal) -> list[Bureau]:
+    """Every NCB and office of the General Secretariat."""
+    return registry.list_bureaus(session)

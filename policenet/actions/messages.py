@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import filetype  # type: ignore[import-untyped]
 
-from policenet.access import require
+from policenet.access import may_read_message, require
 from policenet.actions.hits import hit_of_party
+from policenet.actions.verbs import refused
 from policenet.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from policenet.domain.events import EventKind, NewEvent
 from policenet.domain.messages import (
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-    from policenet.store.hits import StoredHit
+    from policenet.domain.hits import StoredHit
 
 _TEXT_TYPES = frozenset({"text/plain", "text/csv", "application/json"})
 BOXES = ("in", "out", "all")
@@ -132,21 +133,22 @@ def _group_recipients(session: Session, actor: Principal, names: list[str]) -> l
     return members
 
 
-def _visible(actor: Principal, message: Message) -> bool:
-    bureau = actor.bureau_id
-    return actor.clearance.allows(message.classification) and (
-        bureau == message.sender_bureau_id or any(r.bureau_id == bureau for r in message.recipients)
-    )
-
-
 def _message(session: Session, actor: Principal, reference: str) -> Message:
     message = store.get(session, reference)
-    if message is None or not _visible(actor, message):
+    if message is None or not may_read_message(actor, message):
         raise NotFound(
             f"No message {reference} is addressed to your bureau at your clearance.",
             code="message_not_found",
         )
     return message
+
+
+def _audited_message(session: Session, actor: Principal, reference: str, action: str) -> Message:
+    """``_message``, its refusal audited as the ``action`` refused."""
+    try:
+        return _message(session, actor, reference)
+    except NotFound as error:
+        raise refused(error, actor, action, f"message:{reference}") from None
 
 
 def _hit_thread(session: Session, actor: Principal, reference: str) -> tuple[StoredHit, str]:
@@ -323,7 +325,7 @@ def read_message(session: Session, actor: Principal, reference: str, now: dateti
     """A message to or from the actor's bureau; a recipient's first reading sends the sender a
     read receipt."""
     bureau = _bureau_of(actor)
-    message = _message(session, actor, reference)
+    message = _audited_message(session, actor, reference, "message.read")
     if any(r.bureau_id == bureau for r in message.recipients) and store.mark_read(
         session, message.id, bureau, now, actor.id
     ):
@@ -346,7 +348,7 @@ def read_message(session: Session, actor: Principal, reference: str, now: dateti
             now,
         )
         message = _message(session, actor, reference)
-    audit.append_by(session, actor, "message.read", f"message:{reference}", {})
+    audit.append_by(session, actor, "message.read", f"message:{reference}", {"shown": True})
     return message
 
 
@@ -369,6 +371,7 @@ def list_messages(
         before=before,
         thread=thread,
     )
+    found = [m for m in found if may_read_message(actor, m)]
     audit.append_by(
         session, actor, "messages.read", f"bureau:{bureau}", {"box": box, "count": len(found)}
     )
@@ -387,7 +390,7 @@ def read_attachment(
     session: Session, actor: Principal, reference: str, position: int
 ) -> tuple[str, str, bytes]:
     _bureau_of(actor)
-    message = _message(session, actor, reference)
+    message = _audited_message(session, actor, reference, "message.attachment")
     found = store.attachment(session, message.id, position)
     if found is None:
         raise NotFound(
@@ -434,7 +437,10 @@ def bureau_keys(session: Session, actor: Principal, bureau_id: str) -> list[Bure
     """A bureau's public keys, current first: what a client seals to and verifies with."""
     require(actor, Right.EXCHANGE_MESSAGES)
     if registry.get_bureau(session, bureau_id) is None:
-        raise NotFound(f"There is no bureau {bureau_id!r}.", code="unknown_bureau")
+        raise NotFound(
+            f"There is no bureau {bureau_id!r}: GET /v1/bureaus lists them.",
+            code="bureau_not_found",
+        )
     return keys.of_bureau(session, bureau_id)
 
 
@@ -470,7 +476,10 @@ def change_group(
     require(actor, Right.MANAGE_GROUPS)
     group = groups.get(session, name, for_update=True)
     if group is None:
-        raise NotFound(f"There is no working group {name!r}.", code="unknown_group")
+        raise NotFound(
+            f"There is no working group {name!r}: GET /v1/groups lists them.",
+            code="group_not_found",
+        )
     _known_bureaus(session, change.add)
     groups.add_members(session, group.id, sorted(set(change.add) - set(group.members)))
     groups.remove_members(session, group.id, sorted(set(change.remove)))

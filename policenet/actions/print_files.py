@@ -39,23 +39,19 @@ class Download:
     filename: str
 
 
-def _readable(session: Session, actor: Principal, record_id: int, what: str) -> Record | None:
-    """A fingerprint record whose content the actor may see, or None (the caller raises
-    ``record_not_found`` once the audit entry is committed); the reading is audited."""
+def _readable(session: Session, actor: Principal, record_id: int, what: str) -> Record:
+    """A fingerprint record whose content the actor may read (any other is not found, and
+    the refusal audited); the reading is audited."""
     record = read_record(session, actor, Database.FINGERPRINTS, record_id)
-    if record is not None:
-        audit.append_by(session, actor, f"fingerprints.{what}", f"record:{record_id}", {})
+    audit.append_by(session, actor, f"fingerprints.{what}", f"record:{record_id}", {})
     return record
 
 
 def finger_image(
     session: Session, actor: Principal, record_id: int, finger: int, *, original: bool
-) -> Download | None:
-    """A finger's image as received (``original``), or as PNG for a browser to show; None
-    for a record the actor may not see."""
+) -> Download:
+    """A finger's image as received (``original``), or as PNG for a browser to show."""
     record = _readable(session, actor, record_id, "image")
-    if record is None:
-        return None
     fingers = record.data.get("fingers", [])
     if not 0 <= finger < len(fingers):
         raise NotFound(
@@ -76,14 +72,11 @@ def finger_image(
     return Download(as_png(image.data), "image/png", f"{record_id}-{position}.png")
 
 
-def transaction_of(session: Session, actor: Principal, record_id: int) -> Download | None:
+def transaction_of(session: Session, actor: Principal, record_id: int) -> Download:
     """The record as an ANSI/NIST-ITL transaction: the one it came in, byte for byte, or one
     written for it: Type-1, Type-2 (the record's references), and per finger a Type-14
-    image (when one was received) and a Type-9 record of its minutiae. None for a record
-    the actor may not see."""
+    image (when one was received) and a Type-9 record of its minutiae."""
     record = _readable(session, actor, record_id, "transaction")
-    if record is None:
-        return None
     filename = f"{record_id}.an2"
     received = store.files_of(session, record_id, "transaction")
     if received:

@@ -8,15 +8,16 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from policenet.access import is_owner, may_see_record, reads_content, require
+from policenet.access import is_owner, may_learn_of_record, may_read_record, require
 from policenet.actions.documents import review_date_from, visibility_from
 from policenet.actions.fingerprints import reverse_search
+from policenet.actions.verbs import refused
 from policenet.domain.clock import utcnow
-from policenet.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from policenet.domain.errors import Conflict, Forbidden, InvalidInput
 from policenet.domain.fingerprints import FingerprintEntry, ReceivedFile
 from policenet.domain.members import ncb_id
 from policenet.domain.principals import Principal, Right
-from policenet.domain.records import ENTRY_MODELS, Database, Record
+from policenet.domain.records import ENTRY_MODELS, Database, Record, record_not_found
 from policenet.matching.records import Prepared, prepare
 from policenet.store import audit, feed, notices, registry
 from policenet.store import fingerprints as fingerprint_files
@@ -120,22 +121,11 @@ def _check_person(session: Session, bureau_id: str, entry: RecordTerms) -> None:
         )
 
 
-def record_not_found(database: Database, record_id: int) -> NotFound:
-    """The one answer for a record that does not exist and for one the caller may not see."""
-    return NotFound(f"No {database} record {record_id} that you may see.", code="record_not_found")
-
-
 def _visible(actor: Principal, record: Record | None, database: Database) -> bool:
     return (
         record is not None
         and record.database is database
-        and may_see_record(
-            actor,
-            record.owner_bureau_id,
-            record.owner_country,
-            record.visibility,
-            withdrawn=record.withdrawn_at is not None or record.expired(utcnow().date()),
-        )
+        and may_learn_of_record(actor, record, utcnow().date())
     )
 
 
@@ -343,26 +333,24 @@ def withdraw_record(
     return record
 
 
-def shown(actor: Principal, record: Record) -> bool:
-    """Whether the actor may read the record's content (its owner, or anyone allowed to see a
-    ``full`` record); a ``hit_only`` record is read through its owner."""
-    return reads_content(actor, record.owner_bureau_id, record.disclosure)
-
-
-def read_record(
-    session: Session, actor: Principal, database: Database, record_id: int
-) -> Record | None:
-    """A record as the actor may see it, or None; the attempt is audited either way.
-
-    The caller raises ``record_not_found`` after the audit entry is committed."""
+def read_record(session: Session, actor: Principal, database: Database, record_id: int) -> Record:
+    """A record the actor may read in full (its owner's, or a ``full`` one it may learn of);
+    any other is not found. The attempt is audited either way."""
     require(actor, Right.CHECK_RECORDS)
     record = store.get(session, record_id)
-    visible = record is not None and _visible(actor, record, database) and shown(actor, record)
+    if (
+        record is None
+        or record.database is not database
+        or not may_read_record(actor, record, utcnow().date())
+    ):
+        raise refused(
+            record_not_found(database, record_id),
+            actor,
+            "record.read",
+            f"record:{record_id}",
+            {"database": database},
+        )
     audit.append_by(
-        session,
-        actor,
-        "record.read",
-        f"record:{record_id}",
-        {"database": database, "shown": visible},
+        session, actor, "record.read", f"record:{record_id}", {"database": database, "shown": True}
     )
-    return record if visible else None
+    return record

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import gc
 import logging
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,10 +13,8 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from policenet import __version__
-from policenet.actions.hits import ESCALATION_BATCH, escalate_overdue
-from policenet.actions.notices import sweep_validity
+from policenet.actions.sweeps import sweep
 from policenet.api import errors
-from policenet.api.deps import Hub
 from policenet.api.routers import (
     audit,
     checks,
@@ -34,8 +31,8 @@ from policenet.api.routers import (
     principals,
     records,
 )
-from policenet.domain.clock import utcnow
 from policenet.events.stream import Broadcaster
+from policenet.hub import Hub
 from policenet.screening.service import Screening
 from policenet.settings import Settings, get_settings
 from policenet.store.db import Database
@@ -52,26 +49,6 @@ Every error is answered as `{"error": {"code": ..., "message": ...}}`.
 
 
 logger = logging.getLogger(__name__)
-SWEEP_PAUSE = 0.02  # seconds between two batches of overdue hits
-
-
-def sweep(database: Database) -> int:
-    """Escalate every overdue hit, and end the notices past their validity (with the
-    reminders before); returns how many were handled.
-
-    Overdue hits go in short transactions with a pause between them: a backlog (after an
-    outage) is worked off without holding up the checks, which wait for the write lock."""
-    escalated = 0
-    while True:
-        with database.transaction() as session:
-            batch = len(escalate_overdue(session, utcnow()))
-        escalated += batch
-        if batch < ESCALATION_BATCH:
-            break
-        time.sleep(SWEEP_PAUSE)
-    with database.transaction() as session:
-        report = sweep_validity(session, utcnow())
-    return escalated + len(report.expired) + len(report.reminded)
 
 
 async def _escalate(state: Hub) -> None:

@@ -1,4 +1,5 @@
-"""Every error answered in one shape: ``{"error": {"code": ..., "message": ...}}``."""
+"""Every error answered in one shape: ``{"error": {"code": ..., "message": ...}}``, with the
+HTTP status that the table of codes (``domain/error_codes.py``) gives its code."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from policenet.domain.error_codes import CODES
 from policenet.domain.errors import PolicenetError
 
 log = logging.getLogger(__name__)
@@ -22,6 +24,11 @@ _HTTP_CODES = {
 
 def _body(code: str, message: str, **extra: Any) -> dict[str, Any]:  # noqa: ANN401 - JSON
     return {"error": {"code": code, "message": message, **extra}}
+
+
+def _answer(code: str, message: str, **extra: Any) -> JSONResponse:  # noqa: ANN401 - JSON
+    """An answer of the HTTP layer's own, with its code's registered status."""
+    return JSONResponse(_body(code, message, **extra), CODES[code].status)
 
 
 def _location(loc: tuple[Any, ...]) -> str:
@@ -44,24 +51,24 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     problems = [f"{_location(tuple(e['loc']))}: {e['msg']}" for e in errors]
     message = "The request does not fit the API: " + "; ".join(problems[:5]) + ". See /docs."
     first = _location(tuple(errors[0]["loc"])) if errors else None
-    return JSONResponse(_body("invalid_request", message, field=first), 422)
+    return _answer("invalid_request", message, field=first)
 
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)  # noqa: S101 - registered for this type only
-    code, message = _HTTP_CODES.get(exc.status_code, ("http_error", str(exc.detail)))
-    return JSONResponse(_body(code, message), exc.status_code)
+    known = _HTTP_CODES.get(exc.status_code)
+    if known is None:
+        # An HTTP error with no code of ours keeps its own status (see domain/error_codes.py).
+        return JSONResponse(_body("http_error", str(exc.detail)), exc.status_code)
+    return _answer(*known)
 
 
 async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error", exc_info=exc)
-    return JSONResponse(
-        _body(
-            "internal_error",
-            "The hub failed to answer; nothing was changed. Try again, "
-            "and tell the hub's operators if it persists.",
-        ),
-        500,
+    return _answer(
+        "internal_error",
+        "The hub failed to answer; nothing was changed. Try again, "
+        "and tell the hub's operators if it persists.",
     )
 
 

@@ -1,5 +1,6 @@
 """``policenet keys``, ``send`` and ``listen``: the bureau's side of the secure network, for a
-terminal in an NCB operations room. These talk to a hub over HTTPS with an API token."""
+terminal in an NCB operations room. These talk to a hub over HTTPS with an API token; what the
+hub refuses reaches the terminal through the one error handler (``cli/errors.py``)."""
 
 from __future__ import annotations
 
@@ -100,8 +101,6 @@ def keys_generate(
         if client is not None:
             _register(client, keys)
             console.print(f"Registered with {client.url}: bureaus can now seal messages to you.")
-    except ClientError as error:
-        raise _fail(f"{error.message} ({error.code})") from None
     finally:
         if client is not None:
             client.close()
@@ -118,8 +117,6 @@ def keys_register(
     client = _client(hub, token)
     try:
         _register(client, keys)
-    except ClientError as error:
-        raise _fail(f"{error.message} ({error.code})") from None
     finally:
         client.close()
     console.print(f"Registered key {keys.fingerprint}.")
@@ -208,8 +205,6 @@ def send(
             sent = client.call("POST", f"/v1/hits/{hit}/messages", json=message)
         else:
             sent = client.call("POST", "/v1/messages", json=message)
-    except ClientError as error:
-        raise _fail(f"{error.message} ({error.code})") from None
     finally:
         client.close()
     recipients_text = ", ".join(r["bureau"] for r in sent["to"])
@@ -310,8 +305,6 @@ def listen(
             seen += 1
             if count is not None and seen >= count:
                 break
-    except ClientError as error:
-        raise _fail(f"{error.message} ({error.code})") from None
     except KeyboardInterrupt:
         pass
     finally:

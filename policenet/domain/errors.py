@@ -6,7 +6,42 @@ prints the message. Messages are sentences that say what was wrong and how to fi
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Self
+
+from policenet.domain import error_codes
+
+if TYPE_CHECKING:
+    from policenet.domain.principals import Principal
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """The audit entry of a refused attempt (a read of something the caller may not see).
+
+    Everything the attempt wrote is rolled back with the error; this entry alone is then
+    committed by the transaction that ran it (``actions.verbs.perform``), so that a refused
+    read is in the audit log as surely as an answered one."""
+
+    principal_id: int | None
+    country: str | None
+    action: str
+    subject: str
+    detail: dict[str, Any]
+
+    @classmethod
+    def by(
+        cls, principal: Principal, action: str, subject: str, detail: dict[str, Any] | None = None
+    ) -> Refusal:
+        """The principal's ``action`` on ``subject``, refused (its detail says so)."""
+        return cls(
+            principal.id, principal.country, action, subject, {**(detail or {}), "shown": False}
+        )
+
+    @property
+    def item(self) -> tuple[int | None, str | None, str, str, dict[str, Any]]:
+        """As the audit log takes an entry: principal, country, action, subject, detail."""
+        return (self.principal_id, self.country, self.action, self.subject, self.detail)
 
 
 class PolicenetError(Exception):
@@ -27,9 +62,17 @@ class PolicenetError(Exception):
         self.message = message
         if code is not None:
             self.code = code
+        # The status is the code's, from the one table of codes (domain/error_codes.py).
+        self.status = error_codes.status_of(self.code, self.status)
         self.field = field
         # Machine-readable facts that help fix the request (e.g. the states allowed next).
         self.details = details
+        self.refusal: Refusal | None = None
+
+    def audited(self, refusal: Refusal) -> Self:
+        """This error, carrying the audit entry that must be committed although it is raised."""
+        self.refusal = refusal
+        return self
 
 
 class InvalidInput(PolicenetError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal
@@ -12,6 +13,8 @@ from policenet.domain.records import Caution, Database
 
 if TYPE_CHECKING:
     from datetime import datetime
+
+    from policenet.domain.terms import Disclosure
 
 
 class HitStatus(StrEnum):
@@ -87,3 +90,37 @@ class HitDecision(BaseModel):
     @property
     def status(self) -> HitStatus:
         return HitStatus(self.decision)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredHit:
+    """A hit as kept: what was asked, what was found, and the owner's answer."""
+
+    id: int
+    reference: str
+    check_reference: str
+    database: Database
+    record_id: int
+    owner_bureau_id: str
+    disclosure: Disclosure
+    match: str
+    score: float | None
+    at: datetime
+    checked_by: int
+    checker_bureau_id: str | None
+    checker_country: str | None
+    checker_agency_id: int | None
+    place: str | None
+    asked: dict[str, Any]
+    status: HitStatus
+    urgency: Urgency
+    urgency_reason: str | None
+    due_at: datetime | None
+    decided_at: datetime | None
+    decided_by: int | None
+    decision_reason: str | None
+    escalated_at: datetime | None
+    notices: list[dict[str, Any]]
+
+    def overdue(self, now: datetime) -> bool:
+        return self.status is HitStatus.OPEN and self.due_at is not None and now > self.due_at

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from policenet.domain.databases import Database as Database
 from policenet.domain.dna import DnaEntry
 from policenet.domain.documents import DocumentType
+from policenet.domain.errors import NotFound
 from policenet.domain.fingerprints import FingerprintEntry
 from policenet.domain.terms import Disclosure, RecordTerms
 
@@ -248,3 +249,8 @@ class RecordRenewal(BaseModel):
     review_date: date | None = Field(
         default=None, description="The new review date; 5 years from today when left out."
     )
+
+
+def record_not_found(database: Database, record_id: int) -> NotFound:
+    """The one answer for a record that does not exist and for one the caller may not see."""
+    return NotFound(f"No {database} record {record_id} that you may see.", code="record_not_found")

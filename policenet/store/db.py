@@ -67,11 +67,6 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def sqlite_url(data_dir: Path) -> str:
-    """The URL of the embedded database file in a data directory."""
-    return f"sqlite:///{(data_dir / 'policenet.db').as_posix()}"
-
-
 def sqlite_path(url: str) -> Path | None:
     """The file of a SQLite URL, or None for another backend or an in-memory database."""
     parsed = make_url(url)

@@ -9,10 +9,10 @@ from sqlalchemy import Table, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from policenet.domain.clock import utcnow
+from policenet.domain.document_numbers import comparison_key
 from policenet.domain.documents import DocumentStatus, DocumentType, TravelDocument
 from policenet.domain.terms import Disclosure
 from policenet.domain.visibility import Visibility, VisibilityScope
-from policenet.matching.documents import comparison_key
 from policenet.store.db import BulkRows, backend_of, bulk_rows, write_bulk
 from policenet.store.tables import TravelDocumentRow
 

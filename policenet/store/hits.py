@@ -4,12 +4,11 @@ owner's answer and its deadline."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, insert, or_, select, update
 
-from policenet.domain.hits import HitStatus, Urgency
+from policenet.domain.hits import HitStatus, StoredHit, Urgency
 from policenet.domain.records import Database
 from policenet.domain.terms import Disclosure
 from policenet.store.db import require_durable
@@ -20,38 +19,6 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
     from sqlalchemy.sql import Select
-
-
-@dataclass(frozen=True, slots=True)
-class StoredHit:
-    id: int
-    reference: str
-    check_reference: str
-    database: Database
-    record_id: int
-    owner_bureau_id: str
-    disclosure: Disclosure
-    match: str
-    score: float | None
-    at: datetime
-    checked_by: int
-    checker_bureau_id: str | None
-    checker_country: str | None
-    checker_agency_id: int | None
-    place: str | None
-    asked: dict[str, Any]
-    status: HitStatus
-    urgency: Urgency
-    urgency_reason: str | None
-    due_at: datetime | None
-    decided_at: datetime | None
-    decided_by: int | None
-    decision_reason: str | None
-    escalated_at: datetime | None
-    notices: list[dict[str, Any]]
-
-    def overdue(self, now: datetime) -> bool:
-        return self.status is HitStatus.OPEN and self.due_at is not None and now > self.due_at
 
 
 def _hit(row: HitRow) -> StoredHit:

@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from policenet.actions.public_notices import PUBLIC_TYPES, PublicExtract, public_extracts
-from policenet.api.deps import HubDep
 from policenet.domain.clock import utcnow
 from policenet.domain.notices import LANGUAGES, NoticeType, labels, language
+from policenet.hub import HubDep
 
 router = APIRouter(tags=["public"])
 
@@ -79,16 +79,15 @@ def public_notices(
     code = _chosen(request, lang)
     words = labels()[code]
     shown_type = type if type in PUBLIC_TYPES else None
-    with hub.database.reading() as session:
-        total, found = public_extracts(
-            session,
-            utcnow(),
-            name=name,
-            notice_type=shown_type,
-            nationality=nationality,
-            limit=limit,
-            offset=offset,
-        )
+    total, found = hub.look(
+        public_extracts,
+        utcnow(),
+        name=name,
+        notice_type=shown_type,
+        nationality=nationality,
+        limit=limit,
+        offset=offset,
+    )
     if type is not None and type not in PUBLIC_TYPES:
         total, found = 0, []
     items = [_item(e, words) for e in found]

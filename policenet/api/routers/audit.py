@@ -8,10 +8,11 @@ from fastapi import APIRouter, Query
 
 from policenet.access import require
 from policenet.actions.hub import read_audit, verify_audit
-from policenet.api.deps import CurrentPrincipal, HubDep
+from policenet.api.deps import CurrentPrincipal
 from policenet.api.schemas import AuditEntryPublic, AuditVerificationPublic
 from policenet.domain.ids import MAX_ID
 from policenet.domain.principals import Right
+from policenet.hub import HubDep
 
 router = APIRouter(tags=["audit"])
 
@@ -28,10 +29,7 @@ def list_entries(
         int | None, Query(ge=1, le=MAX_ID, description="Only this principal's.")
     ] = None,
 ) -> list[AuditEntryPublic]:
-    with hub.database.transaction() as session:
-        entries = read_audit(
-            session, principal, limit=limit, before=before, principal_id=principal_id
-        )
+    entries = hub.act(read_audit, principal, limit=limit, before=before, principal_id=principal_id)
     return [
         AuditEntryPublic(
             seq=e.seq,

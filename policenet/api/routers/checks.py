@@ -6,14 +6,17 @@ from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Response
 
-from policenet.actions.checks import check, check_batch
-from policenet.actions.principals import authenticate
-from policenet.api.deps import HubDep, Token, in_transaction
+from policenet.actions.checks import check_batch_with_token, check_with_token
+from policenet.api.deps import Token
 from policenet.api.schemas import BatchPublic, CheckPublic
 from policenet.domain.checks import BatchCheckRequest, CheckRequest
+from policenet.hub import HubDep, in_transaction
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from policenet.domain.checks import CheckResult
+    from policenet.domain.principals import Principal
 
 router = APIRouter(tags=["checks"])
 
@@ -36,13 +39,12 @@ LOOP_FILING = 100
     response_model=CheckPublic,
 )
 async def run_check(request: CheckRequest, hub: HubDep, token: Token) -> Response:
-    def answer(session: Session, on_loop: bool) -> CheckPublic:
-        principal = authenticate(session, token)
+    def answer(session: Session, on_loop: bool) -> tuple[Principal, CheckResult]:
         most = LOOP_FILING if on_loop else None
-        result = check(session, principal, request, hub.screening, most_to_file=most)
-        return CheckPublic.of(result, principal)
+        return check_with_token(session, token, request, hub.screening, most_to_file=most)
 
-    checked = await in_transaction(hub, answer, lazy=hub.settings.lazy_checks)
+    principal, result = await in_transaction(hub, answer, lazy=hub.settings.lazy_checks)
+    checked = CheckPublic.of(result, principal)
     return Response(checked.model_dump_json(), media_type="application/json")
 
 
@@ -52,7 +54,6 @@ async def run_check(request: CheckRequest, hub: HubDep, token: Token) -> Respons
     response_model=BatchPublic,
 )
 def run_batch(batch: BatchCheckRequest, hub: HubDep, token: Token) -> Response:
-    with hub.database.transaction(lazy=hub.settings.lazy_checks) as session:
-        principal = authenticate(session, token)
-        answer = BatchPublic.of(check_batch(session, principal, batch, hub.screening), principal)
+    principal, answers = hub.check(check_batch_with_token, token, batch, hub.screening)
+    answer = BatchPublic.of(answers, principal)
     return Response(answer.model_dump_json(), media_type="application/json")

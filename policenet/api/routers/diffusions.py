@@ -13,7 +13,7 @@ from policenet.actions.diffusions import (
     review_diffusion,
     send_diffusion,
 )
-from policenet.api.deps import CurrentPrincipal, HubDep
+from policenet.api.deps import CurrentPrincipal
 from policenet.api.schemas import DiffusionPublic
 from policenet.domain.clock import utcnow
 from policenet.domain.ids import MAX_ID
@@ -23,6 +23,7 @@ from policenet.domain.notices import (
     DiffusionReview,
     DiffusionReviewed,
 )
+from policenet.hub import HubDep
 
 router = APIRouter(tags=["diffusions"])
 
@@ -31,8 +32,7 @@ DiffusionId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 @router.post("/v1/diffusions", status_code=201, summary="Send a diffusion (delivered at once)")
 def send(data: DiffusionCreate, hub: HubDep, principal: CurrentPrincipal) -> DiffusionPublic:
-    with hub.database.transaction() as session:
-        sent = send_diffusion(session, principal, data, utcnow())
+    sent = hub.act(send_diffusion, principal, data, utcnow())
     return DiffusionPublic.of(sent)
 
 
@@ -48,8 +48,7 @@ def diffusions(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> list[DiffusionPublic]:
-    with hub.database.transaction() as session:
-        found = list_diffusions(session, principal, review=review, limit=limit, before=before)
+    found = hub.act(list_diffusions, principal, review=review, limit=limit, before=before)
     return [DiffusionPublic.of(d) for d in found]
 
 
@@ -57,8 +56,7 @@ def diffusions(
 def diffusion(
     diffusion_id: DiffusionId, hub: HubDep, principal: CurrentPrincipal
 ) -> DiffusionPublic:
-    with hub.database.transaction() as session:
-        found = read_diffusion(session, principal, diffusion_id, utcnow())
+    found = hub.act(read_diffusion, principal, diffusion_id, utcnow())
     return DiffusionPublic.of(found)
 
 
@@ -69,8 +67,7 @@ def review(
     hub: HubDep,
     principal: CurrentPrincipal,
 ) -> DiffusionPublic:
-    with hub.database.transaction() as session:
-        found = review_diffusion(session, principal, diffusion_id, data, utcnow())
+    found = hub.act(review_diffusion, principal, diffusion_id, data, utcnow())
     return DiffusionPublic.of(found)
 
 
@@ -81,6 +78,5 @@ def review(
 def cancel(
     diffusion_id: DiffusionId, data: DiffusionCancel, hub: HubDep, principal: CurrentPrincipal
 ) -> DiffusionPublic:
-    with hub.database.transaction() as session:
-        found = cancel_diffusion(session, principal, diffusion_id, data, utcnow())
+    found = hub.act(cancel_diffusion, principal, diffusion_id, data, utcnow())
     return DiffusionPublic.of(found)

@@ -9,10 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from policenet.actions.dna import dna_policy, familial_search, search_dna, set_dna_policy
-from policenet.api.deps import CurrentPrincipal, HubDep
+from policenet.api.deps import CurrentPrincipal
 from policenet.api.schemas import DnaPolicyPublic, DnaResultPublic
 from policenet.domain.clock import utcnow
 from policenet.domain.dna import DnaPolicy, DnaSearch, FamilialSearch
+from policenet.hub import HubDep
 
 router = APIRouter(tags=["dna"])
 
@@ -26,8 +27,7 @@ BureauId = Annotated[str, Path(max_length=20, description="e.g. NCB-FR")]
     "default for DNA) answers with its owner and a reference only.",
 )
 def search(body: DnaSearch, hub: HubDep, principal: CurrentPrincipal) -> DnaResultPublic:
-    with hub.database.transaction() as session:
-        result = search_dna(session, principal, body, hub.screening, utcnow())
+    result = hub.act(search_dna, principal, body, hub.screening, utcnow())
     return DnaResultPublic.of(result, principal)
 
 
@@ -36,15 +36,13 @@ def search(body: DnaSearch, hub: HubDep, principal: CurrentPrincipal) -> DnaResu
     summary="Look for relatives (parent/child, full siblings) where national law allows it",
 )
 def familial(body: FamilialSearch, hub: HubDep, principal: CurrentPrincipal) -> DnaResultPublic:
-    with hub.database.transaction() as session:
-        result = familial_search(session, principal, body, hub.screening, utcnow())
+    result = hub.act(familial_search, principal, body, hub.screening, utcnow())
     return DnaResultPublic.of(result, principal)
 
 
 @router.get("/v1/bureaus/{bureau_id}/dna-policy", summary="A bureau's national DNA policy")
 def policy(bureau_id: BureauId, hub: HubDep, principal: CurrentPrincipal) -> DnaPolicyPublic:
-    with hub.database.reading() as session:
-        allowed = dna_policy(session, principal, bureau_id)
+    allowed = hub.look(dna_policy, principal, bureau_id)
     return DnaPolicyPublic(bureau=bureau_id, familial_search=allowed)
 
 
@@ -55,6 +53,5 @@ def policy(bureau_id: BureauId, hub: HubDep, principal: CurrentPrincipal) -> Dna
 def set_policy(
     bureau_id: BureauId, body: DnaPolicy, hub: HubDep, principal: CurrentPrincipal
 ) -> DnaPolicyPublic:
-    with hub.database.transaction() as session:
-        allowed = set_dna_policy(session, principal, bureau_id, body)
+    allowed = hub.act(set_dna_policy, principal, bureau_id, body)
     return DnaPolicyPublic(bureau=bureau_id, familial_search=allowed)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from policenet.actions import documents as actions
-from policenet.api.deps import CurrentPrincipal, HubDep, RowId
+from policenet.api.deps import CurrentPrincipal, RowId
 from policenet.api.schemas import TravelDocumentPublic
 from policenet.domain.documents import DocumentChanges, DocumentReport, DocumentWithdrawal
 from policenet.domain.records import RecordRenewal
+from policenet.hub import HubDep
 
 router = APIRouter(tags=["travel documents"])
 
@@ -19,16 +20,12 @@ router = APIRouter(tags=["travel documents"])
     summary="Record a stolen, lost, revoked or invalid document of your country",
 )
 def record(data: DocumentReport, hub: HubDep, principal: CurrentPrincipal) -> TravelDocumentPublic:
-    with hub.database.transaction() as session:
-        return TravelDocumentPublic.of(actions.record_document(session, principal, data), principal)
+    return TravelDocumentPublic.of(hub.act(actions.record_document, principal, data), principal)
 
 
 @router.get("/v1/documents/{document_id}", summary="A record you may see")
 def read(document_id: RowId, hub: HubDep, principal: CurrentPrincipal) -> TravelDocumentPublic:
-    with hub.database.transaction() as session:
-        document = actions.read_document(session, principal, document_id)
-    if document is None:
-        raise actions.document_not_found(document_id)
+    document = hub.act(actions.read_document, principal, document_id)
     return TravelDocumentPublic.of(document, principal)
 
 
@@ -36,27 +33,24 @@ def read(document_id: RowId, hub: HubDep, principal: CurrentPrincipal) -> Travel
 def update(
     document_id: RowId, changes: DocumentChanges, hub: HubDep, principal: CurrentPrincipal
 ) -> TravelDocumentPublic:
-    with hub.database.transaction() as session:
-        return TravelDocumentPublic.of(
-            actions.update_document(session, principal, document_id, changes), principal
-        )
+    return TravelDocumentPublic.of(
+        hub.act(actions.update_document, principal, document_id, changes), principal
+    )
 
 
 @router.post("/v1/documents/{document_id}/withdraw", summary="Withdraw your own record")
 def withdraw(
     document_id: RowId, data: DocumentWithdrawal, hub: HubDep, principal: CurrentPrincipal
 ) -> TravelDocumentPublic:
-    with hub.database.transaction() as session:
-        return TravelDocumentPublic.of(
-            actions.withdraw_document(session, principal, document_id, data.reason), principal
-        )
+    return TravelDocumentPublic.of(
+        hub.act(actions.withdraw_document, principal, document_id, data.reason), principal
+    )
 
 
 @router.post("/v1/documents/{document_id}/renew", summary="Renew your own record")
 def renew(
     document_id: RowId, data: RecordRenewal, hub: HubDep, principal: CurrentPrincipal
 ) -> TravelDocumentPublic:
-    with hub.database.transaction() as session:
-        return TravelDocumentPublic.of(
-            actions.renew_document(session, principal, document_id, data.review_date), principal
-        )
+    return TravelDocumentPublic.of(
+        hub.act(actions.renew_document, principal, document_id, data.review_date), principal
+    )

@@ -8,15 +8,13 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from policenet.access import readable_kinds
-from policenet.actions.events import open_stream, read_events
+from policenet.actions.events import live_events, open_stream, read_events
 from policenet.actions.principals import authenticate
-from policenet.api.deps import CurrentPrincipal, HubDep, Token
+from policenet.api.deps import CurrentPrincipal, Token
 from policenet.api.schemas import EventPublic, EventsPublic
 from policenet.domain.errors import InvalidInput, PolicenetError
 from policenet.domain.ids import MAX_ID
-from policenet.domain.principals import Principal
-from policenet.events.stream import stream
+from policenet.hub import HubDep
 
 router = APIRouter(tags=["events"])
 
@@ -28,8 +26,7 @@ def events(
     after: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> EventsPublic:
-    with hub.database.transaction() as session:
-        found = read_events(session, principal, after=after, limit=limit)
+    found = hub.act(read_events, principal, after=after, limit=limit)
     return EventsPublic(
         events=[EventPublic.of(e) for e in found], last_id=found[-1].id if found else after
     )
@@ -59,18 +56,11 @@ async def live(
     after: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
 ) -> StreamingResponse:
     cursor = _resume_point(last_event_id, after)
-
-    def start() -> tuple[Principal, str]:
-        with hub.database.transaction() as session:
-            principal = authenticate(session, token)
-            return principal, open_stream(session, principal, after=cursor)
-
-    principal, mailbox = await run_in_threadpool(start)
+    _principal, view = await run_in_threadpool(hub.act, open_stream, token, after=cursor)
 
     def token_holds() -> bool:
         try:
-            with hub.database.reading() as session:
-                authenticate(session, token)
+            hub.look(authenticate, token)
         except PolicenetError:
             return False
         return True
@@ -79,14 +69,7 @@ async def live(
         return await run_in_threadpool(token_holds)
 
     return StreamingResponse(
-        stream(
-            hub.events,
-            mailbox,
-            principal.clearance.readable(),
-            readable_kinds(principal),
-            cursor,
-            still_allowed=still_allowed,
-        ),
+        live_events(hub.events, view, cursor, still_allowed=still_allowed),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

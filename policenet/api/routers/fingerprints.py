@@ -15,8 +15,7 @@ from policenet.actions.fingerprints import (
     verify_prints,
 )
 from policenet.actions.print_files import Download, finger_image, transaction_of
-from policenet.actions.records import record_not_found
-from policenet.api.deps import CurrentPrincipal, HubDep, RowId
+from policenet.api.deps import CurrentPrincipal, RowId
 from policenet.api.schemas import (
     FingerprintCandidatePublic,
     FingerprintSearchPublic,
@@ -24,7 +23,7 @@ from policenet.api.schemas import (
 )
 from policenet.domain.clock import utcnow
 from policenet.domain.fingerprints import ExaminerDecision, FingerprintSearch, FingerprintVerify
-from policenet.domain.records import Database
+from policenet.hub import HubDep
 
 router = APIRouter(tags=["fingerprints"])
 
@@ -41,8 +40,7 @@ Rank = Annotated[int, Path(ge=1, le=100, description="The candidate's rank in th
 def search(
     body: FingerprintSearch, hub: HubDep, principal: CurrentPrincipal
 ) -> FingerprintSearchPublic:
-    with hub.database.transaction() as session:
-        found = search_prints(session, principal, body, hub.screening, utcnow())
+    found = hub.act(search_prints, principal, body, hub.screening, utcnow())
     return FingerprintSearchPublic.of(found, principal)
 
 
@@ -59,10 +57,7 @@ def search(
 def verify(
     body: FingerprintVerify, hub: HubDep, principal: CurrentPrincipal
 ) -> FingerprintVerificationPublic:
-    with hub.database.transaction() as session:
-        found = verify_prints(session, principal, body, utcnow())
-    if found is None:
-        raise record_not_found(Database.FINGERPRINTS, body.record_id)
+    found = hub.act(verify_prints, principal, body, utcnow())
     return FingerprintVerificationPublic.of(found)
 
 
@@ -71,8 +66,7 @@ def verify(
     summary="One of your bureau's searches, its candidates and their decisions",
 )
 def read(reference: Reference, hub: HubDep, principal: CurrentPrincipal) -> FingerprintSearchPublic:
-    with hub.database.reading() as session:
-        found = read_search(session, principal, reference)
+    found = hub.look(read_search, principal, reference)
     return FingerprintSearchPublic.of(found, principal)
 
 
@@ -89,8 +83,7 @@ def decide(
     hub: HubDep,
     principal: CurrentPrincipal,
 ) -> FingerprintCandidatePublic:
-    with hub.database.transaction() as session:
-        found = decide_candidate(session, principal, reference, rank, body, utcnow())
+    found = hub.act(decide_candidate, principal, reference, rank, body, utcnow())
     return FingerprintCandidatePublic.of(found, principal)
 
 
@@ -99,9 +92,7 @@ Finger = Annotated[
 ]
 
 
-def _download(found: Download | None, record_id: int) -> Response:
-    if found is None:
-        raise record_not_found(Database.FINGERPRINTS, record_id)
+def _download(found: Download) -> Response:
     return Response(
         found.data,
         media_type=found.media_type,
@@ -125,9 +116,8 @@ def image(
     principal: CurrentPrincipal,
     original: Annotated[bool, Query(description="The file as received.")] = False,
 ) -> Response:
-    with hub.database.transaction() as session:
-        found = finger_image(session, principal, record_id, finger, original=original)
-    return _download(found, record_id)
+    found = hub.act(finger_image, principal, record_id, finger, original=original)
+    return _download(found)
 
 
 @router.get(
@@ -141,6 +131,5 @@ def image(
     responses={200: {"content": {"application/octet-stream": {}}}},
 )
 def transaction(record_id: RowId, hub: HubDep, principal: CurrentPrincipal) -> Response:
-    with hub.database.transaction() as session:
-        found = transaction_of(session, principal, record_id)
-    return _download(found, record_id)
+    found = hub.act(transaction_of, principal, record_id)
+    return _download(found)

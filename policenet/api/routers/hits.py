@@ -7,11 +7,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 
 from policenet.actions.hits import decide_hit, get_hit, list_hits
-from policenet.api.deps import CurrentPrincipal, HubDep
+from policenet.api.deps import CurrentPrincipal
 from policenet.api.schemas import StoredHitPublic
 from policenet.domain.clock import utcnow
 from policenet.domain.hits import HitDecision
 from policenet.domain.ids import MAX_ID
+from policenet.hub import HubDep
 
 router = APIRouter(tags=["hits"])
 
@@ -30,16 +31,14 @@ def hits(
     ] = None,
 ) -> list[StoredHitPublic]:
     now = utcnow()
-    with hub.database.transaction() as session:
-        found = list_hits(session, principal, limit=limit, before=before, status=status, now=now)
-    return [StoredHitPublic.of(h, principal, now) for h in found]
+    found = hub.act(list_hits, principal, limit=limit, before=before, status=status, now=now)
+    return [StoredHitPublic.of(h, now) for h in found]
 
 
 @router.get("/v1/hits/{reference}", summary="One hit on your records or from your checks")
 def hit(reference: HitReference, hub: HubDep, principal: CurrentPrincipal) -> StoredHitPublic:
-    with hub.database.transaction() as session:
-        found = get_hit(session, principal, reference)
-    return StoredHitPublic.of(found, principal, utcnow())
+    found = hub.act(get_hit, principal, reference)
+    return StoredHitPublic.of(found, utcnow())
 
 
 @router.post(
@@ -50,6 +49,5 @@ def decide(
     reference: HitReference, decision: HitDecision, hub: HubDep, principal: CurrentPrincipal
 ) -> StoredHitPublic:
     now = utcnow()
-    with hub.database.transaction() as session:
-        decided = decide_hit(session, principal, reference, decision, now)
-    return StoredHitPublic.of(decided, principal, now)
+    decided = hub.act(decide_hit, principal, reference, decision, now)
+    return StoredHitPublic.of(decided, now)

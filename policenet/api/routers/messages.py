@@ -19,11 +19,12 @@ from policenet.actions.messages import (
     register_keys,
     send_message,
 )
-from policenet.api.deps import CurrentPrincipal, HubDep
+from policenet.api.deps import CurrentPrincipal
 from policenet.api.schemas import BureauKeyPublic, MessagePublic, WorkingGroupPublic
 from policenet.domain.clock import utcnow
 from policenet.domain.ids import MAX_ID
 from policenet.domain.messages import GroupCreate, GroupMembers, KeyRegistration, MessageCreate
+from policenet.hub import HubDep
 
 router = APIRouter(tags=["messages"])
 
@@ -32,8 +33,7 @@ Reference = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="A refere
 
 @router.post("/v1/messages", status_code=201, summary="Send a message (sealed or not)")
 def send(data: MessageCreate, hub: HubDep, principal: CurrentPrincipal) -> MessagePublic:
-    with hub.database.transaction() as session:
-        message = send_message(session, principal, data, utcnow())
+    message = hub.act(send_message, principal, data, utcnow())
     return MessagePublic.of(message)
 
 
@@ -45,8 +45,7 @@ def messages(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> list[MessagePublic]:
-    with hub.database.transaction() as session:
-        found = list_messages(session, principal, box=box, limit=limit, before=before)
+    found = hub.act(list_messages, principal, box=box, limit=limit, before=before)
     return [MessagePublic.of(m) for m in found]
 
 
@@ -55,8 +54,7 @@ def messages(
     summary="One message; a recipient's first reading sends the sender a read receipt",
 )
 def message(reference: Reference, hub: HubDep, principal: CurrentPrincipal) -> MessagePublic:
-    with hub.database.transaction() as session:
-        found = read_message(session, principal, reference, utcnow())
+    found = hub.act(read_message, principal, reference, utcnow())
     return MessagePublic.of(found)
 
 
@@ -71,8 +69,7 @@ def attachment(
     hub: HubDep,
     principal: CurrentPrincipal,
 ) -> Response:
-    with hub.database.transaction() as session:
-        name, content_type, data = read_attachment(session, principal, reference, position)
+    name, content_type, data = hub.act(read_attachment, principal, reference, position)
     return Response(
         data,
         media_type=content_type,
@@ -95,22 +92,19 @@ def _quoted(name: str) -> str:
 def reply_on_hit(
     reference: Reference, data: MessageCreate, hub: HubDep, principal: CurrentPrincipal
 ) -> MessagePublic:
-    with hub.database.transaction() as session:
-        sent = send_message(session, principal, data, utcnow(), hit_reference=reference)
+    sent = hub.act(send_message, principal, data, utcnow(), hit_reference=reference)
     return MessagePublic.of(sent)
 
 
 @router.get("/v1/hits/{reference}/messages", summary="The messages on a hit, oldest first")
 def thread(reference: Reference, hub: HubDep, principal: CurrentPrincipal) -> list[MessagePublic]:
-    with hub.database.transaction() as session:
-        found = hit_thread(session, principal, reference)
+    found = hub.act(hit_thread, principal, reference)
     return [MessagePublic.of(m) for m in found]
 
 
 @router.post("/v1/keys", status_code=201, summary="Register your bureau's public keys")
 def register(data: KeyRegistration, hub: HubDep, principal: CurrentPrincipal) -> BureauKeyPublic:
-    with hub.database.transaction() as session:
-        key = register_keys(session, principal, data, utcnow())
+    key = hub.act(register_keys, principal, data, utcnow())
     return BureauKeyPublic.of(key)
 
 
@@ -118,15 +112,13 @@ def register(data: KeyRegistration, hub: HubDep, principal: CurrentPrincipal) ->
 def keys(
     bureau_id: Annotated[str, Path(max_length=20)], hub: HubDep, principal: CurrentPrincipal
 ) -> list[BureauKeyPublic]:
-    with hub.database.reading() as session:
-        found = bureau_keys(session, principal, bureau_id)
+    found = hub.look(bureau_keys, principal, bureau_id)
     return [BureauKeyPublic.of(k) for k in found]
 
 
 @router.post("/v1/groups", status_code=201, summary="Create a working group (GS)")
 def new_group(data: GroupCreate, hub: HubDep, principal: CurrentPrincipal) -> WorkingGroupPublic:
-    with hub.database.transaction() as session:
-        group = create_group(session, principal, data, utcnow())
+    group = hub.act(create_group, principal, data, utcnow())
     return WorkingGroupPublic.of(group)
 
 
@@ -137,13 +129,11 @@ def members(
     hub: HubDep,
     principal: CurrentPrincipal,
 ) -> WorkingGroupPublic:
-    with hub.database.transaction() as session:
-        group = change_group(session, principal, name, change)
+    group = hub.act(change_group, principal, name, change)
     return WorkingGroupPublic.of(group)
 
 
 @router.get("/v1/groups", summary="Working groups (yours; every one for the GS)")
 def groups(hub: HubDep, principal: CurrentPrincipal) -> list[WorkingGroupPublic]:
-    with hub.database.reading() as session:
-        found = list_groups(session, principal)
+    found = hub.look(list_groups, principal)
     return [WorkingGroupPublic.of(g) for g in found]

@@ -21,7 +21,7 @@ from policenet.actions.notices import (
     renew_notice,
     review_queue,
 )
-from policenet.api.deps import CurrentPrincipal, HubDep
+from policenet.api.deps import CurrentPrincipal
 from policenet.api.schemas import NoticePublic, QueueItemPublic, ScreeningTermPublic
 from policenet.domain.clock import utcnow
 from policenet.domain.ids import MAX_ID
@@ -35,6 +35,7 @@ from policenet.domain.notices import (
     Renewal,
     TermCreate,
 )
+from policenet.hub import HubDep
 
 router = APIRouter(tags=["notices"])
 
@@ -44,8 +45,7 @@ NoticeId = Annotated[int, Path(ge=1, le=MAX_ID, description="The request's id.")
 @router.post("/v1/notices", status_code=201, summary="Draft a notice request for your NCB")
 def draft(content: NoticeContent, hub: HubDep, principal: CurrentPrincipal) -> NoticePublic:
     now = utcnow()
-    with hub.database.transaction() as session:
-        file = draft_notice(session, principal, content, now)
+    file = hub.act(draft_notice, principal, content, now)
     return NoticePublic.of(file.notice, principal, now, file)
 
 
@@ -59,10 +59,9 @@ def notices(
     before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> list[NoticePublic]:
     now = utcnow()
-    with hub.database.transaction() as session:
-        found = list_notices(
-            session, principal, now, state=state, notice_type=type, limit=limit, before=before
-        )
+    found = hub.act(
+        list_notices, principal, now, state=state, notice_type=type, limit=limit, before=before
+    )
     return [NoticePublic.of(n, principal, now) for n in found]
 
 
@@ -74,22 +73,19 @@ def queue(
     hub: HubDep, principal: CurrentPrincipal, limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> list[QueueItemPublic]:
     now = utcnow()
-    with hub.database.transaction() as session:
-        items = review_queue(session, principal, now, limit)
+    items = hub.act(review_queue, principal, now, limit)
     return [QueueItemPublic.of(i, principal, now) for i in items]
 
 
 @router.get("/v1/notices/screening-terms", summary="The words and patterns the screening flags")
 def terms(hub: HubDep, principal: CurrentPrincipal) -> list[ScreeningTermPublic]:
-    with hub.database.reading() as session:
-        found = list_terms(session, principal)
+    found = hub.look(list_terms, principal)
     return [ScreeningTermPublic.of(t) for t in found]
 
 
 @router.post("/v1/notices/screening-terms", status_code=201, summary="Add a word or pattern (GS)")
 def term_add(term: TermCreate, hub: HubDep, principal: CurrentPrincipal) -> ScreeningTermPublic:
-    with hub.database.transaction() as session:
-        added = add_term(session, principal, term, utcnow())
+    added = hub.act(add_term, principal, term, utcnow())
     return ScreeningTermPublic.of(added)
 
 
@@ -97,16 +93,14 @@ def term_add(term: TermCreate, hub: HubDep, principal: CurrentPrincipal) -> Scre
 def term_remove(
     term_id: Annotated[int, Path(ge=1, le=MAX_ID)], hub: HubDep, principal: CurrentPrincipal
 ) -> ScreeningTermPublic:
-    with hub.database.transaction() as session:
-        removed = remove_term(session, principal, term_id)
+    removed = hub.act(remove_term, principal, term_id)
     return ScreeningTermPublic.of(removed)
 
 
 @router.get("/v1/notices/{notice_id}", summary="One request, with its history and questions")
 def notice(notice_id: NoticeId, hub: HubDep, principal: CurrentPrincipal) -> NoticePublic:
     now = utcnow()
-    with hub.database.transaction() as session:
-        file = read_notice(session, principal, notice_id, now)
+    file = hub.act(read_notice, principal, notice_id, now)
     return NoticePublic.of(file.notice, principal, now, file)
 
 
@@ -115,8 +109,7 @@ def change(
     notice_id: NoticeId, content: NoticeContent, hub: HubDep, principal: CurrentPrincipal
 ) -> NoticePublic:
     now = utcnow()
-    with hub.database.transaction() as session:
-        file = change_draft(session, principal, notice_id, content, now)
+    file = hub.act(change_draft, principal, notice_id, content, now)
     return NoticePublic.of(file.notice, principal, now, file)
 
 
@@ -130,8 +123,7 @@ def transition(
     notice_id: NoticeId, move: NoticeMove, hub: HubDep, principal: CurrentPrincipal
 ) -> NoticePublic:
     now = utcnow()
-    with hub.database.transaction() as session:
-        file = move_notice(session, principal, notice_id, move, now)
+    file = hub.act(move_notice, principal, notice_id, move, now)
     return NoticePublic.of(file.notice, principal, now, file)
 
 
@@ -140,8 +132,7 @@ def renew(
     notice_id: NoticeId, renewal: Renewal, hub: HubDep, principal: CurrentPrincipal
 ) -> NoticePublic:
     now = utcnow()
-    with hub.database.transaction() as session:
-        file = renew_notice(session, principal, notice_id, renewal, now)
+    file = hub.act(renew_notice, principal, notice_id, renewal, now)
     return NoticePublic.of(file.notice, principal, now, file)
 
 
@@ -154,8 +145,7 @@ def question(
     notice_id: NoticeId, ask: QuestionAsk, hub: HubDep, principal: CurrentPrincipal
 ) -> NoticePublic:
     now = utcnow()
-    with hub.database.transaction() as session:
-        file = ask_question(session, principal, notice_id, ask, now)
+    file = hub.act(ask_question, principal, notice_id, ask, now)
     return NoticePublic.of(file.notice, principal, now, file)
 
 
@@ -171,6 +161,5 @@ def answer(
     principal: CurrentPrincipal,
 ) -> NoticePublic:
     now = utcnow()
-    with hub.database.transaction() as session:
-        file = answer_question(session, principal, notice_id, question_id, reply, now)
+    file = hub.act(answer_question, principal, notice_id, question_id, reply, now)
     return NoticePublic.of(file.notice, principal, now, file)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from policenet.actions import principals as actions
-from policenet.api.deps import CurrentPrincipal, HubDep, RowId
+from policenet.api.deps import CurrentPrincipal, RowId
 from policenet.api.schemas import (
     AgencyPublic,
     IssuedTokenPublic,
@@ -14,6 +14,7 @@ from policenet.api.schemas import (
     TokenPublic,
 )
 from policenet.domain.principals import AgencyCreate, PrincipalCreate, TokenRequest
+from policenet.hub import HubDep
 
 router = APIRouter(tags=["principals"])
 
@@ -24,14 +25,12 @@ router = APIRouter(tags=["principals"])
     summary="Authorise a national agency with part of the NCB's rights",
 )
 def create_agency(data: AgencyCreate, hub: HubDep, principal: CurrentPrincipal) -> AgencyPublic:
-    with hub.database.transaction() as session:
-        return AgencyPublic.of(actions.create_agency(session, principal, data))
+    return AgencyPublic.of(hub.act(actions.create_agency, principal, data))
 
 
 @router.get("/v1/agencies", summary="The agencies you manage")
 def list_agencies(hub: HubDep, principal: CurrentPrincipal) -> list[AgencyPublic]:
-    with hub.database.reading() as session:
-        return [AgencyPublic.of(a) for a in actions.list_agencies(session, principal)]
+    return [AgencyPublic.of(a) for a in hub.look(actions.list_agencies, principal)]
 
 
 @router.post(
@@ -42,10 +41,9 @@ def list_agencies(hub: HubDep, principal: CurrentPrincipal) -> list[AgencyPublic
 def create_principal(
     data: PrincipalCreate, hub: HubDep, principal: CurrentPrincipal
 ) -> PrincipalCreated:
-    with hub.database.transaction() as session:
-        created, issued = actions.create_principal(
-            session, principal, data, default_ttl_days=hub.settings.token_ttl_days
-        )
+    created, issued = hub.act(
+        actions.create_principal, principal, data, default_ttl_days=hub.settings.token_ttl_days
+    )
     return PrincipalCreated(
         principal=PrincipalPublic.of(created), token=IssuedTokenPublic.issued(issued)
     )
@@ -53,14 +51,12 @@ def create_principal(
 
 @router.get("/v1/principals", summary="The principals you manage")
 def list_principals(hub: HubDep, principal: CurrentPrincipal) -> list[PrincipalPublic]:
-    with hub.database.reading() as session:
-        return [PrincipalPublic.of(p) for p in actions.list_principals(session, principal)]
+    return [PrincipalPublic.of(p) for p in hub.look(actions.list_principals, principal)]
 
 
 @router.get("/v1/principals/{principal_id}/tokens", summary="A principal's tokens (never secrets)")
 def list_tokens(principal_id: RowId, hub: HubDep, principal: CurrentPrincipal) -> list[TokenPublic]:
-    with hub.database.reading() as session:
-        return [TokenPublic.of(t) for t in actions.list_tokens(session, principal, principal_id)]
+    return [TokenPublic.of(t) for t in hub.look(actions.list_tokens, principal, principal_id)]
 
 
 @router.post(
@@ -71,18 +67,16 @@ def list_tokens(principal_id: RowId, hub: HubDep, principal: CurrentPrincipal) -
 def issue_token(
     principal_id: RowId, data: TokenRequest, hub: HubDep, principal: CurrentPrincipal
 ) -> IssuedTokenPublic:
-    with hub.database.transaction() as session:
-        issued = actions.issue_token(
-            session,
-            principal,
-            principal_id,
-            data.expires_in_days,
-            max_days=hub.settings.token_ttl_days,
-        )
+    issued = hub.act(
+        actions.issue_token,
+        principal,
+        principal_id,
+        data.expires_in_days,
+        max_days=hub.settings.token_ttl_days,
+    )
     return IssuedTokenPublic.issued(issued)
 
 
 @router.post("/v1/tokens/{token_id}/revoke", summary="Revoke a token at once")
 def revoke_token(token_id: RowId, hub: HubDep, principal: CurrentPrincipal) -> TokenPublic:
-    with hub.database.transaction() as session:
-        return TokenPublic.of(actions.revoke_token(session, principal, token_id))
+    return TokenPublic.of(hub.act(actions.revoke_token, principal, token_id))

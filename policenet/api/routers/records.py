@@ -8,10 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Body, status
 
 from policenet.actions import records as actions
-from policenet.api.deps import CurrentPrincipal, HubDep, RowId
+from policenet.api.deps import CurrentPrincipal, RowId
 from policenet.api.schemas import RecordPublic
 from policenet.domain.documents import DocumentWithdrawal
 from policenet.domain.records import ENTRY_MODELS, Database, RecordRenewal
+from policenet.hub import HubDep
 
 router = APIRouter()
 
@@ -31,15 +32,11 @@ def _routes(database: Database, path: str) -> None:
     tags: list[str | Any] = [str(database)]
 
     def record(entry: model, hub: HubDep, principal: CurrentPrincipal) -> RecordPublic:  # type: ignore[valid-type]
-        with hub.database.transaction() as session:
-            found, notes = actions.record_entry(session, principal, entry)
+        found, notes = hub.act(actions.record_entry, principal, entry)
         return RecordPublic.of(found, principal, notes)
 
     def read(record_id: RowId, hub: HubDep, principal: CurrentPrincipal) -> RecordPublic:
-        with hub.database.transaction() as session:
-            found = actions.read_record(session, principal, database, record_id)
-        if found is None:
-            raise actions.record_not_found(database, record_id)
+        found = hub.act(actions.read_record, principal, database, record_id)
         return RecordPublic.of(found, principal)
 
     def update(
@@ -50,22 +47,19 @@ def _routes(database: Database, path: str) -> None:
             description=f"The fields to change, as in the body that records a {database} record."
         ),
     ) -> RecordPublic:
-        with hub.database.transaction() as session:
-            found, notes = actions.update_record(session, principal, database, record_id, changes)
+        found, notes = hub.act(actions.update_record, principal, database, record_id, changes)
         return RecordPublic.of(found, principal, notes)
 
     def renew(
         record_id: RowId, data: RecordRenewal, hub: HubDep, principal: CurrentPrincipal
     ) -> RecordPublic:
-        with hub.database.transaction() as session:
-            found = actions.renew_record(session, principal, database, record_id, data.review_date)
+        found = hub.act(actions.renew_record, principal, database, record_id, data.review_date)
         return RecordPublic.of(found, principal)
 
     def withdraw(
         record_id: RowId, data: DocumentWithdrawal, hub: HubDep, principal: CurrentPrincipal
     ) -> RecordPublic:
-        with hub.database.transaction() as session:
-            found = actions.withdraw_record(session, principal, database, record_id, data.reason)
+        found = hub.act(actions.withdraw_record, principal, database, record_id, data.reason)
         return RecordPublic.of(found, principal)
 
     router.add_api_route(

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from policenet.actions.demo_dna import seed_dna
-from policenet.actions.demo_network import seed_network
-from policenet.actions.demo_notices import seed_notices
-from policenet.actions.demo_prints import seed_prints
-from policenet.actions.demo_records import record_examples, seed_records
+from policenet.actions.populations import demo_seed, note_demo_seed, record_documents
 from policenet.actions.principals import IssuedToken, create_agency, create_principal
+from policenet.demo.dna import seed_dna
+from policenet.demo.network import seed_network
+from policenet.demo.notices import seed_notices
+from policenet.demo.prints import seed_prints
+from policenet.demo.records import record_examples, seed_records
 from policenet.domain.clock import utcnow
 from policenet.domain.documents import DocumentStatus, DocumentType
 from policenet.domain.members import ncb_id
@@ -33,9 +34,7 @@ from policenet.domain.principals import (
 from policenet.domain.terms import Disclosure, review_date_after
 from policenet.domain.visibility import Visibility, VisibilityScope
 from policenet.matching.mrz import format_td3
-from policenet.store import audit, feed
-from policenet.store import documents as documents_store
-from policenet.store.tables import HubMetaRow
+from policenet.store.documents import NewDocument
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -239,13 +238,13 @@ def _visibility(rng: random.Random, owner: str) -> Visibility:
 
 def _documents(
     session: Session, rng: random.Random, count: int, officers: dict[str, Principal]
-) -> list[documents_store.NewDocument]:
+) -> list[NewDocument]:
     countries = list(officers)
     statuses = list(STATUS_WEIGHTS)
     weights = list(STATUS_WEIGHTS.values())
     today = utcnow().date()
     seen: set[tuple[str, str]] = set()
-    batch: list[documents_store.NewDocument] = []
+    batch: list[NewDocument] = []
     while len(batch) < count:
         country = rng.choice(countries)
         number = _number(rng)
@@ -255,7 +254,7 @@ def _documents(
         status = rng.choices(statuses, weights)[0]
         blank = status is DocumentStatus.STOLEN_BLANK
         batch.append(
-            documents_store.NewDocument(
+            NewDocument(
                 owner_bureau_id=ncb_id(country),
                 owner_country=country,
                 issuing_country=country,
@@ -281,7 +280,7 @@ def _documents(
     return batch
 
 
-def _examples(fr_passport: documents_store.NewDocument, unknown_number: str) -> dict[str, Any]:
+def _examples(fr_passport: NewDocument, unknown_number: str) -> dict[str, Any]:
     surname, _, given = (fr_passport.holder_name or "DOE, JOHN").partition(", ")
     birth = fr_passport.holder_birth_date or date(1980, 1, 1)
     expiry = fr_passport.event_date + timedelta(days=365 * 5)
@@ -339,29 +338,7 @@ def seed_demo(
     known = {d.number for d in batch}
     unknown = next(n for n in (_number(rng) for _ in range(100)) if n not in known)
     for start in range(0, len(batch), 2000):
-        chunk = batch[start : start + 2000]
-        ids = documents_store.add_many(session, chunk)
-        audit.append_many(
-            session,
-            [
-                (
-                    d.reported_by,
-                    d.owner_country,
-                    "document.record",
-                    f"travel_document:{i}",
-                    {
-                        "issuing_country": d.issuing_country,
-                        "document_type": d.document_type,
-                        "number": d.number,
-                        "status": d.status,
-                        "visibility": d.visibility.scope,
-                        "demo_seed": seed,
-                    },
-                )
-                for i, d in zip(ids, chunk, strict=True)
-            ],
-        )
-        feed.changed(session, feed.TRAVEL_DOCUMENTS, min(ids), max(ids))
+        record_documents(session, batch[start : start + 2000], {"demo_seed": seed})
     report.documents = len(batch)
     report.records = seed_records(session, rng, officers)
     report.examples = _examples(batch[fr_index], unknown) | record_examples()
@@ -371,9 +348,10 @@ def seed_demo(
     report.notices = seed_notices(session, [p for p, _ in report.principals], utcnow())
     report.dna = seed_dna(session, rng, [p for p, _ in report.principals], utcnow())
     report.prints = seed_prints(session, [p for p, _ in report.principals], utcnow())
-    session.merge(HubMetaRow(key="demo_seed", value=str(seed)))
+    note_demo_seed(session, seed)
     return report
 
 
 def demo_seeded(session: Session) -> bool:
-    return session.get(HubMetaRow, "demo_seed") is not None
+    """Whether this hub holds a demo population already (a second would clash with it)."""
+    return demo_seed(session) is not None

@@ -14,7 +14,7 @@ An impression of a master is that image turned and shifted, distorted by a smoot
 displacement (skin is elastic), with its contrast, noise and blur changed, and cut to the
 sensor's window.
 
-    from policenet.matching.synthetic_prints import master, impression
+    from policenet.demo.synthetic_prints import master, impression
     finger = master(seed=7)
     png_bytes = impression(finger, seed=1)
 """

@@ -1,4 +1,4 @@
-"""Demo fingerprints, synthetic (``matching.synthetic_prints``): a mark lifted at a French
+"""Demo fingerprints, synthetic (``demo.synthetic_prints``): a mark lifted at a French
 burglary, an American ten-print of someone else, and a German ten-print of an arrested man
 that left the mark. Recording the German ten-print finds the open French mark (reverse
 search); the French examiner identifies it, and the German owner is alerted of the hit."""
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from policenet.actions.fingerprints import decide_candidate, search_prints
 from policenet.actions.records import record_entry
+from policenet.demo.synthetic_prints import Master, impression, master
 from policenet.domain.fingerprints import (
     Decision,
     ExaminerDecision,
@@ -20,7 +21,6 @@ from policenet.domain.fingerprints import (
     PrintKind,
 )
 from policenet.domain.principals import Principal, Role
-from policenet.matching.synthetic_prints import Master, impression, master
 from policenet.screening.service import Screening
 from policenet.store import fingerprints as searches
 

@@ -1,0 +1,65 @@
+"""The one place that decides who may learn of, read or do what, and how much of it.
+
+Every read path asks here: a record read by its id, a check, a search, a hit, a notice, a
+diffusion, a message, an event, an export. A thing the caller may not learn of is answered
+exactly as a thing that does not exist, and the refusal is audited (``Refusal``).
+"""
+
+from policenet.access.messages import (
+    MailboxView,
+    hit_party,
+    mailbox_view,
+    may_read_message,
+    readable_kinds,
+)
+from policenet.access.notices import (
+    diffusion_recipient,
+    diffusion_sender,
+    inside_notice,
+    may_learn_of_diffusion,
+    may_read_diffusion,
+    may_read_notice,
+    reads_notice_screening,
+)
+from policenet.access.records import (
+    Held,
+    country_may_see,
+    is_owner,
+    may_learn_of,
+    may_learn_of_record,
+    may_read_record,
+    may_see,
+    reads_content,
+)
+from policenet.access.rights import may_manage_country, require, sees_details
+from policenet.access.views import HitView, OwnerTerms, hit_view, owner_terms
+
+__all__ = [
+    "Held",
+    "HitView",
+    "MailboxView",
+    "OwnerTerms",
+    "country_may_see",
+    "diffusion_recipient",
+    "diffusion_sender",
+    "hit_party",
+    "hit_view",
+    "inside_notice",
+    "is_owner",
+    "mailbox_view",
+    "may_learn_of",
+    "may_learn_of_diffusion",
+    "may_learn_of_record",
+    "may_manage_country",
+    "may_read_diffusion",
+    "may_read_message",
+    "may_read_notice",
+    "may_read_record",
+    "may_see",
+    "owner_terms",
+    "readable_kinds",
+    "reads_content",
+    "reads_notice_screening",
+    "require",
+    "sees_details",
+]

@@ -1,0 +1,119 @@
+"""A bureau's fingerprint searches and their candidates as the bureau may see them now: the
+record's disclosure and restriction as they stand, not as they stood at the search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from policenet.access import may_learn_of, reads_content, require
+from policenet.domain.errors import Forbidden, NotFound
+from policenet.domain.principals import Right
+from policenet.domain.terms import Disclosure
+from policenet.store import fingerprints as store
+from policenet.store import records as record_store
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from sqlalchemy.orm import Session
+
+    from policenet.domain.principals import Principal
+    from policenet.domain.records import Record
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateView:
+    """A candidate as the searching bureau sees it."""
+
+    rank: int
+    reference: str
+    owner_bureau_id: str
+    disclosure: Disclosure
+    kind: str | None
+    score: float | None
+    fingers: list[dict[str, Any]] | None
+    record: Record | None
+    decision: str | None
+    decided_by: int | None
+    decided_at: datetime | None
+    note: str | None
+    hit_reference: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchView:
+    reference: str
+    searched_at: datetime
+    probe: dict[str, Any]
+    candidates: list[CandidateView]
+    notes: list[str] = field(default_factory=list)
+
+
+def visible(actor: Principal, record: Record) -> bool:
+    """For records that answer (``record_store.answering``): whether the actor may learn of
+    them."""
+    return may_learn_of(actor, record.owner_bureau_id, record.owner_country, record.visibility)
+
+
+def candidate_view(
+    actor: Principal, candidate: store.Candidate, record: Record | None
+) -> CandidateView:
+    """The candidate as the actor may see it now: the record's disclosure and restriction as
+    they stand, not as they stood at the search (``record`` is None when it no longer answers
+    or the actor may no longer see it)."""
+    disclosure = Disclosure(candidate.disclosure) if record is None else record.disclosure
+    shown = record is not None and reads_content(actor, candidate.owner_bureau_id, disclosure)
+    return CandidateView(
+        rank=candidate.rank,
+        reference=candidate.reference,
+        owner_bureau_id=candidate.owner_bureau_id,
+        disclosure=disclosure,
+        kind=candidate.kind if shown else None,
+        score=candidate.score if shown else None,
+        fingers=candidate.fingers if shown else None,
+        record=record if shown else None,
+        decision=candidate.decision,
+        decided_by=candidate.decided_by,
+        decided_at=candidate.decided_at,
+        note=candidate.note,
+        hit_reference=candidate.hit_reference,
+    )
+
+
+def searcher(actor: Principal) -> str:
+    """Whose searches these are: the bureau's, or a national agency's (its own mailbox)."""
+    mailbox = actor.mailbox
+    if mailbox is None:
+        raise Forbidden("Only a bureau or an agency searches fingerprints.", code="right_missing")
+    return mailbox
+
+
+def own_search(session: Session, actor: Principal, reference: str) -> store.Search:
+    """A search of the actor's bureau (or agency); any other is not found."""
+    found = store.get(session, reference)
+    if found is None or found.bureau_id != searcher(actor):
+        raise NotFound(
+            f"No fingerprint search {reference!r} of your bureau.",
+            code="fingerprint_search_not_found",
+        )
+    return found
+
+
+def read_search(session: Session, actor: Principal, reference: str) -> SearchView:
+    """A search of the actor's bureau, its candidates as the actor may see them now."""
+    require(actor, Right.CHECK_RECORDS)
+    found = own_search(session, actor, reference)
+    records = {
+        r.id: r
+        for r in record_store.answering(
+            session, [c.record_id for c in found.candidates], found.at.date()
+        )
+    }
+    views = []
+    for candidate in found.candidates:
+        record = records.get(candidate.record_id)
+        if record is not None and not visible(actor, record):
+            record = None
+        views.append(candidate_view(actor, candidate, record))
+    return SearchView(found.reference, found.at, found.probe, views)

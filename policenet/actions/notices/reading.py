@@ -1,0 +1,69 @@
+"""Reading notice requests: one with its history, or a list; every read is audited, and a
+refused one answers as a request that does not exist."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from policenet.access import require
+from policenet.actions.notices.requests import NoticeFile, not_found, notice_file, readable
+from policenet.actions.verbs import refused
+from policenet.domain.principals import Principal, Right
+from policenet.store import audit
+from policenet.store import notices as store
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from sqlalchemy.orm import Session
+
+    from policenet.domain.notices import Notice, NoticeState, NoticeType
+
+
+def read_notice(session: Session, actor: Principal, notice_id: int, now: datetime) -> NoticeFile:
+    """A request with its history and questions; audited whether shown or not."""
+    notice = store.get(session, notice_id)
+    subject = f"notice:{notice_id}"
+    if notice is None or not readable(actor, notice, now):
+        raise refused(not_found(notice_id), actor, "notice.read", subject)
+    audit.append_by(session, actor, "notice.read", subject, {"shown": True})
+    return notice_file(session, notice)
+
+
+def list_notices(
+    session: Session,
+    actor: Principal,
+    now: datetime,
+    *,
+    state: NoticeState | None,
+    notice_type: NoticeType | None,
+    limit: int,
+    before: int | None,
+) -> list[Notice]:
+    """A bureau's own requests and every valid published notice; for GS reviewers, every
+    request once submitted."""
+    if not (actor.can(Right.CHECK_RECORDS) or actor.can(Right.REVIEW_NOTICES)):
+        require(actor, Right.CHECK_RECORDS)
+    found = store.listing(
+        session,
+        bureau_id=actor.bureau_id,
+        see_all_requests=actor.can(Right.REVIEW_NOTICES),
+        now=now,
+        state=state,
+        notice_type=notice_type,
+        limit=limit,
+        before=before,
+    )
+    found = [n for n in found if readable(actor, n, now)]
+    audit.append_by(
+        session,
+        actor,
+        "notice.list",
+        "notices",
+        {
+            "state": None if state is None else state.value,
+            "type": None if notice_type is None else notice_type.value,
+            "count": len(found),
+        },
+    )
+    return found

@@ -1,0 +1,232 @@
+"""``policenet import`` and ``policenet export``: a bureau's records in and out of the hub as
+files (CSV, JSON Lines, ANSI/NIST-ITL in; JSON Lines and FollowTheMoney out)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
+
+from policenet.actions.dna_transactions import Type18Reading, type18_reading
+from policenet.actions.exchange import (
+    ImportRejected,
+    audit_export,
+    exported,
+    ftm_entities,
+    import_file,
+    start_export,
+)
+from policenet.actions.import_worker import ImportFailed
+from policenet.cli.context import TokenOption, hub_of, signed_in
+from policenet.cli.errors import usage
+from policenet.domain.dna import ProfileKind
+from policenet.domain.records import Database as RecordDatabase
+
+console = Console()
+
+NIST_SUFFIXES = (".an2", ".an2k", ".nist", ".eft", ".xml.an2")
+
+
+def _file_format(path: Path, given: str | None) -> str:
+    if given is not None:
+        return given
+    if path.suffix.lower() in NIST_SUFFIXES:
+        return "nist"
+    return "jsonl" if path.suffix.lower() in (".jsonl", ".ndjson", ".json") else "csv"
+
+
+def _nist_reading(
+    chosen: str, database: RecordDatabase, kind: ProfileKind | None, locus_table: Path | None
+) -> Type18Reading | None:
+    if chosen != "nist" or database is not RecordDatabase.DNA:
+        return None
+    if kind is None:
+        console.print(
+            "An ANSI/NIST-ITL transaction does not say which kind of profile its Type-18 "
+            "records are: give --profile-kind (reference, crime_scene, missing_person, "
+            "relative or unidentified_body)."
+        )
+        raise typer.Exit(2)
+    table = None if locus_table is None else locus_table.read_text("utf-8-sig")
+    with usage():
+        return type18_reading(kind, table)
+
+
+def import_(
+    ctx: typer.Context,
+    database_name: Annotated[
+        RecordDatabase, typer.Argument(metavar="DATABASE", help="Where to import.")
+    ],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="CSV, JSON Lines, or an ANSI/NIST-ITL transaction: Type-18 records (dna), or "
+            "one ten-print card or mark (fingerprints).",
+        ),
+    ],
+    token: TokenOption,
+    file_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="csv, jsonl or nist (by default, from the file's extension: .an2, .nist and "
+            ".eft are ANSI/NIST-ITL).",
+        ),
+    ] = None,
+    skip_invalid: Annotated[
+        bool, typer.Option(help="Import the valid rows and leave the bad ones out.")
+    ] = False,
+    profile_kind: Annotated[
+        ProfileKind | None,
+        typer.Option(help="ANSI/NIST-ITL only: the kind of every profile of the transaction."),
+    ] = None,
+    locus_table: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            help="ANSI/NIST-ITL only: your laboratory system's locus numbers, one NUMBER,LOCUS "
+            "per line, for transactions that number their loci.",
+        ),
+    ] = None,
+) -> None:
+    """Import a file of records as the token's bureau: all rows or none, never twice."""
+    chosen = _file_format(file, file_format)
+    if chosen not in ("csv", "jsonl", "nist"):
+        console.print(f"Unknown format {chosen!r}: use csv, jsonl or nist.")
+        raise typer.Exit(2)
+    nist = _nist_reading(chosen, database_name, profile_kind, locus_table)
+    hub = hub_of(ctx)
+    principal = signed_in(hub, token)
+    if chosen == "nist":
+        # Latin-1 keeps every byte as it is; the reader takes them back as bytes.
+        text = file.read_bytes().decode("latin-1")
+        is_card = database_name is RecordDatabase.FINGERPRINTS
+        rows = 1 if is_card else max(text.count("\x1c") - 1, 0)
+    else:
+        text = file.read_text("utf-8-sig")
+        rows = max(sum(1 for line in text.splitlines() if line.strip()) - (chosen == "csv"), 0)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rate]} rows/s"),
+        TimeRemainingColumn(),
+    )
+    started = time.perf_counter()
+    with Progress(*columns, console=console, transient=False) as progress:
+        checking = progress.add_task("validating", total=rows, rate="-")
+        writing = progress.add_task("writing", total=rows, rate="-", start=False)
+
+        def validated(count: int) -> None:
+            rate = count / max(time.perf_counter() - started, 1e-9)
+            progress.update(checking, completed=count, rate=f"{rate:,.0f}")
+
+        def written(count: int) -> None:
+            progress.start_task(writing)
+            elapsed = progress.tasks[writing].elapsed or 1e-9
+            progress.update(writing, completed=count, rate=f"{count / elapsed:,.0f}")
+
+        try:
+            report = import_file(
+                hub.store,
+                principal,
+                database_name,
+                text,
+                chosen,
+                skip_invalid=skip_invalid,
+                source=file.name,
+                on_validated=validated,
+                on_written=written,
+                nist=nist,
+                worker_from=hub.settings.import_worker_from,
+            )
+        except ImportRejected as rejected:
+            progress.stop()
+            for error in rejected.errors[:50]:
+                console.print(f"  {file.name}: {error}", highlight=False, soft_wrap=True)
+            if len(rejected.errors) > 50:
+                console.print(f"  … and {len(rejected.errors) - 50} more.")
+            raise
+        except RuntimeError as failure:
+            # How import_file reports the failure of its validating process.
+            raise ImportFailed.of(failure) from None
+        progress.update(checking, completed=rows)
+    elapsed = time.perf_counter() - started
+    for skipped in report.skipped:
+        console.print(f"  skipped {file.name}: {skipped}", highlight=False, soft_wrap=True)
+    console.print(
+        f"Imported {report.written} {database_name} records from {file.name} in {elapsed:.1f} s "
+        f"({report.written / max(elapsed, 1e-9):,.0f} rows/s); {len(report.skipped)} rows "
+        "skipped.",
+        highlight=False,
+    )
+
+
+def export(
+    ctx: typer.Context,
+    database_name: Annotated[
+        RecordDatabase, typer.Argument(metavar="DATABASE", help="What to export.")
+    ],
+    token: TokenOption,
+    file_format: Annotated[
+        str, typer.Option("--format", help="jsonl, or ftm for FollowTheMoney entities.")
+    ] = "jsonl",
+    output: Annotated[
+        Path | None, typer.Option(help="File to write (standard output by default).")
+    ] = None,
+) -> None:
+    """Write the records the token's principal may see, one JSON object per line."""
+    if file_format not in ("jsonl", "ftm"):
+        console.print(f"Unknown format {file_format!r}: use jsonl or ftm.")
+        raise typer.Exit(2)
+    hub = hub_of(ctx)
+    database = hub.store
+    principal = signed_in(hub, token)
+    written = withheld = 0
+    # Audited before a line is written; read without holding the write lock (SQLite),
+    # so that checks go on while a large export runs.
+    with database.transaction() as session:
+        start_export(session, principal, database_name, file_format)
+    out = sys.stdout if output is None else output.open("w", encoding="utf-8")
+    try:
+        with database.reading() as session:
+            for record, line in exported(session, principal, database_name):
+                if file_format == "jsonl":
+                    out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+                    written += 1
+                elif "record" in line:
+                    for entity in ftm_entities(record, f"policenet {line['owner_bureau']}"):
+                        out.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
+                    written += 1
+                else:
+                    withheld += 1
+    finally:
+        if output is not None:
+            out.close()
+    with database.transaction() as session:
+        audit_export(session, principal, database_name, file_format, written)
+    note = Console(stderr=True)
+    note.print(f"Exported {written} {database_name} records.", highlight=False)
+    if withheld:
+        note.print(
+            f"{withheld} more are hit-only records of other bureaus: FollowTheMoney carries "
+            "none of them; the jsonl export lists their owners and references.",
+            highlight=False,
+        )

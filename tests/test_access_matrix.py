@@ -1,0 +1,439 @@
+"""Invariant 2 over every read path: nobody learns of or reads a record its owner did not allow.
+
+The read paths are generated, not listed: every ``GET`` route of the API that reads one
+record of a police database by its id (found in the app's route table), the one check for
+every database it answers, the DNA search, and the export of every database. Each is asked
+for five records of one owner (restricted to listed countries, restricted by exclusion,
+``hit_only``, withdrawn, past its review date) by six principals (the owner, an allowed
+country, an excluded country, a national agency, a carrier, the General Secretariat). What
+each may learn is written here once (``learns``, ``reads``), from the organisation's rules,
+independently of ``policenet.access``; every refused read must leave its audit entry.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from policenet.actions.exchange import exported
+from policenet.actions.principals import create_principal
+from policenet.domain.errors import PolicenetError
+from policenet.domain.notices import NoticeType
+from policenet.domain.principals import AgencyKind, PrincipalCreate, Right, Role
+from policenet.domain.records import Database as PoliceDatabase
+from policenet.store.db import Database
+from tests.conftest import MATRIX_CASES, Actor, World
+from tests.test_dna import DONOR, profile
+from tests.test_fingerprints import tenprint
+from tests.test_notices import content
+from tests.test_records import (
+    IMO,
+    VIN_EU,
+    artwork,
+    check,
+    enter,
+    firearm,
+    person,
+    today,
+    vehicle,
+    vessel,
+)
+
+OWNER = "FR"
+VARIANTS = ("only_listed", "all_but_listed", "hit_only", "withdrawn", "expired")
+VIEWERS = ("owner", "allowed", "excluded", "agency", "carrier", "gs")
+COUNTRY = {
+    "owner": "FR",
+    "allowed": "BE",
+    "excluded": "DE",
+    "agency": "FR",
+    "carrier": "FR",
+    "gs": None,
+}
+# The databases a carrier may ask: travel documents, hit or no hit.
+CARRIER_RIGHTS = {PoliceDatabase.TRAVEL_DOCUMENTS}
+
+
+# --- what each may learn: the organisation's rules, written here once -----------------------
+
+
+def learns(viewer: str, variant: str) -> bool:
+    """Whether the viewer may learn that the record exists (by its id, in an export)."""
+    if viewer == "owner":
+        return True
+    if variant in ("withdrawn", "expired"):
+        return False
+    country = COUNTRY[viewer]
+    if variant == "only_listed":
+        return country in (OWNER, "BE")
+    if variant == "all_but_listed":
+        return country != "DE"
+    return True
+
+
+def answers(viewer: str, variant: str) -> bool:
+    """Whether a check or a search by the viewer finds the record: only records in force
+    answer, for their owner too."""
+    return variant not in ("withdrawn", "expired") and learns(viewer, variant)
+
+
+def reads(viewer: str, variant: str) -> bool:
+    """Whether the viewer may read the record's content."""
+    if not learns(viewer, variant):
+        return False
+    return viewer == "owner" or (viewer != "carrier" and variant != "hit_only")
+
+
+def holds_right(viewer: str, database: PoliceDatabase) -> bool:
+    return viewer != "carrier" or database in CARRIER_RIGHTS
+
+
+# --- the records -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How to record one database's records, and how to find one by a check."""
+
+    database: PoliceDatabase
+    path: str
+    body: Callable[[int], dict[str, Any]]
+    question: Callable[[int], dict[str, Any]] | None
+
+
+NAMES = [
+    "Eleonore Vasquez",
+    "Tadeusz Brzezinski",
+    "Oluwaseun Adeyemi",
+    "Haruki Tanabe",
+    "Ingrid Solberg",
+]
+
+
+def _imo(seed: int) -> str:
+    digits = f"{907470 + seed:06d}"
+    check = sum(int(d) * w for d, w in zip(digits, range(7, 1, -1), strict=True)) % 10
+    return f"{digits}{check}"
+
+
+def _document(i: int) -> dict[str, Any]:
+    return {
+        "issuing_country": OWNER,
+        "document_type": "passport",
+        "number": f"MX{i}40{i}512",
+        "status": "stolen",
+        "event_date": "2026-01-15",
+        "holder_name": "MARTIN, Claire",
+        "holder_birth_date": "1986-03-14",
+    }
+
+
+KINDS = [
+    Kind(
+        PoliceDatabase.TRAVEL_DOCUMENTS,
+        "documents",
+        _document,
+        lambda i: {"document": {"issuing_country": OWNER, "number": f"MX{i}40{i}512"}},
+    ),
+    Kind(
+        PoliceDatabase.PERSONS,
+        "persons",
+        lambda i: person(name=NAMES[i], aliases=[], birth_date=f"19{60 + i}-0{i + 1}-1{i}"),
+        lambda i: {"person": {"name": NAMES[i], "birth_date": f"19{60 + i}-0{i + 1}-1{i}"}},
+    ),
+    Kind(
+        PoliceDatabase.VEHICLES,
+        "vehicles",
+        lambda i: vehicle(vin=f"{VIN_EU[:-1]}{i}", plate=f"AB-12{i}-CD"),
+        lambda i: {"vehicle": {"vin": f"{VIN_EU[:-1]}{i}"}},
+    ),
+    Kind(
+        PoliceDatabase.ART,
+        "art",
+        lambda i: artwork(title=f"Nature morte numero {i} aux citrons"),
+        lambda i: {"artwork": {"title": f"Nature morte numero {i} aux citrons"}},
+    ),
+    Kind(
+        PoliceDatabase.FIREARMS,
+        "firearms",
+        lambda i: firearm(serial=f"QZT-90{i}7"),
+        lambda i: {"firearm": {"serial": f"QZT-90{i}7"}},
+    ),
+    Kind(
+        PoliceDatabase.VESSELS,
+        "vessels",
+        lambda i: vessel(name=f"Stella Maris {i}", imo=f"IMO {_imo(i)}", mmsi=f"22712345{i}"),
+        lambda i: {"vessel": {"imo": _imo(i)}},
+    ),
+    Kind(PoliceDatabase.DNA, "dna", lambda i: profile(DONOR), None),
+    Kind(PoliceDatabase.FINGERPRINTS, "fingerprints", lambda i: tenprint({1: "101_1"}), None),
+]
+assert IMO  # the records' own vessel stays out of this population
+
+
+def _terms(variant: str) -> dict[str, Any]:
+    """The owner's terms, disclosure always said (DNA is ``hit_only`` unless said)."""
+    if variant == "only_listed":
+        scope = {"scope": "only_listed", "countries": ["BE"]}
+    elif variant == "all_but_listed":
+        scope = {"scope": "all_but_listed", "countries": ["DE"]}
+    else:
+        scope = {"scope": "all", "countries": []}
+    disclosure = "hit_only" if variant == "hit_only" else "full"
+    return {"visibility": scope, "disclosure": disclosure}
+
+
+def _record(
+    client: TestClient, database: Database, owner: Actor, kind: Kind, index: int, variant: str
+) -> int:
+    body = kind.body(index) | _terms(variant) | {"external_ref": f"{kind.path}-{variant}"}
+    answer = client.post(f"/v1/{kind.path}", json=body, headers=owner.headers)
+    assert answer.status_code == 201, answer.text
+    record_id: int = answer.json()["id"]
+    url = f"/v1/{kind.path}/{record_id}"
+    if variant == "withdrawn":
+        gone = client.post(f"{url}/withdraw", json={"reason": "found"}, headers=owner.headers)
+        assert gone.status_code == 200, gone.text
+    if variant == "expired":
+        table = (
+            "travel_documents" if kind.database is PoliceDatabase.TRAVEL_DOCUMENTS else "records"
+        )
+        with database.transaction() as session:
+            session.execute(
+                text(f"UPDATE {table} SET review_date = :day WHERE id = :id"),  # noqa: S608
+                {"day": today() - timedelta(days=1), "id": record_id},
+            )
+    return record_id
+
+
+def _viewers(world: World) -> dict[str, Actor]:
+    agency = world.agency(OWNER, AgencyKind.POLICE, [Right.CHECK_DOCUMENTS, Right.CHECK_RECORDS])
+    with world.database.transaction() as session:
+        principal, issued = create_principal(
+            session,
+            world.ncb_admin(OWNER).principal,
+            PrincipalCreate(name="FR police officer", role=Role.AGENCY_OFFICER, agency_id=agency),
+            default_ttl_days=30,
+        )
+    return {
+        "owner": world.principal(Role.NCB_OFFICER, OWNER),
+        "allowed": world.principal(Role.NCB_OFFICER, "BE"),
+        "excluded": world.principal(Role.NCB_OFFICER, "DE"),
+        "agency": Actor(principal, issued.secret),
+        "carrier": world.principal(Role.CARRIER, OWNER),
+        "gs": world.principal(Role.GS_REVIEWER),
+    }
+
+
+# --- the read paths ------------------------------------------------------------------------
+
+READ_BY_ID = re.compile(
+    r"^/v1/(?P<path>[a-z_]+)/\{(?P<param>record_id|document_id)\}(?P<rest>/.*)?$"
+)
+
+
+def read_routes(client: TestClient) -> list[tuple[str, str]]:
+    """Every GET route of the API's published reference that reads one record by its id:
+    (the database's path, the route)."""
+    found = []
+    for route, operations in client.app.openapi()["paths"].items():  # type: ignore[attr-defined]
+        matched = READ_BY_ID.match(route)
+        if "get" in operations and matched is not None:
+            found.append((matched["path"], route))
+    return sorted(found)
+
+
+def _url(route: str, record_id: int) -> str:
+    url = re.sub(r"\{(record_id|document_id)\}", str(record_id), route)
+    return url.replace("{finger}", "0")
+
+
+def last_audit(database: Database, principal_id: int) -> tuple[str, dict[str, Any]] | None:
+    """The principal's latest audit entry: its action and detail."""
+    with database.reading() as session:
+        row = session.execute(
+            text(
+                "SELECT action, detail FROM audit_log WHERE principal_id = :p "
+                "ORDER BY seq DESC LIMIT 1"
+            ),
+            {"p": principal_id},
+        ).one_or_none()
+    return None if row is None else (row.action, json.loads(row.detail))
+
+
+class Matrix:
+    """The cases asked and what went against the rules."""
+
+    def __init__(self) -> None:
+        self.cases = 0
+        self.wrong: list[str] = []
+
+    def expect(self, case: str, got: object, wanted: object) -> None:
+        self.cases += 1
+        if got != wanted:
+            self.wrong.append(f"{case}: got {got!r}, the rules say {wanted!r}")
+
+
+def test_every_read_path_shows_each_principal_exactly_what_the_owner_allowed(
+    client: TestClient, world: World, database: Database, request: pytest.FixtureRequest
+) -> None:
+    viewers = _viewers(world)
+    owner = viewers["owner"]
+    ids: dict[tuple[PoliceDatabase, str], int] = {}
+    for kind in KINDS:
+        for index, variant in enumerate(VARIANTS):
+            ids[kind.database, variant] = _record(client, database, owner, kind, index, variant)
+    by_path = {kind.path: kind for kind in KINDS}
+    routes = read_routes(client)
+    # Every database has its read by id, and every read route reads a database populated here.
+    assert {path for path, _ in routes} == set(by_path)
+    matrix = Matrix()
+
+    # Read by id, on every route that reads one record.
+    for path, route in routes:
+        kind = by_path[path]
+        for variant in VARIANTS:
+            record_id = ids[kind.database, variant]
+            for viewer, actor in viewers.items():
+                case = f"GET {route} [{variant}] by {viewer}"
+                answer = client.get(_url(route, record_id), headers=actor.headers)
+                if not holds_right(viewer, kind.database):
+                    wanted = 403
+                else:
+                    wanted = 200 if reads(viewer, variant) else 404
+                matrix.expect(case, answer.status_code, wanted)
+                if answer.status_code == 200 and route.endswith("_id}"):
+                    shown = answer.json()
+                    matrix.expect(
+                        f"{case} owner's terms", shown["visibility"] is not None, viewer == "owner"
+                    )
+                elif answer.status_code != 200:
+                    entry = last_audit(database, actor.principal.id)
+                    shown = None if entry is None else entry[1].get("shown")
+                    matrix.expect(f"{case} audited", shown, False)
+
+    # The one check, for every database it answers.
+    for kind in KINDS:
+        if kind.question is None:
+            continue
+        for index, variant in enumerate(VARIANTS):
+            for viewer, actor in viewers.items():
+                case = f"check {kind.path} [{variant}] by {viewer}"
+                answer = client.post("/v1/checks", json=kind.question(index), headers=actor.headers)
+                if not holds_right(viewer, kind.database):
+                    matrix.expect(case, answer.status_code, 403)
+                    continue
+                hits = [h for h in answer.json()["hits"] if h["database"] == kind.database.value]
+                matrix.expect(case, len(hits), 1 if answers(viewer, variant) else 0)
+                if hits:
+                    record = hits[0].get("record")
+                    matrix.expect(f"{case} content", record is not None, reads(viewer, variant))
+
+    # The DNA search: every profile above is the same donor's.
+    for viewer, actor in viewers.items():
+        answer = client.post(
+            "/v1/dna/search", json={"profile": profile(DONOR)}, headers=actor.headers
+        )
+        if viewer == "carrier":
+            matrix.expect("DNA search by carrier", answer.status_code, 403)
+            continue
+        matches = answer.json()["matches"]
+        found = sorted(m["profile"]["id"] for m in matches if m.get("profile") is not None)
+        wanted = sorted(
+            ids[PoliceDatabase.DNA, v] for v in VARIANTS if answers(viewer, v) and reads(viewer, v)
+        )
+        matrix.expect(f"DNA search by {viewer} (profiles shown)", found, wanted)
+        matrix.expect(
+            f"DNA search by {viewer} (matches)",
+            len(matches),
+            sum(answers(viewer, v) for v in VARIANTS),
+        )
+
+    # The export of every database.
+    for kind in KINDS:
+        for viewer, actor in viewers.items():
+            case = f"export {kind.database.value} by {viewer}"
+            try:
+                with database.reading() as session:
+                    lines = [line for _, line in exported(session, actor.principal, kind.database)]
+            except PolicenetError as error:
+                matrix.expect(
+                    case,
+                    error.status,
+                    200 if holds_right(viewer, kind.database) and viewer != "carrier" else 403,
+                )
+                continue
+            matrix.expect(case, viewer != "carrier", True)
+            listed = {line["reference"]: line for line in lines}
+            for variant in VARIANTS:
+                reference = f"{kind.database.value}/{ids[kind.database, variant]}"
+                line = listed.get(reference)
+                # An export holds the records in force: never a withdrawn one, even the owner's.
+                in_export = learns(viewer, variant) and variant != "withdrawn"
+                matrix.expect(f"{case} [{variant}]", line is not None, in_export)
+                if line is not None:
+                    matrix.expect(
+                        f"{case} [{variant}] content", "record" in line, reads(viewer, variant)
+                    )
+
+    broke = "\n".join(matrix.wrong)
+    assert matrix.wrong == [], (
+        f"{len(matrix.wrong)} of {matrix.cases} cases broke the rules:\n{broke}"
+    )
+    request.config.stash[MATRIX_CASES] = request.config.stash.get(MATRIX_CASES, 0) + matrix.cases
+
+
+def test_a_refused_read_of_a_notice_diffusion_message_or_hit_is_audited(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """A read refused by a rule is answered as "not found" and leaves its audit entry, on
+    every kind of thing a bureau keeps for itself and for those it chose."""
+    fr = world.principal(Role.NCB_OFFICER, "FR")
+    de = world.principal(Role.NCB_OFFICER, "DE")
+    it = world.principal(Role.NCB_OFFICER, "IT")
+    person_id = enter(client, fr, "persons", person())["id"]
+    notice = client.post("/v1/notices", json=content(NoticeType.RED, person_id), headers=fr.headers)
+    assert notice.status_code == 201, notice.text
+    diffusion = client.post(
+        "/v1/diffusions",
+        json={
+            "kind": "wanted_person",
+            "title": "Wanted: Jean-Pierre DUVAL",
+            "text": "Arrest and inform NCB Paris.",
+            "to": ["DE"],
+            "subject_person_id": person_id,
+        },
+        headers=fr.headers,
+    )
+    assert diffusion.status_code == 201, diffusion.text
+    hit = check(client, de, {"person": {"name": "Jean-Pierre Duval", "birth_date": "1974-08-12"}})
+    (found,) = hit["hits"]
+    message = client.post(
+        f"/v1/hits/{found['reference']}/messages",
+        json={"subject": "Held at Kehl", "body": "Please confirm."},
+        headers=de.headers,
+    )
+    assert message.status_code == 201, message.text
+    reads = {
+        # A draft is its requester's; a diffusion to DE is not IT's; a hit and its messages
+        # are the two bureaus' it concerns.
+        f"/v1/notices/{notice.json()['id']}": "notice.read",
+        f"/v1/diffusions/{diffusion.json()['id']}": "diffusion.read",
+        f"/v1/hits/{found['reference']}": "hit.read",
+        f"/v1/messages/{message.json()['reference']}": "message.read",
+    }
+    for url, action in reads.items():
+        answer = client.get(url, headers=it.headers)
+        assert answer.status_code == 404, (url, answer.text)
+        assert last_audit(database, it.principal.id) == (action, {"shown": False}), url
+        assert client.get(url, headers=fr.headers).status_code == 200, url
+        entry = last_audit(database, fr.principal.id)
+        assert entry is not None and entry[1].get("shown") is True, url
