@@ -111,22 +111,8 @@ def test_every_raised_code_is_registered_with_the_status_of_its_class() -> None:
         f"registered {CODES[r.code].status}"
         for r in raised
         if classes[r.error_class].status != CODES[r.code].status
-        and classes[r.error_class].status not in CODES[r.code].legacy_statuses
     )
     assert mismatched == [], "raise each code with a class of its registered status"
-
-
-def test_every_legacy_status_is_still_raised() -> None:
-    """A legacy status no call site answers any more is dropped from the table."""
-    raised, classes = _all_raised()
-    answered = {(r.code, classes[r.error_class].status) for r in raised}
-    stale = sorted(
-        f"{code}: {status}"
-        for code, entry in CODES.items()
-        for status in entry.legacy_statuses
-        if (code, status) not in answered
-    )
-    assert stale == []
 
 
 def test_every_registered_code_is_answered_somewhere() -> None:

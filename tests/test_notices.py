@@ -1044,7 +1044,7 @@ def test_a_diffusion_is_delivered_at_once_and_cancelled_everywhere(
             f"/v1/diffusions/{d['id']}/cancellation", json={"reason": "twice"}, headers=fr.headers
         ),
         409,
-        "diffusion_cancelled",
+        "diffusion_already_cancelled",
     )
 
 
@@ -1231,7 +1231,7 @@ def test_diffusions_to_all_reach_ncbs_only_and_a_sender_may_withdraw(
     refused(
         client.post(f"/v1/diffusions/{sent['id']}/review", json={}, headers=reviewer.headers),
         409,
-        "diffusion_cancelled",
+        "diffusion_already_cancelled",
     )
 
 

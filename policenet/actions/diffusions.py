@@ -199,7 +199,7 @@ def review_diffusion(
     if d.state is DiffusionState.CANCELLED:
         raise Conflict(
             f"Diffusion {d.reference} was cancelled ({d.review}): there is nothing to review.",
-            code="diffusion_cancelled",
+            code="diffusion_already_cancelled",
             details={"state": d.state.value, "review": d.review.value},
         )
     if d.review is not DiffusionReview.PENDING:
@@ -239,7 +239,7 @@ def cancel_diffusion(
     if d.state is DiffusionState.CANCELLED:
         raise Conflict(
             f"Diffusion {d.reference} is already cancelled.",
-            code="diffusion_cancelled",
+            code="diffusion_already_cancelled",
             details={"state": d.state.value},
         )
     values: dict[str, Any] = {"state": DiffusionState.CANCELLED.value, "review_note": data.reason}

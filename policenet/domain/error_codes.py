@@ -19,15 +19,10 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class ErrorCode:
-    """What a code means and the HTTP status it is answered with.
-
-    ``legacy_statuses`` are other statuses that some call sites answered with before this
-    table existed; clients rely on them, so they are kept until the code is split (issue 21).
-    No new entry may have any."""
+    """What a code means and the one HTTP status it is answered with."""
 
     status: int
     meaning: str
-    legacy_statuses: tuple[int, ...] = ()
 
 
 CODES: Final[Mapping[str, ErrorCode]] = {
@@ -130,10 +125,9 @@ CODES: Final[Mapping[str, ErrorCode]] = {
     "hit_not_found": ErrorCode(404, "No hit that concerns the caller's bureau."),
     # Notices, diffusions and the screening terms.
     "diffusion_cancel_forbidden": ErrorCode(403, "Only the GS or the sender cancels it."),
-    "diffusion_cancelled": ErrorCode(
-        409,
-        "The diffusion was cancelled: nothing to review or cancel (410 when read).",
-        legacy_statuses=(410,),
+    "diffusion_cancelled": ErrorCode(410, "The diffusion was cancelled: do not act on it."),
+    "diffusion_already_cancelled": ErrorCode(
+        409, "The diffusion was cancelled: there is nothing to review or cancel."
     ),
     "diffusion_not_found": ErrorCode(404, "No diffusion sent to or by the bureau."),
     "diffusion_reviewed": ErrorCode(409, "The diffusion was already reviewed."),
@@ -192,10 +186,8 @@ CODES: Final[Mapping[str, ErrorCode]] = {
 
 def status_of(code: str, raised_as: int) -> int:
     """The HTTP status answered for ``code``, raised with an exception class of status
-    ``raised_as``: the table's, unless ``raised_as`` is one of the code's legacy statuses.
+    ``raised_as``: the table's.
 
     A code missing from the table keeps ``raised_as``; the test of this table fails on it."""
     entry = CODES.get(code)
-    if entry is None or raised_as in entry.legacy_statuses:
-        return raised_as
-    return entry.status
+    return raised_as if entry is None else entry.status
