@@ -1,8 +1,9 @@
 """Invariant 2 over every read path: nobody learns of or reads a record its owner did not allow.
 
 The read paths are generated, not listed: every ``GET`` route of the API that reads one
-record of a police database by its id (found in the app's route table), the one check for
-every database it answers, the DNA search, and the export of every database. Each is asked
+record of a police database by its id (found in the API's published reference), the one
+check for every database it answers, the DNA and fingerprint searches, the hits those made
+(listed and read by each bureau), and the export of every database. Each is asked
 for five records of one owner (restricted to listed countries, restricted by exclusion,
 ``hit_only``, withdrawn, past its review date) by six principals (the owner, an allowed
 country, an excluded country, a national agency, a carrier, the General Secretariat). What
@@ -356,6 +357,46 @@ def test_every_read_path_shows_each_principal_exactly_what_the_owner_allowed(
             len(matches),
             sum(answers(viewer, v) for v in VARIANTS),
         )
+
+    # The fingerprint search: every ten-print above holds the same finger.
+    probe = {"probe": tenprint({1: "101_1"}), "limit": 20}
+    for viewer, actor in viewers.items():
+        answer = client.post("/v1/fingerprints/search", json=probe, headers=actor.headers)
+        if viewer == "carrier":
+            matrix.expect("fingerprint search by carrier", answer.status_code, 403)
+            continue
+        candidates = answer.json()["candidates"]
+        shown = sorted(c["record"]["id"] for c in candidates if c["record"] is not None)
+        wanted = sorted(
+            ids[PoliceDatabase.FINGERPRINTS, v]
+            for v in VARIANTS
+            if answers(viewer, v) and reads(viewer, v)
+        )
+        matrix.expect(f"fingerprint search by {viewer} (records shown)", shown, wanted)
+        matrix.expect(
+            f"fingerprint search by {viewer} (candidates)",
+            len(candidates),
+            sum(answers(viewer, v) for v in VARIANTS),
+        )
+
+    # The hits the checks and searches above made, as each bureau lists and reads them: the
+    # owner sees which record was hit, the checking side how it matched only when the record
+    # is full; a principal of no bureau keeps no hits.
+    for viewer, actor in viewers.items():
+        listed = client.get("/v1/hits", params={"limit": 500}, headers=actor.headers)
+        if actor.principal.bureau_id is None:
+            matrix.expect(f"hits of {viewer}", listed.status_code, 403)
+            continue
+        for hit in listed.json():
+            case = f"hit {hit['database']} [{hit['disclosure']}] listed for {viewer}"
+            matrix.expect(f"{case}: record id", hit["record_id"] is not None, viewer == "owner")
+            full = viewer == "owner" or hit["disclosure"] == "full"
+            matrix.expect(f"{case}: how it matched", hit["match"] is not None, full)
+            read = client.get(f"/v1/hits/{hit['reference']}", headers=actor.headers)
+            matrix.expect(f"{case}: read", (read.status_code, read.json()), (200, hit))
+        if viewer == "owner":
+            on_records = {h["record_id"] for h in listed.json()}
+            matrix.expect("hits on the owner's records", on_records <= set(ids.values()), True)
 
     # The export of every database.
     for kind in KINDS:
