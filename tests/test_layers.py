@@ -45,7 +45,7 @@ PURE = {"domain", "matching", "formats", "access", "sealing"}
 FRAMEWORKS = {"fastapi", "sqlalchemy", "starlette", "typer", "alembic"}
 # Routers, web pages and commands run a verb through the hub (act, look, in_transaction),
 # never open a transaction themselves.
-EDGES = {"api", "web"}
+EDGES = {"api", "web", "cli"}
 TRANSACTIONS = {"transaction", "reading", "at_once", "begin"}
 
 

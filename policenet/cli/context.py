@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 import typer
 
 from policenet.actions.principals import authenticate
+from policenet.actions.verbs import look
 from policenet.cli.errors import usage
 
 if TYPE_CHECKING:
@@ -36,5 +37,5 @@ def hub_of(ctx: typer.Context) -> Hub:
 
 def signed_in(hub: Hub, token: str) -> Principal:
     """The principal behind ``token``; a token that names none ends the command (status 2)."""
-    with usage(), hub.store.reading() as session:
-        return authenticate(session, token)
+    with usage():
+        return look(hub.store, authenticate, token)

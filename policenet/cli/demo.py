@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
-from policenet.actions.hub import first_gs_admin, initialise
+from policenet.actions.hub import initialise
+from policenet.actions.verbs import look, perform
 from policenet.cli.context import hub_of
-from policenet.demo.population import DemoReport, demo_seeded, seed_demo
+from policenet.demo.population import DemoReport, demo_seeded
+from policenet.demo.seeding import seed_by_first_admin
 from policenet.domain.principals import Role
 
 if TYPE_CHECKING:
@@ -196,8 +198,7 @@ def demo(
     init_report = initialise(
         database, admin_name="GS administrator (demo)", ttl_days=settings.token_ttl_days
     )
-    with database.transaction() as session:
-        seeded = demo_seeded(session)
+    seeded = look(database, demo_seeded)
     if seeded:
         if not path.exists():
             console.print(
@@ -218,13 +219,12 @@ def demo(
             "country": None,
             "token": issued.secret,
         }
-    with (
-        console.status(f"Seeding {documents} travel documents..."),
-        database.transaction() as session,
-    ):
-        admin = first_gs_admin(session)
-        assert admin is not None  # noqa: S101 - initialise created one
-        report = seed_demo(
-            session, admin, seed=seed, documents=documents, ttl_days=settings.token_ttl_days
+    with console.status(f"Seeding {documents} travel documents..."):
+        report = perform(
+            database,
+            seed_by_first_admin,
+            seed=seed,
+            documents=documents,
+            ttl_days=settings.token_ttl_days,
         )
     _print_demo(_write_tokens(path, report, f"http://{settings.host}:{settings.port}", first), path)

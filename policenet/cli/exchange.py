@@ -24,12 +24,13 @@ from policenet.actions.dna_transactions import Type18Reading, type18_reading
 from policenet.actions.exchange import (
     ImportRejected,
     audit_export,
-    exported,
+    exported_from,
     ftm_entities,
     import_file,
     start_export,
 )
 from policenet.actions.import_worker import ImportFailed
+from policenet.actions.verbs import perform
 from policenet.cli.context import TokenOption, hub_of, signed_in
 from policenet.cli.errors import usage
 from policenet.domain.dna import ProfileKind
@@ -200,28 +201,24 @@ def export(
     database = hub.store
     principal = signed_in(hub, token)
     written = withheld = 0
-    # Audited before a line is written; read without holding the write lock (SQLite),
-    # so that checks go on while a large export runs.
-    with database.transaction() as session:
-        start_export(session, principal, database_name, file_format)
+    # Audited before a line is written.
+    perform(database, start_export, principal, database_name, file_format)
     out = sys.stdout if output is None else output.open("w", encoding="utf-8")
     try:
-        with database.reading() as session:
-            for record, line in exported(session, principal, database_name):
-                if file_format == "jsonl":
-                    out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
-                    written += 1
-                elif "record" in line:
-                    for entity in ftm_entities(record, f"policenet {line['owner_bureau']}"):
-                        out.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
-                    written += 1
-                else:
-                    withheld += 1
+        for record, line in exported_from(database, principal, database_name):
+            if file_format == "jsonl":
+                out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+                written += 1
+            elif "record" in line:
+                for entity in ftm_entities(record, f"policenet {line['owner_bureau']}"):
+                    out.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
+                written += 1
+            else:
+                withheld += 1
     finally:
         if output is not None:
             out.close()
-    with database.transaction() as session:
-        audit_export(session, principal, database_name, file_format, written)
+    perform(database, audit_export, principal, database_name, file_format, written)
     note = Console(stderr=True)
     note.print(f"Exported {written} {database_name} records.", highlight=False)
     if withheld:

@@ -7,7 +7,12 @@ themselves are read and written by ``policenet.formats.rows`` (CSV, JSON Lines) 
 ``policenet.formats.ftm`` (FollowTheMoney), which need no database. Callers import from here.
 """
 
-from policenet.actions.exchange.exports import audit_export, exported, start_export
+from policenet.actions.exchange.exports import (
+    audit_export,
+    exported,
+    exported_from,
+    start_export,
+)
 from policenet.actions.exchange.imports import ImportRejected, ImportReport, import_file
 from policenet.actions.exchange.validation import RowError
 from policenet.actions.exchange.worker import serve_validation
@@ -19,6 +24,7 @@ __all__ = [
     "RowError",
     "audit_export",
     "exported",
+    "exported_from",
     "ftm_entities",
     "import_file",
     "serve_validation",

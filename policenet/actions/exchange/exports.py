@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
+    from policenet.store.db import Database as Store
+
 
 def _reference(database: Database, record_id: int) -> str:
     return f"{database}/{record_id}"
@@ -124,3 +126,12 @@ def audit_export(
         f"export:{database}",
         {"database": database, "format": file_format, "records": count},
     )
+
+
+def exported_from(
+    store: Store, actor: Principal, database: Database
+) -> Iterator[tuple[TravelDocument | Record, dict[str, Any]]]:
+    """``exported``, read in a session of its own that holds no write lock (SQLite): checks
+    go on while a large export runs."""
+    with store.reading() as session:
+        yield from exported(session, actor, database)
