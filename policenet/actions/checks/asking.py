@@ -1,36 +1,19 @@
-"""The one check: every database the caller may see, asked at once. Every check is audited, hit
-or no hit, and every hit is kept for the checking bureau and told to the owner.
-
-Exact keys (document numbers, VINs, plates, serials, IMO numbers …) are looked up in the
-screening index first: a key it does not hold is answered without reading the database, which
-is the answer to nearly every check. Names go through the person index, which drops records the
-caller may not see before it ranks. A record the caller may not see is looked up, filtered and
-audited like any other, and the answer is the one an unknown record gets.
-"""
+"""How a check asks each database: exact keys in the screening index first, names through the
+person index; what it found, before anything is decided about who may learn of it."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from policenet.access import may_learn_of, reads_content, require, sees_details
-from policenet.actions.hits import check_events, new_hit
-from policenet.actions.principals import authenticate
+from policenet.access import may_learn_of, require, sees_details
 from policenet.domain.checks import (
-    BatchCheckRequest,
-    CheckFailure,
     CheckRequest,
     CheckResult,
-    Hit,
     MatchKind,
 )
-from policenet.domain.clock import utcnow
-from policenet.domain.documents import TravelDocument
-from policenet.domain.errors import Forbidden, PolicenetError
-from policenet.domain.hits import urgency_of
+from policenet.domain.errors import Forbidden
 from policenet.domain.members import alpha2_from_icao
-from policenet.domain.notices import NoticeRef, NoticeType
 from policenet.domain.principals import Principal, Right
 from policenet.domain.records import Database, Record
 from policenet.matching.documents import comparison_key, differs_only_by_o_zero, normalise_number
@@ -46,10 +29,7 @@ from policenet.matching.identifiers import (
 from policenet.matching.mrz import parse_mrz
 from policenet.matching.persons import DEFAULT_THRESHOLD, PartialDate, PersonQuery
 from policenet.matching.records import birth_date, country, document_key, plate_key
-from policenet.store import audit, events, hits
 from policenet.store import documents as document_store
-from policenet.store import notices as notice_store
-from policenet.store import principals as principal_store
 from policenet.store import records as record_store
 
 if TYPE_CHECKING:
@@ -58,7 +38,9 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from policenet.domain.checks import PersonQueryInput
+    from policenet.domain.documents import TravelDocument
     from policenet.screening.service import PersonTerms, Screening
+
 
 PERSON_HITS = 10
 _O_ZERO_NOTE = (
@@ -72,7 +54,7 @@ _SERIAL_NOTE = (
 
 
 @dataclass(slots=True)
-class _Found:
+class Found:
     """A record found for one part of a check, before access decides what the caller learns."""
 
     part: str
@@ -85,7 +67,7 @@ class _Found:
 
 
 @dataclass(slots=True)
-class _Answer:
+class Answer:
     result: CheckResult
     asked: dict[str, Any]
     hit_rows: list[dict[str, Any]] = field(default_factory=list)
@@ -93,7 +75,7 @@ class _Answer:
     external_refs: list[str | None] = field(default_factory=list)
 
 
-def _person_query(data: PersonQueryInput) -> PersonQuery:
+def person_query(data: PersonQueryInput) -> PersonQuery:
     return PersonQuery(
         names=(data.name,),
         birth_date=birth_date(data.birth_date, "person.birth_date"),
@@ -102,7 +84,7 @@ def _person_query(data: PersonQueryInput) -> PersonQuery:
     )
 
 
-class _Asking:
+class Asking:
     """One check being answered: the parts asked, the records found."""
 
     def __init__(
@@ -113,7 +95,7 @@ class _Asking:
         self.screening = screening
         self.now = now
         self.today = now.date()
-        self.found: list[_Found] = []
+        self.found: list[Found] = []
         self.asked: dict[str, Any] = {}
         self.notes: list[str] = []
         self.withheld = 0
@@ -132,7 +114,7 @@ class _Asking:
             ):
                 o_zero = differs_only_by_o_zero(document.number, number)
                 self.found.append(
-                    _Found(
+                    Found(
                         part,
                         Database.TRAVEL_DOCUMENTS,
                         document,
@@ -160,7 +142,7 @@ class _Asking:
                 recorded = str(record.data.get("serial", ""))
                 if differs_only_by_confusion(recorded, asked):
                     match, note = MatchKind.SERIAL_CONFUSION, _SERIAL_NOTE.format(recorded=recorded)
-            self.found.append(_Found(part, record.database, record, match, note=note))
+            self.found.append(Found(part, record.database, record, match, note=note))
 
     def noticed(self, ids: list[int]) -> list[int]:
         """Those of these person records under a valid notice: they answer past review."""
@@ -189,7 +171,7 @@ class _Asking:
             record = by_id.get(int(match.record_id))
             if record is not None:
                 self.found.append(
-                    _Found(
+                    Found(
                         part,
                         Database.PERSONS,
                         record,
@@ -203,7 +185,7 @@ class _Asking:
                 )
 
 
-def _ask(asking: _Asking, request: CheckRequest) -> None:
+def ask(asking: Asking, request: CheckRequest) -> None:
     """Look up every part of the request."""
     actor = asking.actor
     records_parts = (
@@ -260,7 +242,7 @@ def _ask(asking: _Asking, request: CheckRequest) -> None:
         asked["document"] = {"issuing_country": issuing, "number": number}
         asking.documents("document", issuing, number)
     if request.person is not None:
-        query = _person_query(request.person)
+        query = person_query(request.person)
         asked["person"] = request.person.model_dump(mode="json", exclude_none=True)
         asking.persons("person", query)
     if request.vehicle is not None:
@@ -296,239 +278,3 @@ def _ask(asking: _Asking, request: CheckRequest) -> None:
         title = normalise_title(request.artwork.title)
         asked["artwork"] = {"title": title}
         asking.records("artwork", "title", title)
-
-
-def _visible(actor: Principal, found: _Found, asking: _Asking) -> bool:
-    """Whether the caller may learn of the record (a person under notice: every member)."""
-    record = found.record
-    return may_learn_of(
-        actor,
-        record.owner_bureau_id,
-        record.owner_country,
-        record.visibility,
-        under_notice=found.database is Database.PERSONS
-        and asking.screening.under_notice(record.id, asking.now),
-    )
-
-
-def _notices_on(asking: _Asking) -> dict[int, tuple[NoticeRef, ...]]:
-    """The published notices on the persons found: read only when the index says one is."""
-    ids = [
-        f.record.id
-        for f in asking.found
-        if f.database is Database.PERSONS and asking.screening.under_notice(f.record.id, asking.now)
-    ]
-    if not ids:
-        return {}
-    found = notice_store.active_on_persons(asking.session, ids, asking.now)
-    return {pid: tuple(NoticeRef.of(n) for n in ns) for pid, ns in found.items()}
-
-
-def _answer(
-    session: Session,
-    actor: Principal,
-    request: CheckRequest,
-    screening: Screening,
-    place: str | None,
-    now: datetime,
-) -> _Answer:
-    asking = _Asking(session, actor, screening, now)
-    _ask(asking, request)
-    on_notice = _notices_on(asking)
-    reference = uuid.uuid4().hex
-    details = sees_details(actor)
-    result_hits: list[Hit] = []
-    rows: list[dict[str, Any]] = []
-    seen: set[tuple[Database, int]] = set()
-    withheld = 0
-    external_refs: list[str | None] = []
-    for found in asking.found:
-        record = found.record
-        if (found.database, record.id) in seen:
-            continue
-        seen.add((found.database, record.id))
-        if not _visible(actor, found, asking):
-            withheld += 1
-            continue
-        hit_reference = uuid.uuid4().hex
-        named = on_notice.get(record.id, ()) if found.database is Database.PERSONS else ()
-        urgency, urgency_reason = urgency_of(
-            found.database,
-            record.data if isinstance(record, Record) else None,
-            tuple(n.reference for n in named if n.type is NoticeType.RED),
-        )
-        # Seen only through its notice, the record itself stays the owner's to share: the
-        # caller learns the hit, its owner and the notice (which every member may read).
-        full = may_learn_of(
-            actor, record.owner_bureau_id, record.owner_country, record.visibility
-        ) and reads_content(actor, record.owner_bureau_id, record.disclosure)
-        result_hits.append(
-            Hit(
-                reference=hit_reference,
-                database=found.database,
-                part=found.part,
-                disclosure=record.disclosure,
-                owner_bureau_id=record.owner_bureau_id if details else None,
-                match=found.match if full else None,
-                score=found.score if full else None,
-                explanation=found.explanation if full else (),
-                note=found.note if full else None,
-                reported_at=(
-                    (
-                        record.reported_at
-                        if isinstance(record, TravelDocument)
-                        else record.entered_at
-                    )
-                    if full
-                    else None
-                ),
-                record=record if full else None,
-                notices=named if details else (),
-            )
-        )
-        rows.append(
-            new_hit(
-                actor,
-                record,
-                database=found.database,
-                check_reference=reference,
-                match=found.match.value,
-                score=found.score,
-                asked={found.part: asking.asked.get(found.part.removesuffix("_holder"))},
-                place=place,
-                now=now,
-                urgency=urgency,
-                urgency_reason=urgency_reason,
-                notices=[n.as_json() for n in named],
-                reference=hit_reference,
-            )
-        )
-        external_refs.append(record.external_ref)
-    result = CheckResult(
-        reference=reference,
-        checked_at=now,
-        asked=dict(asking.asked),
-        hits=result_hits,
-        notes=asking.notes,
-    )
-    return _Answer(result, asking.asked, rows, withheld, external_refs)
-
-
-def _audit_detail(answer: _Answer, place: str | None) -> dict[str, Any]:
-    return {
-        "reference": answer.result.reference,
-        "asked": answer.asked,
-        "place": place,
-        "answered": {
-            "hit": answer.result.hit,
-            "hits": [
-                {"database": r["database"], "record": r["record_id"]} for r in answer.hit_rows
-            ],
-        },
-        "withheld": answer.withheld,
-    }
-
-
-def keep_hits(
-    session: Session,
-    actor: Principal,
-    rows: list[dict[str, Any]],
-    external_refs: list[str | None],
-    now: datetime,
-) -> None:
-    """Store the hits and, in the same transaction, alert their owners and the checking side."""
-    if not rows:
-        return
-    hits.add_many(session, rows)
-    agency = None
-    if actor.agency_id is not None:
-        found = principal_store.get_agency(session, actor.agency_id)
-        agency = None if found is None else found.name
-    events.publish(
-        session,
-        [
-            event
-            for row, ref in zip(rows, external_refs, strict=True)
-            for event in check_events(row, actor, agency=agency, external_ref=ref)
-        ],
-        now,
-    )
-
-
-def check(
-    session: Session,
-    actor: Principal,
-    request: CheckRequest,
-    screening: Screening,
-    *,
-    now: datetime | None = None,
-    most_to_file: int | None = None,
-) -> CheckResult:
-    """Answer a check from every database the actor may see; audit it, keep its hits and
-    alert their owners. ``now`` is the hub's clock (tests and the demo set it).
-    ``most_to_file``: raise ``screening.service.Behind`` rather than file more changed rows
-    than that into the indexes first (a check answered on the event loop)."""
-    now = now or utcnow()
-    screening.refresh(session, most=most_to_file)
-    answer = _answer(session, actor, request, screening, request.place, now)
-    keep_hits(session, actor, answer.hit_rows, answer.external_refs, now)
-    audit.append_by(session, actor, "check", "checks", _audit_detail(answer, request.place))
-    return answer.result
-
-
-def check_batch(
-    session: Session, actor: Principal, batch: BatchCheckRequest, screening: Screening
-) -> list[CheckResult | CheckFailure]:
-    """Answer up to 1,000 checks in order; a check that cannot be asked is answered with its
-    error and the others still are. One audit entry lists them all."""
-    now = utcnow()
-    screening.refresh(session)
-    answers: list[CheckResult | CheckFailure] = []
-    details: list[dict[str, Any]] = []
-    rows: list[dict[str, Any]] = []
-    external_refs: list[str | None] = []
-    for index, request in enumerate(batch.checks):
-        place = request.place or batch.place
-        try:
-            answer = _answer(session, actor, request, screening, place, now)
-        except PolicenetError as error:
-            if isinstance(error, Forbidden):
-                raise
-            answers.append(
-                CheckFailure(
-                    code=error.code,
-                    message=f"Check {index}: {error}",
-                    field=None if error.field is None else f"checks.{index}.{error.field}",
-                )
-            )
-            details.append({"failed": error.code})
-            continue
-        answers.append(answer.result)
-        details.append(_audit_detail(answer, place))
-        rows.extend(answer.hit_rows)
-        external_refs.extend(answer.external_refs)
-    keep_hits(session, actor, rows, external_refs, now)
-    audit.append_by(session, actor, "check.batch", "checks", {"checks": details})
-    return answers
-
-
-def check_with_token(
-    session: Session,
-    token: str,
-    request: CheckRequest,
-    screening: Screening,
-    *,
-    most_to_file: int | None = None,
-) -> tuple[Principal, CheckResult]:
-    """``check`` by the principal behind ``token``, authenticated in the check's own
-    transaction (the hot path: one transaction, not two)."""
-    actor = authenticate(session, token)
-    return actor, check(session, actor, request, screening, most_to_file=most_to_file)
-
-
-def check_batch_with_token(
-    session: Session, token: str, batch: BatchCheckRequest, screening: Screening
-) -> tuple[Principal, list[CheckResult | CheckFailure]]:
-    """``check_batch`` by the principal behind ``token``, in the batch's own transaction."""
-    actor = authenticate(session, token)
-    return actor, check_batch(session, actor, batch, screening)

@@ -1,0 +1,188 @@
+"""What a check answers: the hits the caller may learn of, as far as it may read them, kept
+for both bureaus and told to the owner; the audit entry of the check."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from policenet.access import may_learn_of, reads_content, sees_details
+from policenet.actions.hits import check_events, new_hit
+from policenet.domain.checks import (
+    CheckRequest,
+    CheckResult,
+    Hit,
+)
+from policenet.domain.documents import TravelDocument
+from policenet.domain.hits import urgency_of
+from policenet.domain.notices import NoticeRef, NoticeType
+from policenet.domain.records import Database, Record
+from policenet.store import events, hits
+from policenet.store import notices as notice_store
+from policenet.store import principals as principal_store
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from sqlalchemy.orm import Session
+
+    from policenet.domain.principals import Principal
+    from policenet.screening.service import Screening
+from policenet.actions.checks.asking import Answer, Asking, Found, ask
+
+
+def _visible(actor: Principal, found: Found, asking: Asking) -> bool:
+    """Whether the caller may learn of the record (a person under notice: every member)."""
+    record = found.record
+    return may_learn_of(
+        actor,
+        record.owner_bureau_id,
+        record.owner_country,
+        record.visibility,
+        under_notice=found.database is Database.PERSONS
+        and asking.screening.under_notice(record.id, asking.now),
+    )
+
+
+def _notices_on(asking: Asking) -> dict[int, tuple[NoticeRef, ...]]:
+    """The published notices on the persons found: read only when the index says one is."""
+    ids = [
+        f.record.id
+        for f in asking.found
+        if f.database is Database.PERSONS and asking.screening.under_notice(f.record.id, asking.now)
+    ]
+    if not ids:
+        return {}
+    found = notice_store.active_on_persons(asking.session, ids, asking.now)
+    return {pid: tuple(NoticeRef.of(n) for n in ns) for pid, ns in found.items()}
+
+
+def answer_of(
+    session: Session,
+    actor: Principal,
+    request: CheckRequest,
+    screening: Screening,
+    place: str | None,
+    now: datetime,
+) -> Answer:
+    asking = Asking(session, actor, screening, now)
+    ask(asking, request)
+    on_notice = _notices_on(asking)
+    reference = uuid.uuid4().hex
+    details = sees_details(actor)
+    result_hits: list[Hit] = []
+    rows: list[dict[str, Any]] = []
+    seen: set[tuple[Database, int]] = set()
+    withheld = 0
+    external_refs: list[str | None] = []
+    for found in asking.found:
+        record = found.record
+        if (found.database, record.id) in seen:
+            continue
+        seen.add((found.database, record.id))
+        if not _visible(actor, found, asking):
+            withheld += 1
+            continue
+        hit_reference = uuid.uuid4().hex
+        named = on_notice.get(record.id, ()) if found.database is Database.PERSONS else ()
+        urgency, urgency_reason = urgency_of(
+            found.database,
+            record.data if isinstance(record, Record) else None,
+            tuple(n.reference for n in named if n.type is NoticeType.RED),
+        )
+        # Seen only through its notice, the record itself stays the owner's to share: the
+        # caller learns the hit, its owner and the notice (which every member may read).
+        full = may_learn_of(
+            actor, record.owner_bureau_id, record.owner_country, record.visibility
+        ) and reads_content(actor, record.owner_bureau_id, record.disclosure)
+        result_hits.append(
+            Hit(
+                reference=hit_reference,
+                database=found.database,
+                part=found.part,
+                disclosure=record.disclosure,
+                owner_bureau_id=record.owner_bureau_id if details else None,
+                match=found.match if full else None,
+                score=found.score if full else None,
+                explanation=found.explanation if full else (),
+                note=found.note if full else None,
+                reported_at=(
+                    (
+                        record.reported_at
+                        if isinstance(record, TravelDocument)
+                        else record.entered_at
+                    )
+                    if full
+                    else None
+                ),
+                record=record if full else None,
+                notices=named if details else (),
+            )
+        )
+        rows.append(
+            new_hit(
+                actor,
+                record,
+                database=found.database,
+                check_reference=reference,
+                match=found.match.value,
+                score=found.score,
+                asked={found.part: asking.asked.get(found.part.removesuffix("_holder"))},
+                place=place,
+                now=now,
+                urgency=urgency,
+                urgency_reason=urgency_reason,
+                notices=[n.as_json() for n in named],
+                reference=hit_reference,
+            )
+        )
+        external_refs.append(record.external_ref)
+    result = CheckResult(
+        reference=reference,
+        checked_at=now,
+        asked=dict(asking.asked),
+        hits=result_hits,
+        notes=asking.notes,
+    )
+    return Answer(result, asking.asked, rows, withheld, external_refs)
+
+
+def audit_detail(answer: Answer, place: str | None) -> dict[str, Any]:
+    return {
+        "reference": answer.result.reference,
+        "asked": answer.asked,
+        "place": place,
+        "answered": {
+            "hit": answer.result.hit,
+            "hits": [
+                {"database": r["database"], "record": r["record_id"]} for r in answer.hit_rows
+            ],
+        },
+        "withheld": answer.withheld,
+    }
+
+
+def keep_hits(
+    session: Session,
+    actor: Principal,
+    rows: list[dict[str, Any]],
+    external_refs: list[str | None],
+    now: datetime,
+) -> None:
+    """Store the hits and, in the same transaction, alert their owners and the checking side."""
+    if not rows:
+        return
+    hits.add_many(session, rows)
+    agency = None
+    if actor.agency_id is not None:
+        found = principal_store.get_agency(session, actor.agency_id)
+        agency = None if found is None else found.name
+    events.publish(
+        session,
+        [
+            event
+            for row, ref in zip(rows, external_refs, strict=True)
+            for event in check_events(row, actor, agency=agency, external_ref=ref)
+        ],
+        now,
+    )

@@ -1,0 +1,104 @@
+"""The verbs: one check, a batch of checks, each also by the bearer of a token."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from policenet.actions.principals import authenticate
+from policenet.domain.checks import (
+    BatchCheckRequest,
+    CheckFailure,
+    CheckRequest,
+    CheckResult,
+)
+from policenet.domain.clock import utcnow
+from policenet.domain.errors import Forbidden, PolicenetError
+from policenet.store import audit
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from sqlalchemy.orm import Session
+
+    from policenet.domain.principals import Principal
+    from policenet.screening.service import Screening
+from policenet.actions.checks.answers import answer_of, audit_detail, keep_hits
+
+
+def check(
+    session: Session,
+    actor: Principal,
+    request: CheckRequest,
+    screening: Screening,
+    *,
+    now: datetime | None = None,
+    most_to_file: int | None = None,
+) -> CheckResult:
+    """Answer a check from every database the actor may see; audit it, keep its hits and
+    alert their owners. ``now`` is the hub's clock (tests and the demo set it).
+    ``most_to_file``: raise ``screening.service.Behind`` rather than file more changed rows
+    than that into the indexes first (a check answered on the event loop)."""
+    now = now or utcnow()
+    screening.refresh(session, most=most_to_file)
+    answer = answer_of(session, actor, request, screening, request.place, now)
+    keep_hits(session, actor, answer.hit_rows, answer.external_refs, now)
+    audit.append_by(session, actor, "check", "checks", audit_detail(answer, request.place))
+    return answer.result
+
+
+def check_batch(
+    session: Session, actor: Principal, batch: BatchCheckRequest, screening: Screening
+) -> list[CheckResult | CheckFailure]:
+    """Answer up to 1,000 checks in order; a check that cannot be asked is answered with its
+    error and the others still are. One audit entry lists them all."""
+    now = utcnow()
+    screening.refresh(session)
+    answers: list[CheckResult | CheckFailure] = []
+    details: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    external_refs: list[str | None] = []
+    for index, request in enumerate(batch.checks):
+        place = request.place or batch.place
+        try:
+            answer = answer_of(session, actor, request, screening, place, now)
+        except PolicenetError as error:
+            if isinstance(error, Forbidden):
+                raise
+            answers.append(
+                CheckFailure(
+                    code=error.code,
+                    message=f"Check {index}: {error}",
+                    field=None if error.field is None else f"checks.{index}.{error.field}",
+                )
+            )
+            details.append({"failed": error.code})
+            continue
+        answers.append(answer.result)
+        details.append(audit_detail(answer, place))
+        rows.extend(answer.hit_rows)
+        external_refs.extend(answer.external_refs)
+    keep_hits(session, actor, rows, external_refs, now)
+    audit.append_by(session, actor, "check.batch", "checks", {"checks": details})
+    return answers
+
+
+def check_with_token(
+    session: Session,
+    token: str,
+    request: CheckRequest,
+    screening: Screening,
+    *,
+    most_to_file: int | None = None,
+) -> tuple[Principal, CheckResult]:
+    """``check`` by the principal behind ``token``, authenticated in the check's own
+    transaction (the hot path: one transaction, not two)."""
+    actor = authenticate(session, token)
+    return actor, check(session, actor, request, screening, most_to_file=most_to_file)
+
+
+def check_batch_with_token(
+    session: Session, token: str, batch: BatchCheckRequest, screening: Screening
+) -> tuple[Principal, list[CheckResult | CheckFailure]]:
+    """``check_batch`` by the principal behind ``token``, in the batch's own transaction."""
+    actor = authenticate(session, token)
+    return actor, check_batch(session, actor, batch, screening)
