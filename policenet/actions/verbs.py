@@ -62,9 +62,14 @@ def look(
     **kwargs: P.kwargs,
 ) -> T:
     """``verb(session, *args, **kwargs)`` in a read that writes nothing (no audit entry: for
-    what anyone may read, such as the member registry)."""
-    with database.reading() as session:
-        return verb(session, *args, **kwargs)
+    what anyone may read, such as the member registry); a refusal it raises is audited all
+    the same, in a transaction of its own."""
+    try:
+        with database.reading() as session:
+            return verb(session, *args, **kwargs)
+    except PolicenetError as error:
+        keep_refusal(database, error)
+        raise
 
 
 def keep_refusal(database: Database, error: PolicenetError) -> None:
