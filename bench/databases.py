@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 from load import Connection  # bench/load.py, beside this script
@@ -45,6 +46,9 @@ from policenet.matching.identifiers import vin_check_digit
 from policenet.screening.service import Screening
 from policenet.store import principals as principals_store
 from policenet.store.db import Database as Store
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 HERE = Path(__file__).resolve().parent
 COUNTRIES = ("FR", "DE", "US", "GB", "IT", "ES", "NL", "BR", "JP", "IN", "NG", "MX", "CA")
@@ -89,31 +93,41 @@ def document_number(country: str, i: int) -> str:
     return "".join(rng.choices(string.ascii_uppercase, k=2)) + digits.rjust(7, "0")
 
 
-def vin(i: int) -> str:
-    rng = random.Random(i)
+def random_vin(rng: random.Random) -> str:
+    """A North American VIN drawn from ``rng``, with its correct check digit."""
     body = "1" + "".join(rng.choices(VIN_ALPHABET, k=16))
     return body[:8] + vin_check_digit(body) + body[9:]
+
+
+def vin(i: int) -> str:
+    return random_vin(random.Random(i))
 
 
 def plate(i: int) -> str:
     return f"B{i:07d}"
 
 
+def bureau_officer(session: Session, admin: Principal, country: str) -> tuple[Principal, str]:
+    """An officer of the country's bureau, made by an NCB administrator the GS ``admin``
+    makes: the officer and its token."""
+    ncb_admin, _ = create_principal(
+        session,
+        admin,
+        PrincipalCreate(name=f"{country} admin", role=Role.NCB_ADMIN, country=country),
+        default_ttl_days=30,
+    )
+    person, issued = create_principal(
+        session,
+        ncb_admin,
+        PrincipalCreate(name=f"{country} officer", role=Role.NCB_OFFICER),
+        default_ttl_days=30,
+    )
+    return person, issued.secret
+
+
 def officer(store: Store, admin: Principal, country: str) -> tuple[Principal, str]:
     with store.transaction() as session:
-        ncb_admin, _ = create_principal(
-            session,
-            admin,
-            PrincipalCreate(name=f"{country} admin", role=Role.NCB_ADMIN, country=country),
-            default_ttl_days=30,
-        )
-        person, issued = create_principal(
-            session,
-            ncb_admin,
-            PrincipalCreate(name=f"{country} officer", role=Role.NCB_OFFICER),
-            default_ttl_days=30,
-        )
-    return person, issued.secret
+        return bureau_officer(session, admin, country)
 
 
 def documents_csv(country: str, start: int, count: int) -> str:

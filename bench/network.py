@@ -39,23 +39,15 @@ from datetime import date
 from pathlib import Path
 
 import httpx
+from databases import bureau_officer, random_vin  # bench/databases.py, beside this script
 
 from policenet.actions.hub import initialise
-from policenet.actions.principals import create_principal
 from policenet.actions.records import record_entry
 from policenet.domain.members import member_countries, ncb_id
-from policenet.domain.principals import PrincipalCreate, Role
 from policenet.domain.records import VehicleEntry
-from policenet.matching.identifiers import vin_check_digit
 from policenet.store.db import Database
 
 HERE = Path(__file__).resolve().parent
-VIN_ALPHABET = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
-
-
-def vin(rng: random.Random) -> str:
-    body = "1" + "".join(rng.choices(VIN_ALPHABET, k=16))
-    return body[:8] + vin_check_digit(body) + body[9:]
 
 
 def setup(
@@ -73,21 +65,10 @@ def setup(
     with database.transaction() as session:
         for country in member_countries():
             code = country.alpha2
-            admin, _ = create_principal(
-                session,
-                gs_admin,
-                PrincipalCreate(name=f"{code} admin", role=Role.NCB_ADMIN, country=code),
-                default_ttl_days=30,
-            )
-            officer, issued = create_principal(
-                session,
-                admin,
-                PrincipalCreate(name=f"{code} officer", role=Role.NCB_OFFICER),
-                default_ttl_days=30,
-            )
-            tokens[ncb_id(code)] = issued.secret
+            officer, token = bureau_officer(session, gs_admin, code)
+            tokens[ncb_id(code)] = token
             for _ in range(per_bureau):
-                number = vin(rng)
+                number = random_vin(rng)
                 record_entry(
                     session,
                     officer,
@@ -219,7 +200,7 @@ class Run:
                 while owner == checker:
                     owner, number = self.rng.choice(vehicles)
             else:
-                number = vin(self.rng)
+                number = random_vin(self.rng)
             task = asyncio.create_task(
                 self.check(client, {"vehicle": {"vin": number}}, self.tokens[checker])
             )

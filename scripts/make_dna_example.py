@@ -8,23 +8,10 @@ from pathlib import Path
 
 import nistitl
 
+from policenet.demo.dna import DONOR
+
 PROFILES = {
-    1: {
-        "D3S1358": ["15", "16"],
-        "vWA": ["17", "18"],
-        "D8S1179": ["13", "14"],
-        "D21S11": ["29", "30"],
-        "D18S51": ["14", "15"],
-        "TH01": ["7", "9.3"],
-        "FGA": ["21", "22"],
-        "D1S1656": ["12", "15"],
-        "D2S441": ["10", "11"],
-        "D10S1248": ["13", "14"],
-        "D12S391": ["18", "19"],
-        "D22S1045": ["15", "16"],
-        "AMEL": ["X", "Y"],
-        "SE33": [],  # not typed: allele indicator 0
-    },
+    1: DONOR | {"AMEL": ["X", "Y"], "SE33": []},  # SE33 not typed: allele indicator 0
     2: {
         "D3S1358": ["14", "17"],
         "vWA": ["16", "16"],

@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
-from pathlib import Path
 
 import nistitl
 import pytest
@@ -38,12 +37,7 @@ from policenet.formats.ansi_nist import (
     write,
 )
 from policenet.matching.minutiae import extract
-
-FVC = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "fingerprints"
-DB1 = FVC / "FVC2002_DB1_B"
-needs_fvc = pytest.mark.skipif(
-    not DB1.is_dir(), reason=f"the FVC sample sets are not at {FVC} (../shared beside the clone)"
-)
+from tests.test_fingerprints import fvc, needs_fvc
 
 # (index, x, y, angle in 2-degree units, type, quality) as INCITS 378 writes them in 9.137
 MINUTIAE = [
@@ -391,7 +385,7 @@ def test_written_images_read_back_as_the_same_fingers() -> None:
 
 @needs_fvc
 def test_a_template_extracted_from_a_real_finger_survives_the_transaction() -> None:
-    photo = (DB1 / "101_1.tif").read_bytes()
+    photo = fvc("101_1")
     extracted = extract(photo, position=FingerPosition.RIGHT_INDEX)
     image = Image.open(io.BytesIO(photo)).convert("L")
     [(_, _, template)] = type9_templates(read(written(extracted, image)))

@@ -2,50 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from policenet.domain.principals import Role
-from policenet.matching.mrz import format_td3
 from policenet.store import audit
 from policenet.store.db import Database
 from tests.conftest import Actor, World
-from tests.test_documents import report
-
-
-def zone(number: str) -> list[str]:
-    return format_td3(
-        issuing_state="FRA",
-        surname="MARTIN",
-        given_names="CLAIRE",
-        number=number,
-        nationality="FRA",
-        birth_date=date(1986, 3, 14),
-        sex="F",
-        expiry_date=date(2031, 1, 1),
-    )
+from tests.test_documents import report, zone
+from tests.test_records import answered, check, stable
 
 
 def record(client: TestClient, owner: Actor, number: str, **changes: Any) -> dict[str, Any]:
     answer = client.post("/v1/documents", json=report(number, **changes), headers=owner.headers)
-    assert answer.status_code == 201, answer.text
-    result: dict[str, Any] = answer.json()
-    return result
-
-
-def check(client: TestClient, actor: Actor, body: dict[str, Any]) -> dict[str, Any]:
-    answer = client.post("/v1/checks", json=body, headers=actor.headers)
-    assert answer.status_code == 200, answer.text
-    result: dict[str, Any] = answer.json()
-    return result
-
-
-def stable(answer: dict[str, Any]) -> dict[str, Any]:
-    """An answer without what differs on every call (reference, time) or by question."""
-    return {k: v for k, v in answer.items() if k not in ("reference", "checked_at", "asked")}
+    return answered(answer, 201)
 
 
 def test_mrz_of_a_stolen_passport_hits(client: TestClient, world: World) -> None:
@@ -176,16 +148,7 @@ def test_check_requires_one_subject(client: TestClient, world: World) -> None:
 def test_unknown_issuing_state_in_mrz_is_no_hit_with_a_note(
     client: TestClient, world: World
 ) -> None:
-    lines = format_td3(
-        issuing_state="UTO",
-        surname="ERIKSSON",
-        given_names="ANNA",
-        number="L898902C3",
-        nationality="UTO",
-        birth_date=date(1974, 8, 12),
-        sex="F",
-        expiry_date=date(2030, 4, 15),
-    )
+    lines = zone("L898902C3", country="UTO")
     answer = check(client, world.principal(Role.BORDER_OFFICER, "US"), {"mrz": lines})
     assert answer["hit"] is False
     assert "UTO" in answer["notes"][0]

@@ -16,7 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from policenet.actions.exchange import ImportRejected, import_file
+from policenet.actions.exchange import ImportRejected, ImportReport, import_file
+from policenet.demo.dna import DONOR
 from policenet.domain.dna import DnaEntry, Relationship, Stringency, canonical_locus
 from policenet.domain.errors import InvalidInput
 from policenet.domain.principals import Role
@@ -34,26 +35,10 @@ from policenet.matching.dna import (
 )
 from policenet.screening.dna import DnaIndex
 from policenet.store.db import Database as Store
-from tests.conftest import World
+from tests.conftest import Actor, World
 from tests.test_exchange import EXAMPLES, environment, importing, run_all, succeeded
 from tests.test_network import events_of
-from tests.test_records import enter, refused
-
-# A single-source profile on the 12 European Standard Set loci.
-DONOR = {
-    "D3S1358": ["15", "16"],
-    "vWA": ["17", "18"],
-    "D8S1179": ["13", "14"],
-    "D21S11": ["29", "30"],
-    "D18S51": ["14", "15"],
-    "TH01": ["7", "9.3"],
-    "FGA": ["21", "22"],
-    "D1S1656": ["12", "15"],
-    "D2S441": ["10", "11"],
-    "D10S1248": ["13", "14"],
-    "D12S391": ["18", "19"],
-    "D22S1045": ["15", "16"],
-}
+from tests.test_records import answered, enter, refused
 
 
 def g(loci: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
@@ -257,10 +242,7 @@ def profile(loci: dict[str, list[str]], **changes: Any) -> dict[str, Any]:
 
 
 def search(client: TestClient, actor: Any, body: dict[str, Any]) -> dict[str, Any]:
-    answer = client.post("/v1/dna/search", json=body, headers=actor.headers)
-    assert answer.status_code == 200, answer.text
-    result: dict[str, Any] = answer.json()
-    return result
+    return answered(client.post("/v1/dna/search", json=body, headers=actor.headers))
 
 
 def test_a_cross_border_match_is_a_hit_alerted_to_the_owner(
@@ -521,6 +503,15 @@ def stored_profiles(world: World) -> dict[str, dict[str, Any]]:
     return {ref: data if isinstance(data, dict) else json.loads(data) for ref, data in rows}
 
 
+def import_type_18(
+    world: World, officer: Actor, transaction: str, reading: Type18Reading
+) -> ImportReport:
+    """The transaction imported in-process for the officer's bureau, read as ``reading`` says."""
+    return import_file(
+        world.database, officer.principal, Database.DNA, transaction, "nist", nist=reading
+    )
+
+
 def test_a_type_18_transaction_imports_its_str_profiles(world: World) -> None:
     officer = world.principal(Role.NCB_OFFICER, "DE")
     subfields = [str_items(locus, *alleles) for locus, alleles in DONOR.items()]
@@ -531,9 +522,7 @@ def test_a_type_18_transaction_imports_its_str_profiles(world: World) -> None:
     ]
     transaction = type_18({1: subfields, 2: [str_items("TH01", "6", "9.3")]})
     reading = Type18Reading("reference")
-    report = import_file(
-        world.database, officer.principal, Database.DNA, transaction, "nist", nist=reading
-    )
+    report = import_type_18(world, officer, transaction, reading)
     assert report.written == 2
     assert report.digest == hashlib.sha256(transaction.encode("latin-1")).hexdigest()
     profiles = stored_profiles(world)
@@ -541,9 +530,7 @@ def test_a_type_18_transaction_imports_its_str_profiles(world: World) -> None:
     assert first["kind"] == "reference" and first["amelogenin"] == "XY"
     assert first["loci"] == DONOR | {"D16S539": ["9", "11", "12"]}
     assert profiles["DE-LAB-7/2"]["loci"] == {"TH01": ["6", "9.3"]}
-    again = import_file(
-        world.database, officer.principal, Database.DNA, transaction, "nist", nist=reading
-    )
+    again = import_type_18(world, officer, transaction, reading)
     assert again.written == 2 and len(stored_profiles(world)) == 2  # updated, not added
 
 
@@ -551,26 +538,12 @@ def test_type_18_loci_may_be_numbered_by_the_laboratorys_table(world: World) -> 
     officer = world.principal(Role.NCB_OFFICER, "DE")
     transaction = type_18({5: [str_items("7", "15", "16"), str_items("12", "7", "9.3")]})
     with pytest.raises(ImportRejected) as raised:
-        import_file(
-            world.database,
-            officer.principal,
-            Database.DNA,
-            transaction,
-            "nist",
-            nist=Type18Reading("crime_scene"),
-        )
+        import_type_18(world, officer, transaction, Type18Reading("crime_scene"))
     (error,) = raised.value.errors
     assert str(error).startswith("record 2: profile DE-LAB-7/5: field 18.016, subfield 1")
     assert "'7'" in str(error) and "--locus-table" in str(error)
     table = load_locus_numbers("# our system\n7,D3S1358\n12,th01\n")
-    report = import_file(
-        world.database,
-        officer.principal,
-        Database.DNA,
-        transaction,
-        "nist",
-        nist=Type18Reading("crime_scene", table),
-    )
+    report = import_type_18(world, officer, transaction, Type18Reading("crime_scene", table))
     assert report.written == 1
     assert stored_profiles(world)["DE-LAB-7/5"]["loci"] == {
         "D3S1358": ["15", "16"],
@@ -597,14 +570,7 @@ def test_type_18_errors_name_the_record_the_profile_and_the_locus(
     good = [str_items(locus, *alleles) for locus, alleles in DONOR.items()]
     transaction = type_18({1: good, 2: [*good[:6], subfield]})
     with pytest.raises(ImportRejected) as raised:
-        import_file(
-            world.database,
-            officer.principal,
-            Database.DNA,
-            transaction,
-            "nist",
-            nist=Type18Reading("reference"),
-        )
+        import_type_18(world, officer, transaction, Type18Reading("reference"))
     (error,) = raised.value.errors
     assert str(error).startswith("record 3") and "DE-LAB-7/2" in str(error), str(error)
     assert named in str(error)
@@ -617,14 +583,7 @@ def test_a_malformed_or_empty_transaction_is_refused(world: World) -> None:
     transaction = type_18({1: [str_items("TH01", "7", "8")]})
 
     def importing(content: str) -> None:
-        import_file(
-            world.database,
-            officer.principal,
-            Database.DNA,
-            content,
-            "nist",
-            nist=Type18Reading("reference"),
-        )
+        import_type_18(world, officer, content, Type18Reading("reference"))
 
     with pytest.raises(MalformedTransaction, match="record 18"):
         importing(transaction[:-5])

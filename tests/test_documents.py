@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from policenet.domain.principals import Role
+from policenet.matching.mrz import format_td3
 from policenet.store import audit
 from policenet.store.db import Database
 from tests.conftest import World
@@ -23,6 +25,20 @@ def report(number: str = "12AB34567", **changes: Any) -> dict[str, Any]:
         "holder_birth_date": "1986-03-14",
     }
     return body | changes
+
+
+def zone(number: str, country: str = "FRA") -> list[str]:
+    """The machine-readable zone of Claire MARTIN's passport, issued by ``country``."""
+    return format_td3(
+        issuing_state=country,
+        surname="MARTIN",
+        given_names="CLAIRE",
+        number=number,
+        nationality=country,
+        birth_date=date(1986, 3, 14),
+        sex="F",
+        expiry_date=date(2031, 1, 1),
+    )
 
 
 def audit_count(database: Database) -> int:

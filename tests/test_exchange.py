@@ -25,6 +25,7 @@ from policenet.store.db import Database
 from tests.conftest import Actor, World
 from tests.test_cli import CLI
 from tests.test_cli import environment as cli_environment
+from tests.test_records import check as records_check
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 EXAMPLE_FILES = [
@@ -122,9 +123,7 @@ def json_lines(output: str) -> list[dict[str, Any]]:
 
 
 def check(client: TestClient, actor: Actor, body: dict[str, Any]) -> list[dict[str, Any]]:
-    answer = client.post("/v1/checks", json=body, headers=actor.headers)
-    assert answer.status_code == 200, answer.text
-    hits: list[dict[str, Any]] = answer.json()["hits"]
+    hits: list[dict[str, Any]] = records_check(client, actor, body)["hits"]
     return hits
 
 

@@ -34,7 +34,7 @@ from policenet.matching.cylinders import Prepared, prepare, similarity
 from policenet.matching.minutiae import ImageUnreadable, extract, load
 from tests.conftest import Actor, World
 from tests.test_network import events_of
-from tests.test_records import enter, refused
+from tests.test_records import answered, enter, refused
 
 FVC = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "fingerprints"
 DB1 = FVC / "FVC2002_DB1_B"
@@ -211,10 +211,7 @@ def mark(name: str, case_ref: str, position: int = 0) -> dict[str, Any]:
 
 
 def search(client: TestClient, actor: Actor, body: dict[str, Any]) -> dict[str, Any]:
-    answer = client.post("/v1/fingerprints/search", json=body, headers=actor.headers)
-    assert answer.status_code == 200, answer.text
-    found: dict[str, Any] = answer.json()
-    return found
+    return answered(client.post("/v1/fingerprints/search", json=body, headers=actor.headers))
 
 
 # Two people: one's fingers are FVC fingers 101-104, the other's 105-108 (first impressions).
@@ -551,10 +548,7 @@ def test_one_to_one_verification_tells_the_same_person_from_another(
     stranger = tenprint(OTHER)
 
     def verify(actor: Actor, body: dict[str, Any]) -> dict[str, Any]:
-        answer = client.post("/v1/fingerprints/verify", json=body, headers=actor.headers)
-        assert answer.status_code == 200, answer.text
-        found: dict[str, Any] = answer.json()
-        return found
+        return answered(client.post("/v1/fingerprints/verify", json=body, headers=actor.headers))
 
     same = verify(de, {"record_id": suspect["id"], "probe": card})
     assert same["decision"] == "match" and same["threshold"] == 0.025

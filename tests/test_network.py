@@ -34,18 +34,17 @@ from policenet.settings import Settings
 from policenet.store.db import Database
 from tests.conftest import Actor, World
 from tests.test_cli import free_port
-from tests.test_records import enter, person, vehicle
+from tests.test_exchange import succeeded
+from tests.test_records import CHECK_DUVAL, answered, enter, person, vehicle
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 )
-CHECK_DUVAL = {"person": {"name": "Jean-Pierre Duval", "birth_date": "1974-08-12"}}
 
 
 def events_of(client: TestClient, actor: Actor, after: int = 0) -> list[dict[str, Any]]:
     answer = client.get("/v1/events", params={"after": after}, headers=actor.headers)
-    assert answer.status_code == 200, answer.text
-    found: list[dict[str, Any]] = answer.json()["events"]
+    found: list[dict[str, Any]] = answered(answer)["events"]
     return found
 
 
@@ -794,15 +793,19 @@ def test_keys_send_sealed_and_listen_from_the_command_line(
     fr_admin, de_admin = world.ncb_admin("FR"), world.ncb_admin("DE")
     fr = world.principal(Role.NCB_OFFICER, "FR")
     de = world.principal(Role.NCB_OFFICER, "DE")
+
+    def succeeds(args: list[str], actor: Actor) -> str:
+        """What a command that must succeed printed."""
+        return succeeded(cli(args, live, actor.token, tmp_path))
+
     for admin, name in ((fr_admin, "fr.json"), (de_admin, "de.json")):
-        made = cli(["keys", "generate", "--out", name, "--register"], live, admin.token, tmp_path)
-        assert made.returncode == 0, made.stdout + made.stderr
-        assert "Registered" in made.stdout
+        made = succeeds(["keys", "generate", "--out", name, "--register"], admin)
+        assert "Registered" in made
         assert (tmp_path / name).stat().st_mode & 0o777 == 0o600
     again = cli(["keys", "generate", "--out", "fr.json"], live, fr_admin.token, tmp_path)
     assert again.returncode == 1 and "never overwritten" in again.stdout
 
-    sent = cli(
+    sent = succeeds(
         [
             "send",
             "--to",
@@ -817,31 +820,16 @@ def test_keys_send_sealed_and_listen_from_the_command_line(
             "--keys",
             "fr.json",
         ],
-        live,
-        fr.token,
-        tmp_path,
+        fr,
     )
-    assert sent.returncode == 0, sent.stdout + sent.stderr
-    assert "sealed to NCB-DE" in sent.stdout
-    plain = cli(
-        ["send", "--to", "NCB-DE", "--subject", "Plain [b]text[/b]", "--body", "hello"],
-        live,
-        fr.token,
-        tmp_path,
-    )
-    assert plain.returncode == 0, plain.stdout + plain.stderr
+    assert "sealed to NCB-DE" in sent
+    succeeds(["send", "--to", "NCB-DE", "--subject", "Plain [b]text[/b]", "--body", "hello"], fr)
 
-    heard = cli(
-        ["listen", "--keys", "de.json", "--count", "2", "--state", "de.last"],
-        live,
-        de.token,
-        tmp_path,
-    )
-    assert heard.returncode == 0, heard.stdout + heard.stderr
-    assert "flash restricted message from NCB-FR: (sealed)" in heard.stdout
-    assert "seal verified, opened: 'Operation Pier'" in heard.stdout
-    assert SECRET in heard.stdout
-    assert "Plain [b]text[/b]" in heard.stdout
+    heard = succeeds(["listen", "--keys", "de.json", "--count", "2", "--state", "de.last"], de)
+    assert "flash restricted message from NCB-FR: (sealed)" in heard
+    assert "seal verified, opened: 'Operation Pier'" in heard
+    assert SECRET in heard
+    assert "Plain [b]text[/b]" in heard
     last = int((tmp_path / "de.last").read_text())
 
     # The sender hears the read receipt; a restarted listener resumes after what it saw.

@@ -30,7 +30,7 @@ from policenet.store import feed
 from policenet.store.db import Database
 from tests.conftest import Actor, World
 from tests.test_network import events_of
-from tests.test_records import check, enter, person, refused
+from tests.test_records import answered, check, enter, person, refused
 
 
 def content(kind: NoticeType, subject: int | None, **changes: Any) -> dict[str, Any]:
@@ -126,17 +126,11 @@ def subject(client: TestClient, owner: Actor, **changes: Any) -> int:
 
 
 def notice_of(client: TestClient, actor: Actor, notice_id: int) -> dict[str, Any]:
-    answer = client.get(f"/v1/notices/{notice_id}", headers=actor.headers)
-    assert answer.status_code == 200, answer.text
-    result: dict[str, Any] = answer.json()
-    return result
+    return answered(client.get(f"/v1/notices/{notice_id}", headers=actor.headers))
 
 
 def draft(client: TestClient, actor: Actor, body: dict[str, Any]) -> dict[str, Any]:
-    answer = client.post("/v1/notices", json=body, headers=actor.headers)
-    assert answer.status_code == 201, answer.text
-    result: dict[str, Any] = answer.json()
-    return result
+    return answered(client.post("/v1/notices", json=body, headers=actor.headers), 201)
 
 
 def move(
@@ -146,8 +140,7 @@ def move(
         reason = "Compliant: judicial data and identifiers sufficient."
     body = {"to": to} | ({} if reason is None else {"reason": reason})
     answer = client.post(f"/v1/notices/{notice_id}/transitions", json=body, headers=actor.headers)
-    assert answer.status_code == 200, answer.text
-    result: dict[str, Any] = answer.json()
+    result = answered(answer)
     assert result["state"] == to
     return result
 
@@ -982,25 +975,35 @@ def test_the_public_page_speaks_four_languages(
 # --- diffusions ----------------------------------------------------------------------------
 
 
+def diffuse(
+    client: TestClient,
+    actor: Actor,
+    kind: str,
+    title: str,
+    text: str,
+    to: str | list[str] = "all",
+    **more: Any,
+) -> dict[str, Any]:
+    """A diffusion the actor sends (to all members unless ``to`` says whom), as sent."""
+    body = {"kind": kind, "title": title, "text": text, "to": to} | more
+    return answered(client.post("/v1/diffusions", json=body, headers=actor.headers), 201)
+
+
 def test_a_diffusion_is_delivered_at_once_and_cancelled_everywhere(
     client: TestClient, world: World, fr: Actor, reviewer: Actor
 ) -> None:
     de = world.principal(Role.NCB_OFFICER, "DE")
     es = world.principal(Role.NCB_OFFICER, "ES")
     it = world.principal(Role.NCB_OFFICER, "IT")
-    sent = client.post(
-        "/v1/diffusions",
-        json={
-            "kind": "wanted_person",
-            "title": "Wanted: Jean-Pierre DUVAL",
-            "text": "Arrest and inform NCB Paris; extradition will be requested.",
-            "to": ["DE", "NCB-ES", "FR"],
-            "subject_person_id": subject(client, fr),
-        },
-        headers=fr.headers,
+    d = diffuse(
+        client,
+        fr,
+        "wanted_person",
+        "Wanted: Jean-Pierre DUVAL",
+        "Arrest and inform NCB Paris; extradition will be requested.",
+        to=["DE", "NCB-ES", "FR"],
+        subject_person_id=subject(client, fr),
     )
-    assert sent.status_code == 201, sent.text
-    d = sent.json()
     assert d["to"] == ["NCB-DE", "NCB-ES"] and d["review"] == "pending"
     for recipient in (de, es):
         (event,) = [e for e in events_of(client, recipient) if e["kind"] == "diffusion"]
@@ -1051,16 +1054,13 @@ def test_a_diffusion_is_delivered_at_once_and_cancelled_everywhere(
 def test_a_diffusion_to_all_is_reviewed_compliant(
     client: TestClient, world: World, fr: Actor, reviewer: Actor
 ) -> None:
-    sent = client.post(
-        "/v1/diffusions",
-        json={
-            "kind": "missing_person",
-            "title": "Missing: Anna (14)",
-            "text": "Missing since 2 May 2026 from Marseille.",
-            "to": "all",
-        },
-        headers=fr.headers,
-    ).json()
+    sent = diffuse(
+        client,
+        fr,
+        "missing_person",
+        "Missing: Anna (14)",
+        "Missing since 2 May 2026 from Marseille.",
+    )
     jp = world.principal(Role.NCB_OFFICER, "JP")
     assert client.get(f"/v1/diffusions/{sent['id']}", headers=jp.headers).status_code == 200
     reviewed = client.post(
@@ -1192,16 +1192,7 @@ def test_arabic_words_are_found_behind_stacked_prefixes(database: Database, text
 def test_diffusions_to_all_reach_ncbs_only_and_a_sender_may_withdraw(
     client: TestClient, world: World, fr: Actor, reviewer: Actor
 ) -> None:
-    sent = client.post(
-        "/v1/diffusions",
-        json={
-            "kind": "warning",
-            "title": "Fake police",
-            "text": "Gang posing as police.",
-            "to": "all",
-        },
-        headers=fr.headers,
-    ).json()
+    sent = diffuse(client, fr, "warning", "Fake police", "Gang posing as police.")
     border = world.principal(Role.BORDER_OFFICER, "DE")
     de_agency = world.agency("DE", AgencyKind.POLICE, [Right.CHECK_RECORDS])
     with world.database.transaction() as session:

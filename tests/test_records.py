@@ -14,9 +14,9 @@ from sqlalchemy import text
 
 from policenet.domain.principals import Role
 from policenet.domain.terms import review_date_after
-from policenet.matching.mrz import format_td3
 from policenet.store.db import Database
 from tests.conftest import Actor, World
+from tests.test_documents import zone
 
 # A North American VIN with its correct check digit (3, in position 9), and one misread.
 VIN_US = "1HGCM82633A004352"
@@ -26,8 +26,20 @@ VIN_EU = "WVWZZZ1JZXW386752"
 IMO = "9074729"
 
 
-def person(**changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
+def body_of(defaults: dict[str, Any]) -> Callable[..., dict[str, Any]]:
+    """A maker of request bodies: the defaults, with the fields a test gives changed."""
+
+    def made(**changes: Any) -> dict[str, Any]:
+        return defaults | changes
+
+    return made
+
+
+# What a border officer asks to find the person of ``person()``.
+CHECK_DUVAL = {"person": {"name": "Jean-Pierre Duval", "birth_date": "1974-08-12"}}
+
+person = body_of(
+    {
         "name": "Jean-Pierre DUVAL",
         "aliases": ["Jean Pierre Duval"],
         "birth_date": "1974-08-12",
@@ -37,11 +49,10 @@ def person(**changes: Any) -> dict[str, Any]:
         "crime_area": "organized_crime",
         "cautions": ["armed"],
     }
-    return body | changes
+)
 
-
-def vehicle(**changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
+vehicle = body_of(
+    {
         "vin": VIN_US,
         "plate": "GH-123-KL",
         "plate_country": "FR",
@@ -51,11 +62,10 @@ def vehicle(**changes: Any) -> dict[str, Any]:
         "year": 2003,
         "theft_date": "2026-01-10",
     }
-    return body | changes
+)
 
-
-def artwork(**changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
+artwork = body_of(
+    {
         "title": "La Méditerranée",
         "object_type": "painting",
         "artist": "Henri Matisse",
@@ -64,11 +74,10 @@ def artwork(**changes: Any) -> dict[str, Any]:
         "theft_country": "FR",
         "theft_date": "2025-11-02",
     }
-    return body | changes
+)
 
-
-def firearm(**changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
+firearm = body_of(
+    {
         "make": "Glock",
         "model": "17",
         "calibre": "9x19mm",
@@ -78,11 +87,10 @@ def firearm(**changes: Any) -> dict[str, Any]:
         "status": "stolen",
         "event_date": "2025-12-01",
     }
-    return body | changes
+)
 
-
-def vessel(**changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
+vessel = body_of(
+    {
         "name": "Esperanza del Mar",
         "imo": f"IMO {IMO}",
         "mmsi": "227123456",
@@ -90,25 +98,26 @@ def vessel(**changes: Any) -> dict[str, Any]:
         "vessel_type": "yacht",
         "theft_date": "2025-09-20",
     }
-    return body | changes
+)
 
 
 def today() -> date:
     return datetime.now(UTC).date()
 
 
-def enter(client: TestClient, owner: Actor, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    answer = client.post(f"/v1/{path}", json=body, headers=owner.headers)
-    assert answer.status_code == 201, answer.text
+def answered(answer: Response, status: int = 200) -> dict[str, Any]:
+    """The JSON body of an answer that came with ``status``."""
+    assert answer.status_code == status, answer.text
     result: dict[str, Any] = answer.json()
     return result
+
+
+def enter(client: TestClient, owner: Actor, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    return answered(client.post(f"/v1/{path}", json=body, headers=owner.headers), 201)
 
 
 def check(client: TestClient, actor: Actor, body: dict[str, Any]) -> dict[str, Any]:
-    answer = client.post("/v1/checks", json=body, headers=actor.headers)
-    assert answer.status_code == 200, answer.text
-    result: dict[str, Any] = answer.json()
-    return result
+    return answered(client.post("/v1/checks", json=body, headers=actor.headers))
 
 
 def refused(answer: Response, status: int, code: str) -> None:
@@ -138,7 +147,7 @@ def by_plate(plate: str, plate_country: str = "FR") -> dict[str, Any]:
         (
             "persons",
             person(),
-            {"person": {"name": "Jean-Pierre Duval", "birth_date": "1974-08-12"}},
+            CHECK_DUVAL,
             "persons",
             "birth_place",
             "Lyon",
@@ -379,21 +388,26 @@ def test_vin_and_plate_of_the_same_vehicle_give_one_hit(client: TestClient, worl
     assert hit["record"]["id"] == stored["id"]
 
 
-def test_owner_renaming_a_person_moves_it_in_the_name_index(
-    client: TestClient, world: World
-) -> None:
+def recorded_duval(client: TestClient, world: World) -> tuple[Actor, dict[str, Any], Actor]:
+    """FR records ``person()`` and DE's name check finds it: the owner, the record, DE."""
     owner = world.principal(Role.NCB_OFFICER, "FR")
     stored = enter(client, owner, "persons", person())
     checker = world.principal(Role.NCB_OFFICER, "DE")
-    old = {"person": {"name": "Jean-Pierre Duval", "birth_date": "1974-08-12"}}
-    assert check(client, checker, old)["hit"] is True
+    assert check(client, checker, CHECK_DUVAL)["hit"] is True
+    return owner, stored, checker
+
+
+def test_owner_renaming_a_person_moves_it_in_the_name_index(
+    client: TestClient, world: World
+) -> None:
+    owner, stored, checker = recorded_duval(client, world)
     renamed = client.patch(
         f"/v1/persons/{stored['id']}",
         json={"name": "Marc LEBLANC", "aliases": []},
         headers=owner.headers,
     )
     assert renamed.status_code == 200, renamed.text
-    assert check(client, checker, old)["hit"] is False
+    assert check(client, checker, CHECK_DUVAL)["hit"] is False
     new = {"person": {"name": "Marc Leblanc", "birth_date": "1974-08-12"}}
     assert check(client, checker, new)["hit"] is True
 
@@ -432,16 +446,12 @@ def test_withdrawn_record_answers_no_more_checks(client: TestClient, world: Worl
 def test_owner_restricting_a_person_hides_it_from_the_next_name_check(
     client: TestClient, world: World
 ) -> None:
-    owner = world.principal(Role.NCB_OFFICER, "FR")
-    stored = enter(client, owner, "persons", person())
-    question = {"person": {"name": "Jean-Pierre Duval", "birth_date": "1974-08-12"}}
-    checker = world.principal(Role.NCB_OFFICER, "DE")
-    assert check(client, checker, question)["hit"] is True
+    owner, stored, checker = recorded_duval(client, world)
     restriction = {"visibility": {"scope": "only_listed", "countries": ["GB"]}}
     changed = client.patch(f"/v1/persons/{stored['id']}", json=restriction, headers=owner.headers)
     assert changed.status_code == 200, changed.text
-    assert check(client, checker, question)["hit"] is False
-    assert check(client, world.principal(Role.NCB_OFFICER, "GB"), question)["hit"] is True
+    assert check(client, checker, CHECK_DUVAL)["hit"] is False
+    assert check(client, world.principal(Role.NCB_OFFICER, "GB"), CHECK_DUVAL)["hit"] is True
 
 
 def test_owner_switching_to_hit_only_withholds_the_content_from_then_on(
@@ -503,9 +513,8 @@ def test_all_but_listed_record_is_hidden_from_listed_countries_only(
     owner = world.principal(Role.NCB_OFFICER, "FR")
     body = person(visibility={"scope": "all_but_listed", "countries": ["RU"]})
     enter(client, owner, "persons", body)
-    question = {"person": {"name": "Jean-Pierre Duval", "birth_date": "1974-08-12"}}
-    assert check(client, world.principal(Role.NCB_OFFICER, "DE"), question)["hit"] is True
-    hidden = check(client, world.principal(Role.NCB_OFFICER, "RU"), question)
+    assert check(client, world.principal(Role.NCB_OFFICER, "DE"), CHECK_DUVAL)["hit"] is True
+    hidden = check(client, world.principal(Role.NCB_OFFICER, "RU"), CHECK_DUVAL)
     assert stable(hidden) == {"hit": False, "hits": [], "notes": []}
 
 
@@ -646,13 +655,9 @@ def test_record_past_its_review_date_stops_answering_until_renewed(
 def test_expired_person_record_is_not_found_by_name(
     client: TestClient, world: World, database: Database
 ) -> None:
-    owner = world.principal(Role.NCB_OFFICER, "FR")
-    stored = enter(client, owner, "persons", person())
-    question = {"person": {"name": "Jean-Pierre Duval", "birth_date": "1974-08-12"}}
-    checker = world.principal(Role.NCB_OFFICER, "DE")
-    assert check(client, checker, question)["hit"] is True
+    _, stored, checker = recorded_duval(client, world)
     pass_review_date(database, stored["id"])
-    assert check(client, checker, question)["hit"] is False
+    assert check(client, checker, CHECK_DUVAL)["hit"] is False
 
 
 def test_renewal_beyond_5_years_is_refused(client: TestClient, world: World) -> None:
@@ -713,16 +718,7 @@ def test_mrz_holder_recorded_as_a_person_hits_persons(client: TestClient, world:
     owner = world.principal(Role.NCB_OFFICER, "FR")
     body = person(name="Claire MARTIN", aliases=[], birth_date="1986-03-14", sex="female")
     stored = enter(client, owner, "persons", body)
-    lines = format_td3(
-        issuing_state="FRA",
-        surname="MARTIN",
-        given_names="CLAIRE",
-        number="18CX90321",
-        nationality="FRA",
-        birth_date=date(1986, 3, 14),
-        sex="F",
-        expiry_date=date(2031, 1, 1),
-    )
+    lines = zone("18CX90321")
     answer = check(client, world.principal(Role.NCB_OFFICER, "DE"), {"mrz": lines})
     (hit,) = answer["hits"]
     assert hit["database"] == "persons"

@@ -107,13 +107,8 @@ def _query(
         data = prepare(profile).data
         return _Query(_genotypes(data), mixed(data), None)
     assert profile_id is not None  # noqa: S101 - one of the two is given
-    record = record_store.get(session, profile_id)
-    if (
-        record is None
-        or record.database is not Database.DNA
-        or not is_owner(actor, record.owner_bureau_id)
-        or record.withdrawn_at is not None
-    ):
+    record = record_store.get_active(session, profile_id, Database.DNA)
+    if record is None or not is_owner(actor, record.owner_bureau_id):
         raise NotFound(
             f"No active DNA profile {profile_id} of your bureau: search with a profile you own, "
             "or send the profile itself.",

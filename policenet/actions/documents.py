@@ -206,20 +206,24 @@ def _owned(session: Session, actor: Principal, document_id: int) -> TravelDocume
     document = store.get(session, document_id)
     if document is None or not _visible(actor, document):
         raise document_not_found(document_id)
-    if not is_owner(actor, document.owner_bureau_id):
-        raise Forbidden(
-            f"Travel document {document_id} belongs to {document.owner_bureau_id}; only that "
-            "bureau's own officers change or withdraw it. Ask them to.",
-            code="not_owner",
-        )
+    name = f"Travel document {document_id}"
+    owner_only(actor, document.owner_bureau_id, name, "change or withdraw")
     locked = store.get(session, document_id, for_update=True)
     assert locked is not None  # noqa: S101 - records are withdrawn, never deleted
     if locked.withdrawn_at is not None:
-        raise Conflict(
-            f"Travel document {document_id} was withdrawn and can no longer change.",
-            code="document_withdrawn",
-        )
+        raise Conflict(f"{name} was withdrawn and can no longer change.", code="document_withdrawn")
     return locked
+
+
+def owner_only(actor: Principal, owner_bureau_id: str, name: str, changes: str) -> None:
+    """Refuse a change to a record (``name`` says which) by anyone but its owner bureau;
+    ``changes`` says what the owner may do to it."""
+    if not is_owner(actor, owner_bureau_id):
+        raise Forbidden(
+            f"{name} belongs to {owner_bureau_id}; only that bureau's own officers "
+            f"{changes} it. Ask them to.",
+            code="not_owner",
+        )
 
 
 def update_document(

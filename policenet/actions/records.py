@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from policenet.access import is_owner, may_learn_of_record, may_read_record, require
-from policenet.actions.documents import review_date_from, visibility_from
+from policenet.access import may_learn_of_record, may_read_record, require
+from policenet.actions.documents import owner_only, review_date_from, visibility_from
 from policenet.actions.fingerprints import reverse_search
 from policenet.actions.verbs import refused
 from policenet.domain.clock import utcnow
@@ -106,13 +106,8 @@ def _check_person(session: Session, bureau_id: str, entry: RecordTerms) -> None:
     person_id = entry.person_id if isinstance(entry, FingerprintEntry) else None
     if person_id is None:
         return
-    person = store.get(session, person_id)
-    if (
-        person is None
-        or person.database is not Database.PERSONS
-        or person.owner_bureau_id != bureau_id
-        or person.withdrawn_at is not None
-    ):
+    person = store.get_active(session, person_id, Database.PERSONS)
+    if person is None or person.owner_bureau_id != bureau_id:
         raise InvalidInput(
             f"No active person record {person_id} of your bureau: record the person first "
             "(POST /v1/persons) and give its id, or leave 'person_id' out.",
@@ -135,19 +130,12 @@ def _owned(session: Session, actor: Principal, database: Database, record_id: in
     record = store.get(session, record_id)
     if record is None or not _visible(actor, record, database):
         raise record_not_found(database, record_id)
-    if not is_owner(actor, record.owner_bureau_id):
-        raise Forbidden(
-            f"{database} record {record_id} belongs to {record.owner_bureau_id}; only that "
-            "bureau's own officers change, renew or withdraw it. Ask them to.",
-            code="not_owner",
-        )
+    name = f"{database} record {record_id}"
+    owner_only(actor, record.owner_bureau_id, name, "change, renew or withdraw")
     locked = store.get(session, record_id, for_update=True)
     assert locked is not None  # noqa: S101 - records are withdrawn, never deleted
     if locked.withdrawn_at is not None:
-        raise Conflict(
-            f"{database} record {record_id} was withdrawn and can no longer change.",
-            code="record_withdrawn",
-        )
+        raise Conflict(f"{name} was withdrawn and can no longer change.", code="record_withdrawn")
     return locked
 
 

@@ -20,6 +20,22 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 PROFILES = 240
+# A single-source profile on the 12 European Standard Set loci: the first profile of
+# ``examples/dna.an2`` (``scripts/make_dna_example.py``), and the donor of the tests.
+DONOR: dict[str, list[str]] = {
+    "D3S1358": ["15", "16"],
+    "vWA": ["17", "18"],
+    "D8S1179": ["13", "14"],
+    "D21S11": ["29", "30"],
+    "D18S51": ["14", "15"],
+    "TH01": ["7", "9.3"],
+    "FGA": ["21", "22"],
+    "D1S1656": ["12", "15"],
+    "D2S441": ["10", "11"],
+    "D10S1248": ["13", "14"],
+    "D12S391": ["18", "19"],
+    "D22S1045": ["15", "16"],
+}
 
 
 def _genotype(rng: random.Random, locus: str) -> list[str]:

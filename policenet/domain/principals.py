@@ -86,6 +86,18 @@ _DEFAULT_CLEARANCE = {
     Role.FINGERPRINT_EXAMINER: Classification.RESTRICTED,
 }
 
+_NCB_OFFICER_RIGHTS: frozenset[Right] = frozenset(
+    {
+        Right.REQUEST_NOTICES,
+        Right.CHECK_DOCUMENTS,
+        Right.RECORD_DOCUMENTS,
+        Right.CHECK_RECORDS,
+        Right.RECORD_RECORDS,
+        Right.EXCHANGE_MESSAGES,
+        Right.ANSWER_HITS,
+    }
+)
+
 ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     Role.GS_ADMIN: frozenset(
         {
@@ -106,29 +118,9 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
             Right.EXCHANGE_MESSAGES,
         }
     ),
-    Role.NCB_ADMIN: frozenset(
-        {
-            Right.REQUEST_NOTICES,
-            Right.MANAGE_PRINCIPALS,
-            Right.CHECK_DOCUMENTS,
-            Right.RECORD_DOCUMENTS,
-            Right.CHECK_RECORDS,
-            Right.RECORD_RECORDS,
-            Right.EXCHANGE_MESSAGES,
-            Right.ANSWER_HITS,
-        }
-    ),
-    Role.NCB_OFFICER: frozenset(
-        {
-            Right.REQUEST_NOTICES,
-            Right.CHECK_DOCUMENTS,
-            Right.RECORD_DOCUMENTS,
-            Right.CHECK_RECORDS,
-            Right.RECORD_RECORDS,
-            Right.EXCHANGE_MESSAGES,
-            Right.ANSWER_HITS,
-        }
-    ),
+    # An NCB's administrators do what its officers do, and manage its principals.
+    Role.NCB_ADMIN: _NCB_OFFICER_RIGHTS | {Right.MANAGE_PRINCIPALS},
+    Role.NCB_OFFICER: _NCB_OFFICER_RIGHTS,
     Role.AGENCY_OFFICER: frozenset(
         {Right.CHECK_DOCUMENTS, Right.RECORD_DOCUMENTS, Right.CHECK_RECORDS, Right.RECORD_RECORDS}
     ),

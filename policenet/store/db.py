@@ -27,7 +27,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, DateTime, Engine, Table, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -41,10 +41,13 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
     from sqlalchemy.pool import ConnectionPoolEntry
+    from sqlalchemy.sql import Select
     from sqlalchemy.sql.dml import Insert
 
 
 logger = logging.getLogger(__name__)
+
+_Row = TypeVar("_Row")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -399,6 +402,14 @@ class Database:
         if self._log_sync is not None:
             self._log_sync.close()
         self.engine.dispose()
+
+
+def one_or_none(session: Session, query: Select[_Row], *, for_update: bool) -> _Row | None:
+    """The one row ``query`` selects, or None; with ``for_update``, locked until the
+    transaction ends."""
+    if for_update:
+        query = query.with_for_update()
+    return session.execute(query).scalar_one_or_none()
 
 
 def upsert(

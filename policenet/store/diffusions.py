@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import exists, insert, or_, select, update
 
 from policenet.domain.notices import Diffusion, DiffusionKind, DiffusionReview, DiffusionState
+from policenet.store.db import one_or_none
 from policenet.store.tables import DiffusionRecipientRow, DiffusionRow
 
 if TYPE_CHECKING:
@@ -62,9 +63,7 @@ def add(session: Session, values: dict[str, Any], recipients: list[str]) -> Diff
 
 def get(session: Session, diffusion_id: int, *, for_update: bool = False) -> Diffusion | None:
     query = select(DiffusionRow).where(DiffusionRow.id == diffusion_id)
-    if for_update:
-        query = query.with_for_update()
-    row = session.execute(query).scalar_one_or_none()
+    row = one_or_none(session, query, for_update=for_update)
     return None if row is None else _diffusion(session, row)
 
 

@@ -13,7 +13,7 @@ from policenet.domain.document_numbers import comparison_key
 from policenet.domain.documents import DocumentStatus, DocumentType, TravelDocument
 from policenet.domain.terms import Disclosure
 from policenet.domain.visibility import Visibility, VisibilityScope
-from policenet.store.db import BulkRows, backend_of, bulk_rows, write_bulk
+from policenet.store.db import BulkRows, backend_of, bulk_rows, one_or_none, write_bulk
 from policenet.store.tables import TravelDocumentRow
 
 if TYPE_CHECKING:
@@ -172,9 +172,7 @@ def find_active(
 
 def get(session: Session, document_id: int, *, for_update: bool = False) -> TravelDocument | None:
     query = select(TravelDocumentRow).where(TravelDocumentRow.id == document_id)
-    if for_update:
-        query = query.with_for_update()
-    row = session.execute(query).scalar_one_or_none()
+    row = one_or_none(session, query, for_update=for_update)
     return None if row is None else _document(row)
 
 

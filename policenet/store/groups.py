@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, insert, select
 
 from policenet.domain.messages import CrimeArea, WorkingGroup
+from policenet.store.db import one_or_none
 from policenet.store.tables import WorkingGroupMemberRow, WorkingGroupRow
 
 if TYPE_CHECKING:
@@ -73,9 +74,7 @@ def remove_members(session: Session, group_id: int, members: list[str]) -> None:
 
 def get(session: Session, name: str, *, for_update: bool = False) -> WorkingGroup | None:
     query = select(WorkingGroupRow).where(WorkingGroupRow.name == name)
-    if for_update:
-        query = query.with_for_update()
-    row = session.execute(query).scalar_one_or_none()
+    row = one_or_none(session, query, for_update=for_update)
     return None if row is None else _group(session, row)
 
 

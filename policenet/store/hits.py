@@ -11,7 +11,7 @@ from sqlalchemy import and_, insert, or_, select, update
 from policenet.domain.hits import HitStatus, StoredHit, Urgency
 from policenet.domain.records import Database
 from policenet.domain.terms import Disclosure
-from policenet.store.db import require_durable
+from policenet.store.db import one_or_none, require_durable
 from policenet.store.tables import HitRow
 
 if TYPE_CHECKING:
@@ -69,9 +69,7 @@ def add_many(session: Session, hits: list[dict[str, Any]]) -> None:
 
 def get(session: Session, reference: str, *, for_update: bool = False) -> StoredHit | None:
     query = select(HitRow).where(HitRow.reference == reference)
-    if for_update:
-        query = query.with_for_update()
-    row = session.execute(query).scalar_one_or_none()
+    row = one_or_none(session, query, for_update=for_update)
     return None if row is None else _hit(row)
 
 

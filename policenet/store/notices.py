@@ -20,6 +20,7 @@ from policenet.domain.notices import (
     Transition,
     is_public,
 )
+from policenet.store.db import one_or_none
 from policenet.store.tables import (
     HubMetaRow,
     NoticeQuestionRow,
@@ -89,9 +90,7 @@ def add(
 
 def get(session: Session, notice_id: int, *, for_update: bool = False) -> Notice | None:
     query = select(NoticeRow).where(NoticeRow.id == notice_id)
-    if for_update:
-        query = query.with_for_update()
-    row = session.execute(query).scalar_one_or_none()
+    row = one_or_none(session, query, for_update=for_update)
     return None if row is None else _notice(row)
 
 
@@ -194,9 +193,7 @@ def get_question(
     query = select(NoticeQuestionRow).where(
         NoticeQuestionRow.id == question_id, NoticeQuestionRow.notice_id == notice_id
     )
-    if for_update:
-        query = query.with_for_update()
-    row = session.execute(query).scalar_one_or_none()
+    row = one_or_none(session, query, for_update=for_update)
     return None if row is None else _question(row)
 
 

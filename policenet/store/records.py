@@ -13,7 +13,7 @@ from policenet.domain.records import Database, Record
 from policenet.domain.terms import Disclosure
 from policenet.domain.visibility import Visibility, VisibilityScope
 from policenet.store import fingerprints as fingerprint_files
-from policenet.store.db import upsert
+from policenet.store.db import one_or_none, upsert
 from policenet.store.tables import RecordKeyRow, RecordRow
 
 if TYPE_CHECKING:
@@ -140,10 +140,17 @@ def upsert_many(session: Session, batch: Sequence[NewRecord]) -> list[int]:
 
 def get(session: Session, record_id: int, *, for_update: bool = False) -> Record | None:
     query = select(RecordRow).where(RecordRow.id == record_id)
-    if for_update:
-        query = query.with_for_update()
-    row = session.execute(query).scalar_one_or_none()
+    row = one_or_none(session, query, for_update=for_update)
     return None if row is None else _record(row)
+
+
+def get_active(session: Session, record_id: int, database: Database) -> Record | None:
+    """The record, if it is one of ``database`` and not withdrawn: what a bureau may search
+    with or refer to."""
+    record = get(session, record_id)
+    if record is None or record.database is not database or record.withdrawn_at is not None:
+        return None
+    return record
 
 
 def find_by_ref(

@@ -18,6 +18,7 @@ from policenet.domain.members import (
     member_countries,
     ncb_bureaus,
 )
+from policenet.store.db import one_or_none
 from policenet.store.tables import BureauRow, MemberRow, MembershipDecisionRow
 
 if TYPE_CHECKING:
@@ -71,9 +72,7 @@ def _member(row: MemberRow) -> Member:
 
 def get_member(session: Session, code: str, *, for_update: bool = False) -> Member | None:
     query = select(MemberRow).where(MemberRow.code == code)
-    if for_update:
-        query = query.with_for_update()
-    row = session.execute(query).scalar_one_or_none()
+    row = one_or_none(session, query, for_update=for_update)
     return None if row is None else _member(row)
 
 

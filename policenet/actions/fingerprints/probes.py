@@ -41,13 +41,8 @@ def probe_of(session: Session, actor: Principal, search: FingerprintSearch) -> P
             raise type(error)(f"{where}: {message}", code=error.code, field=where) from None
         return Probe(search.probe.kind, read_fingers(0, "probe", data), None)
     assert search.record_id is not None  # noqa: S101 - one of the two is given
-    record = record_store.get(session, search.record_id)
-    if (
-        record is None
-        or record.database is not Database.FINGERPRINTS
-        or not is_owner(actor, record.owner_bureau_id)
-        or record.withdrawn_at is not None
-    ):
+    record = record_store.get_active(session, search.record_id, Database.FINGERPRINTS)
+    if record is None or not is_owner(actor, record.owner_bureau_id):
         raise NotFound(
             f"No active fingerprint record {search.record_id} of your bureau: search with a "
             "record you own, or send the fingers themselves.",

@@ -20,13 +20,8 @@ if TYPE_CHECKING:
 
 def owned_person(session: Session, actor: Principal, person_id: int) -> Record:
     """An active person record of the actor's bureau: what a notice or a diffusion is about."""
-    record = record_store.get(session, person_id)
-    if (
-        record is None
-        or record.database is not Database.PERSONS
-        or not is_owner(actor, record.owner_bureau_id)
-        or record.withdrawn_at is not None
-    ):
+    record = record_store.get_active(session, person_id, Database.PERSONS)
+    if record is None or not is_owner(actor, record.owner_bureau_id):
         raise InvalidInput(
             f"No active person record {person_id} of your bureau: record the person first "
             "(POST /v1/persons) and give its id. A notice or a diffusion is sent by the bureau "
