@@ -55,7 +55,8 @@ class Hub:
     def look(
         self, verb: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
-        """Do a verb that writes nothing, in a read."""
+        """Do a verb that writes nothing, in a read (a refusal it raises is audited all the
+        same)."""
         return look(self.database, verb, *args, **kwargs)
 
     def ping(self) -> None:

@@ -34,10 +34,13 @@ from policenet.store.db import Database
 from tests.conftest import MATRIX_CASES, Actor, World
 from tests.test_dna import DONOR, profile
 from tests.test_fingerprints import tenprint
-from tests.test_notices import content
+from tests.test_network import events_of
+from tests.test_notices import content, publish, subject
 from tests.test_records import (
+    CHECK_DUVAL,
     IMO,
     VIN_EU,
+    answered,
     artwork,
     check,
     enter,
@@ -270,6 +273,22 @@ def last_audit(database: Database, principal_id: int) -> tuple[str, dict[str, An
     return None if row is None else (row.action, json.loads(row.detail))
 
 
+def audit_head(database: Database) -> int:
+    """The number of the last audit entry written."""
+    with database.reading() as session:
+        return int(session.execute(text("SELECT COALESCE(MAX(seq), 0) FROM audit_log")).scalar())
+
+
+def audit_since(database: Database, principal_id: int, after: int) -> list[dict[str, Any]]:
+    """The details of the principal's audit entries written after entry ``after``."""
+    with database.reading() as session:
+        rows = session.execute(
+            text("SELECT detail FROM audit_log WHERE principal_id = :p AND seq > :s"),
+            {"p": principal_id, "s": after},
+        ).scalars()
+        return [json.loads(detail) for detail in rows]
+
+
 class Matrix:
     """The cases asked and what went against the rules."""
 
@@ -305,21 +324,28 @@ def test_every_read_path_shows_each_principal_exactly_what_the_owner_allowed(
             record_id = ids[kind.database, variant]
             for viewer, actor in viewers.items():
                 case = f"GET {route} [{variant}] by {viewer}"
+                since = audit_head(database)
                 answer = client.get(_url(route, record_id), headers=actor.headers)
                 if not holds_right(viewer, kind.database):
                     wanted = 403
                 else:
                     wanted = 200 if reads(viewer, variant) else 404
                 matrix.expect(case, answer.status_code, wanted)
-                if answer.status_code == 200 and route.endswith("_id}"):
-                    shown = answer.json()
+                # Every reading is audited, answered or refused, by an entry of its own.
+                shown = [d.get("shown") for d in audit_since(database, actor.principal.id, since)]
+                matrix.expect(f"{case} audited", answer.status_code == 200, True in shown)
+                matrix.expect(
+                    f"{case} audited as refused", answer.status_code != 200, False in shown
+                )
+                if answer.status_code == 200 and not route.endswith("/image"):
+                    # The owner's own reference, in any answer that could carry it.
+                    own_ref = f"{kind.path}-{variant}".encode()
                     matrix.expect(
-                        f"{case} owner's terms", shown["visibility"] is not None, viewer == "owner"
+                        f"{case} owner's reference", own_ref in answer.content, viewer == "owner"
                     )
-                elif answer.status_code != 200:
-                    entry = last_audit(database, actor.principal.id)
-                    shown = None if entry is None else entry[1].get("shown")
-                    matrix.expect(f"{case} audited", shown, False)
+                if answer.status_code == 200 and route.endswith("_id}"):
+                    terms = answer.json()["visibility"] is not None
+                    matrix.expect(f"{case} owner's terms", terms, viewer == "owner")
 
     # The one check, for every database it answers.
     for kind in KINDS:
@@ -395,8 +421,9 @@ def test_every_read_path_shows_each_principal_exactly_what_the_owner_allowed(
             read = client.get(f"/v1/hits/{hit['reference']}", headers=actor.headers)
             matrix.expect(f"{case}: read", (read.status_code, read.json()), (200, hit))
         if viewer == "owner":
-            on_records = {h["record_id"] for h in listed.json()}
-            matrix.expect("hits on the owner's records", on_records <= set(ids.values()), True)
+            on_records = {(h["database"], h["record_id"]) for h in listed.json()}
+            recorded = {(kind.value, record_id) for (kind, _), record_id in ids.items()}
+            matrix.expect("hits on the owner's records", on_records <= recorded, True)
 
     # The export of every database.
     for kind in KINDS:
@@ -478,3 +505,36 @@ def test_a_refused_read_of_a_notice_diffusion_message_or_hit_is_audited(
         assert client.get(url, headers=fr.headers).status_code == 200, url
         entry = last_audit(database, fr.principal.id)
         assert entry is not None and entry[1].get("shown") is True, url
+
+
+def test_a_hit_found_only_through_a_notice_tells_no_more_later_than_the_check_did(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """A person restricted from the checking country answers it while a published notice
+    names them; the check shows the owner and the notice, not the record, and neither the
+    hit it keeps nor the event the checking bureau gets may say more (how it matched, the
+    cautions behind its urgency)."""
+    fr = world.principal(Role.NCB_OFFICER, "FR")
+    with database.transaction() as session:
+        principal, issued = create_principal(
+            session,
+            world.gs_admin.principal,
+            PrincipalCreate(name="NDTF reviewer", role=Role.GS_REVIEWER, bureau_id="GS-NDTF"),
+            default_ttl_days=30,
+        )
+    reviewer = Actor(principal, issued.secret)
+    restricted = {"visibility": {"scope": "only_listed", "countries": ["DE"]}}
+    person_id = subject(client, fr, **restricted)
+    notice = content(NoticeType.YELLOW, person_id)
+    publish(client, fr, reviewer, notice)
+    br = world.principal(Role.NCB_OFFICER, "BR")
+    (hit,) = check(client, br, CHECK_DUVAL)["hits"]
+    assert hit.get("record") is None and hit.get("match") is None and hit["notices"] != []
+    kept = answered(client.get(f"/v1/hits/{hit['reference']}", headers=br.headers))
+    assert kept["disclosure"] == "hit_only"
+    assert kept["match"] is None and kept["urgency_reason"] is None
+    (told,) = [e for e in events_of(client, br) if e["kind"] == "hit.recorded"]
+    assert "urgency_reason" not in told["payload"] and "due_at" not in told["payload"]
+    # The owner still reads all of its hit.
+    owned = answered(client.get(f"/v1/hits/{hit['reference']}", headers=fr.headers))
+    assert owned["record_id"] == person_id and owned["match"] is not None

@@ -160,7 +160,10 @@ def test_a_record_sent_as_images_is_written_as_a_transaction_that_reads_back_the
     transaction = ansi_nist.read(written)
     assert [r.type for r in transaction.records] == [1, 2] + [14, 9] * 4
     assert ansi_nist.write(transaction) == written
-    assert ansi_nist.descriptive_text(transaction)["2.003"] == "FR-AFIS-9"
+    # The owner's own reference is its own: written for it (2.003), not for another bureau.
+    assert "2.003" not in ansi_nist.descriptive_text(transaction)
+    own = ansi_nist.read(get(client, fr, f"/v1/fingerprints/{record['id']}/transaction"))
+    assert ansi_nist.descriptive_text(own)["2.003"] == "FR-AFIS-9"
     header = transaction.records[0]
     assert isinstance(header, ansi_nist.TaggedRecord)
     assert header.text(8) == record["owner_bureau_id"] and header.text(4) == "CAR"

@@ -20,6 +20,7 @@ from policenet.access.notices import (
     may_read_diffusion,
     may_read_notice,
     reads_notice_screening,
+    reads_sent_diffusions,
 )
 from policenet.access.records import (
     Held,
@@ -60,6 +61,7 @@ __all__ = [
     "readable_kinds",
     "reads_content",
     "reads_notice_screening",
+    "reads_sent_diffusions",
     "require",
     "sees_details",
 ]

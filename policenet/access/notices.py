@@ -48,11 +48,16 @@ def diffusion_recipient(principal: Principal, diffusion: Diffusion) -> bool:
     return principal.bureau_id in diffusion.recipients
 
 
+def reads_sent_diffusions(principal: Principal) -> bool:
+    """A bureau's diffusions are read, on its side, by those who may send them."""
+    return principal.can(Right.REQUEST_NOTICES)
+
+
 def may_learn_of_diffusion(principal: Principal, diffusion: Diffusion) -> bool:
     """The GS reviewers, the sending bureau's requesters, and the recipients' police."""
     return (
         principal.can(Right.REVIEW_NOTICES)
-        or (diffusion_sender(principal, diffusion) and principal.can(Right.REQUEST_NOTICES))
+        or (diffusion_sender(principal, diffusion) and reads_sent_diffusions(principal))
         or (diffusion_recipient(principal, diffusion) and principal.can(Right.CHECK_RECORDS))
     )
 

@@ -1,7 +1,7 @@
 """What of a stored thing a principal is shown: the redaction every answer applies, whether
 it leaves by the API, an export or (later) the console and an edge snapshot.
 
-The API's schemas copy these views; they decide nothing themselves.
+The API's schemas build their answers with these functions; they decide nothing themselves.
 """
 
 from __future__ import annotations

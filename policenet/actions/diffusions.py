@@ -11,6 +11,7 @@ from policenet.access import (
     diffusion_sender,
     may_learn_of_diffusion,
     may_read_diffusion,
+    reads_sent_diffusions,
     require,
 )
 from policenet.actions.notices import (
@@ -173,6 +174,7 @@ def list_diffusions(
         bureau_id=actor.bureau_id,
         ncb=actor.country is not None and actor.bureau_id == ncb_id(actor.country),
         everything=reviewer,
+        sent=reads_sent_diffusions(actor),
         review=review,
         limit=limit,
         before=before,

@@ -24,6 +24,7 @@ from policenet.access import (
 )
 from policenet.actions.checks import keep_hits
 from policenet.actions.hits import new_hit
+from policenet.actions.verbs import refused
 from policenet.domain.dna import DnaEntry, FamilialSearch, Relationship, Stringency
 from policenet.domain.errors import Forbidden, InvalidInput, NotFound
 from policenet.domain.members import ncb_id
@@ -109,11 +110,12 @@ def _query(
     assert profile_id is not None  # noqa: S101 - one of the two is given
     record = record_store.get_active(session, profile_id, Database.DNA)
     if record is None or not is_owner(actor, record.owner_bureau_id):
-        raise NotFound(
+        missing = NotFound(
             f"No active DNA profile {profile_id} of your bureau: search with a profile you own, "
             "or send the profile itself.",
             code="record_not_found",
         )
+        raise refused(missing, actor, "dna.search", f"record:{profile_id}")
     return _Query(_genotypes(record.data), mixed(record.data), record.id)
 
 

@@ -56,16 +56,19 @@ def new_hit(
     urgency_reason: str | None = None,
     notices: list[dict[str, Any]] | None = None,
     reference: str | None = None,
+    disclosure: Disclosure | None = None,
 ) -> dict[str, Any]:
     """A hit to store for a record the actor's check or search found, open until the owner
-    answers; its deadline follows from its urgency."""
+    answers; its deadline follows from its urgency. ``disclosure``: what the checking side
+    may learn of the record, when less than the record's own (a record it found only
+    through a published notice)."""
     return {
         "reference": reference or uuid.uuid4().hex,
         "check_reference": check_reference,
         "database": database.value,
         "record_id": record.id,
         "owner_bureau_id": record.owner_bureau_id,
-        "disclosure": record.disclosure.value,
+        "disclosure": (record.disclosure if disclosure is None else disclosure).value,
         "match": match,
         "score": score,
         "at": now,

@@ -381,7 +381,10 @@ def list_messages(
 def hit_thread(session: Session, actor: Principal, reference: str) -> list[Message]:
     """The messages on a hit, oldest first."""
     _bureau_of(actor)
-    _hit_thread(session, actor, reference)
+    try:
+        _hit_thread(session, actor, reference)
+    except NotFound as error:
+        raise refused(error, actor, "messages.read", f"hit:{reference}") from None
     found = list_messages(session, actor, box="all", limit=500, before=None, thread=reference)
     return found[::-1]
 

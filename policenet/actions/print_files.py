@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from anyascii import anyascii
 
+from policenet.access import owner_terms
 from policenet.actions.records import read_record
 from policenet.domain.errors import NotFound
 from policenet.domain.fingerprints import FingerPosition, Impression, PrintKind, ReceivedFile
@@ -81,7 +82,7 @@ def transaction_of(session: Session, actor: Principal, record_id: int) -> Downlo
     received = store.files_of(session, record_id, "transaction")
     if received:
         return Download(received[0].data, ansi_nist.MEDIA_TYPE, filename)
-    return Download(_written(session, record), ansi_nist.MEDIA_TYPE, filename)
+    return Download(_written(session, actor, record), ansi_nist.MEDIA_TYPE, filename)
 
 
 def _ascii(text: str) -> str:
@@ -90,8 +91,10 @@ def _ascii(text: str) -> str:
     return "".join(c for c in anyascii(text) if c.isprintable())
 
 
-def _written(session: Session, record: Record) -> bytes:
+def _written(session: Session, actor: Principal, record: Record) -> bytes:
     kind = PrintKind(record.data["kind"])
+    # The owner's own reference is its own, as in every other answer (access.owner_terms).
+    terms = owner_terms(actor, record.owner_bureau_id, record.external_ref, record.visibility)
     described = {
         int(tag.removeprefix("2.")): _ascii(text)
         for tag, text in (record.data.get("descriptive") or {}).items()
@@ -100,7 +103,7 @@ def _written(session: Session, record: Record) -> bytes:
         and int(tag.removeprefix("2.")) > IDC_FIELD
     }
     for tag, value in (
-        (3, record.external_ref),  # policenet's references, in user-defined fields
+        (3, terms.external_ref),  # policenet's references, in user-defined fields
         (4, record.data.get("case_ref")),
         (5, str(record.data["person_id"]) if record.data.get("person_id") else None),
     ):

@@ -20,8 +20,9 @@ class Refusal:
     """The audit entry of a refused attempt (a read of something the caller may not see).
 
     Everything the attempt wrote is rolled back with the error; this entry alone is then
-    committed by the transaction that ran it (``actions.verbs.perform``), so that a refused
-    read is in the audit log as surely as an answered one."""
+    committed, in a transaction of its own, by whatever ran the verb (``actions.verbs``'
+    ``perform`` and ``look``, the hub's ``in_transaction``), so that a refused read is in the
+    audit log as surely as an answered one."""
 
     principal_id: int | None
     country: str | None

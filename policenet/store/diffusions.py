@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import exists, insert, or_, select, update
+from sqlalchemy import exists, false, insert, or_, select, update
 
 from policenet.domain.notices import Diffusion, DiffusionKind, DiffusionReview, DiffusionState
 from policenet.store.db import one_or_none
@@ -80,12 +80,14 @@ def listing(
     bureau_id: str | None,
     ncb: bool,
     everything: bool,
+    sent: bool,
     review: DiffusionReview | None,
     limit: int,
     before: int | None,
 ) -> list[Diffusion]:
-    """Newest first: what a bureau sent or received (active ones), or everything for the GS.
-    ``ncb``: the bureau is a member's NCB, which diffusions to all reach."""
+    """Newest first: what a bureau sent (``sent``: its principal may read them) or received
+    (active ones), or everything for the GS. ``ncb``: the bureau is a member's NCB, which
+    diffusions to all reach."""
     query = select(DiffusionRow)
     if not everything:
         received = exists().where(
@@ -94,11 +96,9 @@ def listing(
         )
         # "To all" reaches every member's NCB, not the GS nor national agencies.
         addressed = (DiffusionRow.to_all.is_(True) | received) if ncb else received
+        own = (DiffusionRow.sender_bureau_id == bureau_id) if sent else false()
         query = query.where(
-            or_(
-                DiffusionRow.sender_bureau_id == bureau_id,
-                (DiffusionRow.state == DiffusionState.ACTIVE.value) & addressed,
-            )
+            or_(own, (DiffusionRow.state == DiffusionState.ACTIVE.value) & addressed)
         )
     if review is not None:
         query = query.where(DiffusionRow.review == review.value)

@@ -7,6 +7,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from policenet.access import may_learn_of, reads_content, sees_details
+from policenet.actions.checks.asking import Answer, Asking, Found, ask
 from policenet.actions.hits import check_events, new_hit
 from policenet.domain.checks import (
     CheckRequest,
@@ -17,6 +18,7 @@ from policenet.domain.documents import TravelDocument
 from policenet.domain.hits import urgency_of
 from policenet.domain.notices import NoticeRef, NoticeType
 from policenet.domain.records import Database, Record
+from policenet.domain.terms import Disclosure
 from policenet.store import events, hits
 from policenet.store import notices as notice_store
 from policenet.store import principals as principal_store
@@ -28,7 +30,6 @@ if TYPE_CHECKING:
 
     from policenet.domain.principals import Principal
     from policenet.screening.service import Screening
-from policenet.actions.checks.asking import Answer, Asking, Found, ask
 
 
 def _visible(actor: Principal, found: Found, asking: Asking) -> bool:
@@ -91,10 +92,14 @@ def answer_of(
             tuple(n.reference for n in named if n.type is NoticeType.RED),
         )
         # Seen only through its notice, the record itself stays the owner's to share: the
-        # caller learns the hit, its owner and the notice (which every member may read).
-        full = may_learn_of(
+        # caller learns the hit, its owner and the notice (which every member may read), and
+        # the hit is kept as hit_only, so that its file and events say no more later.
+        through_notice = not may_learn_of(
             actor, record.owner_bureau_id, record.owner_country, record.visibility
-        ) and reads_content(actor, record.owner_bureau_id, record.disclosure)
+        )
+        full = not through_notice and reads_content(
+            actor, record.owner_bureau_id, record.disclosure
+        )
         result_hits.append(
             Hit(
                 reference=hit_reference,
@@ -134,6 +139,7 @@ def answer_of(
                 urgency_reason=urgency_reason,
                 notices=[n.as_json() for n in named],
                 reference=hit_reference,
+                disclosure=Disclosure.HIT_ONLY if through_notice else record.disclosure,
             )
         )
         external_refs.append(record.external_ref)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from policenet.actions.checks.answers import answer_of, audit_detail, keep_hits
 from policenet.actions.principals import authenticate
 from policenet.domain.checks import (
     BatchCheckRequest,
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 
     from policenet.domain.principals import Principal
     from policenet.screening.service import Screening
-from policenet.actions.checks.answers import answer_of, audit_detail, keep_hits
 
 
 def check(

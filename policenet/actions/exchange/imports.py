@@ -19,6 +19,7 @@ from policenet.actions.exchange import worker
 from policenet.actions.exchange.validation import Chunk, Job, Message, Outcome, RowError
 from policenet.actions.fingerprints import OpenMarks, reverse_search
 from policenet.actions.records import owner_bureau
+from policenet.actions.verbs import keep_refusal
 from policenet.domain.clock import utcnow
 from policenet.domain.documents import DocumentType
 from policenet.domain.errors import PolicenetError
@@ -89,7 +90,11 @@ def import_file(
     right = (
         Right.RECORD_DOCUMENTS if database is Database.TRAVEL_DOCUMENTS else Right.RECORD_RECORDS
     )
-    require(actor, right)
+    try:
+        require(actor, right)
+    except PolicenetError as error:
+        keep_refusal(store, error)
+        raise
     with store.transaction() as session, bulk_loading(session):
         job = Job(
             text=text,

@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from policenet.access import may_learn_of, reads_content, require
+from policenet.actions.verbs import refused
+from policenet.domain.clock import utcnow
 from policenet.domain.errors import Forbidden, NotFound
 from policenet.domain.principals import Right
 from policenet.domain.terms import Disclosure
+from policenet.store import audit
 from policenet.store import fingerprints as store
 from policenet.store import records as record_store
 
@@ -101,13 +104,20 @@ def own_search(session: Session, actor: Principal, reference: str) -> store.Sear
 
 
 def read_search(session: Session, actor: Principal, reference: str) -> SearchView:
-    """A search of the actor's bureau, its candidates as the actor may see them now."""
+    """A search of the actor's bureau, its candidates as the actor may see them now (a record
+    withdrawn, restricted or past its review date since is shown as its owner and reference
+    only); the reading is audited, refused or not."""
     require(actor, Right.CHECK_RECORDS)
-    found = own_search(session, actor, reference)
+    subject = f"fingerprint_search:{reference}"
+    try:
+        found = own_search(session, actor, reference)
+    except NotFound as error:
+        raise refused(error, actor, "fingerprints.search.read", subject) from None
+    audit.append_by(session, actor, "fingerprints.search.read", subject, {"shown": True})
     records = {
         r.id: r
         for r in record_store.answering(
-            session, [c.record_id for c in found.candidates], found.at.date()
+            session, [c.record_id for c in found.candidates], utcnow().date()
         )
     }
     views = []

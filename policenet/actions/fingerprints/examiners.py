@@ -61,8 +61,8 @@ def decide_candidate(
     if decision.decision is Decision.IDENTIFIED:
         if record is None or record.withdrawn_at is not None:
             raise Conflict(
-                "The candidate's record has been withdrawn or restricted since the search: it "
-                "cannot be identified. Ask its owner bureau.",
+                "The candidate's record has been withdrawn, restricted or passed its review date "
+                "since the search: it cannot be identified. Ask its owner bureau.",
                 code="fingerprint_candidate_withdrawn",
             )
         row = new_hit(

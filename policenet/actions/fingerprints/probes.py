@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from policenet.access import is_owner
+from policenet.actions.verbs import refused
 from policenet.domain.errors import InvalidInput, NotFound, PolicenetError
 from policenet.domain.fingerprints import PrintKind
 from policenet.domain.records import Database
@@ -43,9 +44,10 @@ def probe_of(session: Session, actor: Principal, search: FingerprintSearch) -> P
     assert search.record_id is not None  # noqa: S101 - one of the two is given
     record = record_store.get_active(session, search.record_id, Database.FINGERPRINTS)
     if record is None or not is_owner(actor, record.owner_bureau_id):
-        raise NotFound(
+        missing = NotFound(
             f"No active fingerprint record {search.record_id} of your bureau: search with a "
             "record you own, or send the fingers themselves.",
             code="record_not_found",
         )
+        raise refused(missing, actor, "fingerprints.probe", f"record:{search.record_id}")
     return Probe(PrintKind(record.data["kind"]), record_fingers(record), record.id)

@@ -66,7 +66,7 @@ def verify(
     summary="One of your bureau's searches, its candidates and their decisions",
 )
 def read(reference: Reference, hub: HubDep, principal: CurrentPrincipal) -> FingerprintSearchPublic:
-    found = hub.look(read_search, principal, reference)
+    found = hub.act(read_search, principal, reference)
     return FingerprintSearchPublic.of(found, principal)
 
 
