@@ -8,8 +8,11 @@ exactly as a thing that does not exist, and the refusal is audited (``Refusal``)
 from policenet.access.messages import (
     MailboxView,
     hit_party,
+    lists_every_overdue_hit,
     mailbox_view,
     may_read_message,
+    may_read_search,
+    may_see_group,
     readable_kinds,
 )
 from policenet.access.notices import (
@@ -47,6 +50,7 @@ __all__ = [
     "hit_view",
     "inside_notice",
     "is_owner",
+    "lists_every_overdue_hit",
     "mailbox_view",
     "may_learn_of",
     "may_learn_of_diffusion",
@@ -56,7 +60,9 @@ __all__ = [
     "may_read_message",
     "may_read_notice",
     "may_read_record",
+    "may_read_search",
     "may_see",
+    "may_see_group",
     "owner_terms",
     "readable_kinds",
     "reads_content",

@@ -69,3 +69,19 @@ def hit_party(principal: Principal, owner_bureau_id: str, checker_bureau_id: str
         owner_bureau_id,
         checker_bureau_id,
     )
+
+
+def may_see_group(principal: Principal, members: tuple[str, ...] | list[str]) -> bool:
+    """A working group is seen by its member bureaus and by the General Secretariat."""
+    return principal.is_gs or principal.bureau_id in members
+
+
+def lists_every_overdue_hit(principal: Principal) -> bool:
+    """The General Secretariat chases the owners of overdue hits: it lists them all (without
+    what was asked), whichever bureaus they concern."""
+    return principal.is_gs
+
+
+def may_read_search(principal: Principal, searcher_mailbox: str) -> bool:
+    """A fingerprint search is its searching bureau's (or agency's) own."""
+    return principal.mailbox is not None and principal.mailbox == searcher_mailbox

@@ -10,7 +10,15 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from policenet.access import HitView, hit_party, hit_view, is_owner, require, sees_details
+from policenet.access import (
+    HitView,
+    hit_party,
+    hit_view,
+    is_owner,
+    lists_every_overdue_hit,
+    require,
+    sees_details,
+)
 from policenet.actions.verbs import refused
 from policenet.domain.classification import Classification
 from policenet.domain.errors import Conflict, Forbidden, NotFound
@@ -282,7 +290,7 @@ def list_hits(
         raise Forbidden(
             "Hits are kept for bureaus: your principal belongs to none.", code="no_bureau"
         )
-    everyone = actor.is_gs and status == "overdue"
+    everyone = lists_every_overdue_hit(actor) and status == "overdue"
     found = hits.of_bureau(
         session,
         None if everyone else actor.bureau_id,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import filetype  # type: ignore[import-untyped]
 
-from policenet.access import may_read_message, require
+from policenet.access import may_read_message, may_see_group, require
 from policenet.actions.hits import hit_of_party
 from policenet.actions.verbs import refused
 from policenet.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -123,7 +123,7 @@ def _group_recipients(session: Session, actor: Principal, names: list[str]) -> l
     members: list[str] = []
     for index, name in enumerate(names):
         group = groups.get(session, name)
-        if group is None or not (actor.is_gs or actor.bureau_id in group.members):
+        if group is None or not may_see_group(actor, group.members):
             raise InvalidInput(
                 f"There is no working group {name!r} you belong to: GET /v1/groups lists yours.",
                 code="unknown_group",
@@ -497,5 +497,5 @@ def change_group(
 def list_groups(session: Session, actor: Principal) -> list[WorkingGroup]:
     """Every group for the General Secretariat; a bureau's own groups for a bureau."""
     _bureau_of(actor)
-    found = [g for g in groups.all_groups(session) if actor.is_gs or actor.bureau_id in g.members]
+    found = [g for g in groups.all_groups(session) if may_see_group(actor, g.members)]
     return found

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from policenet.access import may_learn_of, reads_content, require
+from policenet.access import may_learn_of, may_read_search, reads_content, require
 from policenet.actions.verbs import refused
 from policenet.domain.clock import utcnow
 from policenet.domain.errors import Forbidden, NotFound
@@ -94,8 +94,9 @@ def searcher(actor: Principal) -> str:
 
 def own_search(session: Session, actor: Principal, reference: str) -> store.Search:
     """A search of the actor's bureau (or agency); any other is not found."""
+    searcher(actor)  # a principal of no bureau or agency keeps no searches
     found = store.get(session, reference)
-    if found is None or found.bureau_id != searcher(actor):
+    if found is None or not may_read_search(actor, found.bureau_id):
         raise NotFound(
             f"No fingerprint search {reference!r} of your bureau.",
             code="fingerprint_search_not_found",
