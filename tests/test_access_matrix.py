@@ -459,7 +459,7 @@ def test_every_read_path_shows_each_principal_exactly_what_the_owner_allowed(
     request.config.stash[MATRIX_CASES] = request.config.stash.get(MATRIX_CASES, 0) + matrix.cases
 
 
-def test_a_refused_read_of_a_notice_diffusion_message_or_hit_is_audited(
+def test_a_refused_read_or_change_of_a_notice_diffusion_message_or_hit_is_audited(
     client: TestClient, world: World, database: Database
 ) -> None:
     """A read refused by a rule is answered as "not found" and leaves its audit entry, on
@@ -505,6 +505,22 @@ def test_a_refused_read_of_a_notice_diffusion_message_or_hit_is_audited(
         assert client.get(url, headers=fr.headers).status_code == 200, url
         entry = last_audit(database, fr.principal.id)
         assert entry is not None and entry[1].get("shown") is True, url
+    # A change refused for the same reason is audited the same way.
+    writes = {
+        f"/v1/notices/{notice.json()['id']}/transitions": ({"to": "submitted"}, "notice.change"),
+        f"/v1/diffusions/{diffusion.json()['id']}/cancellation": (
+            {"reason": "not ours"},
+            "diffusion.cancel",
+        ),
+        f"/v1/hits/{found['reference']}/decision": (
+            {"decision": "confirmed", "reason": "Same person."},
+            "hit.decide",
+        ),
+    }
+    for url, (body, action) in writes.items():
+        answer = client.post(url, json=body, headers=it.headers)
+        assert answer.status_code == 404, (url, answer.text)
+        assert last_audit(database, it.principal.id) == (action, {"shown": False}), url
 
 
 def test_a_hit_found_only_through_a_notice_tells_no_more_later_than_the_check_did(

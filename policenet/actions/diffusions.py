@@ -232,7 +232,9 @@ def cancel_diffusion(
     reviewer = actor.can(Right.REVIEW_NOTICES)
     sender = d is not None and diffusion_sender(actor, d) and actor.can(Right.REQUEST_NOTICES)
     if d is None or not (reviewer or sender or diffusion_recipient(actor, d)):
-        raise _not_found(diffusion_id)
+        raise refused(
+            _not_found(diffusion_id), actor, "diffusion.cancel", f"diffusion:{diffusion_id}"
+        )
     if not (reviewer or sender):
         raise Forbidden(
             f"Only the GS or the sender ({d.sender_bureau_id}) cancels diffusion {d.reference}.",

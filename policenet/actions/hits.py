@@ -197,7 +197,10 @@ def decide_hit(
     """The owner bureau confirms or rejects a hit; both sides (and the command centre, if it
     was escalated) are told at once. A late answer is accepted and marked late."""
     require(actor, Right.ANSWER_HITS)
-    hit = hit_of_party(session, actor, reference, for_update=True)
+    try:
+        hit = hit_of_party(session, actor, reference, for_update=True)
+    except NotFound as error:
+        raise refused(error, actor, "hit.decide", f"hit:{reference}") from None
     if not is_owner(actor, hit.owner_bureau_id):
         raise Forbidden(
             f"Only the record's owner ({hit.owner_bureau_id}) confirms or rejects hit "

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from policenet.access import may_read_notice, require
+from policenet.actions.verbs import refused
 from policenet.domain.classification import Classification
 from policenet.domain.errors import Forbidden, NotFound
 from policenet.domain.events import EventKind, NewEvent
@@ -108,10 +109,11 @@ def notice_file(session: Session, notice: Notice) -> NoticeFile:
 
 
 def locked(session: Session, actor: Principal, notice_id: int, now: datetime) -> Notice:
-    """A request the actor may read, locked for change; any other is not found."""
+    """A request the actor may read, locked for change; any other is not found (and the
+    refused change audited)."""
     notice = store.get(session, notice_id, for_update=True)
     if notice is None or not readable(actor, notice, now):
-        raise not_found(notice_id)
+        raise refused(not_found(notice_id), actor, "notice.change", f"notice:{notice_id}")
     return notice
 
 
