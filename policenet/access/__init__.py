@@ -27,9 +27,11 @@ from policenet.access.notices import (
 )
 from policenet.access.records import (
     Held,
+    answers_to,
     country_may_see,
     is_owner,
     may_learn_of,
+    may_learn_of_answering,
     may_learn_of_record,
     may_read_record,
     may_see,
@@ -43,6 +45,7 @@ __all__ = [
     "HitView",
     "MailboxView",
     "OwnerTerms",
+    "answers_to",
     "country_may_see",
     "diffusion_recipient",
     "diffusion_sender",
@@ -53,6 +56,7 @@ __all__ = [
     "lists_every_overdue_hit",
     "mailbox_view",
     "may_learn_of",
+    "may_learn_of_answering",
     "may_learn_of_diffusion",
     "may_learn_of_record",
     "may_manage_country",

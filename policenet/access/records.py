@@ -85,6 +85,41 @@ def may_learn_of(
     )
 
 
+def may_learn_of_answering(
+    principal: Principal, record: Held, *, under_notice: bool = False
+) -> bool:
+    """``may_learn_of`` for a record read from what answers (in force): search results,
+    check candidates."""
+    return may_learn_of(
+        principal,
+        record.owner_bureau_id,
+        record.owner_country,
+        record.visibility,
+        under_notice=under_notice,
+    )
+
+
+class Indexed(Protocol):
+    """What a screening index keeps of a record's terms."""
+
+    @property
+    def owner_bureau_id(self) -> str: ...
+    @property
+    def owner_country(self) -> str: ...
+    @property
+    def visibility(self) -> Visibility: ...
+    @property
+    def review_date(self) -> date: ...
+
+
+def answers_to(principal: Principal, terms: Indexed, today: date) -> bool:
+    """Whether an indexed record answers the principal's check or search: in force (within
+    its review date) and one it may learn of."""
+    return terms.review_date >= today and may_learn_of(
+        principal, terms.owner_bureau_id, terms.owner_country, terms.visibility
+    )
+
+
 def may_learn_of_record(principal: Principal, record: Held, today: date) -> bool:
     """Whether a stored record exists for the principal: its owner learns of it always
     (withdrawn or past its review date too, so that it can renew or account for it); others

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from policenet.access import (
     is_owner,
-    may_learn_of,
+    may_learn_of_answering,
     may_manage_country,
     reads_content,
     require,
@@ -117,12 +117,6 @@ def _query(
         )
         raise refused(missing, actor, "dna.search", f"record:{profile_id}")
     return _Query(_genotypes(record.data), mixed(record.data), record.id)
-
-
-def _visible(actor: Principal, record: Record) -> bool:
-    """For records that answer (``record_store.answering``): whether the actor may learn of
-    them."""
-    return may_learn_of(actor, record.owner_bureau_id, record.owner_country, record.visibility)
 
 
 def _withheld(reference: str, record: Record) -> DnaMatch:
@@ -244,7 +238,11 @@ def search_dna(
     records = {r.id: r for r in record_store.answering(session, [i for i, _ in found], today)}
     for profile_id, _ in found:
         record = records.get(profile_id)
-        if record is None or profile_id == query.own_id or not _visible(actor, record):
+        if (
+            record is None
+            or profile_id == query.own_id
+            or not may_learn_of_answering(actor, record)
+        ):
             continue
         stored = _genotypes(record.data)
         differing = None
@@ -354,7 +352,11 @@ def familial_search(
     }
     scored: list[tuple[float, int, Record]] = []
     for record in record_store.answering(session, found, now.date()):
-        if record.id == query.own_id or not _visible(actor, record) or mixed(record.data):
+        if (
+            record.id == query.own_id
+            or not may_learn_of_answering(actor, record)
+            or mixed(record.data)
+        ):
             continue
         ratio, used = kinship_ratio(query.loci, _genotypes(record.data), search.relationship, table)
         if used >= PRUM_MIN_LOCI and ratio >= search.min_lr:

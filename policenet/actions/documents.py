@@ -189,10 +189,6 @@ def record_document(session: Session, actor: Principal, data: DocumentReport) ->
     return document
 
 
-def _visible(actor: Principal, document: TravelDocument | None) -> bool:
-    return document is not None and may_learn_of_record(actor, document, utcnow().date())
-
-
 def document_not_found(document_id: int) -> NotFound:
     """The one answer for a record that does not exist and for one the caller may not see."""
     return NotFound(
@@ -204,7 +200,7 @@ def _owned(session: Session, actor: Principal, document_id: int) -> TravelDocume
     """The record, locked for change, if the actor's bureau owns it."""
     require(actor, Right.RECORD_DOCUMENTS)
     document = store.get(session, document_id)
-    if document is None or not _visible(actor, document):
+    if document is None or not may_learn_of_record(actor, document, utcnow().date()):
         raise document_not_found(document_id)
     name = f"Travel document {document_id}"
     owner_only(actor, document.owner_bureau_id, name, "change or withdraw")

@@ -116,19 +116,15 @@ def _check_person(session: Session, bureau_id: str, entry: RecordTerms) -> None:
         )
 
 
-def _visible(actor: Principal, record: Record | None, database: Database) -> bool:
-    return (
-        record is not None
-        and record.database is database
-        and may_learn_of_record(actor, record, utcnow().date())
-    )
-
-
 def _owned(session: Session, actor: Principal, database: Database, record_id: int) -> Record:
     """The record, locked for change, if the actor's bureau owns it and it is active."""
     require(actor, Right.RECORD_RECORDS)
     record = store.get(session, record_id)
-    if record is None or not _visible(actor, record, database):
+    if (
+        record is None
+        or record.database is not database
+        or not may_learn_of_record(actor, record, utcnow().date())
+    ):
         raise record_not_found(database, record_id)
     name = f"{database} record {record_id}"
     owner_only(actor, record.owner_bureau_id, name, "change, renew or withdraw")

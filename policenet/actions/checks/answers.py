@@ -6,8 +6,8 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from policenet.access import may_learn_of, reads_content, sees_details
-from policenet.actions.checks.asking import Answer, Asking, Found, ask
+from policenet.access import may_learn_of_answering, reads_content, sees_details
+from policenet.actions.checks.asking import Answer, Asking, ask
 from policenet.actions.hits import check_events, new_hit
 from policenet.domain.checks import (
     CheckRequest,
@@ -30,19 +30,6 @@ if TYPE_CHECKING:
 
     from policenet.domain.principals import Principal
     from policenet.screening.service import Screening
-
-
-def _visible(actor: Principal, found: Found, asking: Asking) -> bool:
-    """Whether the caller may learn of the record (a person under notice: every member)."""
-    record = found.record
-    return may_learn_of(
-        actor,
-        record.owner_bureau_id,
-        record.owner_country,
-        record.visibility,
-        under_notice=found.database is Database.PERSONS
-        and asking.screening.under_notice(record.id, asking.now),
-    )
 
 
 def _notices_on(asking: Asking) -> dict[int, tuple[NoticeRef, ...]]:
@@ -81,7 +68,10 @@ def answer_of(
         if (found.database, record.id) in seen:
             continue
         seen.add((found.database, record.id))
-        if not _visible(actor, found, asking):
+        under_notice = found.database is Database.PERSONS and asking.screening.under_notice(
+            record.id, asking.now
+        )
+        if not may_learn_of_answering(actor, record, under_notice=under_notice):
             withheld += 1
             continue
         hit_reference = uuid.uuid4().hex
@@ -94,9 +84,7 @@ def answer_of(
         # Seen only through its notice, the record itself stays the owner's to share: the
         # caller learns the hit, its owner and the notice (which every member may read), and
         # the hit is kept as hit_only, so that its file and events say no more later.
-        through_notice = not may_learn_of(
-            actor, record.owner_bureau_id, record.owner_country, record.visibility
-        )
+        through_notice = not may_learn_of_answering(actor, record)
         full = not through_notice and reads_content(
             actor, record.owner_bureau_id, record.disclosure
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from policenet.access import may_learn_of, require, sees_details
+from policenet.access import answers_to, require, sees_details
 from policenet.domain.checks import (
     CheckRequest,
     CheckResult,
@@ -155,9 +155,7 @@ class Asking:
             # The subject of a published notice answers every member while it is valid.
             if self.screening.under_notice(record_id, self.now):
                 return True
-            return terms.review_date >= self.today and may_learn_of(
-                self.actor, terms.owner_bureau_id, terms.owner_country, terms.visibility
-            )
+            return answers_to(self.actor, terms, self.today)
 
         matches = self.screening.search_persons(
             query, may_see=allowed, limit=PERSON_HITS, threshold=DEFAULT_THRESHOLD

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from policenet.access import may_learn_of, may_read_search, reads_content, require
+from policenet.access import may_learn_of_answering, may_read_search, reads_content, require
 from policenet.actions.verbs import refused
 from policenet.domain.clock import utcnow
 from policenet.domain.errors import Forbidden, NotFound
@@ -51,12 +51,6 @@ class SearchView:
     probe: dict[str, Any]
     candidates: list[CandidateView]
     notes: list[str] = field(default_factory=list)
-
-
-def visible(actor: Principal, record: Record) -> bool:
-    """For records that answer (``record_store.answering``): whether the actor may learn of
-    them."""
-    return may_learn_of(actor, record.owner_bureau_id, record.owner_country, record.visibility)
 
 
 def candidate_view(
@@ -124,7 +118,7 @@ def read_search(session: Session, actor: Principal, reference: str) -> SearchVie
     views = []
     for candidate in found.candidates:
         record = records.get(candidate.record_id)
-        if record is not None and not visible(actor, record):
+        if record is not None and not may_learn_of_answering(actor, record):
             record = None
         views.append(candidate_view(actor, candidate, record))
     return SearchView(found.reference, found.at, found.probe, views)

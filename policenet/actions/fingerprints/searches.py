@@ -13,8 +13,14 @@ import logging
 import uuid
 from typing import TYPE_CHECKING
 
-from policenet.access import may_learn_of, reads_content, require, sees_details
-from policenet.actions.fingerprints.candidates import SearchView, read_search, searcher, visible
+from policenet.access import (
+    answers_to,
+    may_learn_of_answering,
+    reads_content,
+    require,
+    sees_details,
+)
+from policenet.actions.fingerprints.candidates import SearchView, read_search, searcher
 from policenet.actions.fingerprints.probes import probe_of
 from policenet.domain.errors import Forbidden, PolicenetError
 from policenet.domain.fingerprints import PrintKind
@@ -66,9 +72,7 @@ def search_prints(
     today = now.date()
 
     def terms_allow(record_id: int, terms: PersonTerms) -> bool:
-        return terms.review_date >= today and may_learn_of(
-            actor, terms.owner_bureau_id, terms.owner_country, terms.visibility
-        )
+        return answers_to(actor, terms, today)
 
     ranked = screening.search_prints(
         probe.kind,
@@ -97,7 +101,11 @@ def search_prints(
     first_pass: list[tuple[float, Record, list[Finger]]] = []
     for near in ranked:
         record = records.get(near.record_id)
-        if record is None or not visible(actor, record) or not comparable(probe, record):
+        if (
+            record is None
+            or not may_learn_of_answering(actor, record)
+            or not comparable(probe, record)
+        ):
             continue
         try:
             fingers = record_fingers(record)
