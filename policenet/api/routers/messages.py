@@ -7,8 +7,8 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Response
 
+from policenet.actions.bureau_keys import bureau_keys, register_keys
 from policenet.actions.messages import (
-    bureau_keys,
     change_group,
     create_group,
     hit_thread,
@@ -16,7 +16,6 @@ from policenet.actions.messages import (
     list_messages,
     read_attachment,
     read_message,
-    register_keys,
     send_message,
 )
 from policenet.api.deps import CurrentPrincipal
