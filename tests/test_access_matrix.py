@@ -516,6 +516,10 @@ def test_a_refused_read_or_change_of_a_notice_diffusion_message_or_hit_is_audite
             {"decision": "confirmed", "reason": "Same person."},
             "hit.decide",
         ),
+        f"/v1/hits/{found['reference']}/messages": (
+            {"subject": "Ours?", "body": "Is this yours?"},
+            "message.send",
+        ),
     }
     for url, (body, action) in writes.items():
         answer = client.post(url, json=body, headers=it.headers)

@@ -5,6 +5,7 @@ public extracts, diffusions and their cancellation."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -1261,3 +1262,24 @@ def test_the_task_force_log_shows_requests_to_its_reviewers_only(
     assert sent.status_code == 201, sent.text
     assert events_of(client, dpo) == []
     assert [e["kind"] for e in events_of(client, world.gs_admin)] == ["message"]
+
+
+def test_a_published_notice_keeps_the_requesters_own_reference_to_itself(
+    client: TestClient, world: World, fr: Actor, reviewer: Actor
+) -> None:
+    """Every member reads a published notice and its subject; the requesting bureau's own
+    reference to the person's record (its case number) stays the requester's."""
+    reference = "FR-PJ-2026-000777"
+    person_id = subject(client, fr, external_ref=reference)
+    published = publish(client, fr, reviewer, content(NoticeType.RED, person_id))
+    br = world.principal(Role.NCB_OFFICER, "BR")
+    for reader, sees in ((fr, True), (reviewer, True), (br, False)):
+        read = notice_of(client, reader, published["id"])
+        assert read["subject"]["record_id"] == person_id
+        assert read["subject"]["name"]
+        assert ("external_ref" in read["subject"]) is sees
+        assert reference in json.dumps(read) if sees else reference not in json.dumps(read)
+        listed = client.get("/v1/notices", headers=reader.headers).json()
+        (same,) = [n for n in listed if n["id"] == published["id"]]
+        assert (reference in json.dumps(same)) is sees
+    assert notice_of(client, br, published["id"])["history"] is None

@@ -37,18 +37,31 @@ from policenet.access.records import (
     may_see,
     reads_content,
 )
-from policenet.access.rights import may_manage_country, require, sees_details
-from policenet.access.views import HitView, OwnerTerms, hit_view, owner_terms
+from policenet.access.rights import asks_persons, may_manage_country, require, sees_details
+from policenet.access.views import (
+    HitView,
+    NoticeFileParts,
+    OwnerTerms,
+    document_shown,
+    hit_view,
+    notice_shown,
+    owner_terms,
+    record_shown,
+    shown,
+)
 
 __all__ = [
     "Held",
     "HitView",
     "MailboxView",
+    "NoticeFileParts",
     "OwnerTerms",
     "answers_to",
+    "asks_persons",
     "country_may_see",
     "diffusion_recipient",
     "diffusion_sender",
+    "document_shown",
     "hit_party",
     "hit_view",
     "inside_notice",
@@ -67,11 +80,14 @@ __all__ = [
     "may_read_search",
     "may_see",
     "may_see_group",
+    "notice_shown",
     "owner_terms",
     "readable_kinds",
     "reads_content",
     "reads_notice_screening",
     "reads_sent_diffusions",
+    "record_shown",
     "require",
     "sees_details",
+    "shown",
 ]

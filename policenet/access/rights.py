@@ -39,6 +39,13 @@ def sees_details(principal: Principal) -> bool:
     return principal.role is not Role.CARRIER
 
 
+def asks_persons(principal: Principal) -> bool:
+    """Whether a check asks the persons database too: for those who may check persons. A
+    document-only border check (a carrier, a document checker) learns of documents alone, not
+    even of the persons known to hold a document it reads."""
+    return principal.can(Right.CHECK_RECORDS)
+
+
 def may_manage_country(principal: Principal, country: str | None) -> bool:
     """GS administrators manage everyone; an NCB administrator only its own country."""
     if principal.role is Role.GS_ADMIN:

@@ -1,7 +1,8 @@
 """What of a stored thing a principal is shown: the redaction every answer applies, whether
 it leaves by the API, an export or (later) the console and an edge snapshot.
 
-The API's schemas build their answers with these functions; they decide nothing themselves.
+Actions return what these functions build; the API's schemas and the CLI copy it as it is
+and decide nothing themselves.
 """
 
 from __future__ import annotations
@@ -9,14 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from policenet.access.notices import inside_notice, reads_notice_screening
 from policenet.access.records import is_owner
+from policenet.domain.documents import TravelDocument
+from policenet.domain.notices import NoticeState
+from policenet.domain.shown import DocumentShown, NoticeShown, RecordShown
 from policenet.domain.terms import Disclosure
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from datetime import date, datetime
 
     from policenet.domain.hits import StoredHit, Urgency
+    from policenet.domain.notices import Notice, Question, Transition
     from policenet.domain.principals import Principal
+    from policenet.domain.records import Record
     from policenet.domain.visibility import Visibility
 
 
@@ -35,6 +42,114 @@ def owner_terms(
     if is_owner(principal, owner_bureau_id):
         return OwnerTerms(external_ref, visibility)
     return OwnerTerms(None, None)
+
+
+def record_shown(
+    principal: Principal, record: Record, today: date, notes: tuple[str, ...] = ()
+) -> RecordShown:
+    """A record the principal may read (the caller has asked ``may_read_record``), as shown."""
+    terms = owner_terms(principal, record.owner_bureau_id, record.external_ref, record.visibility)
+    return RecordShown(
+        id=record.id,
+        database=record.database,
+        owner_bureau_id=record.owner_bureau_id,
+        disclosure=record.disclosure,
+        review_date=record.review_date,
+        expired=record.expired(today),
+        data=record.data,
+        external_ref=terms.external_ref,
+        visibility=terms.visibility,
+        entered_at=record.entered_at,
+        updated_at=record.updated_at,
+        withdrawn_at=record.withdrawn_at,
+        notes=notes,
+    )
+
+
+def document_shown(principal: Principal, document: TravelDocument) -> DocumentShown:
+    """A travel document the principal may read, as shown."""
+    terms = owner_terms(
+        principal, document.owner_bureau_id, document.external_ref, document.visibility
+    )
+    return DocumentShown(
+        id=document.id,
+        owner_bureau_id=document.owner_bureau_id,
+        issuing_country=document.issuing_country,
+        document_type=document.document_type,
+        number=document.number,
+        status=document.status,
+        event_date=document.event_date,
+        holder_name=document.holder_name,
+        holder_birth_date=document.holder_birth_date,
+        disclosure=document.disclosure,
+        review_date=document.review_date,
+        external_ref=terms.external_ref,
+        visibility=terms.visibility,
+        reported_at=document.reported_at,
+        updated_at=document.updated_at,
+        withdrawn_at=document.withdrawn_at,
+    )
+
+
+def shown(
+    principal: Principal, record: TravelDocument | Record, today: date
+) -> DocumentShown | RecordShown:
+    """A record of any database, as shown."""
+    if isinstance(record, TravelDocument):
+        return document_shown(principal, record)
+    return record_shown(principal, record, today)
+
+
+# What a notice shows of its subject's record to a reader outside the request: the requester's
+# own reference to it is the requester's.
+_SUBJECT_INSIDE = frozenset({"external_ref"})
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeFileParts:
+    """A request's file, as the notice verbs read it from the store."""
+
+    transitions: list[Transition]
+    questions: list[Question]
+    missing: list[dict[str, str]]
+    allowed: list[NoticeState]
+
+
+def notice_shown(
+    principal: Principal, notice: Notice, now: datetime, file: NoticeFileParts | None = None
+) -> NoticeShown:
+    """A notice request the principal may read (``may_read_notice``), as shown; with its
+    file when ``file`` is given and the principal reads inside the request."""
+    inside = inside_notice(principal, notice.requester_bureau_id)
+    inner = file if inside else None
+    subject = notice.subject
+    if subject is not None and not inside:
+        subject = {k: v for k, v in subject.items() if k not in _SUBJECT_INSIDE}
+    return NoticeShown(
+        id=notice.id,
+        reference=notice.reference,
+        type=notice.type,
+        state=notice.state,
+        requester_bureau_id=notice.requester_bureau_id,
+        content=notice.content.model_dump(mode="json", exclude_none=True),
+        subject=subject,
+        urgent=notice.urgent,
+        public=notice.public,
+        created_at=notice.created_at,
+        submitted_at=notice.submitted_at,
+        decided_at=notice.decided_at,
+        published_at=notice.published_at,
+        expires_at=notice.expires_at,
+        closed_at=notice.closed_at,
+        review_overdue=notice.review_overdue(now),
+        allowed_next=None if inner is None else tuple(inner.allowed),
+        missing=(
+            tuple(file.missing) if file is not None and notice.state is NoticeState.DRAFT else None
+        ),
+        screening=tuple(notice.screening) if reads_notice_screening(principal) else None,
+        history=None if inner is None else tuple(inner.transitions),
+        questions=None if inner is None else tuple(inner.questions),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from policenet.access import (
     may_learn_of_answering,
     may_manage_country,
     reads_content,
+    record_shown,
     require,
     sees_details,
 )
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from policenet.domain.dna import DnaPolicy, DnaSearch
+    from policenet.domain.shown import RecordShown
     from policenet.domain.terms import Disclosure
     from policenet.screening.service import Screening
 
@@ -71,7 +73,7 @@ class DnaMatch:
     differing_locus: str | None
     probabilities: tuple[MatchProbability, ...]
     likelihood_ratio: float | None
-    record: Record | None  # the profile, when the caller may see it
+    record: RecordShown | None  # the profile, when the caller may see it
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,7 +285,7 @@ def search_dna(
                         search.theta,
                     ),
                     likelihood_ratio=None,
-                    record=record,
+                    record=record_shown(actor, record, today),
                 )
             )
         if len(matches) >= search.limit:
@@ -383,7 +385,7 @@ def familial_search(
                 differing_locus=None,
                 probabilities=(),
                 likelihood_ratio=ratio,
-                record=record,
+                record=record_shown(actor, record, now.date()),
             )
         )
     keep_hits(session, actor, rows, refs, now)

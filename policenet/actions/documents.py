@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from policenet.access import is_owner, may_learn_of_record, may_read_record, require
+from policenet.access import (
+    document_shown,
+    is_owner,
+    may_learn_of_record,
+    may_read_record,
+    require,
+)
 from policenet.actions.verbs import refused
 from policenet.domain.clock import utcnow
 from policenet.domain.document_numbers import normalise_number
@@ -27,6 +33,7 @@ if TYPE_CHECKING:
         DocumentReport,
         TravelDocument,
     )
+    from policenet.domain.shown import DocumentShown
     from policenet.domain.terms import VisibilityInput
 
 
@@ -145,7 +152,7 @@ def new_document(
     )
 
 
-def record_document(session: Session, actor: Principal, data: DocumentReport) -> TravelDocument:
+def record_document(session: Session, actor: Principal, data: DocumentReport) -> DocumentShown:
     """Record a document of the actor's own country; the bureau of that country owns it."""
     require(actor, Right.RECORD_DOCUMENTS)
     new = new_document(data, actor, today=utcnow().date())
@@ -186,7 +193,7 @@ def record_document(session: Session, actor: Principal, data: DocumentReport) ->
         },
     )
     feed.changed(session, feed.TRAVEL_DOCUMENTS, document.id)
-    return document
+    return document_shown(actor, document)
 
 
 def document_not_found(document_id: int) -> NotFound:
@@ -224,7 +231,7 @@ def owner_only(actor: Principal, owner_bureau_id: str, name: str, changes: str) 
 
 def update_document(
     session: Session, actor: Principal, document_id: int, changes: DocumentChanges
-) -> TravelDocument:
+) -> DocumentShown:
     """The owner changes status, dates, holder or visibility of its record."""
     before = _owned(session, actor, document_id)
     given = changes.model_dump(exclude_unset=True)
@@ -251,12 +258,12 @@ def update_document(
         },
     )
     feed.changed(session, feed.TRAVEL_DOCUMENTS, document_id)
-    return document
+    return document_shown(actor, document)
 
 
 def renew_document(
     session: Session, actor: Principal, document_id: int, until: date | None
-) -> TravelDocument:
+) -> DocumentShown:
     """The owner renews its record: it answers checks until the new review date."""
     _owned(session, actor, document_id)
     review = review_date_from(until)
@@ -269,12 +276,12 @@ def renew_document(
         {"review_date": review.isoformat()},
     )
     feed.changed(session, feed.TRAVEL_DOCUMENTS, document_id)
-    return document
+    return document_shown(actor, document)
 
 
 def withdraw_document(
     session: Session, actor: Principal, document_id: int, reason: str
-) -> TravelDocument:
+) -> DocumentShown:
     """The owner withdraws its record: it stops answering checks, and its history stays."""
     _owned(session, actor, document_id)
     document = store.update(
@@ -288,10 +295,10 @@ def withdraw_document(
         {**_public(document), "reason": reason},
     )
     feed.changed(session, feed.TRAVEL_DOCUMENTS, document_id)
-    return document
+    return document_shown(actor, document)
 
 
-def read_document(session: Session, actor: Principal, document_id: int) -> TravelDocument:
+def read_document(session: Session, actor: Principal, document_id: int) -> DocumentShown:
     """A record the actor may read in full (its owner's, or a ``full`` one it may learn of);
     any other is not found. The attempt is audited either way."""
     require(actor, Right.CHECK_DOCUMENTS)
@@ -300,4 +307,4 @@ def read_document(session: Session, actor: Principal, document_id: int) -> Trave
     if document is None or not may_read_record(actor, document, utcnow().date()):
         raise refused(document_not_found(document_id), actor, "document.read", subject)
     audit.append_by(session, actor, "document.read", subject, {"shown": True})
-    return document
+    return document_shown(actor, document)

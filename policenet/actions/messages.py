@@ -227,7 +227,10 @@ def send_message(
         thread, hit_reference = parent.thread, hit_reference or parent.hit_reference
     recipients: list[str]
     if hit_reference is not None:
-        _, other = _hit_thread(session, actor, hit_reference)
+        try:
+            _, other = _hit_thread(session, actor, hit_reference)
+        except NotFound as error:
+            raise refused(error, actor, "message.send", f"hit:{hit_reference}") from None
         if data.groups or any(b != other for b in data.to):
             raise InvalidInput(
                 f"A message on hit {hit_reference} goes to the other bureau of the hit "

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from anyascii import anyascii
 
 from policenet.access import owner_terms
-from policenet.actions.records import read_record
+from policenet.actions.records import readable_record
 from policenet.domain.errors import NotFound
 from policenet.domain.fingerprints import FingerPosition, Impression, PrintKind, ReceivedFile
 from policenet.domain.records import Database, Record
@@ -43,7 +43,7 @@ class Download:
 def _readable(session: Session, actor: Principal, record_id: int, what: str) -> Record:
     """A fingerprint record whose content the actor may read (any other is not found, and
     the refusal audited); the reading is audited."""
-    record = read_record(session, actor, Database.FINGERPRINTS, record_id)
+    record = readable_record(session, actor, Database.FINGERPRINTS, record_id)
     audit.append_by(session, actor, f"fingerprints.{what}", f"record:{record_id}", {})
     return record
 

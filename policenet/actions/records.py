@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from policenet.access import may_learn_of_record, may_read_record, require
+from policenet.access import may_learn_of_record, may_read_record, record_shown, require
 from policenet.actions.documents import owner_only, review_date_from, visibility_from
 from policenet.actions.fingerprints import reverse_search
 from policenet.actions.verbs import refused
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
+    from policenet.domain.shown import RecordShown
     from policenet.domain.terms import RecordTerms
 
 
@@ -73,11 +74,10 @@ def _summary(record: Record) -> dict[str, Any]:
     }
 
 
-def record_entry(
-    session: Session, actor: Principal, entry: RecordTerms
-) -> tuple[Record, tuple[str, ...]]:
+def record_entry(session: Session, actor: Principal, entry: RecordTerms) -> RecordShown:
     """Record a person, vehicle, work of art, firearm or vessel for the actor's bureau;
-    returns the record and notes on its identifiers (a VIN that cannot be validated)."""
+    returns the record as its owner sees it, with notes on its identifiers (a VIN that cannot
+    be validated)."""
     require(actor, Right.RECORD_RECORDS)
     bureau_id = owner_bureau(session, actor)
     _check_person(session, bureau_id, entry)
@@ -98,7 +98,7 @@ def record_entry(
         # Unsolved marks are searched against every new ten-print; only their owners are told
         # (the recorder learns nothing of other bureaus' marks).
         reverse_search(session, actor, record, utcnow())
-    return record, prepared.notes
+    return record_shown(actor, record, utcnow().date(), prepared.notes)
 
 
 def _check_person(session: Session, bureau_id: str, entry: RecordTerms) -> None:
@@ -160,7 +160,7 @@ def validation_error(exc: ValidationError, prefix: str = "") -> InvalidInput:
 
 def update_record(
     session: Session, actor: Principal, database: Database, record_id: int, changes: dict[str, Any]
-) -> tuple[Record, tuple[str, ...]]:
+) -> RecordShown:
     """The owner changes fields of its record: the changed record is validated whole again."""
     before = _owned(session, actor, database, record_id)
     if not changes:
@@ -210,7 +210,7 @@ def update_record(
         {"database": database, "changed": sorted(changes)},
     )
     feed.changed(session, feed.RECORDS, record_id)
-    return record, prepared.notes
+    return record_shown(actor, record, utcnow().date(), prepared.notes)
 
 
 def _fingerprint_changes(merged: dict[str, Any], changes: dict[str, Any]) -> None:
@@ -272,7 +272,7 @@ def _keep_files(
 
 def renew_record(
     session: Session, actor: Principal, database: Database, record_id: int, until: date | None
-) -> Record:
+) -> RecordShown:
     """The owner renews its record: it answers checks until the new review date."""
     _owned(session, actor, database, record_id)
     review = review_date_from(until)
@@ -285,12 +285,12 @@ def renew_record(
         {"database": database, "review_date": review.isoformat()},
     )
     feed.changed(session, feed.RECORDS, record_id)
-    return record
+    return record_shown(actor, record, utcnow().date())
 
 
 def withdraw_record(
     session: Session, actor: Principal, database: Database, record_id: int, reason: str
-) -> Record:
+) -> RecordShown:
     """The owner withdraws its record: it stops answering checks, and its history stays.
     A person under a published notice stays until the notice is cancelled."""
     _owned(session, actor, database, record_id)
@@ -314,12 +314,24 @@ def withdraw_record(
         {"database": database, "reason": reason},
     )
     feed.changed(session, feed.RECORDS, record_id)
-    return record
+    return record_shown(actor, record, utcnow().date())
 
 
-def read_record(session: Session, actor: Principal, database: Database, record_id: int) -> Record:
-    """A record the actor may read in full (its owner's, or a ``full`` one it may learn of);
-    any other is not found. The attempt is audited either way."""
+def read_record(
+    session: Session, actor: Principal, database: Database, record_id: int
+) -> RecordShown:
+    """A record the actor may read in full (its owner's, or a ``full`` one it may learn of),
+    as shown to it; any other is not found. The attempt is audited either way."""
+    return record_shown(
+        actor, readable_record(session, actor, database, record_id), utcnow().date()
+    )
+
+
+def readable_record(
+    session: Session, actor: Principal, database: Database, record_id: int
+) -> Record:
+    """The stored record behind ``read_record``, for the verbs that read more of it (its
+    fingerprint images); the same refusal and the same audit entry."""
     require(actor, Right.CHECK_RECORDS)
     record = store.get(session, record_id)
     if (

@@ -209,7 +209,7 @@ def export(
             if file_format == "jsonl":
                 out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
                 written += 1
-            elif "record" in line:
+            elif record is not None:
                 for entity in ftm_entities(record, f"policenet {line['owner_bureau']}"):
                     out.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
                 written += 1

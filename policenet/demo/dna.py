@@ -71,7 +71,7 @@ def seed_dna(
     # The suspect: a French reference profile on 20 loci.
     suspect = _profile(rng, 20)
     fr, de = officers["FR"], officers["DE"]
-    reference, _ = record_entry(
+    reference = record_entry(
         session,
         fr,
         DnaEntry(external_ref="FR-PTS-2026-0815", kind=ProfileKind.REFERENCE, loci=suspect),

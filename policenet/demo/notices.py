@@ -206,7 +206,7 @@ def _subject(
     if kind is NoticeType.RED and s_index == list(NoticeState).index(NoticeState.PUBLISHED):
         name, aliases = _CYRILLIC
     born = 2010 if kind is NoticeType.YELLOW else 1960 + (index * 7) % 40
-    record, _ = record_entry(
+    record = record_entry(
         session,
         officer,
         PersonEntry.model_validate(
@@ -273,11 +273,11 @@ def seed_notices(session: Session, principals: list[Principal], now: datetime) -
                     else reviewer
                 )
                 if step is NoticeState.UNDER_REVIEW and state is NoticeState.UNDER_REVIEW:
-                    move_notice(session, actor, file.notice.id, NoticeMove(to=step), at)
+                    move_notice(session, actor, file.id, NoticeMove(to=step), at)
                     file = ask_question(
                         session,
                         reviewer,
-                        file.notice.id,
+                        file.id,
                         QuestionAsk(question="Is the arrest warrant still in force?"),
                         at + timedelta(minutes=20),
                     )
@@ -285,13 +285,13 @@ def seed_notices(session: Session, principals: list[Principal], now: datetime) -
                 file = move_notice(
                     session,
                     actor,
-                    file.notice.id,
+                    file.id,
                     NoticeMove(to=step, reason=_REASONS.get(step)),
                     at,
                 )
             made[f"{kind.value}/{state.value}"] = {
-                "id": str(file.notice.id),
-                "reference": file.notice.reference,
+                "id": str(file.id),
+                "reference": file.reference,
             }
     swept = sweep_validity(session, now)
     diffusions = _diffusions(session, officers, reviewer, now)

@@ -54,7 +54,7 @@ def seed_prints(session: Session, principals: list[Principal], now: datetime) ->
     examiner = one(Role.FINGERPRINT_EXAMINER, "FR")
     arrested = [master(seed=100 + n) for n in range(FINGERS)]
     stranger = [master(seed=200 + n) for n in range(FINGERS)]
-    mark, _ = record_entry(
+    mark = record_entry(
         session,
         fr,
         FingerprintEntry(
@@ -71,7 +71,7 @@ def seed_prints(session: Session, principals: list[Principal], now: datetime) ->
         ),
     )
     record_entry(session, us, _tenprint(stranger, 10, "US-FBI-2026-5521"))
-    tenprint, _ = record_entry(session, de, _tenprint(arrested, 20, "DE-BKA-2026-0815"))
+    tenprint = record_entry(session, de, _tenprint(arrested, 20, "DE-BKA-2026-0815"))
     reverse = searches.latest_of_record(session, mark.owner_bureau_id, mark.id)
     identified = None
     if reverse is not None:

@@ -211,7 +211,7 @@ def seed_records(
     """Enter the demo records through ``record_entry``; returns how many per database."""
     counts: dict[str, int] = {}
     for country, entry in _entries(rng):
-        record, _ = record_entry(session, officers[country], entry)
+        record = record_entry(session, officers[country], entry)
         counts[record.database] = counts.get(record.database, 0) + 1
     return counts
 

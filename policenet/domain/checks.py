@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from policenet.domain.documents import DocumentType, TravelDocument
-from policenet.domain.records import Database, Record, Sex
+from policenet.domain.documents import DocumentType
+from policenet.domain.records import Database, Sex
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from policenet.domain.notices import NoticeRef
+    from policenet.domain.shown import DocumentShown, RecordShown
     from policenet.domain.terms import Disclosure
 
 MAX_BATCH = 1000
@@ -145,7 +146,7 @@ class Hit:
     explanation: tuple[str, ...] = ()
     note: str | None = None
     reported_at: datetime | None = None
-    record: TravelDocument | Record | None = None
+    record: DocumentShown | RecordShown | None = None
     notices: tuple[NoticeRef, ...] = ()
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from policenet.domain.documents import TravelDocument
-from policenet.domain.records import Database, Record
+from policenet.domain.records import Database
+from policenet.domain.shown import DocumentShown, RecordShown
 
 _CRIME_TOPICS = {
     "terrorism": "crime.terror",
@@ -37,13 +37,16 @@ def _country(code: str | None) -> str | None:
     return None if code is None else code.lower()
 
 
-def ftm_entities(record: TravelDocument | Record, source: str) -> list[dict[str, Any]]:
-    """The record as FollowTheMoney entities (Person and Passport, Vehicle, Vessel, Asset),
-    for a record the caller may read in full. A DNA profile has no FollowTheMoney form (and
-    an anonymous profile should not become an entity): none."""
-    if isinstance(record, Record) and record.database in (Database.DNA, Database.FINGERPRINTS):
+def ftm_entities(record: DocumentShown | RecordShown, source: str) -> list[dict[str, Any]]:
+    """The record, as its reader is shown it, as FollowTheMoney entities (Person and
+    Passport, Vehicle, Vessel, Asset). A DNA profile has no FollowTheMoney form (and an
+    anonymous profile should not become an entity): none."""
+    if isinstance(record, RecordShown) and record.database in (
+        Database.DNA,
+        Database.FINGERPRINTS,
+    ):
         return []
-    if isinstance(record, TravelDocument):
+    if isinstance(record, DocumentShown):
         entity_id = f"policenet-travel_documents-{record.id}"
         return [
             _entity(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from policenet.access import may_learn_of_answering, reads_content, sees_details
+from policenet.access import may_learn_of_answering, reads_content, sees_details, shown
 from policenet.actions.checks.asking import Answer, Asking, ask
 from policenet.actions.hits import check_events, new_hit
 from policenet.domain.checks import (
@@ -108,7 +108,7 @@ def answer_of(
                     if full
                     else None
                 ),
-                record=record if full else None,
+                record=shown(actor, record, now.date()) if full else None,
                 notices=named if details else (),
             )
         )

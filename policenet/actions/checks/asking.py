@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from policenet.access import answers_to, require, sees_details
+from policenet.access import answers_to, asks_persons, require, sees_details
 from policenet.domain.checks import (
     CheckRequest,
     CheckResult,
@@ -122,7 +122,7 @@ class Asking:
                         note=_O_ZERO_NOTE.format(recorded=document.number) if o_zero else None,
                     )
                 )
-        if self.actor.can(Right.CHECK_RECORDS):
+        if asks_persons(self.actor):
             # Persons known to hold the document; only for those who may check persons.
             self.records(part, "person_doc", document_key(issuing, number))
 
@@ -223,7 +223,7 @@ def ask(asking: Asking, request: CheckRequest) -> None:
             )
         else:
             asking.documents("mrz", issuing, number)
-        if mrz.holder_name.strip(", ") and actor.can(Right.CHECK_RECORDS):
+        if mrz.holder_name.strip(", ") and asks_persons(actor):
             asking.persons(
                 "mrz_holder",
                 PersonQuery(

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from policenet.access import may_learn_of_record, reads_content, require, sees_details
+from policenet.access import may_learn_of_record, reads_content, require, sees_details, shown
 from policenet.domain.clock import utcnow
-from policenet.domain.documents import TravelDocument
 from policenet.domain.errors import Forbidden
 from policenet.domain.principals import Principal, Right
 from policenet.domain.records import Database, Record
+from policenet.domain.shown import DocumentShown, RecordShown
 from policenet.store import audit
 from policenet.store import documents as document_store
 from policenet.store import records as record_store
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
+    from policenet.domain.documents import TravelDocument
     from policenet.store.db import Database as Store
 
 
@@ -40,7 +41,7 @@ def _exported(actor: Principal, record: TravelDocument | Record, today: date) ->
     return record.withdrawn_at is None and may_learn_of_record(actor, record, today)
 
 
-def _document_json(document: TravelDocument) -> dict[str, Any]:
+def _document_json(document: DocumentShown) -> dict[str, Any]:
     return {
         "issuing_country": document.issuing_country,
         "document_type": document.document_type.value,
@@ -56,9 +57,10 @@ def _document_json(document: TravelDocument) -> dict[str, Any]:
 
 def exported(
     session: Session, actor: Principal, database: Database
-) -> Iterator[tuple[TravelDocument | Record, dict[str, Any]]]:
-    """The records of a database the actor may see, each with its JSON line: the record for
-    ``full`` ones and the actor's own, a stub (database, owner, reference) for the others."""
+) -> Iterator[tuple[DocumentShown | RecordShown | None, dict[str, Any]]]:
+    """The records of a database the actor may see, each with its JSON line: the record as
+    the actor is shown it for ``full`` ones and the actor's own; for the others no record,
+    and a stub (database, owner, reference) for a line."""
     _may_export(actor, database)
     today = utcnow().date()
     records: Iterable[TravelDocument | Record] = (
@@ -76,17 +78,16 @@ def exported(
             "disclosure": record.disclosure.value,
         }
         if not reads_content(actor, record.owner_bureau_id, record.disclosure):
-            yield record, stub
+            yield None, stub
             continue
-        content = (
-            _document_json(record) if isinstance(record, TravelDocument) else dict(record.data)
-        )
+        seen = shown(actor, record, today)
+        content = _document_json(seen) if isinstance(seen, DocumentShown) else dict(seen.data)
         yield (
-            record,
+            seen,
             {
                 **stub,
-                "id": record.id,
-                "review_date": record.review_date.isoformat() if record.review_date else None,
+                "id": seen.id,
+                "review_date": seen.review_date.isoformat() if seen.review_date else None,
                 "record": content,
             },
         )
@@ -130,7 +131,7 @@ def audit_export(
 
 def exported_from(
     store: Store, actor: Principal, database: Database
-) -> Iterator[tuple[TravelDocument | Record, dict[str, Any]]]:
+) -> Iterator[tuple[DocumentShown | RecordShown | None, dict[str, Any]]]:
     """``exported``, read in a session of its own that holds no write lock (SQLite): checks
     go on while a large export runs."""
     with store.reading() as session:

@@ -6,7 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from policenet.access import may_learn_of_answering, may_read_search, reads_content, require
+from policenet.access import (
+    may_learn_of_answering,
+    may_read_search,
+    reads_content,
+    record_shown,
+    require,
+)
 from policenet.actions.verbs import refused
 from policenet.domain.clock import utcnow
 from policenet.domain.errors import Forbidden, NotFound
@@ -23,6 +29,7 @@ if TYPE_CHECKING:
 
     from policenet.domain.principals import Principal
     from policenet.domain.records import Record
+    from policenet.domain.shown import RecordShown
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +43,7 @@ class CandidateView:
     kind: str | None
     score: float | None
     fingers: list[dict[str, Any]] | None
-    record: Record | None
+    record: RecordShown | None
     decision: str | None
     decided_by: int | None
     decided_at: datetime | None
@@ -69,7 +76,7 @@ def candidate_view(
         kind=candidate.kind if shown else None,
         score=candidate.score if shown else None,
         fingers=candidate.fingers if shown else None,
-        record=record if shown else None,
+        record=record_shown(actor, record, utcnow().date()) if shown and record else None,
         decision=candidate.decision,
         decided_by=candidate.decided_by,
         decided_at=candidate.decided_at,

@@ -19,7 +19,6 @@ from policenet.actions.notices.publication import renew_notice
 from policenet.actions.notices.reading import list_notices, read_notice
 from policenet.actions.notices.requests import (
     NOTICE_CLASSIFICATION,
-    NoticeFile,
     member_ncbs,
     not_found,
     requesting_ncb,
@@ -39,7 +38,6 @@ from policenet.actions.notices.validity import SWEEP_BATCH, SweepReport, sweep_v
 __all__ = [
     "NOTICE_CLASSIFICATION",
     "SWEEP_BATCH",
-    "NoticeFile",
     "QueueItem",
     "SweepReport",
     "add_term",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from policenet.actions.notices.requests import (
-    NoticeFile,
     not_found,
     notice_file,
     requesting_ncb,
@@ -23,11 +22,12 @@ if TYPE_CHECKING:
 
     from policenet.domain.notices import NoticeContent
     from policenet.domain.principals import Principal
+    from policenet.domain.shown import NoticeShown
 
 
 def draft_notice(
     session: Session, actor: Principal, content: NoticeContent, now: datetime
-) -> NoticeFile:
+) -> NoticeShown:
     """Start a request for the actor's NCB; it may be incomplete until it is submitted."""
     bureau_id, member = requesting_ncb(actor)
     check_countries(content)
@@ -48,12 +48,12 @@ def draft_notice(
     audit.append_by(
         session, actor, "notice.draft", f"notice:{notice.id}", {"type": content.type.value}
     )
-    return notice_file(session, notice)
+    return notice_file(session, actor, notice, now)
 
 
 def change_draft(
     session: Session, actor: Principal, notice_id: int, content: NoticeContent, now: datetime
-) -> NoticeFile:
+) -> NoticeShown:
     """Replace a draft's content; once submitted, a request no longer changes."""
     bureau_id, _ = requesting_ncb(actor)
     notice = store.get(session, notice_id, for_update=True)
@@ -72,4 +72,4 @@ def change_draft(
     audit.append_by(
         session, actor, "notice.change", f"notice:{notice_id}", {"type": content.type.value}
     )
-    return notice_file(session, changed)
+    return notice_file(session, actor, changed, now)

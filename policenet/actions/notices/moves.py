@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from policenet.actions.notices.publication import cancel, publish, refuse, withdraw
-from policenet.actions.notices.requests import NoticeFile, locked, notice_file, party
+from policenet.actions.notices.requests import locked, notice_file, party
 from policenet.actions.notices.submission import submit, take
 from policenet.domain.errors import Conflict, Forbidden, InvalidInput
 from policenet.domain.notices import (
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from policenet.domain.notices import NoticeMove
     from policenet.domain.principals import Principal
+    from policenet.domain.shown import NoticeShown
 
 _PARTY_WORDS = {
     Party.REQUESTER: "the requesting bureau",
@@ -60,7 +61,7 @@ def _refuse_move(notice: Notice, to: NoticeState) -> Conflict:
 
 def move_notice(
     session: Session, actor: Principal, notice_id: int, move: NoticeMove, now: datetime
-) -> NoticeFile:
+) -> NoticeShown:
     """Move a request to another state, if the workflow allows it and the actor may."""
     notice = locked(session, actor, notice_id, now)
     to = move.to
@@ -100,4 +101,4 @@ def move_notice(
         f"notice:{notice.id}",
         {"from": notice.state.value, "to": to.value, "reason": move.reason},
     )
-    return notice_file(session, moved)
+    return notice_file(session, actor, moved, now)

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from policenet.actions.notices.requests import (
     Moved,
-    NoticeFile,
     locked,
     member_ncbs,
     notice_event,
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
 
     from policenet.domain.notices import Notice, Renewal
     from policenet.domain.principals import Principal
+    from policenet.domain.shown import NoticeShown
 
 
 def publish(
@@ -132,7 +132,7 @@ def cancel(
 
 def renew_notice(
     session: Session, actor: Principal, notice_id: int, renewal: Renewal, now: datetime
-) -> NoticeFile:
+) -> NoticeShown:
     """The requester renews a published notice: valid 5 more years from today."""
     notice = locked(session, actor, notice_id, now)
     requester_only(actor, notice, f"renews notice {notice.reference}")
@@ -170,4 +170,4 @@ def renew_notice(
         f"notice:{notice.id}",
         {"reason": renewal.reason, "expires_at": moved.expires_at},
     )
-    return notice_file(session, moved)
+    return notice_file(session, actor, moved, now)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from policenet.access import require
-from policenet.actions.notices.requests import NoticeFile, not_found, notice_file, readable
+from policenet.access import notice_shown, require
+from policenet.actions.notices.requests import not_found, notice_file, readable
 from policenet.actions.verbs import refused
 from policenet.domain.principals import Principal, Right
 from policenet.store import audit
@@ -17,17 +17,18 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-    from policenet.domain.notices import Notice, NoticeState, NoticeType
+    from policenet.domain.notices import NoticeState, NoticeType
+    from policenet.domain.shown import NoticeShown
 
 
-def read_notice(session: Session, actor: Principal, notice_id: int, now: datetime) -> NoticeFile:
+def read_notice(session: Session, actor: Principal, notice_id: int, now: datetime) -> NoticeShown:
     """A request with its history and questions; audited whether shown or not."""
     notice = store.get(session, notice_id)
     subject = f"notice:{notice_id}"
     if notice is None or not readable(actor, notice, now):
         raise refused(not_found(notice_id), actor, "notice.read", subject)
     audit.append_by(session, actor, "notice.read", subject, {"shown": True})
-    return notice_file(session, notice)
+    return notice_file(session, actor, notice, now)
 
 
 def list_notices(
@@ -39,7 +40,7 @@ def list_notices(
     notice_type: NoticeType | None,
     limit: int,
     before: int | None,
-) -> list[Notice]:
+) -> list[NoticeShown]:
     """A bureau's own requests and every valid published notice; for GS reviewers, every
     request once submitted."""
     if not (actor.can(Right.CHECK_RECORDS) or actor.can(Right.REVIEW_NOTICES)):
@@ -66,4 +67,4 @@ def list_notices(
             "count": len(found),
         },
     )
-    return found
+    return [notice_shown(actor, n, now) for n in found]

@@ -7,10 +7,9 @@ A request the caller may not read is answered exactly as one that does not exist
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from policenet.access import may_read_notice, require
+from policenet.access import NoticeFileParts, may_read_notice, notice_shown, require
 from policenet.actions.verbs import refused
 from policenet.domain.classification import Classification
 from policenet.domain.errors import Forbidden, NotFound
@@ -20,8 +19,6 @@ from policenet.domain.notices import (
     Notice,
     NoticeState,
     Party,
-    Question,
-    Transition,
     allowed_next,
     missing_fields,
 )
@@ -33,22 +30,13 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
+    from policenet.domain.shown import NoticeShown
+
 # Notice requests are police data: officers read them, carriers never.
 NOTICE_CLASSIFICATION = Classification.RESTRICTED
 
 # What a move leaves: the request as moved, and the events it sends.
 Moved = tuple[Notice, list[NewEvent]]
-
-
-@dataclass(frozen=True, slots=True)
-class NoticeFile:
-    """A request with its history and its questions, as a reader may see it."""
-
-    notice: Notice
-    transitions: list[Transition]
-    questions: list[Question]
-    missing: list[dict[str, str]]
-    allowed: list[NoticeState]
 
 
 def not_found(notice_id: int) -> NotFound:
@@ -98,14 +86,15 @@ def notice_event(mailbox: str, kind: EventKind, notice: Notice, **extra: Any) ->
     return NewEvent(mailbox, kind, f"notice:{notice.id}", NOTICE_CLASSIFICATION, payload)
 
 
-def notice_file(session: Session, notice: Notice) -> NoticeFile:
-    return NoticeFile(
-        notice=notice,
+def notice_file(session: Session, actor: Principal, notice: Notice, now: datetime) -> NoticeShown:
+    """The request with its file, as the actor may see it."""
+    parts = NoticeFileParts(
         transitions=store.transitions(session, notice.id),
         questions=store.questions(session, notice.id),
         missing=[{"field": m.field, "why": m.why} for m in missing_fields(notice.content)],
         allowed=allowed_next(notice.state),
     )
+    return notice_shown(actor, notice, now, parts)
 
 
 def locked(session: Session, actor: Principal, notice_id: int, now: datetime) -> Notice:

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from policenet.access import require
+from policenet.access import notice_shown, require
 from policenet.actions.notices.requests import (
-    NoticeFile,
     locked,
     notice_event,
     notice_file,
@@ -17,7 +16,7 @@ from policenet.actions.notices.requests import (
 from policenet.domain.errors import Conflict, NotFound
 from policenet.domain.events import EventKind
 from policenet.domain.members import NOTICES_TASK_FORCE
-from policenet.domain.notices import Notice, NoticeState
+from policenet.domain.notices import NoticeState
 from policenet.domain.principals import Principal, Right
 from policenet.store import audit, events
 from policenet.store import notices as store
@@ -28,14 +27,15 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from policenet.domain.notices import QuestionAnswer, QuestionAsk
+    from policenet.domain.shown import NoticeShown
 
 
 @dataclass(frozen=True, slots=True)
 class QueueItem:
-    notice: Notice
+    notice: NoticeShown
     waiting_hours: float
     overdue: bool
-    flags: int
+    flags: tuple[str, ...]  # the screening rules the request triggered
     open_questions: int
 
 
@@ -48,10 +48,10 @@ def review_queue(session: Session, actor: Principal, now: datetime, limit: int) 
     audit.append_by(session, actor, "notice.queue", "notices", {"count": len(found)})
     return [
         QueueItem(
-            notice=n,
+            notice=notice_shown(actor, n, now),
             waiting_hours=round((now - (n.submitted_at or now)).total_seconds() / 3600, 2),
             overdue=n.review_overdue(now),
-            flags=len(n.screening),
+            flags=tuple(f["rule"] for f in n.screening),
             open_questions=waiting.get(n.id, 0),
         )
         for n in found
@@ -60,7 +60,7 @@ def review_queue(session: Session, actor: Principal, now: datetime, limit: int) 
 
 def ask_question(
     session: Session, actor: Principal, notice_id: int, ask: QuestionAsk, now: datetime
-) -> NoticeFile:
+) -> NoticeShown:
     """A reviewer asks the requesting bureau, on the request itself."""
     require(actor, Right.REVIEW_NOTICES)
     notice = locked(session, actor, notice_id, now)
@@ -88,7 +88,7 @@ def ask_question(
     audit.append_by(
         session, actor, "notice.question", f"notice:{notice_id}", {"question": question.id}
     )
-    return notice_file(session, notice)
+    return notice_file(session, actor, notice, now)
 
 
 def answer_question(
@@ -98,7 +98,7 @@ def answer_question(
     question_id: int,
     answer: QuestionAnswer,
     now: datetime,
-) -> NoticeFile:
+) -> NoticeShown:
     """The requesting bureau answers a reviewer's question."""
     notice = locked(session, actor, notice_id, now)
     requester_only(actor, notice, "answers the reviewer's questions")
@@ -137,4 +137,4 @@ def answer_question(
     audit.append_by(
         session, actor, "notice.answer", f"notice:{notice_id}", {"question": question_id}
     )
-    return notice_file(session, notice)
+    return notice_file(session, actor, notice, now)

@@ -43,8 +43,8 @@ async def run_check(request: CheckRequest, hub: HubDep, token: Token) -> Respons
         most = LOOP_FILING if on_loop else None
         return check_with_token(session, token, request, hub.screening, most_to_file=most)
 
-    principal, result = await in_transaction(hub, answer, lazy=hub.settings.lazy_checks)
-    checked = CheckPublic.of(result, principal)
+    _, result = await in_transaction(hub, answer, lazy=hub.settings.lazy_checks)
+    checked = CheckPublic.of(result)
     return Response(checked.model_dump_json(), media_type="application/json")
 
 
@@ -54,6 +54,6 @@ async def run_check(request: CheckRequest, hub: HubDep, token: Token) -> Respons
     response_model=BatchPublic,
 )
 def run_batch(batch: BatchCheckRequest, hub: HubDep, token: Token) -> Response:
-    principal, answers = hub.check(check_batch_with_token, token, batch, hub.screening)
-    answer = BatchPublic.of(answers, principal)
+    _, answers = hub.check(check_batch_with_token, token, batch, hub.screening)
+    answer = BatchPublic.of(answers)
     return Response(answer.model_dump_json(), media_type="application/json")

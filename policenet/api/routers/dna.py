@@ -28,7 +28,7 @@ BureauId = Annotated[str, Path(max_length=20, description="e.g. NCB-FR")]
 )
 def search(body: DnaSearch, hub: HubDep, principal: CurrentPrincipal) -> DnaResultPublic:
     result = hub.act(search_dna, principal, body, hub.screening, utcnow())
-    return DnaResultPublic.of(result, principal)
+    return DnaResultPublic.of(result)
 
 
 @router.post(
@@ -37,7 +37,7 @@ def search(body: DnaSearch, hub: HubDep, principal: CurrentPrincipal) -> DnaResu
 )
 def familial(body: FamilialSearch, hub: HubDep, principal: CurrentPrincipal) -> DnaResultPublic:
     result = hub.act(familial_search, principal, body, hub.screening, utcnow())
-    return DnaResultPublic.of(result, principal)
+    return DnaResultPublic.of(result)
 
 
 @router.get("/v1/bureaus/{bureau_id}/dna-policy", summary="A bureau's national DNA policy")

@@ -20,13 +20,13 @@ router = APIRouter(tags=["travel documents"])
     summary="Record a stolen, lost, revoked or invalid document of your country",
 )
 def record(data: DocumentReport, hub: HubDep, principal: CurrentPrincipal) -> TravelDocumentPublic:
-    return TravelDocumentPublic.of(hub.act(actions.record_document, principal, data), principal)
+    return TravelDocumentPublic.of(hub.act(actions.record_document, principal, data))
 
 
 @router.get("/v1/documents/{document_id}", summary="A record you may see")
 def read(document_id: RowId, hub: HubDep, principal: CurrentPrincipal) -> TravelDocumentPublic:
     document = hub.act(actions.read_document, principal, document_id)
-    return TravelDocumentPublic.of(document, principal)
+    return TravelDocumentPublic.of(document)
 
 
 @router.patch("/v1/documents/{document_id}", summary="Change your own record")
@@ -34,7 +34,7 @@ def update(
     document_id: RowId, changes: DocumentChanges, hub: HubDep, principal: CurrentPrincipal
 ) -> TravelDocumentPublic:
     return TravelDocumentPublic.of(
-        hub.act(actions.update_document, principal, document_id, changes), principal
+        hub.act(actions.update_document, principal, document_id, changes)
     )
 
 
@@ -43,7 +43,7 @@ def withdraw(
     document_id: RowId, data: DocumentWithdrawal, hub: HubDep, principal: CurrentPrincipal
 ) -> TravelDocumentPublic:
     return TravelDocumentPublic.of(
-        hub.act(actions.withdraw_document, principal, document_id, data.reason), principal
+        hub.act(actions.withdraw_document, principal, document_id, data.reason)
     )
 
 
@@ -52,5 +52,5 @@ def renew(
     document_id: RowId, data: RecordRenewal, hub: HubDep, principal: CurrentPrincipal
 ) -> TravelDocumentPublic:
     return TravelDocumentPublic.of(
-        hub.act(actions.renew_document, principal, document_id, data.review_date), principal
+        hub.act(actions.renew_document, principal, document_id, data.review_date)
     )

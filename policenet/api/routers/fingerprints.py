@@ -41,7 +41,7 @@ def search(
     body: FingerprintSearch, hub: HubDep, principal: CurrentPrincipal
 ) -> FingerprintSearchPublic:
     found = hub.act(search_prints, principal, body, hub.screening, utcnow())
-    return FingerprintSearchPublic.of(found, principal)
+    return FingerprintSearchPublic.of(found)
 
 
 @router.post(
@@ -67,7 +67,7 @@ def verify(
 )
 def read(reference: Reference, hub: HubDep, principal: CurrentPrincipal) -> FingerprintSearchPublic:
     found = hub.act(read_search, principal, reference)
-    return FingerprintSearchPublic.of(found, principal)
+    return FingerprintSearchPublic.of(found)
 
 
 @router.post(
@@ -84,7 +84,7 @@ def decide(
     principal: CurrentPrincipal,
 ) -> FingerprintCandidatePublic:
     found = hub.act(decide_candidate, principal, reference, rank, body, utcnow())
-    return FingerprintCandidatePublic.of(found, principal)
+    return FingerprintCandidatePublic.of(found)
 
 
 Finger = Annotated[

@@ -46,7 +46,7 @@ NoticeId = Annotated[int, Path(ge=1, le=MAX_ID, description="The request's id.")
 def draft(content: NoticeContent, hub: HubDep, principal: CurrentPrincipal) -> NoticePublic:
     now = utcnow()
     file = hub.act(draft_notice, principal, content, now)
-    return NoticePublic.of(file.notice, principal, now, file)
+    return NoticePublic.of(file)
 
 
 @router.get("/v1/notices", summary="Your bureau's requests and every published notice")
@@ -62,7 +62,7 @@ def notices(
     found = hub.act(
         list_notices, principal, now, state=state, notice_type=type, limit=limit, before=before
     )
-    return [NoticePublic.of(n, principal, now) for n in found]
+    return [NoticePublic.of(n) for n in found]
 
 
 @router.get(
@@ -74,7 +74,7 @@ def queue(
 ) -> list[QueueItemPublic]:
     now = utcnow()
     items = hub.act(review_queue, principal, now, limit)
-    return [QueueItemPublic.of(i, principal, now) for i in items]
+    return [QueueItemPublic.of(i) for i in items]
 
 
 @router.get("/v1/notices/screening-terms", summary="The words and patterns the screening flags")
@@ -101,7 +101,7 @@ def term_remove(
 def notice(notice_id: NoticeId, hub: HubDep, principal: CurrentPrincipal) -> NoticePublic:
     now = utcnow()
     file = hub.act(read_notice, principal, notice_id, now)
-    return NoticePublic.of(file.notice, principal, now, file)
+    return NoticePublic.of(file)
 
 
 @router.put("/v1/notices/{notice_id}", summary="Replace a draft's content")
@@ -110,7 +110,7 @@ def change(
 ) -> NoticePublic:
     now = utcnow()
     file = hub.act(change_draft, principal, notice_id, content, now)
-    return NoticePublic.of(file.notice, principal, now, file)
+    return NoticePublic.of(file)
 
 
 @router.post(
@@ -124,7 +124,7 @@ def transition(
 ) -> NoticePublic:
     now = utcnow()
     file = hub.act(move_notice, principal, notice_id, move, now)
-    return NoticePublic.of(file.notice, principal, now, file)
+    return NoticePublic.of(file)
 
 
 @router.post("/v1/notices/{notice_id}/renewal", summary="Renew a published notice for 5 years")
@@ -133,7 +133,7 @@ def renew(
 ) -> NoticePublic:
     now = utcnow()
     file = hub.act(renew_notice, principal, notice_id, renewal, now)
-    return NoticePublic.of(file.notice, principal, now, file)
+    return NoticePublic.of(file)
 
 
 @router.post(
@@ -146,7 +146,7 @@ def question(
 ) -> NoticePublic:
     now = utcnow()
     file = hub.act(ask_question, principal, notice_id, ask, now)
-    return NoticePublic.of(file.notice, principal, now, file)
+    return NoticePublic.of(file)
 
 
 @router.post(
@@ -162,4 +162,4 @@ def answer(
 ) -> NoticePublic:
     now = utcnow()
     file = hub.act(answer_question, principal, notice_id, question_id, reply, now)
-    return NoticePublic.of(file.notice, principal, now, file)
+    return NoticePublic.of(file)

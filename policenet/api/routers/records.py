@@ -32,12 +32,11 @@ def _routes(database: Database, path: str) -> None:
     tags: list[str | Any] = [str(database)]
 
     def record(entry: model, hub: HubDep, principal: CurrentPrincipal) -> RecordPublic:  # type: ignore[valid-type]
-        found, notes = hub.act(actions.record_entry, principal, entry)
-        return RecordPublic.of(found, principal, notes)
+        return RecordPublic.of(hub.act(actions.record_entry, principal, entry))
 
     def read(record_id: RowId, hub: HubDep, principal: CurrentPrincipal) -> RecordPublic:
         found = hub.act(actions.read_record, principal, database, record_id)
-        return RecordPublic.of(found, principal)
+        return RecordPublic.of(found)
 
     def update(
         record_id: RowId,
@@ -47,20 +46,20 @@ def _routes(database: Database, path: str) -> None:
             description=f"The fields to change, as in the body that records a {database} record."
         ),
     ) -> RecordPublic:
-        found, notes = hub.act(actions.update_record, principal, database, record_id, changes)
-        return RecordPublic.of(found, principal, notes)
+        found = hub.act(actions.update_record, principal, database, record_id, changes)
+        return RecordPublic.of(found)
 
     def renew(
         record_id: RowId, data: RecordRenewal, hub: HubDep, principal: CurrentPrincipal
     ) -> RecordPublic:
         found = hub.act(actions.renew_record, principal, database, record_id, data.review_date)
-        return RecordPublic.of(found, principal)
+        return RecordPublic.of(found)
 
     def withdraw(
         record_id: RowId, data: DocumentWithdrawal, hub: HubDep, principal: CurrentPrincipal
     ) -> RecordPublic:
         found = hub.act(actions.withdraw_record, principal, database, record_id, data.reason)
-        return RecordPublic.of(found, principal)
+        return RecordPublic.of(found)
 
     router.add_api_route(
         f"/v1/{path}",

@@ -11,7 +11,6 @@ from policenet.actions.dna import DnaMatch, DnaResult
 from policenet.actions.fingerprints import CandidateView, SearchView, Verification
 from policenet.api.schemas.copies import PublicCopy
 from policenet.api.schemas.records import RecordPublic
-from policenet.domain.principals import Principal
 from policenet.domain.terms import Disclosure
 
 
@@ -40,12 +39,12 @@ class DnaMatchPublic(PublicCopy):
     profile: RecordPublic | None = None
 
     @classmethod
-    def of(cls, m: DnaMatch, viewer: Principal) -> DnaMatchPublic:
+    def of(cls, m: DnaMatch) -> DnaMatchPublic:
         return cls.copied(
             m,
             owner_bureau=m.owner_bureau_id,
             random_match_probability=[MatchProbabilityPublic.copied(p) for p in m.probabilities],
-            profile=None if m.record is None else RecordPublic.of(m.record, viewer),
+            profile=None if m.record is None else RecordPublic.of(m.record),
         )
 
 
@@ -58,10 +57,8 @@ class DnaResultPublic(PublicCopy):
     notes: list[str]
 
     @classmethod
-    def of(cls, r: DnaResult, viewer: Principal) -> DnaResultPublic:
-        return cls.copied(
-            r, hit=bool(r.matches), matches=[DnaMatchPublic.of(m, viewer) for m in r.matches]
-        )
+    def of(cls, r: DnaResult) -> DnaResultPublic:
+        return cls.copied(r, hit=bool(r.matches), matches=[DnaMatchPublic.of(m) for m in r.matches])
 
 
 class DnaPolicyPublic(BaseModel):
@@ -113,12 +110,12 @@ class FingerprintCandidatePublic(PublicCopy):
     hit_reference: str | None
 
     @classmethod
-    def of(cls, c: CandidateView, viewer: Principal) -> FingerprintCandidatePublic:
+    def of(cls, c: CandidateView) -> FingerprintCandidatePublic:
         return cls.copied(
             c,
             owner_bureau=c.owner_bureau_id,
             fingers=None if c.fingers is None else [FingerPairPublic(**f) for f in c.fingers],
-            record=None if c.record is None else RecordPublic.of(c.record, viewer),
+            record=None if c.record is None else RecordPublic.of(c.record),
         )
 
 
@@ -130,7 +127,5 @@ class FingerprintSearchPublic(PublicCopy):
     notes: list[str]
 
     @classmethod
-    def of(cls, s: SearchView, viewer: Principal) -> FingerprintSearchPublic:
-        return cls.copied(
-            s, candidates=[FingerprintCandidatePublic.of(c, viewer) for c in s.candidates]
-        )
+    def of(cls, s: SearchView) -> FingerprintSearchPublic:
+        return cls.copied(s, candidates=[FingerprintCandidatePublic.of(c) for c in s.candidates])

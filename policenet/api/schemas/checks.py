@@ -7,14 +7,12 @@ from typing import Any
 
 from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
-from policenet.api.schemas.records import RecordPublic, TravelDocumentPublic
+from policenet.api.schemas.records import RecordPublic, TravelDocumentPublic, shown_public
 from policenet.domain.checks import CheckFailure, CheckResult, Hit
-from policenet.domain.documents import TravelDocument
 from policenet.domain.notices import (
     NoticeRef,
     NoticeType,
 )
-from policenet.domain.principals import Principal
 from policenet.domain.records import Database
 from policenet.domain.terms import Disclosure
 
@@ -67,12 +65,8 @@ class HitPublic(BaseModel):
         return data
 
     @classmethod
-    def of(cls, h: Hit, viewer: Principal) -> HitPublic:
-        record: TravelDocumentPublic | RecordPublic | None = None
-        if isinstance(h.record, TravelDocument):
-            record = TravelDocumentPublic.of(h.record, viewer)
-        elif h.record is not None:
-            record = RecordPublic.of(h.record, viewer)
+    def of(cls, h: Hit) -> HitPublic:
+        record = None if h.record is None else shown_public(h.record)
         return cls(
             reference=h.reference,
             database=h.database,
@@ -98,13 +92,13 @@ class CheckPublic(BaseModel):
     notes: list[str]
 
     @classmethod
-    def of(cls, r: CheckResult, viewer: Principal) -> CheckPublic:
+    def of(cls, r: CheckResult) -> CheckPublic:
         return cls(
             reference=r.reference,
             checked_at=r.checked_at,
             hit=r.hit,
             asked=r.asked,
-            hits=[HitPublic.of(h, viewer) for h in r.hits],
+            hits=[HitPublic.of(h) for h in r.hits],
             notes=r.notes,
         )
 
@@ -127,9 +121,9 @@ class BatchPublic(BaseModel):
     results: list[BatchItemPublic] = Field(description="One per check, in the order sent.")
 
     @classmethod
-    def of(cls, answers: list[CheckResult | CheckFailure], viewer: Principal) -> BatchPublic:
+    def of(cls, answers: list[CheckResult | CheckFailure]) -> BatchPublic:
         items = [
-            BatchItemPublic(index=i, result=CheckPublic.of(a, viewer))
+            BatchItemPublic(index=i, result=CheckPublic.of(a))
             if isinstance(a, CheckResult)
             else BatchItemPublic(
                 index=i, error=CheckErrorPublic(code=a.code, message=a.message, field=a.field)

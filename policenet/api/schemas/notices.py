@@ -7,25 +7,20 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from policenet.access import (
-    inside_notice,
-    reads_notice_screening,
-)
-from policenet.actions.notices import NoticeFile, QueueItem
+from policenet.actions.notices import QueueItem
 from policenet.api.schemas.copies import PublicCopy
 from policenet.domain.notices import (
     Diffusion,
     DiffusionKind,
     DiffusionReview,
     DiffusionState,
-    Notice,
     NoticeState,
     NoticeType,
     ScreeningTerm,
     TermCategory,
     TermKind,
 )
-from policenet.domain.principals import Principal
+from policenet.domain.shown import NoticeShown
 
 
 class TransitionPublic(PublicCopy):
@@ -76,24 +71,19 @@ class NoticePublic(PublicCopy):
     questions: list[QuestionPublic] | None = None
 
     @classmethod
-    def of(
-        cls, n: Notice, viewer: Principal, now: datetime, file: NoticeFile | None = None
-    ) -> NoticePublic:
-        inside = inside_notice(viewer, n.requester_bureau_id)
+    def of(cls, n: NoticeShown) -> NoticePublic:
         return cls.copied(
             n,
             requester_bureau=n.requester_bureau_id,
-            content=n.content.model_dump(mode="json", exclude_none=True),
-            review_overdue=n.review_overdue(now),
-            allowed_next=None if file is None or not inside else list(file.allowed),
-            missing=file.missing if file is not None and n.state is NoticeState.DRAFT else None,
-            screening=n.screening if reads_notice_screening(viewer) else None,
+            allowed_next=None if n.allowed_next is None else list(n.allowed_next),
+            missing=None if n.missing is None else list(n.missing),
+            screening=None if n.screening is None else list(n.screening),
             history=None
-            if file is None or not inside
-            else [TransitionPublic.copied(t, bureau=t.bureau_id) for t in file.transitions],
+            if n.history is None
+            else [TransitionPublic.copied(t, bureau=t.bureau_id) for t in n.history],
             questions=None
-            if file is None or not inside
-            else [QuestionPublic.copied(q) for q in file.questions],
+            if n.questions is None
+            else [QuestionPublic.copied(q) for q in n.questions],
         )
 
 
@@ -105,12 +95,12 @@ class QueueItemPublic(BaseModel):
     open_questions: int
 
     @classmethod
-    def of(cls, item: QueueItem, viewer: Principal, now: datetime) -> QueueItemPublic:
+    def of(cls, item: QueueItem) -> QueueItemPublic:
         return cls(
-            notice=NoticePublic.of(item.notice, viewer, now),
+            notice=NoticePublic.of(item.notice),
             waiting_hours=item.waiting_hours,
             overdue=item.overdue,
-            flags=[f["rule"] for f in item.notice.screening],
+            flags=list(item.flags),
             open_questions=item.open_questions,
         )
 

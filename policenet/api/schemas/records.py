@@ -7,12 +7,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from policenet.access import owner_terms
 from policenet.api.schemas.copies import PublicCopy
-from policenet.domain.clock import utcnow
-from policenet.domain.documents import DocumentStatus, DocumentType, TravelDocument
-from policenet.domain.principals import Principal
-from policenet.domain.records import Database, Record
+from policenet.domain.documents import DocumentStatus, DocumentType
+from policenet.domain.records import Database
+from policenet.domain.shown import DocumentShown, RecordShown
 from policenet.domain.terms import Disclosure
 from policenet.domain.visibility import Visibility, VisibilityScope
 
@@ -22,8 +20,8 @@ class VisibilityPublic(BaseModel):
     countries: list[str]
 
     @classmethod
-    def of(cls, v: Visibility) -> VisibilityPublic:
-        return cls(scope=v.scope, countries=sorted(v.countries))
+    def maybe(cls, v: Visibility | None) -> VisibilityPublic | None:
+        return None if v is None else cls(scope=v.scope, countries=sorted(v.countries))
 
 
 class TravelDocumentPublic(PublicCopy):
@@ -47,13 +45,8 @@ class TravelDocumentPublic(PublicCopy):
     withdrawn_at: datetime | None
 
     @classmethod
-    def of(cls, d: TravelDocument, viewer: Principal) -> TravelDocumentPublic:
-        terms = owner_terms(viewer, d.owner_bureau_id, d.external_ref, d.visibility)
-        return cls.copied(
-            d,
-            external_ref=terms.external_ref,
-            visibility=None if terms.visibility is None else VisibilityPublic.of(terms.visibility),
-        )
+    def of(cls, d: DocumentShown) -> TravelDocumentPublic:
+        return cls.copied(d, visibility=VisibilityPublic.maybe(d.visibility))
 
 
 class RecordPublic(PublicCopy):
@@ -76,12 +69,12 @@ class RecordPublic(PublicCopy):
     notes: list[str] = Field(default_factory=list, description="About its identifiers.")
 
     @classmethod
-    def of(cls, r: Record, viewer: Principal, notes: tuple[str, ...] = ()) -> RecordPublic:
-        terms = owner_terms(viewer, r.owner_bureau_id, r.external_ref, r.visibility)
-        return cls.copied(
-            r,
-            expired=r.expired(utcnow().date()),
-            external_ref=terms.external_ref,
-            visibility=None if terms.visibility is None else VisibilityPublic.of(terms.visibility),
-            notes=list(notes),
-        )
+    def of(cls, r: RecordShown) -> RecordPublic:
+        return cls.copied(r, visibility=VisibilityPublic.maybe(r.visibility), notes=list(r.notes))
+
+
+def shown_public(r: DocumentShown | RecordShown) -> TravelDocumentPublic | RecordPublic:
+    """The answer for a record of any database."""
+    if isinstance(r, DocumentShown):
+        return TravelDocumentPublic.of(r)
+    return RecordPublic.of(r)
