@@ -287,6 +287,66 @@ def test_importing_again_updates_the_records_it_names_and_adds_none(
     assert check(client, reader, {"vehicle": {"plate": "GH-123-KL", "plate_country": "FR"}}) == []
 
 
+def row_entries(database: Database) -> list[tuple[str, dict[str, Any]]]:
+    with database.reading() as session:
+        rows = session.execute(
+            text(
+                "SELECT subject, detail FROM audit_log WHERE action = 'records.import.row' "
+                "ORDER BY seq"
+            )
+        ).all()
+    return [(subject, json.loads(detail)) for subject, detail in rows]
+
+
+def test_an_agency_cannot_rewrite_its_bureaus_records_by_importing_their_references(
+    client: TestClient, world: World, database: Database, tmp_path: Path
+) -> None:
+    """An agency records documents for its NCB, but changing one is the NCB's decision, in a
+    file as through the API: a row naming a record the NCB holds refuses the whole file, and
+    the refusal is audited. Every record an import writes is audited as a change of it."""
+    env = environment(database, tmp_path)
+    ncb = world.principal(Role.NCB_OFFICER, "FR")
+    agency = world.principal(Role.AGENCY_OFFICER, "FR")
+    restricted = csv_file(
+        tmp_path / "ncb.csv",
+        DOCUMENT_HEADER + ",visibility,visibility_countries",
+        ["FR-OWN-1,FR,passport,77AA00001,stolen,2026-01-15,only_listed,DE"],
+    )
+    succeeded(run(importing("travel_documents", restricted, ncb), env))
+    ((subject, detail),) = row_entries(database)
+    document_id, _ = document(database, "FR-OWN-1")
+    assert subject == f"travel_document:{document_id}" and detail["change"] == "added"
+    # The agency's file opens the record to everyone and marks it lost: refused whole.
+    rewrite = csv_file(
+        tmp_path / "agency.csv",
+        DOCUMENT_HEADER,
+        [
+            "FR-AGENCY-1,FR,passport,77AA00002,stolen,2026-01-16",
+            "FR-OWN-1,FR,passport,77AA00001,lost,2026-01-15",
+        ],
+    )
+    refused = run(importing("travel_documents", rewrite, agency), env)
+    assert refused.returncode != 0
+    assert "error [not_owner]" in refused.stderr, refused.stdout + refused.stderr
+    assert "line 3" in refused.stdout + refused.stderr
+    assert document(database, "FR-OWN-1") == (document_id, "stolen")
+    assert documents_held(database) == 1
+    with database.reading() as session:
+        action, who = session.execute(
+            text("SELECT action, principal_id FROM audit_log ORDER BY seq DESC LIMIT 1")
+        ).one()
+    assert (action, who) == ("records.import", agency.principal.id)
+    italy = world.principal(Role.NCB_OFFICER, "IT")
+    found = check(client, italy, {"document": {"number": "77AA00001", "issuing_country": "FR"}})
+    assert found == []
+    # The agency's own new rows import; the NCB's re-import audits each row as updated.
+    own = csv_file(tmp_path / "own.csv", DOCUMENT_HEADER, [rewrite.read_text().splitlines()[1]])
+    succeeded(run(importing("travel_documents", own, agency), env))
+    succeeded(run(importing("travel_documents", restricted, ncb), env))
+    changes = [detail["change"] for _, detail in row_entries(database)]
+    assert changes == ["added", "added", "updated"]
+
+
 def recorded_without_reference(client: TestClient, officer: Actor) -> int:
     """A document recorded through the API, without a reference; its id."""
     body = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from policenet.domain.clock import utcnow
@@ -163,6 +163,33 @@ def find_by_ref(
     )
     row = session.execute(query).scalar_one_or_none()
     return None if row is None else _record(row)
+
+
+def by_refs(
+    session: Session, owner_bureau_id: str, database: Database, refs: Sequence[str]
+) -> dict[str, int]:
+    """The ids of a bureau's records of a database under these external references."""
+    found: dict[str, int] = {}
+    connection = session.connection()
+    for start in range(0, len(refs), 5000):
+        rows = connection.execute(
+            _BY_REFS,
+            {
+                "owner": owner_bureau_id,
+                "database": database.value,
+                "refs": list(refs[start : start + 5000]),
+            },
+        )
+        found.update({ref: record_id for ref, record_id in rows if ref})
+    return found
+
+
+# Prebuilt, with one expanding parameter: a bulk import asks it for every chunk of rows.
+_BY_REFS = select(RecordRow.external_ref, RecordRow.id).where(
+    RecordRow.owner_bureau_id == bindparam("owner"),
+    RecordRow.database == bindparam("database"),
+    RecordRow.external_ref.in_(bindparam("refs", expanding=True)),
+)
 
 
 def update_record(

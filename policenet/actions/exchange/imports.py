@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from policenet.access import require
+from policenet.access import is_owner, require
 from policenet.actions.exchange import worker
 from policenet.actions.exchange.validation import Chunk, Job, Message, Outcome, RowError
 from policenet.actions.fingerprints import OpenMarks, reverse_search
@@ -22,7 +22,7 @@ from policenet.actions.records import owner_bureau
 from policenet.actions.verbs import keep_refusal
 from policenet.domain.clock import utcnow
 from policenet.domain.documents import DocumentType
-from policenet.domain.errors import PolicenetError
+from policenet.domain.errors import PolicenetError, Refusal
 from policenet.domain.principals import Principal, Right
 from policenet.domain.records import Database
 from policenet.store import audit, feed
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from policenet.formats.ansi_nist import Type18Reading
-    from policenet.store.db import BulkRows
+    from policenet.store.audit import AuditItem
     from policenet.store.db import Database as Store
 
 
@@ -58,8 +58,10 @@ class ImportRejected(PolicenetError):
     code = "import_rejected"
     status = 422
 
-    def __init__(self, errors: list[RowError], message: str) -> None:
-        super().__init__(message)
+    def __init__(
+        self, errors: list[RowError], message: str, *, code: str = "import_rejected"
+    ) -> None:
+        super().__init__(message, code=code)
         self.errors = errors
 
 
@@ -92,9 +94,42 @@ def import_file(
     )
     try:
         require(actor, right)
+        return _import(
+            store,
+            actor,
+            database,
+            text,
+            file_format,
+            digest=digest,
+            size=len(raw),
+            skip_invalid=skip_invalid,
+            source=source,
+            on_validated=on_validated,
+            on_written=on_written,
+            nist=nist,
+            worker_from=worker_from,
+        )
     except PolicenetError as error:
         keep_refusal(store, error)
         raise
+
+
+def _import(
+    store: Store,
+    actor: Principal,
+    database: Database,
+    text: str,
+    file_format: str,
+    *,
+    digest: str,
+    size: int,
+    skip_invalid: bool,
+    source: str,
+    on_validated: Callable[[int], None] | None,
+    on_written: Callable[[int], None] | None,
+    nist: Type18Reading | None,
+    worker_from: int,
+) -> ImportReport:
     with store.transaction() as session, bulk_loading(session):
         job = Job(
             text=text,
@@ -107,8 +142,8 @@ def import_file(
             backend=backend_of(session),
             skip_invalid=skip_invalid,
         )
-        writer = _Writer(session, database, on_written)
-        messages = worker.validation(job, len(raw), worker_from)
+        writer = _Writer(session, actor, job.bureau_id, database, digest, on_written)
+        messages = worker.validation(job, size, worker_from)
         try:
             outcome = _write_all(messages, writer, on_validated)
         except record_store.DuplicateRecord:
@@ -140,6 +175,8 @@ def import_file(
                 "source": source,
                 "sha256": digest,
                 "written": written,
+                "added": writer.added,
+                "updated": writer.updated,
                 "skipped_lines": [e.line for e in outcome.errors],
             },
         )
@@ -171,15 +208,32 @@ def _reverse_searches(session: Session, actor: Principal, ids: list[int]) -> Non
 
 
 class _Writer:
-    """Writes validated rows in chunks, and remembers the range of ids they hold."""
+    """Writes validated rows in chunks, audits each record it adds or changes, and remembers
+    the range of ids they hold.
+
+    A re-imported row updates the record its reference names; only the owner bureau's own
+    officers change a record, so a national agency's file that names one is refused whole,
+    as the API refuses the same change."""
 
     def __init__(
-        self, session: Session, database: Database, on_written: Callable[[int], None] | None
+        self,
+        session: Session,
+        actor: Principal,
+        owner: str,
+        database: Database,
+        digest: str,
+        on_written: Callable[[int], None] | None,
     ) -> None:
         self.session = session
+        self.actor = actor
+        self.owner = owner
+        self.database = database
+        self.digest = digest
         self.documents = database is Database.TRAVEL_DOCUMENTS
         self.on_written = on_written
         self.written = 0
+        self.added = 0
+        self.updated = 0
         self.before = (
             document_store.max_id(session) if self.documents else record_store.max_id(session)
         )
@@ -189,38 +243,96 @@ class _Writer:
         self.ids: list[int] = []  # the fingerprint records written, for the reverse search
         self.current = Chunk([], None, [])
 
+    def _held(self, refs: list[str]) -> dict[str, int]:
+        if self.documents:
+            return document_store.by_refs(self.session, self.owner, refs)
+        return record_store.by_refs(self.session, self.owner, self.database, refs)
+
     def write(self, chunk: Chunk) -> None:
         self.current = chunk
+        # Every row of an import carries its reference (validation refuses one without).
+        refs: list[str] = (
+            chunk.documents.column("external_ref")
+            if chunk.documents is not None
+            else [r.external_ref or "" for r in chunk.records]
+        )
+        held = self._held(refs)
+        if held and not is_owner(self.actor, self.owner):
+            raise _not_owners(self.actor, self.owner, self.database, chunk.lines, refs, held)
         if chunk.documents is not None:
-            documents = chunk.documents
-            # Rows updated keep their ids: the feed's range starts at the first of them. On
-            # SQLite a new row's id is the highest plus one, so a chunk that added as many ids
-            # as it has rows updated none and needs no search; elsewhere ids come from a
-            # sequence other writers share, so the chunk's records are looked up first.
-            before = self.last
-            if not documents.driver:
-                self._updated(documents)
             try:
-                document_store.write_upserts(self.session, documents)
+                document_store.write_upserts(self.session, chunk.documents)
             except document_store.DuplicateDocument as exc:
                 raise record_store.DuplicateRecord from exc
-            self.last = document_store.max_id(self.session)
-            if documents.driver and self.last - before < len(documents):
-                self._updated(documents)
+            written = self._held(refs)
+            ids = [written[ref] for ref in refs]
         elif chunk.records:
             ids = record_store.upsert_many(self.session, chunk.records)
             if self.prints:
                 self.ids.extend(ids)
+        else:
+            ids = []
+        if ids:
             self.first = min(self.first, *ids)
             self.last = max(self.last, *ids)
+        self._audit(refs, ids, held)
         self.written += len(chunk)
         if self.on_written is not None:
             self.on_written(self.written)
 
-    def _updated(self, documents: BulkRows) -> None:
-        owner = documents.values[0][documents.columns.index("owner_bureau_id")]
-        held = document_store.by_refs(self.session, owner, documents.column("external_ref"))
-        self.first = min(self.first, *held.values()) if held else self.first
+    def _audit(self, refs: list[str], ids: list[int], held: dict[str, int]) -> None:
+        """One entry per record written, as a change of that record (its reference is the
+        bureau's own, and stays out of the log like every other content)."""
+        subject = "travel_document" if self.documents else "record"
+        items: list[AuditItem] = []
+        for ref, record_id in zip(refs, ids, strict=True):
+            change = "updated" if ref in held else "added"
+            items.append(
+                (
+                    self.actor.id,
+                    self.actor.country,
+                    "records.import.row",
+                    f"{subject}:{record_id}",
+                    {"database": self.database, "change": change, "sha256": self.digest},
+                )
+            )
+        self.updated += len(held)
+        self.added += len(items) - len(held)
+        audit.append_many(self.session, items)
+
+
+def _not_owners(
+    actor: Principal,
+    owner: str,
+    database: Database,
+    lines: list[int],
+    refs: list[str],
+    held: dict[str, int],
+) -> ImportRejected:
+    errors = [
+        RowError(
+            line,
+            "external_ref",
+            f"{owner} already holds record {held[ref]} under {ref!r}: only its own officers "
+            "change it. Give this row a reference of its own, or ask them to.",
+        )
+        for line, ref in zip(lines, refs, strict=True)
+        if ref in held
+    ]
+    return ImportRejected(
+        errors,
+        f"{len(errors)} row(s) name records {owner} already holds, and only its own officers "
+        "change them, so nothing was imported: give those rows references of their own, or "
+        "ask the bureau to import the file.",
+        code="not_owner",
+    ).audited(
+        Refusal.by(
+            actor,
+            "records.import",
+            f"import:{database}",
+            {"database": database, "refused_rows": len(errors)},
+        )
+    )
 
 
 def _clash(store: Store, chunk: Chunk) -> ImportRejected:
