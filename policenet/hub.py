@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
+    from policenet.access.rates import Rates
     from policenet.events.stream import Broadcaster
     from policenet.screening.service import Screening
     from policenet.settings import Settings
@@ -37,6 +38,7 @@ class Hub:
     database: Database
     screening: Screening
     events: Broadcaster
+    rates: Rates
 
     def act(
         self, verb: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs

@@ -64,6 +64,41 @@ class Settings(BaseSettings):
         "process costs more than it saves). 0: every file.",
     )
 
+    max_body_mb: int = Field(
+        default=32,
+        ge=1,
+        le=1024,
+        description="The largest request body the API reads, in MiB (a fingerprint record "
+        "with its images fits); a larger one is refused 413 before it is read.",
+    )
+    check_rate: float = Field(
+        default=500,
+        ge=0,
+        description="Checks a second one principal may ask, on average (a batch counts each "
+        "of its checks); 0: no limit.",
+    )
+    check_burst: int = Field(
+        default=5000, ge=1, description="Checks one principal may ask at once, above the rate."
+    )
+    address_check_rate: float = Field(
+        default=2000,
+        ge=0,
+        description="Check requests a second from one address (a border post behind one "
+        "address counts as one); 0: no limit.",
+    )
+    address_check_burst: int = Field(
+        default=20000, ge=1, description="Check requests one address may send at once."
+    )
+    auth_failures: int = Field(
+        default=20,
+        ge=0,
+        description="Failed authentications from one address within a minute that shut it "
+        "out (answered 429); 0: never.",
+    )
+    auth_shut_seconds: int = Field(
+        default=300, ge=1, description="How long an address that failed too often is shut out."
+    )
+
     @field_validator("database_url")
     @classmethod
     def _known_backend(cls, value: str | None) -> str | None:

@@ -188,3 +188,83 @@ def test_ncb_admin_cannot_create_principals_abroad_or_in_the_gs(
         ).status_code
         == 403
     )
+
+
+def test_administrators_do_not_mint_tokens_for_themselves_or_their_peers(
+    client: TestClient, world: World
+) -> None:
+    """A stolen administrator token must not outlive its revocation: no administrator issues
+    itself a token, an NCB administrator's tokens and peers come from the General Secretariat."""
+    fr_admin = world.ncb_admin("FR")
+    gs = world.gs_admin
+    for admin in (fr_admin, gs):
+        own = client.post(
+            f"/v1/principals/{admin.principal.id}/tokens", json={}, headers=admin.headers
+        )
+        assert own.status_code == 403, own.text
+        assert own.json()["error"]["code"] == "token_for_yourself"
+    created = client.post(
+        "/v1/principals",
+        json={"name": "Second FR admin", "role": "ncb_admin", "country": "FR"},
+        headers=fr_admin.headers,
+    )
+    assert created.status_code == 403, created.text
+    peer = client.post(
+        "/v1/principals",
+        json={"name": "Second FR admin", "role": "ncb_admin", "country": "FR"},
+        headers=gs.headers,
+    )
+    assert peer.status_code == 201, peer.text
+    peer_id = peer.json()["principal"]["id"]
+    minted = client.post(f"/v1/principals/{peer_id}/tokens", json={}, headers=fr_admin.headers)
+    assert minted.status_code == 404
+    assert client.post(f"/v1/principals/{peer_id}/tokens", json={}, headers=gs.headers).is_success
+    # A stolen administrator token, revoked, leaves nothing behind that still works.
+    tokens = client.get(f"/v1/principals/{fr_admin.principal.id}/tokens", headers=gs.headers)
+    (token,) = tokens.json()
+    assert client.post(f"/v1/tokens/{token['id']}/revoke", headers=gs.headers).is_success
+    assert client.get("/v1/me", headers=fr_admin.headers).status_code == 401
+
+
+def test_a_disabled_principal_is_refused_whatever_its_tokens_until_enabled(
+    client: TestClient, world: World
+) -> None:
+    officer = world.principal(Role.NCB_OFFICER, "DE")
+    admin = world.ncb_admin("DE")
+    second = client.post(
+        f"/v1/principals/{officer.principal.id}/tokens", json={}, headers=admin.headers
+    ).json()["token"]
+    url = f"/v1/principals/{officer.principal.id}"
+    bad = client.post(f"{url}/disable", json={}, headers=admin.headers)
+    assert bad.status_code == 422
+    assert client.get("/v1/me", headers=officer.headers).status_code == 200
+    # Another country's administrator does not even learn the principal exists.
+    fr_admin = world.ncb_admin("FR")
+    foreign = client.post(f"{url}/disable", json={"reason": "not mine"}, headers=fr_admin.headers)
+    assert foreign.status_code == 404
+    disabled = client.post(
+        f"{url}/disable", json={"reason": "Laptop stolen"}, headers=admin.headers
+    )
+    assert disabled.status_code == 200, disabled.text
+    assert disabled.json()["disabled_at"] is not None
+    for token in (officer.token, second):
+        refused = client.get("/v1/me", headers={"Authorization": f"Bearer {token}"})
+        assert refused.status_code == 403
+        assert refused.json()["error"]["code"] == "principal_disabled"
+    itself = client.post(
+        f"/v1/principals/{admin.principal.id}/disable",
+        json={"reason": "by mistake"},
+        headers=admin.headers,
+    )
+    assert itself.json()["error"]["code"] == "principal_yourself"
+    enabled = client.post(f"{url}/enable", headers=admin.headers)
+    assert enabled.status_code == 200 and enabled.json()["disabled_at"] is None
+    assert client.get("/v1/me", headers=officer.headers).status_code == 200
+    # A GS administrator disables any principal, an NCB administrator included (an incident).
+    gs = world.gs_admin
+    assert client.post(
+        f"/v1/principals/{admin.principal.id}/disable",
+        json={"reason": "Token leaked"},
+        headers=gs.headers,
+    ).is_success
+    assert client.get("/v1/principals", headers=admin.headers).status_code == 403

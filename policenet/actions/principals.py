@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from policenet.access import may_manage_country, require
 from policenet.domain.clock import utcnow
-from policenet.domain.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
+from policenet.domain.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound, Refusal
 from policenet.domain.members import BureauKind, MemberStatus, ncb_id, normalise_country
 from policenet.domain.principals import (
     NCB_RIGHTS,
@@ -68,6 +68,13 @@ def authenticate(session: Session, token: str) -> Principal:
             f"This API token expired on {credential.token.expires_at:%Y-%m-%d %H:%M} UTC: "
             "ask your administrator for a new one.",
             code="token_expired",
+        )
+    if credential.principal.disabled_at is not None:
+        raise Forbidden(
+            f"Principal {credential.principal.id} ({credential.principal.name}) was disabled "
+            f"on {credential.principal.disabled_at:%Y-%m-%d %H:%M} UTC: ask its administrator "
+            "to enable it again if it should.",
+            code="principal_disabled",
         )
     if credential.member_status is MemberStatus.SUSPENDED:
         raise Forbidden(
@@ -198,6 +205,12 @@ def _placement(
             )
         return None, agency.country, agency.id
     country = _member_country(session, data.country or actor.country, field="country")
+    if role is Role.NCB_ADMIN and actor.role is not Role.GS_ADMIN:
+        raise Forbidden(
+            f"An NCB administrator is created by a GS administrator, not by a peer: ask the "
+            f"General Secretariat for another administrator of {country}.",
+            code="outside_own_country",
+        )
     if actor.role is Role.GS_ADMIN and role is not Role.NCB_ADMIN:
         raise Forbidden(
             f"The General Secretariat creates a member's NCB administrator only; its officers "
@@ -291,9 +304,17 @@ def _target(session: Session, actor: Principal, principal_id: int, *, issuing: b
     for security incidents, to any GS admin.
     """
     target = store.get_principal(session, principal_id)
+    if target is not None and issuing and target.id == actor.id:
+        raise Forbidden(
+            "You cannot issue a token for yourself: a stolen token could then outlive its own "
+            "revocation. Ask another administrator (a GS administrator) to issue it.",
+            code="token_for_yourself",
+        ).audited(Refusal.by(actor, "token.issue", f"principal:{target.id}", {"self": True}))
     if target is None:
         allowed = False
-    elif target.is_gs:
+    elif target.is_gs or target.role is Role.NCB_ADMIN:
+        # The General Secretariat's principals and the NCBs' administrators answer to a GS
+        # administrator.
         allowed = actor.role is Role.GS_ADMIN or (not issuing and target.id == actor.id)
     else:
         allowed = (actor.role is Role.NCB_ADMIN and may_manage_country(actor, target.country)) or (
@@ -347,6 +368,40 @@ def revoke_token(session: Session, actor: Principal, token_id: int) -> TokenInfo
         {"token_id": token_id, "prefix": token.prefix},
     )
     return revoked
+
+
+def disable_principal(
+    session: Session, actor: Principal, principal_id: int, reason: str
+) -> Principal:
+    """Disable a principal at once: every request it makes is refused, whatever tokens it
+    holds, until it is enabled. Its administrator does it, or any GS administrator (an
+    incident); a principal does not disable itself by mistake."""
+    require(actor, Right.MANAGE_PRINCIPALS)
+    target = _target(session, actor, principal_id, issuing=False)
+    if target.id == actor.id:
+        raise Forbidden(
+            "You cannot disable yourself: revoke your own tokens instead, or ask another "
+            "administrator.",
+            code="principal_yourself",
+        )
+    if target.disabled_at is not None:
+        return target
+    disabled = store.set_disabled(session, target.id, utcnow(), reason)
+    audit.append_by(
+        session, actor, "principal.disable", f"principal:{target.id}", {"reason": reason}
+    )
+    return disabled
+
+
+def enable_principal(session: Session, actor: Principal, principal_id: int) -> Principal:
+    """Enable a disabled principal again: by its administrator, never by itself."""
+    require(actor, Right.MANAGE_PRINCIPALS)
+    target = _target(session, actor, principal_id, issuing=True)
+    if target.disabled_at is None:
+        return target
+    enabled = store.set_disabled(session, target.id, None, None)
+    audit.append_by(session, actor, "principal.enable", f"principal:{target.id}", {})
+    return enabled
 
 
 def list_tokens(session: Session, actor: Principal, principal_id: int) -> list[TokenInfo]:

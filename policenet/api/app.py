@@ -13,8 +13,10 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from policenet import __version__
+from policenet.access.rates import Buckets, FailedAttempts, Rates
 from policenet.actions.sweeps import sweep
 from policenet.api import errors
+from policenet.api.guard import Guard
 from policenet.api.routers import (
     audit,
     checks,
@@ -66,11 +68,17 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     settings = settings or get_settings()
     database = database or Database(settings.resolved_database_url)
     # The API reference (/docs, /redoc) is served with its assets: border posts are often offline.
+    rates = Rates(
+        checks_by_principal=Buckets(settings.check_rate, settings.check_burst),
+        checks_by_address=Buckets(settings.address_check_rate, settings.address_check_burst),
+        failures_by_address=FailedAttempts(settings.auth_failures, 60, settings.auth_shut_seconds),
+    )
     state = Hub(
         settings=settings,
         database=database,
         screening=Screening(),
         events=Broadcaster(database, poll_interval=settings.event_poll_interval),
+        rates=rates,
     )
 
     @asynccontextmanager
@@ -99,6 +107,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.hub = state
     errors.install(app)
+    app.add_middleware(Guard, max_body=settings.max_body_mb * 1024 * 1024, rates=rates)
     for module in (
         hub,
         members,

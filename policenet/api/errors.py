@@ -4,6 +4,7 @@ HTTP status that the table of codes (``domain/error_codes.py``) gives its code."
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -42,6 +43,8 @@ async def _policenet_error(_request: Request, exc: Exception) -> JSONResponse:
     if exc.details:
         extra.update(exc.details)
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    if exc.status == 429 and exc.details and "retry_after" in exc.details:
+        headers = {"Retry-After": str(exc.details["retry_after"])}
     return JSONResponse(_body(exc.code, exc.message, **extra), exc.status, headers=headers)
 
 
@@ -63,8 +66,18 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return _answer(*known)
 
 
-async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unexpected error", exc_info=exc)
+def _where(exc: BaseException) -> str:
+    """Where an error arose, without its message: a message may quote the request's values
+    (names, message bodies), and the hub's log keeps no personal data."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    places = " < ".join(
+        f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in frames[::-1]
+    )
+    return f"{type(exc).__module__}.{type(exc).__qualname__} at {places or 'unknown'}"
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.error("unexpected error on %s %s: %s", request.method, request.url.path, _where(exc))
     return _answer(
         "internal_error",
         "The hub failed to answer; nothing was changed. Try again, "

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import ssl
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -41,11 +44,47 @@ def _error(answer: httpx.Response) -> ClientError:
         return ClientError("http_error", f"The hub answered {answer.status_code}: {answer.text}")
 
 
+@dataclass(frozen=True, slots=True)
+class Tls:
+    """How the bureau's client meets a hub served over TLS: the certificate authority that
+    signed the hub's certificate (None: the system's), and the bureau's own certificate and
+    key, for a hub that asks for one (mutual TLS)."""
+
+    hub_ca: Path | None = None
+    cert: Path | None = None
+    key: Path | None = None
+
+    @classmethod
+    def from_environment(cls) -> Tls:
+        """``POLICENET_HUB_CA``, ``POLICENET_CLIENT_CERT`` and ``POLICENET_CLIENT_KEY``."""
+
+        def path(name: str) -> Path | None:
+            value = os.environ.get(name)
+            return Path(value) if value else None
+
+        return cls(
+            path("POLICENET_HUB_CA"), path("POLICENET_CLIENT_CERT"), path("POLICENET_CLIENT_KEY")
+        )
+
+    def context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context(
+            cafile=None if self.hub_ca is None else str(self.hub_ca)
+        )
+        if self.cert is not None:
+            context.load_cert_chain(str(self.cert), None if self.key is None else str(self.key))
+        return context
+
+
 class HubClient:
-    def __init__(self, url: str, token: str, *, timeout: float = 30.0) -> None:
+    def __init__(
+        self, url: str, token: str, *, timeout: float = 30.0, tls: Tls | None = None
+    ) -> None:
         self.url = url.rstrip("/")
         self._http = httpx.Client(
-            base_url=self.url, headers={"Authorization": f"Bearer {token}"}, timeout=timeout
+            base_url=self.url,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=timeout,
+            verify=(tls or Tls()).context(),
         )
 
     def close(self) -> None:

@@ -16,8 +16,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from policenet.cli.client import ClientError
 from policenet.cli.demo import demo
-from policenet.cli.errors import CommandGroup
+from policenet.cli.errors import USAGE, CommandGroup, report
 from policenet.cli.exchange import export, import_
 from policenet.cli.hub import audit_app, init
 from policenet.cli.network import keys_app, listen, send
@@ -67,22 +68,52 @@ def serve(
     access_log: Annotated[
         bool, typer.Option(help="Log every request (the audit log already records each one).")
     ] = False,
+    tls_cert: Annotated[
+        Path | None, typer.Option(help="Serve HTTPS with this certificate (PEM, with its chain).")
+    ] = None,
+    tls_key: Annotated[Path | None, typer.Option(help="The certificate's key (PEM).")] = None,
+    client_ca: Annotated[
+        Path | None,
+        typer.Option(
+            help="Mutual TLS: accept only clients whose certificate this CA signed (each "
+            "bureau's); tokens still say who acts."
+        ),
+    ] = None,
 ) -> None:
-    """Serve the API (OpenAPI page at /docs)."""
+    """Serve the API (OpenAPI page at /docs), over HTTPS with --tls-cert and --tls-key."""
+    import ssl
+
     import uvicorn
 
     from policenet.api.app import create_app
 
+    if (tls_cert is None) != (tls_key is None) or (client_ca is not None and tls_cert is None):
+        report(
+            ClientError(
+                "tls_incomplete",
+                "Give --tls-cert and --tls-key together (and --client-ca only with them).",
+            )
+        )
+        raise typer.Exit(USAGE)
+    for given in (tls_cert, tls_key, client_ca):
+        if given is not None and not given.is_file():
+            report(ClientError("tls_file_missing", f"{given} is not a file: give a PEM file."))
+            raise typer.Exit(USAGE)
     settings = get_settings()
+    scheme = "http" if tls_cert is None else "https"
     Console().print(
-        f"policenet on http://{host or settings.host}:{port or settings.port} "
-        "(API reference at /docs)"
+        f"policenet on {scheme}://{host or settings.host}:{port or settings.port} "
+        "(API reference at /docs)" + ("" if client_ca is None else ", client certificates required")
     )
     uvicorn.run(
         create_app(settings),
         host=host or settings.host,
         port=port or settings.port,
         access_log=access_log,
+        ssl_certfile=None if tls_cert is None else str(tls_cert),
+        ssl_keyfile=None if tls_key is None else str(tls_key),
+        ssl_ca_certs=None if client_ca is None else str(client_ca),
+        ssl_cert_reqs=ssl.CERT_NONE if client_ca is None else ssl.CERT_REQUIRED,
     )
 
 

@@ -8,6 +8,7 @@ import base64
 import json
 import mimetypes
 import os
+import ssl
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from policenet.cli.client import ClientError, HubClient, SealError, StreamEvent, seal_for
+from policenet.cli.client import ClientError, HubClient, SealError, StreamEvent, Tls, seal_for
 from policenet.domain.classification import Classification
 from policenet.domain.messages import Priority
 from policenet.sealing import KeyPair
@@ -46,7 +47,17 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 
 def _client(hub: str, token: str) -> HubClient:
-    return HubClient(hub, token)
+    """A client of the hub; over TLS, with the CA and client certificate the environment
+    names (POLICENET_HUB_CA, POLICENET_CLIENT_CERT, POLICENET_CLIENT_KEY)."""
+    try:
+        return HubClient(hub, token, tls=Tls.from_environment())
+    except (OSError, ssl.SSLError) as error:
+        raise _fail(
+            f"The TLS files named by POLICENET_HUB_CA, POLICENET_CLIENT_CERT and "
+            f"POLICENET_CLIENT_KEY cannot be used: {error}. Check their paths and that the key "
+            "matches the certificate.",
+            2,
+        ) from None
 
 
 def _load_keys(path: Path) -> tuple[KeyPair, str]:

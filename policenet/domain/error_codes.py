@@ -45,6 +45,13 @@ CODES: Final[Mapping[str, ErrorCode]] = {
     "token_revoked": ErrorCode(401, "The token was revoked."),
     "token_not_found": ErrorCode(404, "No token with that id."),
     "token_lifetime_too_long": ErrorCode(422, "The token asked for outlives the hub's limit."),
+    "token_for_yourself": ErrorCode(403, "An administrator's tokens are issued by another."),
+    "principal_disabled": ErrorCode(403, "The principal is disabled by its administrator."),
+    "principal_yourself": ErrorCode(403, "An administrator does not disable itself."),
+    "too_many_attempts": ErrorCode(429, "Too many failed authentications from the address."),
+    "rate_limited": ErrorCode(429, "Too many requests from the caller: wait and retry."),
+    "request_too_large": ErrorCode(413, "The request's body is over the hub's limit."),
+    "nul_character": ErrorCode(422, "Text holds the NUL character, which nothing keeps."),
     # Principals, agencies, rights and membership.
     "agency_required": ErrorCode(422, "This role belongs to a national agency: name one."),
     "bureau_unknown": ErrorCode(422, "The bureau is not an office of the General Secretariat."),

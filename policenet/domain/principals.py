@@ -173,6 +173,7 @@ class Principal:
     agency_id: int | None
     rights: frozenset[Right]
     clearance: Classification
+    disabled_at: datetime | None = None
 
     @property
     def is_gs(self) -> bool:
@@ -253,3 +254,11 @@ class TokenRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     expires_in_days: int | None = Field(default=None, ge=1, le=3650)
+
+
+class PrincipalDisable(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(
+        min_length=3, max_length=500, description="Why: a lost token, a person who left."
+    )

@@ -94,13 +94,17 @@ def make_engine(url: str, *, connect_args: dict[str, Any] | None = None) -> Engi
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30, **(connect_args or {})},
+            # A failed statement's error names no value: they are personal data.
+            hide_parameters=True,
             **pool,
         )
         _configure_sqlite(engine)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args or {})
+    engine = create_engine(
+        url, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args or {}
+    )
     _configure_postgresql(engine)
     return engine
 

@@ -89,6 +89,8 @@ class _PrincipalFields(Protocol):
     def agency_id(self) -> int | None: ...
     @property
     def clearance(self) -> str | None: ...
+    @property
+    def disabled_at(self) -> datetime | None: ...
 
 
 def _principal(row: _PrincipalFields, agency: AgencyRow | None) -> Principal:
@@ -110,6 +112,7 @@ def _principal_with(row: _PrincipalFields, agency_rights: list[str] | None) -> P
         clearance=role.default_clearance
         if row.clearance is None
         else Classification(row.clearance),
+        disabled_at=row.disabled_at,
     )
 
 
@@ -157,6 +160,19 @@ def list_principals(session: Session, country: str | None) -> list[Principal]:
     if country is not None:
         query = query.where(PrincipalRow.country == country)
     return [_principal(p, a) for p, a in session.execute(query)]
+
+
+def set_disabled(
+    session: Session, principal_id: int, at: datetime | None, reason: str | None
+) -> Principal:
+    """Disable a principal (``at`` set) or enable it again (``at`` None)."""
+    row = session.get(PrincipalRow, principal_id, with_for_update=True)
+    if row is None:
+        raise LookupError(principal_id)
+    row.disabled_at, row.disabled_reason = at, reason
+    session.flush()
+    agency = None if row.agency_id is None else session.get(AgencyRow, row.agency_id)
+    return _principal(row, agency)
 
 
 def first_with_role(session: Session, role: Role) -> Principal | None:
@@ -239,6 +255,7 @@ _CREDENTIAL = (
         PrincipalRow.country,
         PrincipalRow.agency_id,
         PrincipalRow.clearance,
+        PrincipalRow.disabled_at,
         AgencyRow.id.label("agency_row"),
         AgencyRow.rights,
         MemberRow.code.label("member_code"),

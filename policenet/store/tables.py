@@ -99,6 +99,9 @@ class PrincipalRow(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
     # None: the role's default clearance.
     clearance: Mapped[str | None] = mapped_column(String(20))
+    # Set: the principal may not use the hub, whatever tokens it holds.
+    disabled_at: Mapped[datetime | None]
+    disabled_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class TokenRow(Base):

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
+    from policenet.access.rates import Rates
     from policenet.domain.principals import Principal
     from policenet.screening.service import Screening
 
@@ -89,16 +90,27 @@ def check_with_token(
     screening: Screening,
     *,
     most_to_file: int | None = None,
+    rates: Rates | None = None,
 ) -> tuple[Principal, CheckResult]:
     """``check`` by the principal behind ``token``, authenticated in the check's own
-    transaction (the hot path: one transaction, not two)."""
+    transaction (the hot path: one transaction, not two), within the principal's rate."""
     actor = authenticate(session, token)
+    if rates is not None:
+        rates.check_allowed(actor.id, 1)
     return actor, check(session, actor, request, screening, most_to_file=most_to_file)
 
 
 def check_batch_with_token(
-    session: Session, token: str, batch: BatchCheckRequest, screening: Screening
+    session: Session,
+    token: str,
+    batch: BatchCheckRequest,
+    screening: Screening,
+    *,
+    rates: Rates | None = None,
 ) -> tuple[Principal, list[CheckResult | CheckFailure]]:
-    """``check_batch`` by the principal behind ``token``, in the batch's own transaction."""
+    """``check_batch`` by the principal behind ``token``, in the batch's own transaction;
+    each of its checks counts against the principal's rate."""
     actor = authenticate(session, token)
+    if rates is not None:
+        rates.check_allowed(actor.id, len(batch.checks))
     return actor, check_batch(session, actor, batch, screening)

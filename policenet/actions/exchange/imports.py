@@ -58,11 +58,17 @@ class ImportRejected(PolicenetError):
     code = "import_rejected"
     status = 422
 
-    def __init__(
-        self, errors: list[RowError], message: str, *, code: str = "import_rejected"
-    ) -> None:
-        super().__init__(message, code=code)
+    def __init__(self, errors: list[RowError], message: str) -> None:
+        super().__init__(message)
         self.errors = errors
+
+
+class ImportRefused(ImportRejected):
+    """Rows of the file change records only their owner bureau may change: nothing was
+    written."""
+
+    code = "not_owner"
+    status = 403
 
 
 def import_file(
@@ -308,7 +314,7 @@ def _not_owners(
     lines: list[int],
     refs: list[str],
     held: dict[str, int],
-) -> ImportRejected:
+) -> ImportRefused:
     errors = [
         RowError(
             line,
@@ -319,12 +325,11 @@ def _not_owners(
         for line, ref in zip(lines, refs, strict=True)
         if ref in held
     ]
-    return ImportRejected(
+    return ImportRefused(
         errors,
         f"{len(errors)} row(s) name records {owner} already holds, and only its own officers "
         "change them, so nothing was imported: give those rows references of their own, or "
         "ask the bureau to import the file.",
-        code="not_owner",
     ).audited(
         Refusal.by(
             actor,

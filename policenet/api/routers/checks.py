@@ -41,7 +41,9 @@ LOOP_FILING = 100
 async def run_check(request: CheckRequest, hub: HubDep, token: Token) -> Response:
     def answer(session: Session, on_loop: bool) -> tuple[Principal, CheckResult]:
         most = LOOP_FILING if on_loop else None
-        return check_with_token(session, token, request, hub.screening, most_to_file=most)
+        return check_with_token(
+            session, token, request, hub.screening, most_to_file=most, rates=hub.rates
+        )
 
     _, result = await in_transaction(hub, answer, lazy=hub.settings.lazy_checks)
     checked = CheckPublic.of(result)
@@ -54,6 +56,6 @@ async def run_check(request: CheckRequest, hub: HubDep, token: Token) -> Respons
     response_model=BatchPublic,
 )
 def run_batch(batch: BatchCheckRequest, hub: HubDep, token: Token) -> Response:
-    _, answers = hub.check(check_batch_with_token, token, batch, hub.screening)
+    _, answers = hub.check(check_batch_with_token, token, batch, hub.screening, rates=hub.rates)
     answer = BatchPublic.of(answers)
     return Response(answer.model_dump_json(), media_type="application/json")

@@ -13,7 +13,12 @@ from policenet.api.schemas import (
     PrincipalPublic,
     TokenPublic,
 )
-from policenet.domain.principals import AgencyCreate, PrincipalCreate, TokenRequest
+from policenet.domain.principals import (
+    AgencyCreate,
+    PrincipalCreate,
+    PrincipalDisable,
+    TokenRequest,
+)
 from policenet.hub import HubDep
 
 router = APIRouter(tags=["principals"])
@@ -52,6 +57,25 @@ def create_principal(
 @router.get("/v1/principals", summary="The principals you manage")
 def list_principals(hub: HubDep, principal: CurrentPrincipal) -> list[PrincipalPublic]:
     return [PrincipalPublic.of(p) for p in hub.look(actions.list_principals, principal)]
+
+
+@router.post(
+    "/v1/principals/{principal_id}/disable",
+    summary="Disable a principal: refused at once, whatever tokens it holds",
+)
+def disable_principal(
+    principal_id: RowId, data: PrincipalDisable, hub: HubDep, principal: CurrentPrincipal
+) -> PrincipalPublic:
+    return PrincipalPublic.of(
+        hub.act(actions.disable_principal, principal, principal_id, data.reason)
+    )
+
+
+@router.post("/v1/principals/{principal_id}/enable", summary="Enable a disabled principal")
+def enable_principal(
+    principal_id: RowId, hub: HubDep, principal: CurrentPrincipal
+) -> PrincipalPublic:
+    return PrincipalPublic.of(hub.act(actions.enable_principal, principal, principal_id))
 
 
 @router.get("/v1/principals/{principal_id}/tokens", summary="A principal's tokens (never secrets)")

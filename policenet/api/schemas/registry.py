@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from policenet.actions.principals import IssuedToken
 from policenet.api.schemas.copies import PublicCopy
@@ -56,6 +56,9 @@ class PrincipalPublic(PublicCopy):
     agency_id: int | None
     rights: list[Right]
     clearance: Classification
+    disabled_at: datetime | None = Field(
+        default=None, description="Set: the principal may not use the hub, whatever its tokens."
+    )
 
     @classmethod
     def of(cls, p: Principal) -> PrincipalPublic:
