@@ -17,6 +17,7 @@ from policenet.screening.service import Behind
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
     from sqlalchemy.orm import Session
 
     from policenet.access.rates import Rates
@@ -39,6 +40,7 @@ class Hub:
     screening: Screening
     events: Broadcaster
     rates: Rates
+    audit_key: Ed25519PublicKey  # verifies the signed checkpoints of the audit log
 
     def act(
         self, verb: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs

@@ -98,6 +98,24 @@ class Settings(BaseSettings):
     auth_shut_seconds: int = Field(
         default=300, ge=1, description="How long an address that failed too often is shut out."
     )
+    audit_key: Path | None = Field(
+        default=None,
+        description="The hub's Ed25519 key that signs the audit checkpoints (made if missing). "
+        "Unset: data_dir/audit-signing.key. Keep it where the database's writers cannot read.",
+    )
+    audit_checkpoint_every: int = Field(
+        default=1000, ge=1, description="Audit entries between two signed checkpoints."
+    )
+    audit_publish: Path | None = Field(
+        default=None,
+        description="A file (elsewhere: another disk, a share) each new checkpoint is appended "
+        "to, as a JSON line; `policenet audit verify --published FILE` checks the log "
+        "against it.",
+    )
+
+    @property
+    def audit_key_path(self) -> Path:
+        return self.audit_key or self.data_dir / "audit-signing.key"
 
     @field_validator("database_url")
     @classmethod

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, update
 
+from policenet.actions.audit_checkpoints import published_checkpoints, sign_due, signing_key
 from policenet.actions.hub import verify_audit
-from policenet.domain.audit import verify_chain
+from policenet.api.app import create_app
+from policenet.domain.audit import entry_hash, verify_chain
 from policenet.domain.principals import Role
+from policenet.settings import Settings
 from policenet.store import audit
 from policenet.store.db import Database
-from policenet.store.tables import AuditHeadRow, AuditRow
+from policenet.store.tables import AuditCheckpointRow, AuditHeadRow, AuditRow
 from tests.conftest import World
+from tests.test_cli import CLI
+from tests.test_cli import environment as cli_environment
 from tests.test_documents import report
 
 
@@ -117,3 +126,98 @@ def test_missing_head_is_reported(client: TestClient, world: World, database: Da
     result = verify_audit(database, None)
     assert result.problem is not None
     assert "head" in result.problem.reason
+
+
+# --- signed checkpoints -------------------------------------------------------------------
+
+
+def rewrite_and_rehash(database: Database, seq: int, detail: str) -> None:
+    """What whoever can write the database does: edit an entry, then recompute every hash
+    after it and the head, so that the chain alone verifies."""
+    with database.transaction() as session:
+        entries = list(audit.entries(session, upto=audit.head(session)[0]))  # type: ignore[index]
+        prev = entries[seq - 2].hash if seq > 1 else "0" * 64
+        for entry in entries[seq - 1 :]:
+            text = detail if entry.seq == seq else entry.detail
+            digest = entry_hash(
+                seq=entry.seq,
+                at=entry.at,
+                principal_id=entry.principal_id,
+                country=entry.country,
+                action=entry.action,
+                subject=entry.subject,
+                detail=text,
+                prev_hash=prev,
+            )
+            session.execute(
+                update(AuditRow)
+                .where(AuditRow.seq == entry.seq)
+                .values(detail=text, prev_hash=prev, hash=digest)
+            )
+            prev = digest
+        session.execute(update(AuditHeadRow).where(AuditHeadRow.id == 1).values(hash=prev))
+
+
+def test_a_rewritten_and_rehashed_chain_fails_against_the_signed_checkpoints(
+    client: TestClient, world: World, database: Database, tmp_path: Path
+) -> None:
+    fill(client, world)
+    key = signing_key(tmp_path / "hub.key", create=True)
+    assert key is not None
+    published = tmp_path / "published.jsonl"
+    made = sign_due(database, key, 3, head=True, publish=published)
+    assert [c.seq for c in made][:2] == [3, 6]
+    public = key.public_key()
+    intact = verify_audit(database, None, public=public, every=3)
+    assert intact.problem is None and intact.checkpoints == len(made)
+    rewrite_and_rehash(database, 4, '{"number":"XX0000000"}')
+    # The chain alone says nothing is wrong: that is the hole the checkpoints close.
+    with database.reading() as session:
+        head_seq, head_hash = audit.head(session)  # type: ignore[misc]
+        assert verify_chain(audit.entries(session, upto=head_seq), head_seq, head_hash)[1] is None
+    broken = verify_audit(database, None, public=public, every=3)
+    assert broken.problem is not None and broken.problem.seq == 6
+    assert "rewritten" in broken.problem.reason
+    # Removing the checkpoints held does not hide it: they are due, and published elsewhere.
+    with database.transaction() as session:
+        session.execute(delete(AuditCheckpointRow))
+    missing = verify_audit(database, None, public=public, every=3)
+    assert missing.problem is not None and "checkpoint due at entry 3 is missing" in (
+        missing.problem.reason
+    )
+    against = verify_audit(
+        database, None, public=public, every=100, published=published_checkpoints(published)
+    )
+    assert against.problem is not None and "rewritten" in against.problem.reason
+    # Nor does signing new checkpoints without the hub's key.
+    forged = sign_due(database, Ed25519PrivateKey.generate(), 3, head=True)
+    assert forged
+    refused = verify_audit(database, None, public=public, every=3)
+    assert refused.problem is not None and "not signed by this hub's key" in refused.problem.reason
+    answer = client.get("/v1/audit/verify", headers=world.gs_admin.headers).json()
+    assert answer["intact"] is False
+
+
+def test_the_hub_signs_its_head_when_it_stops_and_the_command_line_verifies_it(
+    world: World, database: Database, tmp_path: Path
+) -> None:
+    settings = Settings(data_dir=tmp_path, database_url=database.url, escalation_interval=600)
+    with TestClient(create_app(settings, database)) as client:
+        fill(client, world)
+        answer = client.get("/v1/audit/verify", headers=world.gs_admin.headers).json()
+        assert answer["intact"] is True and answer["checkpoints"] == 0
+    with database.reading() as session:
+        (last,) = audit.checkpoints(session)
+        assert last.seq == audit.head(session)[0]  # type: ignore[index]
+    assert (tmp_path / "audit-signing.key").stat().st_mode & 0o077 == 0
+    env = cli_environment(database, tmp_path)
+    verified = subprocess.run(
+        [*CLI, "audit", "verify"], env=env, capture_output=True, text=True, check=False
+    )
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "1 signed checkpoints verified" in verified.stdout
+    rewrite_and_rehash(database, 2, '{"rewritten":true}')
+    broken = subprocess.run(
+        [*CLI, "audit", "verify"], env=env, capture_output=True, text=True, check=False
+    )
+    assert broken.returncode == 1 and "rewritten" in broken.stdout

@@ -9,14 +9,19 @@ from policenet.access import require
 from policenet.actions.notices import seed_terms
 from policenet.actions.principals import IssuedToken, create_first_admin
 from policenet.domain.audit import AuditEntry, ChainBreak, verify_chain
+from policenet.domain.checkpoints import EVERY, check_checkpoints
 from policenet.domain.clock import utcnow
 from policenet.domain.principals import Principal, Right, Role
 from policenet.store import audit, migrate, registry
 from policenet.store import principals as principals_store
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
     from sqlalchemy.orm import Session
 
+    from policenet.domain.checkpoints import Checkpoint
     from policenet.store.db import Database
 
 
@@ -52,10 +57,20 @@ class AuditVerification:
     checked: int
     written: int
     problem: ChainBreak | None
+    checkpoints: int | None = None  # signed checkpoints verified; None: no key to verify with
 
 
-def verify_audit(database: Database, actor: Principal | None) -> AuditVerification:
-    """Walk the whole chain; name the first entry that was altered or removed.
+def verify_audit(
+    database: Database,
+    actor: Principal | None,
+    *,
+    public: Ed25519PublicKey | None = None,
+    every: int = EVERY,
+    published: Sequence[Checkpoint] = (),
+) -> AuditVerification:
+    """Walk the whole chain; name the first entry that was altered or removed. With the hub's
+    public key, check the signed checkpoints too (those held and those ``published``): a
+    chain rewritten and rehashed no longer matches them.
 
     The verification is itself audited, by the principal who asked (None: the command line)."""
     with database.reading() as session:
@@ -69,7 +84,22 @@ def verify_audit(database: Database, actor: Principal | None) -> AuditVerificati
             checked, problem = verify_chain(
                 audit.entries(session, upto=head_seq), head_seq, head_hash
             )
-            result = AuditVerification(checked=checked, written=head_seq, problem=problem)
+            signed: int | None = None
+            if public is not None:
+                held = audit.checkpoints(session)
+                seqs = sorted({c.seq for c in held} | {c.seq for c in published})
+                signed, broken = check_checkpoints(
+                    held,
+                    audit.hashes_at(session, seqs),
+                    public,
+                    head=head_seq,
+                    every=every,
+                    published=published,
+                )
+                problem = problem or broken
+            result = AuditVerification(
+                checked=checked, written=head_seq, problem=problem, checkpoints=signed
+            )
     if found is not None:
         with database.transaction() as session:
             audit.append_by(

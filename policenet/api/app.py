@@ -9,11 +9,13 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from policenet import __version__
 from policenet.access.rates import Buckets, FailedAttempts, Rates
+from policenet.actions.audit_checkpoints import sign_due, signing_key
 from policenet.actions.sweeps import sweep
 from policenet.api import errors
 from policenet.api.guard import Guard
@@ -51,6 +53,8 @@ Every error is answered as `{"error": {"code": ..., "message": ...}}`.
 
 
 logger = logging.getLogger(__name__)
+# Seconds at most between two looks for audit checkpoints due.
+CHECKPOINT_INTERVAL = 5.0
 
 
 async def _escalate(state: Hub) -> None:
@@ -63,6 +67,23 @@ async def _escalate(state: Hub) -> None:
             logger.exception("escalating overdue hits failed")
 
 
+async def _checkpoints(state: Hub, key: Ed25519PrivateKey) -> None:
+    """Sign the audit checkpoints due, a few seconds after each falls due."""
+    settings = state.settings
+    while True:
+        await asyncio.sleep(CHECKPOINT_INTERVAL)
+        try:
+            await asyncio.to_thread(
+                sign_due,
+                state.database,
+                key,
+                settings.audit_checkpoint_every,
+                publish=settings.audit_publish,
+            )
+        except Exception:  # as for the sweep
+            logger.exception("signing audit checkpoints failed")
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     """An app over the given database (or the one the settings name)."""
     settings = settings or get_settings()
@@ -73,7 +94,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         checks_by_address=Buckets(settings.address_check_rate, settings.address_check_burst),
         failures_by_address=FailedAttempts(settings.auth_failures, 60, settings.auth_shut_seconds),
     )
+    key = signing_key(settings.audit_key_path, create=True)
+    assert key is not None  # noqa: S101 - made when missing
     state = Hub(
+        audit_key=key.public_key(),
         settings=settings,
         database=database,
         screening=Screening(),
@@ -91,14 +115,27 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         gc.collect()
         gc.freeze()
         await state.events.start()
-        sweeper = asyncio.create_task(_escalate(state), name="policenet-escalation")
+        tasks = [
+            asyncio.create_task(_escalate(state), name="policenet-escalation"),
+            asyncio.create_task(_checkpoints(state, key), name="policenet-checkpoints"),
+        ]
         try:
             yield
         finally:
-            sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweeper
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await state.events.stop()
+            # The head of the chain, signed as the hub stops.
+            await asyncio.to_thread(
+                sign_due,
+                state.database,
+                key,
+                settings.audit_checkpoint_every,
+                head=True,
+                publish=settings.audit_publish,
+            )
             # A hub that stops leaves no lazy commit waiting for the disk.
             await asyncio.to_thread(state.database.sync)
 

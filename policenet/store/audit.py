@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import bindparam, func, insert, select, update
 
 from policenet.domain.audit import AuditEntry, canonical_detail, entry_hash
+from policenet.domain.checkpoints import Checkpoint
 from policenet.domain.clock import utcnow
-from policenet.store.tables import AuditHeadRow, AuditRow
+from policenet.store.tables import AuditCheckpointRow, AuditHeadRow, AuditRow
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -159,3 +160,49 @@ def recent(
 
 def count(session: Session) -> int:
     return int(session.execute(select(func.count()).select_from(AuditRow)).scalar_one())
+
+
+def hashes_at(session: Session, seqs: list[int]) -> dict[int, str]:
+    """The chain's hash at these entries (those that exist)."""
+    found: dict[int, str] = {}
+    for start in range(0, len(seqs), 5000):
+        part = seqs[start : start + 5000]
+        rows = session.execute(select(AuditRow.seq, AuditRow.hash).where(AuditRow.seq.in_(part)))
+        found.update({seq: digest for seq, digest in rows})
+    return found
+
+
+def checkpoints(session: Session) -> list[Checkpoint]:
+    rows = session.execute(select(AuditCheckpointRow).order_by(AuditCheckpointRow.seq)).scalars()
+    return [
+        Checkpoint(
+            seq=row.seq,
+            hash=row.hash,
+            signed_at=row.signed_at,
+            key_id=row.key_id,
+            signature=row.signature,
+        )
+        for row in rows
+    ]
+
+
+def last_checkpoint(session: Session) -> int:
+    """The entry of the last checkpoint (0: none yet)."""
+    found = session.execute(select(func.max(AuditCheckpointRow.seq))).scalar_one()
+    return int(found or 0)
+
+
+def add_checkpoint(session: Session, checkpoint: Checkpoint) -> None:
+    """Keep a checkpoint; one already kept at that entry stays as it was signed first."""
+    if session.get(AuditCheckpointRow, checkpoint.seq) is not None:
+        return
+    session.add(
+        AuditCheckpointRow(
+            seq=checkpoint.seq,
+            hash=checkpoint.hash,
+            signed_at=checkpoint.signed_at,
+            key_id=checkpoint.key_id,
+            signature=checkpoint.signature,
+        )
+    )
+    session.flush()

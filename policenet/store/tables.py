@@ -492,6 +492,18 @@ class AuditHeadRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class AuditCheckpointRow(Base):
+    """The chain's hash at an entry, signed with the hub's key (domain/checkpoints.py)."""
+
+    __tablename__ = "audit_checkpoints"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime]
+    key_id: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(100))
+
+
 class HubMetaRow(Base):
     """Facts about this hub installation (e.g. that demo data was seeded)."""
 

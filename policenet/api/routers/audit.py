@@ -48,11 +48,17 @@ def list_entries(
 @router.get("/v1/audit/verify", summary="Walk the hash chain of the whole log")
 def verify(hub: HubDep, principal: CurrentPrincipal) -> AuditVerificationPublic:
     require(principal, Right.READ_AUDIT)
-    result = verify_audit(hub.database, principal)
+    result = verify_audit(
+        hub.database,
+        principal,
+        public=hub.audit_key,
+        every=hub.settings.audit_checkpoint_every,
+    )
     return AuditVerificationPublic(
         intact=result.problem is None,
         checked=result.checked,
         written=result.written,
+        checkpoints=result.checkpoints,
         first_problem_seq=None if result.problem is None else result.problem.seq,
         problem=None if result.problem is None else result.problem.reason,
     )

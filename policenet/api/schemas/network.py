@@ -166,5 +166,8 @@ class AuditVerificationPublic(BaseModel):
     intact: bool
     checked: int
     written: int
+    checkpoints: int | None = Field(
+        default=None, description="Signed checkpoints verified with the hub's key."
+    )
     first_problem_seq: int | None
     problem: str | None

@@ -1,0 +1,127 @@
+"""The hub's signing key and the checkpoints it signs with it (``domain/checkpoints.py``).
+
+The key is a file outside the database (mode 0600), made when the hub is initialised or
+first served; whoever can write the database cannot read it. The hub signs every checkpoint
+due (each ``every`` entries) a few seconds after it falls due, and the head of the chain when
+it stops; each new checkpoint may also be appended, as a JSON line, to a file elsewhere
+(``POLICENET_AUDIT_PUBLISH``: another disk, a bureau's share).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import TYPE_CHECKING
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from policenet.domain.checkpoints import Checkpoint, sign
+from policenet.domain.clock import utcnow
+from policenet.domain.errors import InvalidInput
+from policenet.store import audit
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from policenet.store.db import Database
+
+KEY_FILE = "audit-signing.key"
+
+
+def signing_key(path: Path, *, create: bool) -> Ed25519PrivateKey | None:
+    """The hub's key from its file; made (readable by its owner only) when ``create`` and
+    there is none. None: no key file, and none made."""
+    if path.exists():
+        loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(loaded, Ed25519PrivateKey):
+            raise InvalidInput(
+                f"{path} holds no Ed25519 private key: move it away and let the hub make one.",
+                code="audit_key_invalid",
+            )
+        return loaded
+    if not create:
+        return None
+    key = Ed25519PrivateKey.generate()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(pem)
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    path.with_suffix(".pub").write_bytes(public)
+    return key
+
+
+def public_key(path: Path) -> Ed25519PublicKey | None:
+    """The public key to verify with: from the key file, or a ``.pub`` file given instead."""
+    if not path.exists():
+        return None
+    data = path.read_bytes()
+    if b"PRIVATE KEY" in data:
+        key = signing_key(path, create=False)
+        return None if key is None else key.public_key()
+    loaded = serialization.load_pem_public_key(data)
+    if not isinstance(loaded, Ed25519PublicKey):
+        raise InvalidInput(
+            f"{path} holds no Ed25519 public key: give the hub's audit-signing.pub.",
+            code="audit_key_invalid",
+        )
+    return loaded
+
+
+def sign_due(
+    database: Database,
+    key: Ed25519PrivateKey,
+    every: int,
+    *,
+    head: bool = False,
+    publish: Path | None = None,
+) -> list[Checkpoint]:
+    """Sign every checkpoint due and not yet signed (and the head of the chain, ``head``);
+    keep them, and append them to ``publish``."""
+    made: list[Checkpoint] = []
+    with database.transaction() as session:
+        found = audit.head(session)
+        if found is None:
+            return []
+        head_seq, _ = found
+        last = audit.last_checkpoint(session)
+        due = list(range(last - last % every + every, head_seq + 1, every))
+        if head and head_seq > last and head_seq not in due:
+            due.append(head_seq)
+        hashes = audit.hashes_at(session, due)
+        for seq in due:
+            if seq not in hashes:
+                continue  # a broken chain: verification names it
+            checkpoint = sign(key, seq, hashes[seq], utcnow())
+            audit.add_checkpoint(session, checkpoint)
+            made.append(checkpoint)
+    if publish is not None and made:
+        with publish.open("a", encoding="utf-8") as file:
+            for checkpoint in made:
+                file.write(json.dumps(checkpoint.as_json(), sort_keys=True) + "\n")
+    return made
+
+
+def published_checkpoints(path: Path) -> list[Checkpoint]:
+    """Checkpoints published to a file, one JSON line each."""
+    found: list[Checkpoint] = []
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            found.append(Checkpoint.from_json(json.loads(line)))
+        except (ValueError, KeyError, TypeError):
+            raise InvalidInput(
+                f"Line {number} of {path} is not a checkpoint the hub published: give the file "
+                "the hub appends to (POLICENET_AUDIT_PUBLISH).",
+                code="checkpoint_file_invalid",
+            ) from None
+    return found
