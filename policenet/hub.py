@@ -56,6 +56,17 @@ class Hub:
             return perform_lazily(self.database, verb, *args, **kwargs)
         return perform(self.database, verb, *args, **kwargs)
 
+    def on_store(
+        self, verb: Callable[Concatenate[Database, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Do a verb that opens its own transactions on the store (a batch of checks answered
+        in a read, then written in a short transaction); a refusal it raises is audited."""
+        try:
+            return verb(self.database, *args, **kwargs)
+        except PolicenetError as error:
+            keep_refusal(self.database, error)
+            raise
+
     def look(
         self, verb: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:

@@ -24,12 +24,18 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
+from policenet.actions.checks import check_batch_with_token
+from policenet.actions.hub import initialise
 from policenet.api.app import create_app
+from policenet.domain.checks import BatchCheckRequest, CheckResult
 from policenet.domain.principals import Role
+from policenet.screening.service import Screening
 from policenet.settings import Settings
+from policenet.store.audit import append_by
 from policenet.store.db import Database
-from tests.conftest import World
+from tests.conftest import Actor, World
 from tests.test_cli import CLI, free_port
 from tests.test_records import person
 
@@ -330,3 +336,52 @@ def _context(ca: Path, client: Path | None) -> ssl.SSLContext:
     if client is not None:
         context.load_cert_chain(str(client.with_suffix(".crt")), str(client.with_suffix(".key")))
     return context
+
+
+# --- one caller's batch and another's border check -------------------------------------------
+
+
+class _Watching(Screening):
+    """The screening, noting whether another writer could commit while a batch was being
+    answered (the write lock free), and committing a write of its own when it could."""
+
+    def __init__(self, database: Database) -> None:
+        super().__init__()
+        self.database = database
+        self.free: list[bool] = []
+
+    def refresh(self, session: Session, *, most: int | None = None) -> None:
+        super().refresh(session, most=most)
+        with self.database.at_once() as other:
+            self.free.append(other is not None)
+            if other is not None:
+                append_by(other, None, "probe", "another bureau's write", {})
+
+
+def test_a_batch_holds_no_write_lock_while_its_checks_are_answered(tmp_path: Path) -> None:
+    """A batch of a thousand checks, or a caller looping them, held the write lock of the
+    SQLite hub for its whole length: every other bureau's border check waited behind it. Its
+    checks are now answered in a read; only the hits and the audit entry are written."""
+    database = Database(f"sqlite:///{tmp_path / 'hub.db'}")
+    report = initialise(database, admin_name="GS admin", ttl_days=30)
+    assert report.first_admin is not None
+    world = World(database, Actor(*report.first_admin))
+    fr, de = world.principal(Role.NCB_OFFICER, "FR"), world.principal(Role.NCB_OFFICER, "DE")
+    with TestClient(
+        create_app(Settings(data_dir=tmp_path, escalation_interval=600), database)
+    ) as client:
+        assert client.post("/v1/persons", json=person(), headers=fr.headers).status_code == 201
+    watching = _Watching(database)
+    query = {"person": {"name": "Jean-Pierre DUVAL", "birth_date": "1974-08-12"}}
+    batch = BatchCheckRequest.model_validate({"checks": [query, query]})
+    _, answers = check_batch_with_token(database, de.token, batch, watching)
+    assert watching.free == [True]
+    assert all(isinstance(a, CheckResult) and a.hit for a in answers)
+    with database.reading() as session:
+        actions = [
+            row[0]
+            for row in session.execute(text("SELECT action FROM audit_log ORDER BY seq")).all()
+        ]
+        kept = session.execute(text("SELECT count(*) FROM hits")).scalar_one()
+    assert actions[-2:] == ["probe", "check.batch"] and kept == 2
+    database.dispose()

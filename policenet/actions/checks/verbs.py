@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from policenet.actions.checks.answers import answer_of, audit_detail, keep_hits
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from policenet.access.rates import Rates
     from policenet.domain.principals import Principal
     from policenet.screening.service import Screening
+    from policenet.store.db import Database as Store
 
 
 def check(
@@ -47,12 +49,35 @@ def check(
     return answer.result
 
 
+@dataclass(slots=True)
+class _Batch:
+    """A batch answered, and what it leaves to write: its hits and its audit entry."""
+
+    answers: list[CheckResult | CheckFailure] = field(default_factory=list)
+    details: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    external_refs: list[str | None] = field(default_factory=list)
+
+
 def check_batch(
     session: Session, actor: Principal, batch: BatchCheckRequest, screening: Screening
 ) -> list[CheckResult | CheckFailure]:
     """Answer up to 1,000 checks in order; a check that cannot be asked is answered with its
     error and the others still are. One audit entry lists them all."""
     now = utcnow()
+    answered = _answer_batch(session, actor, batch, screening, now)
+    _keep_batch(session, actor, answered, now)
+    return answered.answers
+
+
+def _answer_batch(
+    session: Session,
+    actor: Principal,
+    batch: BatchCheckRequest,
+    screening: Screening,
+    now: datetime,
+) -> _Batch:
+    """Every check of the batch answered; nothing written (a read will do)."""
     screening.refresh(session)
     answers: list[CheckResult | CheckFailure] = []
     details: list[dict[str, Any]] = []
@@ -78,9 +103,12 @@ def check_batch(
         details.append(audit_detail(answer, place))
         rows.extend(answer.hit_rows)
         external_refs.extend(answer.external_refs)
-    keep_hits(session, actor, rows, external_refs, now)
-    audit.append_by(session, actor, "check.batch", "checks", {"checks": details})
-    return answers
+    return _Batch(answers, details, rows, external_refs)
+
+
+def _keep_batch(session: Session, actor: Principal, answered: _Batch, now: datetime) -> None:
+    keep_hits(session, actor, answered.rows, answered.external_refs, now)
+    audit.append_by(session, actor, "check.batch", "checks", {"checks": answered.details})
 
 
 def check_with_token(
@@ -101,16 +129,26 @@ def check_with_token(
 
 
 def check_batch_with_token(
-    session: Session,
+    store: Store,
     token: str,
     batch: BatchCheckRequest,
     screening: Screening,
     *,
     rates: Rates | None = None,
+    lazy: bool = False,
 ) -> tuple[Principal, list[CheckResult | CheckFailure]]:
-    """``check_batch`` by the principal behind ``token``, in the batch's own transaction;
-    each of its checks counts against the principal's rate."""
-    actor = authenticate(session, token)
-    if rates is not None:
-        rates.check_allowed(actor.id, len(batch.checks))
-    return actor, check_batch(session, actor, batch, screening)
+    """``check_batch`` by the principal behind ``token``; each of its checks counts against
+    the principal's rate.
+
+    The checks are answered in a read, which holds no write lock, and only their hits and
+    audit entry are written, in a short transaction after: a large batch (a passenger list,
+    or a caller looping batches) never makes another bureau's border check wait behind it."""
+    now = utcnow()
+    with store.reading() as session:
+        actor = authenticate(session, token)
+        if rates is not None:
+            rates.check_allowed(actor.id, len(batch.checks))
+        answered = _answer_batch(session, actor, batch, screening, now)
+    with store.transaction(lazy=lazy) as session:
+        _keep_batch(session, actor, answered, now)
+    return actor, answered.answers

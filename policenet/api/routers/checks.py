@@ -56,6 +56,13 @@ async def run_check(request: CheckRequest, hub: HubDep, token: Token) -> Respons
     response_model=BatchPublic,
 )
 def run_batch(batch: BatchCheckRequest, hub: HubDep, token: Token) -> Response:
-    _, answers = hub.check(check_batch_with_token, token, batch, hub.screening, rates=hub.rates)
+    _, answers = hub.on_store(
+        check_batch_with_token,
+        token,
+        batch,
+        hub.screening,
+        rates=hub.rates,
+        lazy=hub.settings.lazy_checks,
+    )
     answer = BatchPublic.of(answers)
     return Response(answer.model_dump_json(), media_type="application/json")
