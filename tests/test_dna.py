@@ -21,6 +21,7 @@ from policenet.demo.dna import DONOR
 from policenet.domain.dna import DnaEntry, Relationship, Stringency, canonical_locus
 from policenet.domain.errors import InvalidInput
 from policenet.domain.principals import Role
+from policenet.domain.probing import LIMITS
 from policenet.domain.records import Database
 from policenet.formats.ansi_nist import MalformedTransaction, Type18Reading, load_locus_numbers
 from policenet.matching.dna import (
@@ -627,3 +628,44 @@ def test_the_example_files_import_from_the_command_line(
     assert profiles["FR-DNA-0002"]["mixture"] is True
     assert profiles["FR-LAB-2026-0042/2"]["loci"]["D16S539"] == ["9", "11", "12"]
     assert "SE33" not in profiles["FR-LAB-2026-0042/1"]["loci"]
+
+
+def test_searches_that_keep_hitting_one_hit_only_profile_are_limited_and_reported(
+    client: TestClient, world: World
+) -> None:
+    """Varying one allele at a time and watching which searches hit rebuilds a hit_only
+    profile. After LIMITS[DNA] hits on one profile within a day, every DNA search of that
+    principal is refused, hit or not (a refusal only for hits would answer the question), and
+    the owner and the data protection officers are told."""
+    de = world.principal(Role.NCB_OFFICER, "DE")
+    fr = world.principal(Role.NCB_OFFICER, "FR")
+    colleague = world.principal(Role.NCB_OFFICER, "FR")
+    stored = enter(client, de, "dna", profile(DONOR, external_ref="DE-BKA-2026-0099"))
+    assert stored["disclosure"] == "hit_only"
+    locus = next(iter(DONOR))
+    probes = [
+        DONOR | {locus: [str(a), DONOR[locus][1]]} for a in range(5, 5 + LIMITS[Database.DNA])
+    ]
+    for probe in probes:
+        search(client, fr, {"profile": profile(probe), "rules": "prum"})
+    unrelated = {k: [str(int(float(a[0])) + 3)] * 2 for k, a in DONOR.items()}
+    elsewhere = {"profile": profile(unrelated), "rules": "prum"}
+    limited = client.post("/v1/dna/search", json=elsewhere, headers=fr.headers)
+    refused(limited, 429, "probing_limited")
+    assert int(limited.headers["Retry-After"]) > 3600
+    assert "NCB-DE" in limited.json()["error"]["message"]
+    again = client.post(
+        "/v1/dna/search", json={"profile": profile(DONOR), "rules": "prum"}, headers=fr.headers
+    )
+    refused(again, 429, "probing_limited")
+    # Its colleague's work goes on; the owner and the data protection officers are told once.
+    assert search(client, colleague, elsewhere)["hit"] is False
+    (told,) = [e for e in events_of(client, de) if e["kind"] == "probing.suspected"]
+    assert told["payload"]["principal"] == fr.principal.id
+    assert told["payload"]["record"] == stored["id"]
+    assert told["payload"]["hits"] == LIMITS[Database.DNA]
+    dpo = world.principal(Role.DATA_PROTECTION)
+    assert [e["kind"] for e in events_of(client, dpo)] == ["probing.suspected"]
+    entries = client.get("/v1/audit", headers=dpo.headers).json()
+    actions = [e["action"] for e in entries]
+    assert "probing.limited" in actions and actions.count("probing.refused") == 2

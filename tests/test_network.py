@@ -887,20 +887,21 @@ def test_a_revoked_token_ends_its_stream(
 def test_no_principal_is_cleared_above_its_creator_even_by_default(
     client: TestClient, world: World
 ) -> None:
+    # NCB administrators are created by the GS (no administrator makes its own peers).
     restricted_admin = world._create(
         world.gs_admin,
-        PrincipalCreate(name="FR admin", role=Role.NCB_ADMIN, country="FR", clearance="restricted"),
+        PrincipalCreate(name="GS admin", role=Role.GS_ADMIN, clearance="restricted"),
     )
     made = client.post(
         "/v1/principals",
-        json={"name": "second admin", "role": "ncb_admin"},
+        json={"name": "FR admin", "role": "ncb_admin", "country": "FR"},
         headers=restricted_admin.headers,
     )
     assert made.status_code == 403
     assert made.json()["error"]["code"] == "clearance_above_yours"
     capped = client.post(
         "/v1/principals",
-        json={"name": "second admin", "role": "ncb_admin", "clearance": "restricted"},
+        json={"name": "FR admin", "role": "ncb_admin", "country": "FR", "clearance": "restricted"},
         headers=restricted_admin.headers,
     )
     assert capped.status_code == 201 and capped.json()["principal"]["clearance"] == "restricted"

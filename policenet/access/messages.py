@@ -28,6 +28,7 @@ _KIND_READERS: dict[EventKind, frozenset[Right]] = {
     EventKind.NOTICE_ANSWERED: _REVIEWERS,
     EventKind.NOTICE_WITHDRAWN: _REVIEWERS,
     EventKind.FINGERPRINT_REVERSE_MATCH: frozenset({Right.EXAMINE_PRINTS, Right.CHECK_RECORDS}),
+    EventKind.PROBING_SUSPECTED: frozenset({Right.ANSWER_HITS, Right.READ_AUDIT}),
 }
 
 

@@ -25,6 +25,7 @@ from policenet.access import (
 )
 from policenet.actions.checks import keep_hits
 from policenet.actions.hits import new_hit
+from policenet.actions.probing import refuse_if_limited
 from policenet.actions.verbs import refused
 from policenet.domain.dna import DnaEntry, FamilialSearch, Relationship, Stringency
 from policenet.domain.errors import Forbidden, InvalidInput, NotFound
@@ -196,6 +197,7 @@ def search_dna(
     if not sees_details(actor):
         raise Forbidden("Carriers do not search DNA.", code="right_missing")
     _check_population(search.population, "population")
+    refuse_if_limited(session, actor, Database.DNA, now)
     query = _query(session, actor, search.profile_id, search.profile)
     screening.refresh(session)
     notes: list[str] = []
@@ -330,6 +332,7 @@ def familial_search(
             code="familial_search_not_allowed",
         )
     _check_population(search.population, "population")
+    refuse_if_limited(session, actor, Database.DNA, now)
     query = _query(session, actor, search.profile_id, search.profile)
     if query.mixture:
         raise InvalidInput(

@@ -50,6 +50,7 @@ CODES: Final[Mapping[str, ErrorCode]] = {
     "principal_yourself": ErrorCode(403, "An administrator does not disable itself."),
     "too_many_attempts": ErrorCode(429, "Too many failed authentications from the address."),
     "rate_limited": ErrorCode(429, "Too many requests from the caller: wait and retry."),
+    "probing_limited": ErrorCode(429, "Searches kept hitting one hit-only record: limited."),
     "request_too_large": ErrorCode(413, "The request's body is over the hub's limit."),
     "nul_character": ErrorCode(422, "Text holds the NUL character, which nothing keeps."),
     # Principals, agencies, rights and membership.
@@ -105,6 +106,8 @@ CODES: Final[Mapping[str, ErrorCode]] = {
     "import_failed": ErrorCode(500, "The file's validation failed or stopped: nothing imported."),
     "import_format_unsupported": ErrorCode(422, "The database is not imported in that format."),
     "import_rejected": ErrorCode(422, "Rows of the file are invalid: nothing was written."),
+    "audit_key_invalid": ErrorCode(422, "The file holds no Ed25519 key of the hub's audit."),
+    "checkpoint_file_invalid": ErrorCode(422, "A line of the file is not a published checkpoint."),
     "locus_table_invalid": ErrorCode(422, "A line of the locus table cannot be read."),
     "nist_malformed": ErrorCode(422, "The ANSI/NIST-ITL transaction cannot be read."),
     "nist_no_fingers": ErrorCode(422, "The transaction holds no fingerprint image."),

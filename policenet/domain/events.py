@@ -34,6 +34,9 @@ class EventKind(StrEnum):
     DIFFUSION_CANCELLED = "diffusion.cancelled"  # to its recipients and its sender
     # To a mark's owner: a ten-print just recorded may have left it (reverse search).
     FINGERPRINT_REVERSE_MATCH = "fingerprint.reverse_match"
+    # To a record's owner and the data protection officers: a principal kept hitting one of
+    # its hit_only records, and is limited (domain/probing.py).
+    PROBING_SUSPECTED = "probing.suspected"
 
 
 @dataclass(frozen=True, slots=True)

@@ -258,7 +258,11 @@ class HitRow(Base):
     escalated_at: Mapped[datetime | None]
     notices: Mapped[str | None] = mapped_column(Text)  # JSON: the notices the hit names
 
-    __table_args__ = (Index("ix_hits_open_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_hits_open_due", "status", "due_at"),
+        # How often one principal hit one record lately (domain/probing.py).
+        Index("ix_hits_checker_record", "checked_by", "record_id", "at"),
+    )
 
 
 class EventRow(Base):
@@ -563,3 +567,18 @@ class FingerprintFileRow(Base):
     media_type: Mapped[str] = mapped_column(String(60))
     ppi: Mapped[float | None] = mapped_column(Float)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ProbingLimitRow(Base):
+    """A principal limited for probing another bureau's hit_only record (domain/probing.py)."""
+
+    __tablename__ = "probing_limits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    principal_id: Mapped[int] = mapped_column(Integer, index=True)
+    database: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[int] = mapped_column(Integer)
+    owner_bureau_id: Mapped[str] = mapped_column(String(20))
+    hits: Mapped[int] = mapped_column(Integer)
+    since: Mapped[datetime]
+    until: Mapped[datetime]

@@ -7,6 +7,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from policenet.access import may_learn_of_answering, reads_content, sees_details, shown
+from policenet.actions import probing
 from policenet.actions.checks.asking import Answer, Asking, ask
 from policenet.actions.hits import check_events, new_hit
 from policenet.domain.checks import (
@@ -167,6 +168,7 @@ def keep_hits(
     if not rows:
         return
     hits.add_many(session, rows)
+    probing.watch(session, actor, rows, now)
     agency = None
     if actor.agency_id is not None:
         found = principal_store.get_agency(session, actor.agency_id)

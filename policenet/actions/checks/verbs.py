@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from policenet.actions.checks.answers import answer_of, audit_detail, keep_hits
 from policenet.actions.principals import authenticate
+from policenet.actions.probing import refuse_if_limited
 from policenet.domain.checks import (
     BatchCheckRequest,
     CheckFailure,
@@ -14,6 +15,7 @@ from policenet.domain.checks import (
     CheckResult,
 )
 from policenet.domain.clock import utcnow
+from policenet.domain.databases import Database
 from policenet.domain.errors import Forbidden, PolicenetError
 from policenet.store import audit
 
@@ -42,6 +44,8 @@ def check(
     ``most_to_file``: raise ``screening.service.Behind`` rather than file more changed rows
     than that into the indexes first (a check answered on the event loop)."""
     now = now or utcnow()
+    if _asks_a_person(request):
+        refuse_if_limited(session, actor, Database.PERSONS, now)
     screening.refresh(session, most=most_to_file)
     answer = answer_of(session, actor, request, screening, request.place, now)
     keep_hits(session, actor, answer.hit_rows, answer.external_refs, now)
@@ -57,6 +61,11 @@ class _Batch:
     details: list[dict[str, Any]] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
     external_refs: list[str | None] = field(default_factory=list)
+
+
+def _asks_a_person(request: CheckRequest) -> bool:
+    """A check that searches persons: by a person's particulars, or a document's holder."""
+    return request.person is not None or request.mrz is not None
 
 
 def check_batch(
@@ -78,6 +87,8 @@ def _answer_batch(
     now: datetime,
 ) -> _Batch:
     """Every check of the batch answered; nothing written (a read will do)."""
+    if any(_asks_a_person(request) for request in batch.checks):
+        refuse_if_limited(session, actor, Database.PERSONS, now)
     screening.refresh(session)
     answers: list[CheckResult | CheckFailure] = []
     details: list[dict[str, Any]] = []

@@ -1,0 +1,25 @@
+"""Probing: learning an undisclosed record from hit/no-hit answers alone.
+
+A ``hit_only`` DNA profile answers a search with its owner and a reference, nothing of its
+alleles; but a caller who knows part of the profile can vary one allele at a time and watch
+which searches hit, and so rebuild the rest (with 6 loci known, 229 searches recovered 12
+alleles). The same trick narrows a ``hit_only`` person's birth date to the day.
+
+Such searches hit the same record of another bureau again and again, which honest work
+rarely does: an examiner searches a stain once, a border post checks a traveller a few times a
+day. So a principal whose searches hit one ``hit_only`` record of another bureau ``LIMITS``
+times within ``WINDOW`` is limited: every search of that database it asks is refused for
+``LIMITED_FOR`` (not only those that would hit, or the refusal itself would answer), and the
+record's owner and the data protection officers are told.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from policenet.domain.databases import Database
+
+WINDOW = timedelta(hours=24)
+LIMITED_FOR = timedelta(hours=24)
+# Hits on one hit_only record of another bureau, by one principal within WINDOW.
+LIMITS: dict[Database, int] = {Database.DNA: 5, Database.PERSONS: 20}
