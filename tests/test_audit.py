@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from tests.conftest import World
 from tests.test_cli import CLI
 from tests.test_cli import environment as cli_environment
 from tests.test_documents import report
+from tests.test_records import enter, person
 
 
 def fill(client: TestClient, world: World) -> None:
@@ -221,3 +223,60 @@ def test_the_hub_signs_its_head_when_it_stops_and_the_command_line_verifies_it(
         [*CLI, "audit", "verify"], env=env, capture_output=True, text=True, check=False
     )
     assert broken.returncode == 1 and "rewritten" in broken.stdout
+
+
+# --- accountability -------------------------------------------------------------------------
+
+
+def test_owners_see_the_queries_on_their_records_and_the_dpo_filters_and_exports_the_log(
+    client: TestClient, world: World
+) -> None:
+    fr = world.principal(Role.NCB_OFFICER, "FR")
+    de = world.principal(Role.NCB_OFFICER, "DE")
+    it = world.principal(Role.NCB_OFFICER, "IT")
+    shared = enter(client, fr, "persons", person())
+    hidden = enter(
+        client,
+        fr,
+        "persons",
+        person(name="Marc LEBLANC", birth_date="1980-02-02", disclosure="hit_only"),
+    )
+    asked = {"person": {"name": "Jean-Pierre Duval", "birth_date": "1974-08-12"}, "place": "Kehl"}
+    assert client.post("/v1/checks", json=asked, headers=de.headers).json()["hit"]
+    other = {"person": {"name": "Marc Leblanc", "birth_date": "1980-02-02"}}
+    assert client.post("/v1/checks", json=other, headers=it.headers).json()["hit"]
+    url = "/v1/audit/queries-on-my-records"
+    seen = client.get(url, headers=fr.headers).json()
+    assert [(q["record_id"], q["checker_bureau_id"], q["answer"]) for q in seen] == [
+        (hidden["id"], "NCB-IT", "hit_only"),
+        (shared["id"], "NCB-DE", "record"),
+    ]
+    assert seen[1]["place"] == "Kehl" and seen[1]["checked_by"] == de.principal.id
+    assert seen[1]["asked"]["person"]["name"] == "Jean-Pierre Duval"
+    one = client.get(url, params={"record_id": hidden["id"]}, headers=fr.headers).json()
+    assert [q["checker_bureau_id"] for q in one] == ["NCB-IT"]
+    # Another bureau learns nothing of FR's records this way.
+    assert client.get(url, headers=de.headers).json() == []
+    # The data protection officer filters the whole log and takes it away.
+    dpo = world.principal(Role.DATA_PROTECTION)
+    by_de = client.get("/v1/audit", params={"bureau": "NCB-DE"}, headers=dpo.headers).json()
+    assert "check" in {e["action"] for e in by_de}
+    assert {e["country"] for e in by_de} == {"DE"}
+    about = client.get(
+        "/v1/audit", params={"subject": f"record:{shared['id']}"}, headers=dpo.headers
+    ).json()
+    assert [e["action"] for e in about] == ["record.enter"]
+    future = client.get(
+        "/v1/audit", params={"since": "2999-01-01T00:00:00"}, headers=dpo.headers
+    ).json()
+    assert future == []
+    exported = client.get("/v1/audit/export", params={"action": "check"}, headers=dpo.headers)
+    assert exported.status_code == 200, exported.text
+    assert exported.headers["content-type"].startswith("application/x-ndjson")
+    lines = [json.loads(line) for line in exported.text.splitlines()]
+    assert [e["principal_id"] for e in lines] == [de.principal.id, it.principal.id]
+    assert client.get("/v1/audit/export", headers=fr.headers).status_code == 403
+    last = client.get(
+        "/v1/audit", params={"limit": 1, "action": "audit.export"}, headers=dpo.headers
+    )
+    assert last.json()[0]["detail"] == {"action": "check"}

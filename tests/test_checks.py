@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from policenet.domain.audit import AuditFilter
 from policenet.domain.principals import Role
 from policenet.store import audit
 from policenet.store.db import Database
@@ -122,7 +123,13 @@ def test_every_check_is_audited_with_question_and_answer(
     check(client, border, {"document": {"issuing_country": "FR", "number": "00000000"}})
     with database.transaction() as session:
         entries = [
-            e for e in audit.recent(session, limit=2, before=None, principal_id=border.principal.id)
+            e
+            for e in audit.recent(
+                session,
+                limit=2,
+                before=None,
+                chosen=AuditFilter(principal_id=border.principal.id),
+            )
         ]
     no_hit, hit = (e.detail_data for e in entries)
     assert hit["reference"] == answer["reference"]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from policenet.access import require
 from policenet.actions.notices import seed_terms
 from policenet.actions.principals import IssuedToken, create_first_admin
-from policenet.domain.audit import AuditEntry, ChainBreak, verify_chain
+from policenet.domain.audit import AuditEntry, AuditFilter, ChainBreak, verify_chain
 from policenet.domain.checkpoints import EVERY, check_checkpoints
 from policenet.domain.clock import utcnow
 from policenet.domain.principals import Principal, Right, Role
@@ -16,7 +16,7 @@ from policenet.store import audit, migrate, registry
 from policenet.store import principals as principals_store
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
     from sqlalchemy.orm import Session
@@ -118,16 +118,30 @@ def read_audit(
     *,
     limit: int,
     before: int | None,
-    principal_id: int | None,
+    chosen: AuditFilter,
 ) -> list[AuditEntry]:
-    """The newest audit entries, for the GS administrators and the data protection officer."""
+    """The newest audit entries, those chosen (by principal, bureau, subject, action or
+    time), for the GS administrators and the data protection officer."""
     require(actor, Right.READ_AUDIT)
-    entries = audit.recent(session, limit=limit, before=before, principal_id=principal_id)
+    entries = audit.recent(session, limit=limit, before=before, chosen=chosen)
     audit.append_by(
         session,
         actor,
         "audit.read",
         "audit_log",
-        {"limit": limit, "before": before, "principal_id": principal_id},
+        {"limit": limit, "before": before, **chosen.as_json()},
     )
     return entries
+
+
+def start_audit_export(session: Session, actor: Principal, chosen: AuditFilter) -> None:
+    """May the actor export the audit log? Audited before any entry leaves the hub."""
+    require(actor, Right.READ_AUDIT)
+    audit.append_by(session, actor, "audit.export", "audit_log", chosen.as_json())
+
+
+def exported_audit(database: Database, chosen: AuditFilter) -> Iterator[AuditEntry]:
+    """Every entry chosen, oldest first (after ``start_audit_export``), read in a session of
+    its own that holds no write lock while it streams."""
+    with database.reading() as session:
+        yield from audit.matching(session, chosen)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from datetime import datetime
 
 GENESIS_HASH = "0" * 64
 
@@ -37,6 +37,29 @@ class AuditEntry:
         """The detail as data (it is stored as canonical JSON text, which the hash covers)."""
         data: dict[str, Any] = json.loads(self.detail)
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    """Which entries: by whom (a principal, or every principal of a bureau), about what
+    (a subject such as ``record:42``), which action, and when."""
+
+    principal_id: int | None = None
+    bureau_id: str | None = None
+    subject: str | None = None
+    action: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            name: str(value) if isinstance(value, datetime) else value
+            for name in _FILTER_FIELDS
+            if (value := getattr(self, name)) is not None
+        }
+
+
+_FILTER_FIELDS = ("principal_id", "bureau_id", "subject", "action", "since", "until")
 
 
 def canonical_detail(detail: dict[str, Any]) -> str:

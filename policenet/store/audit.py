@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import bindparam, func, insert, select, update
 
-from policenet.domain.audit import AuditEntry, canonical_detail, entry_hash
+from policenet.domain.audit import AuditEntry, AuditFilter, canonical_detail, entry_hash
 from policenet.domain.checkpoints import Checkpoint
 from policenet.domain.clock import utcnow
-from policenet.store.tables import AuditCheckpointRow, AuditHeadRow, AuditRow
+from policenet.store.tables import AuditCheckpointRow, AuditHeadRow, AuditRow, PrincipalRow
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from sqlalchemy import Table
+    from sqlalchemy import Select, Table
     from sqlalchemy.orm import Session
 
     from policenet.domain.principals import Principal
@@ -146,16 +146,44 @@ def entries(session: Session, *, upto: int, batch: int = 5000) -> Iterator[Audit
         after = rows[-1].seq
 
 
+def _where(query: Select[Any], chosen: AuditFilter) -> Select[Any]:
+    if chosen.principal_id is not None:
+        query = query.where(AuditRow.principal_id == chosen.principal_id)
+    if chosen.bureau_id is not None:
+        members = select(PrincipalRow.id).where(PrincipalRow.bureau_id == chosen.bureau_id)
+        query = query.where(AuditRow.principal_id.in_(members))
+    if chosen.subject is not None:
+        query = query.where(AuditRow.subject == chosen.subject)
+    if chosen.action is not None:
+        query = query.where(AuditRow.action == chosen.action)
+    if chosen.since is not None:
+        query = query.where(AuditRow.at >= chosen.since)
+    if chosen.until is not None:
+        query = query.where(AuditRow.at < chosen.until)
+    return query
+
+
 def recent(
-    session: Session, *, limit: int, before: int | None, principal_id: int | None
+    session: Session, *, limit: int, before: int | None, chosen: AuditFilter
 ) -> list[AuditEntry]:
-    """The newest entries first, optionally one principal's only."""
-    query = select(AuditRow).order_by(AuditRow.seq.desc()).limit(limit)
+    """The newest entries first, those ``chosen`` only."""
+    query = _where(select(AuditRow), chosen).order_by(AuditRow.seq.desc()).limit(limit)
     if before is not None:
         query = query.where(AuditRow.seq < before)
-    if principal_id is not None:
-        query = query.where(AuditRow.principal_id == principal_id)
     return [_entry(row) for row in session.execute(query).scalars()]
+
+
+def matching(session: Session, chosen: AuditFilter, *, batch: int = 5000) -> Iterator[AuditEntry]:
+    """Every entry ``chosen``, oldest first, read in batches (an export of any length)."""
+    after = 0
+    while True:
+        query = _where(select(AuditRow), chosen).where(AuditRow.seq > after)
+        rows = session.execute(query.order_by(AuditRow.seq).limit(batch)).scalars().all()
+        if not rows:
+            return
+        for row in rows:
+            yield _entry(row)
+        after = rows[-1].seq
 
 
 def count(session: Session) -> int:

@@ -81,6 +81,19 @@ def _filtered(query: Select[Any], status: str | None, now: datetime) -> Select[A
     return query
 
 
+def on_records_of(
+    session: Session, bureau_id: str, *, record_id: int | None, limit: int, before: int | None
+) -> list[StoredHit]:
+    """The hits on one bureau's records (one record's), newest first."""
+    query = select(HitRow).where(HitRow.owner_bureau_id == bureau_id)
+    if record_id is not None:
+        query = query.where(HitRow.record_id == record_id)
+    if before is not None:
+        query = query.where(HitRow.id < before)
+    rows = session.execute(query.order_by(HitRow.id.desc()).limit(limit)).scalars()
+    return [_hit(row) for row in rows]
+
+
 def of_bureau(
     session: Session,
     bureau_id: str | None,

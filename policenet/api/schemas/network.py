@@ -9,9 +9,10 @@ from pydantic import BaseModel, Field
 
 from policenet.access import HitView
 from policenet.api.schemas.copies import PublicCopy
+from policenet.domain.audit import AuditEntry
 from policenet.domain.classification import Classification
 from policenet.domain.events import Event, EventKind
-from policenet.domain.hits import HitStatus, Urgency
+from policenet.domain.hits import HitStatus, StoredHit, Urgency
 from policenet.domain.messages import BureauKey, CrimeArea, Message, Priority, WorkingGroup
 from policenet.domain.records import Database
 from policenet.domain.terms import Disclosure
@@ -151,7 +152,7 @@ class WorkingGroupPublic(PublicCopy):
         return cls.copied(g, members=list(g.members))
 
 
-class AuditEntryPublic(BaseModel):
+class AuditEntryPublic(PublicCopy):
     seq: int
     at: datetime
     principal_id: int | None
@@ -160,6 +161,37 @@ class AuditEntryPublic(BaseModel):
     subject: str
     detail: object
     hash: str
+
+    @classmethod
+    def of(cls, e: AuditEntry) -> AuditEntryPublic:
+        return cls.copied(e, detail=e.detail_data)
+
+
+class QueryOnRecordPublic(PublicCopy):
+    """A query that hit one of the caller's bureau's records."""
+
+    id: int = Field(description="Page with before=id.")
+    reference: str = Field(description="The hit's reference.")
+    at: datetime
+    database: str
+    record_id: int
+    checked_by: int = Field(description="The principal who asked.")
+    checker_bureau_id: str | None
+    checker_country: str | None
+    checker_agency_id: int | None
+    place: str | None
+    asked: dict[str, Any]
+    answer: str = Field(
+        description="What the answer told them: 'record' (the record's content) or "
+        "'hit_only' (that it hit, the owner and a reference)."
+    )
+    match: str
+    status: HitStatus
+
+    @classmethod
+    def of(cls, h: StoredHit) -> QueryOnRecordPublic:
+        answer = "record" if h.disclosure is Disclosure.FULL else "hit_only"
+        return cls.copied(h, database=h.database.value, answer=answer)
 
 
 class AuditVerificationPublic(BaseModel):
