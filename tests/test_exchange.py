@@ -810,3 +810,39 @@ def test_export_shows_the_owner_everything_and_others_what_they_may_see(
     assert refused.returncode == 1, refused.stdout + refused.stderr
     assert "error [right_missing]" in refused.stderr
     assert not refused_file.exists() or refused_file.read_text("utf-8") == ""
+
+
+def test_files_that_cannot_be_read_are_refused_in_one_line_and_change_nothing(
+    world: World, database: Database, tmp_path: Path
+) -> None:
+    """A file saved as Latin-1, a field of a megabyte, JSON nested a hundred thousand deep:
+    each is refused with its code and a sentence, never a traceback, and nothing is written."""
+    env = environment(database, tmp_path)
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    latin = tmp_path / "latin1.csv"
+    latin.write_bytes(
+        (
+            DOCUMENT_HEADER + ",holder_name\nFR-L1,FR,passport,55LA00001,stolen,2026-01-15,Hélène\n"
+        ).encode("latin-1")
+    )
+    long_field = csv_file(
+        tmp_path / "long.csv",
+        DOCUMENT_HEADER + ",holder_name",
+        ["FR-L2,FR,passport,55LA00002,stolen,2026-01-15," + "A" * 1_000_000],
+    )
+    nested = tmp_path / "nested.jsonl"
+    nested.write_text('{"external_ref": "FR-N1", "name": ' + "[" * 100_000 + "]" * 100_000 + "}\n")
+    runs = run_all(
+        [
+            importing("travel_documents", latin, officer),
+            importing("travel_documents", long_field, officer),
+            importing("persons", nested, officer),
+        ],
+        env,
+    )
+    for done in runs:
+        assert done.returncode != 0, done.stdout
+        assert "Traceback" not in done.stderr, done.stderr
+        assert "error [" in done.stderr, done.stdout + done.stderr
+    assert "error [import_not_utf8]" in runs[0].stderr and "line 2" in runs[0].stderr
+    assert documents_held(database) == 0 and records_held(database, "persons") == 0

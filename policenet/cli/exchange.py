@@ -34,11 +34,28 @@ from policenet.actions.verbs import perform
 from policenet.cli.context import TokenOption, hub_of, signed_in
 from policenet.cli.errors import usage
 from policenet.domain.dna import ProfileKind
+from policenet.domain.errors import InvalidInput
 from policenet.domain.records import Database as RecordDatabase
 
 console = Console()
 
 NIST_SUFFIXES = (".an2", ".an2k", ".nist", ".eft", ".xml.an2")
+
+
+def _utf8(path: Path) -> str:
+    """The file's text, or a clear refusal naming the line of its first byte that is not
+    UTF-8 (a file saved as Latin-1 or Windows-1252 by a spreadsheet)."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise InvalidInput(
+            f"{path.name} is not UTF-8 text: line {line} holds the byte "
+            f"{raw[error.start]:#04x}. Save the file as UTF-8 (CSV UTF-8 in a spreadsheet) and "
+            "import it again.",
+            code="import_not_utf8",
+        ) from None
 
 
 def _file_format(path: Path, given: str | None) -> str:
@@ -61,7 +78,7 @@ def _nist_reading(
             "relative or unidentified_body)."
         )
         raise typer.Exit(2)
-    table = None if locus_table is None else locus_table.read_text("utf-8-sig")
+    table = None if locus_table is None else _utf8(locus_table)
     with usage():
         return type18_reading(kind, table)
 
@@ -120,7 +137,7 @@ def import_(
         is_card = database_name is RecordDatabase.FINGERPRINTS
         rows = 1 if is_card else max(text.count("\x1c") - 1, 0)
     else:
-        text = file.read_text("utf-8-sig")
+        text = _utf8(file)
         rows = max(sum(1 for line in text.splitlines() if line.strip()) - (chosen == "csv"), 0)
     columns = (
         TextColumn("{task.description}"),

@@ -31,6 +31,7 @@ ANGLE_STEP = 360 / 256
 _KIND_BITS = {MinutiaKind.OTHER: 0, MinutiaKind.ENDING: 1, MinutiaKind.BIFURCATION: 2}
 _KINDS = {bits: kind for kind, bits in _KIND_BITS.items()} | {3: MinutiaKind.OTHER}
 MAX_COORDINATE = 0x3FFF
+MAX_SIZE = 0xFFFF  # the image's width and height, 16 bits each
 
 
 class TemplateInvalid(InvalidInput):
@@ -59,6 +60,11 @@ def encode(template: Template) -> bytes:
         body += b"\x00\x00"  # no extended data
     resolution = round(template.resolution_ppi / 2.54)
     length = HEADER.size + len(body)
+    if not (0 <= template.width <= MAX_SIZE and 0 <= template.height <= MAX_SIZE):
+        raise TemplateInvalid(
+            f"The image is {template.width}x{template.height} pixels: an ISO/IEC 19794-2 record "
+            f"holds at most {MAX_SIZE} each way; scan or crop the finger alone."
+        )
     header = HEADER.pack(
         MAGIC,
         length,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 import typing
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from policenet.domain.records import ENTRY_MODELS, Database
 from policenet.formats import ansi_nist
 
 if TYPE_CHECKING:
+    from _csv import Reader as CsvReader
     from collections.abc import Iterator
 
     from pydantic import BaseModel
@@ -109,7 +111,7 @@ def read_rows(
         if database is Database.FINGERPRINTS:
             # One transaction, one card or mark: record 1 stands for the whole file.
             try:
-                yield 1, ansi_nist.card_row(text.encode("latin-1"))
+                yield 1, ansi_nist.card_row(_transaction_bytes(text))
             except InvalidInput as error:
                 yield 1, ValueError(error.message)
             return
@@ -120,7 +122,7 @@ def read_rows(
                 "(one card or mark a file).",
                 code="import_format_unsupported",
             )
-        yield from ansi_nist.dna_rows(text.encode("latin-1"), nist)
+        yield from ansi_nist.dna_rows(_transaction_bytes(text), nist)
         return
     if file_format == "jsonl":
         for number, content in enumerate(text.splitlines(), start=1):
@@ -131,10 +133,30 @@ def read_rows(
             except json.JSONDecodeError as exc:
                 yield number, ValueError(f"not JSON: {exc.msg} at column {exc.colno}")
                 continue
+            except RecursionError:
+                yield (
+                    number,
+                    ValueError(
+                        "arrays or objects nested too deeply to read: a row is one JSON object of "
+                        "fields, whose values are text, numbers, lists or objects of a few levels"
+                    ),
+                )
+                continue
+            except ValueError:
+                # Not a JSONDecodeError: a number of more digits than Python converts
+                yield (
+                    number,
+                    ValueError(
+                        f"a number has more than {sys.get_int_max_str_digits()} digits: no field "
+                        "takes one so long; check the row"
+                    ),
+                )
+                continue
             yield number, row if isinstance(row, dict) else ValueError("not a JSON object")
         return
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
+    lines = _csv_lines(reader)
+    header = next(lines, None)
     if header is None:
         return
     header = [name.strip() for name in header]
@@ -155,7 +177,7 @@ def read_rows(
     )
     width = len(header)
     line = reader.line_num
-    for cells in reader:
+    for cells in lines:
         if not cells:
             line = reader.line_num
             continue
@@ -180,6 +202,38 @@ def read_rows(
             except ValueError as exc:
                 yield line + 1, exc
         line = reader.line_num
+
+
+def _transaction_bytes(text: str) -> bytes:
+    """The transaction's bytes, which the caller gave as Latin-1 text; text that holds another
+    character was decoded some other way, and is no file's bytes."""
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError as exc:
+        raise ansi_nist.MalformedTransaction(
+            f"The ANSI/NIST-ITL transaction holds the character {text[exc.start]!r} (at "
+            f"{exc.start + 1}), which is no byte: send the file's bytes as they are, each read "
+            "as one Latin-1 character, not text decoded from them."
+        ) from None
+
+
+def _csv_lines(reader: CsvReader) -> Iterator[list[str]]:
+    """The reader's rows, its own errors (a cell over its size limit) as ``import_unreadable``:
+    past such an error the reader no longer knows where a row begins, so the file is refused
+    whole rather than read on from a guess."""
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InvalidInput(
+                f"The CSV file cannot be read at line {reader.line_num}: {exc}. A cell holds "
+                f"at most {csv.field_size_limit()} characters; check the line's quotes, since a "
+                "quote never closed runs a cell on to the end of the file.",
+                code="import_unreadable",
+            ) from None
+        yield cells
 
 
 _NESTED_COLUMNS = frozenset(

@@ -22,7 +22,7 @@ from policenet.actions.records import owner_bureau
 from policenet.actions.verbs import keep_refusal
 from policenet.domain.clock import utcnow
 from policenet.domain.documents import DocumentType
-from policenet.domain.errors import PolicenetError, Refusal
+from policenet.domain.errors import InvalidInput, PolicenetError, Refusal
 from policenet.domain.principals import Principal, Right
 from policenet.domain.records import Database
 from policenet.store import audit, feed
@@ -93,7 +93,16 @@ def import_file(
     the machine has a second core; the rows, the errors and the outcome are the same.
     An ANSI/NIST-ITL transaction (``file_format`` "nist") comes as its bytes decoded as
     Latin-1, read as ``nist`` says."""
-    raw = text.encode("latin-1" if file_format == "nist" else "utf-8")
+    try:
+        raw = text.encode("latin-1" if file_format == "nist" else "utf-8")
+    except UnicodeEncodeError as error:
+        line = text.count("\n", 0, error.start) + 1
+        raise InvalidInput(
+            f"Line {line} of the file holds a character that is not "
+            + ("a byte of an ANSI/NIST-ITL transaction" if file_format == "nist" else "UTF-8 text")
+            + ": send the file as it was written, without converting it.",
+            code="import_unreadable",
+        ) from None
     digest = hashlib.sha256(raw).hexdigest()
     right = (
         Right.RECORD_DOCUMENTS if database is Database.TRAVEL_DOCUMENTS else Right.RECORD_RECORDS

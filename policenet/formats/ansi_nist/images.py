@@ -32,6 +32,7 @@ MINIMUM_SCANNING_PPI = 500  # Type-4's ISR 0: 19.69 pixels per millimetre
 # Impression codes: 0/2 plain, 1/3 rolled (live-scan, non-live-scan); 4 to 7 and 12 to 19
 # latent impressions, tracings, photos and lifts.
 TCN_FIELD = 9  # 1.009: the transaction control number
+_MAX_DIGITS = 9  # no number of these records has more (sizes and scales have 5 at most)
 _ROLLED = frozenset({1, 3})
 _LATENT = frozenset({4, 5, 6, 7, 12, 13, 14, 15, 16, 17, 18, 19})
 _COMPRESSIONS = {
@@ -84,9 +85,14 @@ def _field(record: Any, tag: int) -> str | None:  # noqa: ANN401 - a nistitl rec
 
 def _number(record: Any, tag: int, where: str, name: str) -> int:  # noqa: ANN401
     value = _field(record, tag)
-    if value is None or not value.isdigit():
+    field = f"{where}: field {record.type}.{tag:03d} ({name})"
+    if value is None:
+        raise MalformedTransaction(f"{field} is missing: a whole number is required.")
+    # ASCII digits only ('²' is a digit to str.isdigit, not to int), few enough for int()
+    if not (value.isascii() and value.isdigit()) or len(value) > _MAX_DIGITS:
+        shown = value if len(value) <= _MAX_DIGITS else f"{value[:_MAX_DIGITS]}..."
         raise MalformedTransaction(
-            f"{where}: field {record.type}.{tag:03d} ({name}) is {value!r}: a number is required."
+            f"{field} is {shown!r}: a whole number of at most {_MAX_DIGITS} digits is required."
         )
     return int(value)
 
@@ -238,7 +244,11 @@ def card_row(data: bytes) -> dict[str, Any]:
     codes = [
         int(found)
         for record in transaction.records
-        if (found := _impression_code(record)) is not None and found.isdigit()
+        if (found := _impression_code(record)) is not None
+        # ASCII digits, few enough for int(): anything else is no latent impression's code
+        and found.isascii()
+        and found.isdigit()
+        and len(found) <= _MAX_DIGITS
     ]
     latent = bool(codes) and all(code in _LATENT for code in codes)
     row: dict[str, Any] = {

@@ -39,6 +39,10 @@ _MINUTIA_TYPES = {MinutiaKind.OTHER: 0, MinutiaKind.ENDING: 1, MinutiaKind.BIFUR
 _MINUTIA_KINDS = {code: kind for kind, code in _MINUTIA_TYPES.items()}
 _FMD_ITEMS = ("index (MDI)", "x (XCM)", "y (YCM)", "angle (MAV)", "type (MTY)", "quality (MQV)")
 MAX_ANGLE_UNITS = 179  # 358 degrees
+# No value of the block has more digits (sizes, counts, scales: 5 at most); the bound also keeps
+# a field of thousands of digits from Python's limit on converting them (a ValueError).
+MAX_DIGITS = 9
+MAX_SIZE = 0xFFFF  # the image's width and height as ISO/IEC 19794-2 stores them, in 16 bits
 
 
 def minutiae_record(
@@ -102,6 +106,11 @@ def _whole(
         raise MalformedTransaction(
             f"{where}: field 9.{tag:03d} ({name}) is {text!r}: a whole number is required."
         )
+    if len(text) > MAX_DIGITS:
+        raise MalformedTransaction(
+            f"{where}: field 9.{tag:03d} ({name}) has {len(text)} digits: a whole number of at "
+            f"most {MAX_DIGITS} digits is required."
+        )
     return int(text)
 
 
@@ -110,6 +119,12 @@ def _template(record: TaggedRecord, where: str) -> Template:
     y_scale = RESOLUTION_PPI / _ppi(record, 132, where)
     width = round(_whole(record, 128, where, "HLL, the image's width") * x_scale)
     height = round(_whole(record, 129, where, "VLL, the image's height") * y_scale)
+    if width > MAX_SIZE or height > MAX_SIZE:
+        raise MalformedTransaction(
+            f"{where}: fields 9.128 and 9.129 (HLL, VLL) give an image of {width}x{height} "
+            f"pixels at {RESOLUTION_PPI} ppi; a template holds at most {MAX_SIZE} each way: check "
+            "the sizes and the pixel scale (9.130 to 9.132)."
+        )
     count = _whole(record, 136, where, "NOM, the number of minutiae")
     data = record.get(137) or ()
     if isinstance(data, bytes) or len(data) != count:
@@ -169,9 +184,11 @@ def _minutia(items: tuple[str, ...], where: str, x_scale: float, y_scale: float)
             f"{len(items)}."
         )
     for name, item in zip(_FMD_ITEMS, items, strict=True):
-        if not (item.isascii() and item.isdigit()):
+        if not (item.isascii() and item.isdigit()) or len(item) > MAX_DIGITS:
+            shown = item if len(item) <= MAX_DIGITS else f"{item[:MAX_DIGITS]}..."
             raise MalformedTransaction(
-                f"{where}: item {name} is {item!r}: a whole number is required."
+                f"{where}: item {name} is {shown!r}: a whole number of at most {MAX_DIGITS} "
+                "digits is required."
             )
     _, x, y, angle, kind, quality = (int(item) for item in items)
     if angle > MAX_ANGLE_UNITS:

@@ -25,6 +25,12 @@ if TYPE_CHECKING:
 
 FS, GS, RS, US = b"\x1c", b"\x1d", b"\x1e", b"\x1f"  # record, field, subfield, item separators
 _LENGTH_TAG = re.compile(rb"(\d+)\.0*1:(\d+)\x1d")  # a tagged record's n.001
+_COUNT_TAG = re.compile(rb"0*1\.0*3:")  # the Type-1 record's file content, 1.003 CNT
+_MAX_DIGITS = 12  # more than the type or length of any record has
+_ONE_VALUE = (
+    "a field of one number (a record's IDC, n.002, or the types and IDCs of field 1.003) holds "
+    "subfields or items"
+)
 
 
 MEDIA_TYPE = "application/octet-stream"  # no media type is registered; files end in .an2
@@ -41,12 +47,29 @@ def parse(data: bytes) -> nistitl.Message:
             "This is not an ANSI/NIST-ITL transaction: it must begin with the Type-1 record "
             "(1.001:). Export the file from your system as an ANSI/NIST-ITL 1-2011 transaction."
         )
+    header = data.split(FS, 1)[0].split(GS)
+    if not any(_COUNT_TAG.match(field) for field in header):
+        # nistitl takes the field for granted and fails with a TypeError without it
+        raise MalformedTransaction(
+            "record 1 (Type-1): field 1.003 (CNT, the file content) is missing: it lists every "
+            "record of the transaction. Export the file again as an ANSI/NIST-ITL transaction."
+        )
     message = nistitl.Message()
     try:
         message.parse(data)
-    except (nistitl.NistException, ValueError, IndexError, KeyError, UnicodeError) as exc:
+    except (
+        nistitl.NistException,
+        ValueError,
+        IndexError,
+        KeyError,
+        TypeError,
+        UnicodeError,
+    ) as exc:
         where = _locate(data)
-        found = f"{where} ({exc})" if where else str(exc)
+        # nistitl reads the numbers it checks (an IDC against 1.003) without looking at their
+        # shape: its TypeError is subfields or items where it expects one value
+        reason = _ONE_VALUE if isinstance(exc, TypeError) else str(exc)
+        found = f"{where} ({reason})" if where else reason
         raise MalformedTransaction(
             f"The ANSI/NIST-ITL transaction cannot be read: {found}. Check the record's length "
             "field (n.001) and its separators, or export the file again."
@@ -63,7 +86,16 @@ def _check_ends(message: Any, data: bytes) -> None:  # noqa: ANN401 - a nistitl 
         if isinstance(record, nistitl.BinaryRecord):
             offset += record.length
             continue
-        length = int(record[1].value)
+        found = record[1]
+        # nistitl takes the record's first field for its length whatever its tag, and keeps a
+        # length written with subfield separators as subfields
+        length = found.value if found is not None else None
+        if not isinstance(length, int):
+            raise MalformedTransaction(
+                f"record {number} (Type-{record.type}): its first field must be "
+                f"{record.type}.001 (LEN), the record's length in bytes as one whole number. "
+                "Export the file again."
+            )
         offset += length
         if data[offset - 1 : offset] != FS:
             raise MalformedTransaction(
@@ -86,6 +118,12 @@ def _locate(data: bytes) -> str:
                 "(CNT) announces"
             )
         tagged = _LENGTH_TAG.match(data, offset)
+        if tagged and max(len(tagged.group(1)), len(tagged.group(2))) > _MAX_DIGITS:
+            # Python converts no number of over 4300 digits, and no record is nearly as long
+            return (
+                f"record {number}: the record type or the length of its field n.001 (LEN) has "
+                f"more than {_MAX_DIGITS} digits"
+            )
         kind = tagged.group(1).decode() if tagged else kinds[number - 1]
         if tagged:
             length, where = int(tagged.group(2)), f"field {kind}.001 (LEN)"
