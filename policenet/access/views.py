@@ -8,16 +8,23 @@ and decide nothing themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from policenet.access.notices import inside_notice, reads_notice_screening
-from policenet.access.records import is_owner
+from policenet.access.records import is_owner, reads_content
 from policenet.domain.documents import TravelDocument
 from policenet.domain.notices import NoticeState
-from policenet.domain.shown import DocumentShown, NoticeShown, RecordShown
+from policenet.domain.shown import (
+    CandidateShown,
+    DnaMatchShown,
+    DocumentShown,
+    NoticeShown,
+    RecordShown,
+)
 from policenet.domain.terms import Disclosure
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import date, datetime
 
     from policenet.domain.hits import StoredHit, Urgency
@@ -98,6 +105,94 @@ def shown(
     if isinstance(record, TravelDocument):
         return document_shown(principal, record)
     return record_shown(principal, record, today)
+
+
+def dna_match_shown(
+    principal: Principal,
+    record: Record,
+    hit_reference: str,
+    today: date,
+    *,
+    match: str,
+    loci_compared: int,
+    differing_locus: str | None = None,
+    probabilities: Callable[[], tuple[Any, ...]] = tuple,
+    likelihood_ratio: float | None = None,
+) -> DnaMatchShown:
+    """A DNA match as the searcher may see it; for a profile whose content it may not read,
+    nothing is computed on it (``probabilities`` is called only for one it may)."""
+    if not reads_content(principal, record.owner_bureau_id, record.disclosure):
+        return DnaMatchShown(
+            hit_reference, record.owner_bureau_id, record.disclosure, *_WITHHELD_DNA
+        )
+    return DnaMatchShown(
+        hit_reference=hit_reference,
+        owner_bureau_id=record.owner_bureau_id,
+        disclosure=record.disclosure,
+        match=match,
+        loci_compared=loci_compared,
+        differing_locus=differing_locus,
+        probabilities=probabilities(),
+        likelihood_ratio=likelihood_ratio,
+        record=record_shown(principal, record, today),
+    )
+
+
+_WITHHELD_DNA = (None, None, None, (), None, None)
+
+
+class StoredCandidate(Protocol):
+    """A fingerprint candidate as a search kept it (``store.fingerprints.Candidate``)."""
+
+    @property
+    def rank(self) -> int: ...
+    @property
+    def reference(self) -> str: ...
+    @property
+    def owner_bureau_id(self) -> str: ...
+    @property
+    def disclosure(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def fingers(self) -> list[dict[str, Any]]: ...
+    @property
+    def decision(self) -> str | None: ...
+    @property
+    def decided_by(self) -> int | None: ...
+    @property
+    def decided_at(self) -> datetime | None: ...
+    @property
+    def note(self) -> str | None: ...
+    @property
+    def hit_reference(self) -> str | None: ...
+
+
+def candidate_shown(
+    principal: Principal, candidate: StoredCandidate, record: Record | None, today: date
+) -> CandidateShown:
+    """The candidate as the principal may see it now: the record's disclosure and restriction
+    as they stand, not as they stood at the search (``record`` is None when it no longer
+    answers or the principal may no longer learn of it)."""
+    disclosure = Disclosure(candidate.disclosure) if record is None else record.disclosure
+    shown = record is not None and reads_content(principal, candidate.owner_bureau_id, disclosure)
+    return CandidateShown(
+        rank=candidate.rank,
+        reference=candidate.reference,
+        owner_bureau_id=candidate.owner_bureau_id,
+        disclosure=disclosure,
+        kind=candidate.kind if shown else None,
+        score=candidate.score if shown else None,
+        fingers=candidate.fingers if shown else None,
+        record=record_shown(principal, record, today) if shown and record else None,
+        decision=candidate.decision,
+        decided_by=candidate.decided_by,
+        decided_at=candidate.decided_at,
+        note=candidate.note,
+        hit_reference=candidate.hit_reference,
+    )
 
 
 # What a notice shows of its subject's record to a reader outside the request: the requester's

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from policenet.access import (
+    dna_match_shown,
     is_owner,
     may_learn_of_answering,
     may_manage_country,
-    reads_content,
-    record_shown,
     require,
     sees_details,
 )
@@ -54,8 +54,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from policenet.domain.dna import DnaPolicy, DnaSearch
-    from policenet.domain.shown import RecordShown
-    from policenet.domain.terms import Disclosure
+    from policenet.domain.shown import DnaMatchShown
     from policenet.screening.service import Screening
 
 # The index hands at most this many candidates to the exact rules (a search past it is told
@@ -65,24 +64,11 @@ KIN_CANDIDATES = 5000
 
 
 @dataclass(frozen=True, slots=True)
-class DnaMatch:
-    hit_reference: str
-    owner_bureau_id: str
-    disclosure: Disclosure
-    match: str | None  # prum: full or near; codis: the stringency; familial: relationship
-    loci_compared: int | None
-    differing_locus: str | None
-    probabilities: tuple[MatchProbability, ...]
-    likelihood_ratio: float | None
-    record: RecordShown | None  # the profile, when the caller may see it
-
-
-@dataclass(frozen=True, slots=True)
 class DnaResult:
     reference: str
     searched_at: datetime
     rules: str
-    matches: list[DnaMatch]
+    matches: list[DnaMatchShown]
     notes: list[str] = field(default_factory=list)
 
 
@@ -120,20 +106,6 @@ def _query(
         )
         raise refused(missing, actor, "dna.search", f"record:{profile_id}")
     return _Query(_genotypes(record.data), mixed(record.data), record.id)
-
-
-def _withheld(reference: str, record: Record) -> DnaMatch:
-    return DnaMatch(
-        hit_reference=reference,
-        owner_bureau_id=record.owner_bureau_id,
-        disclosure=record.disclosure,
-        match=None,
-        loci_compared=None,
-        differing_locus=None,
-        probabilities=(),
-        likelihood_ratio=None,
-        record=None,
-    )
 
 
 def _probabilities(
@@ -236,7 +208,7 @@ def search_dna(
         "stringency": search.stringency.value if search.rules == "codis" else None,
         "loci": len(query.loci),
     }
-    matches: list[DnaMatch] = []
+    matches: list[DnaMatchShown] = []
     rows: list[dict[str, Any]] = []
     refs: list[str | None] = []
     records = {r.id: r for r in record_store.answering(session, [i for i, _ in found], today)}
@@ -264,32 +236,28 @@ def search_dna(
         row = _hit_row(actor, record, kind, reference, asked, now)
         rows.append(row)
         refs.append(record.external_ref)
-        shown = reads_content(actor, record.owner_bureau_id, record.disclosure)
-        if not shown:
-            # hit_only: the owner and the reference to quote, nothing of the profile (its
-            # loci, how it matched, a probability computed on it).
-            matches.append(_withheld(row["reference"], record))
-        else:
-            matches.append(
-                DnaMatch(
-                    hit_reference=row["reference"],
-                    owner_bureau_id=record.owner_bureau_id,
-                    disclosure=record.disclosure,
-                    match=kind,
-                    loci_compared=compared,
-                    differing_locus=differing,
-                    probabilities=_probabilities(
-                        query,
-                        stored,
-                        mixed(record.data),
-                        loci,
-                        search.population,
-                        search.theta,
-                    ),
-                    likelihood_ratio=None,
-                    record=record_shown(actor, record, today),
-                )
+        # hit_only: the owner and the reference to quote, nothing of the profile (its loci,
+        # how it matched, a probability computed on it).
+        matches.append(
+            dna_match_shown(
+                actor,
+                record,
+                row["reference"],
+                today,
+                match=kind,
+                loci_compared=compared,
+                differing_locus=differing,
+                probabilities=partial(
+                    _probabilities,
+                    query,
+                    stored,
+                    mixed(record.data),
+                    loci,
+                    search.population,
+                    search.theta,
+                ),
             )
+        )
         if len(matches) >= search.limit:
             notes.append(f"Only the first {search.limit} matches are listed: raise 'limit'.")
             break
@@ -367,28 +335,22 @@ def familial_search(
         if used >= PRUM_MIN_LOCI and ratio >= search.min_lr:
             scored.append((ratio, used, record))
     scored.sort(key=lambda item: -item[0])
-    matches: list[DnaMatch] = []
+    matches: list[DnaMatchShown] = []
     rows: list[dict[str, Any]] = []
     refs: list[str | None] = []
     for ratio, used, record in scored[: search.limit]:
         row = _hit_row(actor, record, search.relationship.value, reference, asked, now)
         rows.append(row)
         refs.append(record.external_ref)
-        shown = reads_content(actor, record.owner_bureau_id, record.disclosure)
-        if not shown:
-            matches.append(_withheld(row["reference"], record))
-            continue
         matches.append(
-            DnaMatch(
-                hit_reference=row["reference"],
-                owner_bureau_id=record.owner_bureau_id,
-                disclosure=record.disclosure,
+            dna_match_shown(
+                actor,
+                record,
+                row["reference"],
+                now.date(),
                 match=search.relationship.value,
                 loci_compared=used,
-                differing_locus=None,
-                probabilities=(),
                 likelihood_ratio=ratio,
-                record=record_shown(actor, record, now.date()),
             )
         )
     keep_hits(session, actor, rows, refs, now)

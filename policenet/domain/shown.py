@@ -90,3 +90,40 @@ class NoticeShown:
     screening: tuple[dict[str, Any], ...] | None
     history: tuple[Transition, ...] | None
     questions: tuple[Question, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
+class DnaMatchShown:
+    """A DNA search's match as the searcher may see it: for another bureau's ``hit_only``
+    profile, its owner and the hit's reference only (``None`` for the rest: how it matched,
+    the loci, a probability computed on it, the profile)."""
+
+    hit_reference: str
+    owner_bureau_id: str
+    disclosure: Disclosure
+    match: str | None  # prum: full or near; codis: the stringency; familial: relationship
+    loci_compared: int | None
+    differing_locus: str | None
+    probabilities: tuple[Any, ...]  # matching.dna.MatchProbability, one per population
+    likelihood_ratio: float | None
+    record: RecordShown | None
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateShown:
+    """A fingerprint search's candidate as the searching bureau may see it now: for a record
+    it may not read, its owner and the reference to quote, not even the score."""
+
+    rank: int
+    reference: str
+    owner_bureau_id: str
+    disclosure: Disclosure
+    kind: str | None
+    score: float | None
+    fingers: list[dict[str, Any]] | None
+    record: RecordShown | None
+    decision: str | None
+    decided_by: int | None
+    decided_at: datetime | None
+    note: str | None
+    hit_reference: str | None

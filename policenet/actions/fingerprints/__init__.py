@@ -21,7 +21,7 @@ The verbs: ``search_prints`` (``searches``), ``read_search`` (``candidates``),
 
 from __future__ import annotations
 
-from policenet.actions.fingerprints.candidates import CandidateView, SearchView, read_search
+from policenet.actions.fingerprints.candidates import SearchView, read_search
 from policenet.actions.fingerprints.examiners import decide_candidate
 from policenet.actions.fingerprints.reverse import REVERSE_SHORTLIST, OpenMarks, reverse_search
 from policenet.actions.fingerprints.searches import (
@@ -42,7 +42,6 @@ __all__ = [
     "REVERSE_THRESHOLD",
     "SHORTLIST",
     "VERIFY_THRESHOLD",
-    "CandidateView",
     "OpenMarks",
     "SearchView",
     "Verification",

@@ -6,18 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from policenet.access import (
-    may_learn_of_answering,
-    may_read_search,
-    reads_content,
-    record_shown,
-    require,
-)
+from policenet.access import candidate_shown, may_learn_of_answering, may_read_search, require
 from policenet.actions.verbs import refused
 from policenet.domain.clock import utcnow
 from policenet.domain.errors import Forbidden, NotFound
 from policenet.domain.principals import Right
-from policenet.domain.terms import Disclosure
 from policenet.store import audit
 from policenet.store import fingerprints as store
 from policenet.store import records as record_store
@@ -29,26 +22,7 @@ if TYPE_CHECKING:
 
     from policenet.domain.principals import Principal
     from policenet.domain.records import Record
-    from policenet.domain.shown import RecordShown
-
-
-@dataclass(frozen=True, slots=True)
-class CandidateView:
-    """A candidate as the searching bureau sees it."""
-
-    rank: int
-    reference: str
-    owner_bureau_id: str
-    disclosure: Disclosure
-    kind: str | None
-    score: float | None
-    fingers: list[dict[str, Any]] | None
-    record: RecordShown | None
-    decision: str | None
-    decided_by: int | None
-    decided_at: datetime | None
-    note: str | None
-    hit_reference: str | None
+    from policenet.domain.shown import CandidateShown
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,33 +30,15 @@ class SearchView:
     reference: str
     searched_at: datetime
     probe: dict[str, Any]
-    candidates: list[CandidateView]
+    candidates: list[CandidateShown]
     notes: list[str] = field(default_factory=list)
 
 
 def candidate_view(
     actor: Principal, candidate: store.Candidate, record: Record | None
-) -> CandidateView:
-    """The candidate as the actor may see it now: the record's disclosure and restriction as
-    they stand, not as they stood at the search (``record`` is None when it no longer answers
-    or the actor may no longer see it)."""
-    disclosure = Disclosure(candidate.disclosure) if record is None else record.disclosure
-    shown = record is not None and reads_content(actor, candidate.owner_bureau_id, disclosure)
-    return CandidateView(
-        rank=candidate.rank,
-        reference=candidate.reference,
-        owner_bureau_id=candidate.owner_bureau_id,
-        disclosure=disclosure,
-        kind=candidate.kind if shown else None,
-        score=candidate.score if shown else None,
-        fingers=candidate.fingers if shown else None,
-        record=record_shown(actor, record, utcnow().date()) if shown and record else None,
-        decision=candidate.decision,
-        decided_by=candidate.decided_by,
-        decided_at=candidate.decided_at,
-        note=candidate.note,
-        hit_reference=candidate.hit_reference,
-    )
+) -> CandidateShown:
+    """The candidate as the actor may see it now (``access.candidate_shown``)."""
+    return candidate_shown(actor, candidate, record, utcnow().date())
 
 
 def searcher(actor: Principal) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from policenet.access import is_owner, may_learn_of_record, require
 from policenet.actions.checks import keep_hits
-from policenet.actions.fingerprints.candidates import CandidateView, candidate_view, own_search
+from policenet.actions.fingerprints.candidates import candidate_view, own_search
 from policenet.actions.hits import new_hit
 from policenet.domain.errors import Conflict, NotFound
 from policenet.domain.fingerprints import Decision, PrintKind
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from policenet.domain.fingerprints import ExaminerDecision
     from policenet.domain.principals import Principal
     from policenet.domain.records import Record
+    from policenet.domain.shown import CandidateShown
 
 
 def decide_candidate(
@@ -36,7 +37,7 @@ def decide_candidate(
     rank: int,
     decision: ExaminerDecision,
     now: datetime,
-) -> CandidateView:
+) -> CandidateShown:
     """An examiner of the searching bureau decides on a candidate, once. An identification
     becomes a hit on the candidate's record, alerted to its owner and to the searching side."""
     require(actor, Right.EXAMINE_PRINTS)

@@ -7,10 +7,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from policenet.actions.dna import DnaMatch, DnaResult
-from policenet.actions.fingerprints import CandidateView, SearchView, Verification
+from policenet.actions.dna import DnaResult
+from policenet.actions.fingerprints import SearchView, Verification
 from policenet.api.schemas.copies import PublicCopy
 from policenet.api.schemas.records import RecordPublic
+from policenet.domain.shown import CandidateShown, DnaMatchShown
 from policenet.domain.terms import Disclosure
 
 
@@ -39,7 +40,7 @@ class DnaMatchPublic(PublicCopy):
     profile: RecordPublic | None = None
 
     @classmethod
-    def of(cls, m: DnaMatch) -> DnaMatchPublic:
+    def of(cls, m: DnaMatchShown) -> DnaMatchPublic:
         return cls.copied(
             m,
             owner_bureau=m.owner_bureau_id,
@@ -110,7 +111,7 @@ class FingerprintCandidatePublic(PublicCopy):
     hit_reference: str | None
 
     @classmethod
-    def of(cls, c: CandidateView) -> FingerprintCandidatePublic:
+    def of(cls, c: CandidateShown) -> FingerprintCandidatePublic:
         return cls.copied(
             c,
             owner_bureau=c.owner_bureau_id,
