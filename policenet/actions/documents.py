@@ -267,7 +267,7 @@ def renew_document(
     """The owner renews its record: it answers checks until the new review date."""
     _owned(session, actor, document_id)
     review = review_date_from(until)
-    document = store.update(session, document_id, {"review_date": review})
+    document = store.update(session, document_id, {"review_date": review, "reminded_at": None})
     audit.append_by(
         session,
         actor,

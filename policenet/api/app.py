@@ -16,6 +16,7 @@ from fastapi_offline import FastAPIOffline
 from policenet import __version__
 from policenet.access.rates import Buckets, FailedAttempts, Rates
 from policenet.actions.audit_checkpoints import sign_due, signing_key
+from policenet.actions.retention import run_retention
 from policenet.actions.sweeps import sweep
 from policenet.api import errors
 from policenet.api.guard import Guard
@@ -35,6 +36,7 @@ from policenet.api.routers import (
     principals,
     records,
 )
+from policenet.domain.clock import utcnow
 from policenet.events.stream import Broadcaster
 from policenet.hub import Hub
 from policenet.screening.service import Screening
@@ -55,6 +57,7 @@ Every error is answered as `{"error": {"code": ..., "message": ...}}`.
 logger = logging.getLogger(__name__)
 # Seconds at most between two looks for audit checkpoints due.
 CHECKPOINT_INTERVAL = 5.0
+RETENTION_INTERVAL = 24 * 3600.0
 
 
 async def _escalate(state: Hub) -> None:
@@ -65,6 +68,22 @@ async def _escalate(state: Hub) -> None:
             await asyncio.to_thread(sweep, state.database)
         except Exception:  # the database may be briefly away: try again at the next sweep
             logger.exception("escalating overdue hits failed")
+
+
+async def _retention(state: Hub) -> None:
+    """The retention job, once a day for as long as the hub serves (the first a day after
+    it starts: ``policenet retention run`` does it at once)."""
+    while True:
+        await asyncio.sleep(RETENTION_INTERVAL)
+        try:
+            report = await asyncio.to_thread(run_retention, state.database, utcnow())
+            logger.info(
+                "retention: %d records erased, %d reminded",
+                sum(report.erased.values()),
+                report.reminded,
+            )
+        except Exception:  # as for the sweep
+            logger.exception("the retention job failed")
 
 
 async def _checkpoints(state: Hub, key: Ed25519PrivateKey) -> None:
@@ -118,6 +137,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         tasks = [
             asyncio.create_task(_escalate(state), name="policenet-escalation"),
             asyncio.create_task(_checkpoints(state, key), name="policenet-checkpoints"),
+            asyncio.create_task(_retention(state), name="policenet-retention"),
         ]
         try:
             yield

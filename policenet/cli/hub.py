@@ -12,11 +12,16 @@ from rich.console import Console
 from policenet.actions.audit_checkpoints import public_key as audit_public_key
 from policenet.actions.audit_checkpoints import published_checkpoints, sign_due, signing_key
 from policenet.actions.hub import initialise, verify_audit
+from policenet.actions.retention import run_retention
 from policenet.cli.context import hub_of
 from policenet.cli.errors import usage
+from policenet.domain.clock import utcnow
 
 console = Console()
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+retention_app = typer.Typer(
+    help="Records kept until their review date unless renewed.", no_args_is_help=True
+)
 
 
 def init(
@@ -105,4 +110,18 @@ def audit_checkpoint(ctx: typer.Context) -> None:
     console.print(
         f"Signed {len(made)} checkpoint(s); the last at entry {last.seq}, hash {last.hash}, "
         f"key {last.key_id}."
+    )
+
+
+@retention_app.command("run")
+def retention_run(ctx: typer.Context) -> None:
+    """Remind owners of records due for review within 90 days, and erase the content of
+    records past their review date (a hub that serves does it every day)."""
+    report = run_retention(hub_of(ctx).store, utcnow())
+    erased = sum(report.erased.values())
+    per_database = ", ".join(f"{count} {name}" for name, count in sorted(report.erased.items()))
+    console.print(
+        f"Erased {erased} records past their review date"
+        + (f" ({per_database})" if per_database else "")
+        + f"; reminded the owners of {report.reminded} records due within 90 days."
     )

@@ -20,7 +20,7 @@ from policenet.cli.client import ClientError
 from policenet.cli.demo import demo
 from policenet.cli.errors import USAGE, CommandGroup, report
 from policenet.cli.exchange import export, import_
-from policenet.cli.hub import audit_app, init
+from policenet.cli.hub import audit_app, init, retention_app
 from policenet.cli.network import keys_app, listen, send
 from policenet.settings import Settings, get_settings
 from policenet.store.db import Database as Store
@@ -125,4 +125,5 @@ app.command()(serve)
 app.command("import")(import_)
 app.command("export")(export)
 app.add_typer(audit_app, name="audit")
+app.add_typer(retention_app, name="retention")
 app.add_typer(keys_app, name="keys")

@@ -328,7 +328,7 @@ def renew(session: Session, record_id: int, review_date: date) -> Record:
     session.execute(
         update(RecordRow)
         .where(RecordRow.id == record_id)
-        .values(review_date=review_date, updated_at=utcnow())
+        .values(review_date=review_date, updated_at=utcnow(), reminded_at=None)
     )
     found = get(session, record_id)
     assert found is not None  # noqa: S101 - the caller locked it

@@ -141,6 +141,8 @@ class TravelDocumentRow(Base):
     external_ref: Mapped[str | None] = mapped_column(String(100))
     disclosure: Mapped[str] = mapped_column(String(20), server_default="full")
     review_date: Mapped[date] = mapped_column(Date)
+    reminded_at: Mapped[datetime | None]
+    erased_at: Mapped[datetime | None]
 
     __table_args__ = (
         # Re-importing a bureau's file finds its records by the bureau's own reference.
@@ -189,6 +191,9 @@ class RecordRow(Base):
     updated_at: Mapped[datetime]
     withdrawn_at: Mapped[datetime | None]
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+    # Retention: the owner was reminded of the review date; the content was erased.
+    reminded_at: Mapped[datetime | None]
+    erased_at: Mapped[datetime | None]
 
     __table_args__ = (
         Index("ix_records_database_owner", "database", "owner_bureau_id"),

@@ -1,0 +1,91 @@
+"""Retention: owners are reminded 90 days before a record's review date, and the content of
+a record past it that was not renewed is erased, everywhere the hub held it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from policenet.actions.retention import run_retention
+from policenet.domain.clock import utcnow
+from policenet.domain.principals import Role
+from policenet.store.db import Database
+from tests.conftest import World
+from tests.test_cli import CLI
+from tests.test_cli import environment as cli_environment
+from tests.test_documents import report
+from tests.test_network import events_of
+from tests.test_records import enter, person
+
+
+def review_in(database: Database, table: str, record_id: int, days: int) -> None:
+    with database.transaction() as session:
+        session.execute(
+            text(f"UPDATE {table} SET review_date = :d WHERE id = :i"),  # noqa: S608 - ours
+            {"d": (utcnow() + timedelta(days=days)).date(), "i": record_id},
+        )
+
+
+def test_records_past_review_are_erased_and_owners_reminded_before(
+    client: TestClient, world: World, database: Database, tmp_path: Path
+) -> None:
+    fr = world.principal(Role.NCB_OFFICER, "FR")
+    de = world.principal(Role.NCB_OFFICER, "DE")
+    old = enter(client, fr, "persons", person(external_ref="FR-OLD-1"))
+    soon = enter(
+        client,
+        fr,
+        "persons",
+        person(name="Marc LEBLANC", birth_date="1980-02-02", external_ref="FR-SOON-1"),
+    )
+    document = client.post("/v1/documents", json=report("RT1000001"), headers=fr.headers).json()
+    review_in(database, "records", old["id"], -1)
+    review_in(database, "records", soon["id"], 60)
+    review_in(database, "travel_documents", document["id"], -3)
+    done = run_retention(database, utcnow())
+    assert done.erased == {"persons": 1, "travel_documents": 1} and done.reminded == 1
+    with database.reading() as session:
+        data, ref, withdrawn = session.execute(
+            text("SELECT data, external_ref, withdrawn_at FROM records WHERE id = :i"),
+            {"i": old["id"]},
+        ).one()
+        keys = session.execute(
+            text("SELECT count(*) FROM record_keys WHERE record_id = :i"), {"i": old["id"]}
+        ).scalar_one()
+        holder = session.execute(
+            text("SELECT holder_name FROM travel_documents WHERE id = :i"), {"i": document["id"]}
+        ).scalar_one()
+        erased = session.execute(
+            text("SELECT subject, detail FROM audit_log WHERE action = 'record.erased'")
+        ).all()
+    assert (json.loads(data) if isinstance(data, str) else data) == {}
+    assert (ref, keys, holder) == (None, 0, None) and withdrawn is not None
+    # The log keeps the fact of each erasure, not what was erased.
+    assert {s for s, _ in erased} == {f"record:{old['id']}", f"travel_document:{document['id']}"}
+    assert all("Duval" not in d and "DUVAL" not in d and "FR-OLD-1" not in d for _, d in erased)
+    # Nothing answers a check any more, and the owner is told of both.
+    query = {"person": {"name": "Jean-Pierre Duval", "birth_date": "1974-08-12"}}
+    assert client.post("/v1/checks", json=query, headers=de.headers).json()["hit"] is False
+    told = {e["kind"]: e["payload"] for e in events_of(client, fr)}
+    assert {r["id"] for r in told["records.erased"]["records"]} == {old["id"], document["id"]}
+    assert [r["external_ref"] for r in told["records.expiring"]["records"]] == ["FR-SOON-1"]
+    # A second run has nothing to do; a renewal makes the next review date remind again.
+    again = run_retention(database, utcnow())
+    assert (again.erased, again.reminded) == ({}, 0)
+    renewed = client.post(f"/v1/persons/{soon['id']}/renew", json={}, headers=fr.headers)
+    assert renewed.status_code == 200, renewed.text
+    review_in(database, "records", soon["id"], 30)
+    ran = subprocess.run(
+        [*CLI, "retention", "run"],
+        env=cli_environment(database, tmp_path),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "Erased 0 records" in ran.stdout and "reminded the owners of 1 records" in ran.stdout
