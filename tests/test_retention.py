@@ -89,3 +89,93 @@ def test_records_past_review_are_erased_and_owners_reminded_before(
     )
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "Erased 0 records" in ran.stdout and "reminded the owners of 1 records" in ran.stdout
+
+
+# --- the requests of the people in the files -----------------------------------------------
+
+
+def test_a_deletion_request_is_searched_decided_and_erases_the_persons_data(
+    client: TestClient, world: World, database: Database
+) -> None:
+    fr = world.principal(Role.NCB_OFFICER, "FR")
+    de = world.principal(Role.NCB_OFFICER, "DE")
+    dpo = world.principal(Role.DATA_PROTECTION)
+    other_dpo = world.principal(Role.DATA_PROTECTION)
+    duval = enter(
+        client,
+        fr,
+        "persons",
+        person(identity_documents=[{"issuing_country": "FR", "number": "18FR00077"}]),
+    )
+    stranger = enter(client, de, "persons", person(name="Karl MÜLLER", birth_date="1960-01-01"))
+    document = client.post("/v1/documents", json=report("18FR00077"), headers=fr.headers).json()
+    url = "/v1/data-protection/requests"
+    body = {
+        "kind": "deletion",
+        "subject": {
+            "name": "Жан-Пьер Дюваль",
+            "birth_date": "1974-08-12",
+            "documents": [{"issuing_country": "FR", "number": "18FR00077"}],
+        },
+        "received_on": (utcnow() - timedelta(days=300)).date().isoformat(),
+        "requester": "Maître Martin, for Jean-Pierre Duval",
+        "details": "Delete everything held on me.",
+    }
+    # Only the data protection officers handle them.
+    assert client.post(url, json=body, headers=fr.headers).status_code == 403
+    made = client.post(url, json=body, headers=dpo.headers)
+    assert made.status_code == 201, made.text
+    request = made.json()
+    # 9 months for a deletion: received 300 days ago, it is late.
+    assert request["overdue"] is True and request["state"] == "received"
+    late = client.get(url, params={"overdue": "true"}, headers=dpo.headers).json()
+    assert [r["id"] for r in late] == [request["id"]]
+    assigned = client.post(
+        f"{url}/{request['id']}/assignment",
+        json={"principal_id": other_dpo.principal.id},
+        headers=dpo.headers,
+    )
+    assert assigned.json()["assigned_to"] == other_dpo.principal.id
+    wrong = client.post(
+        f"{url}/{request['id']}/assignment",
+        json={"principal_id": fr.principal.id},
+        headers=dpo.headers,
+    )
+    assert wrong.json()["error"]["code"] == "not_a_data_protection_officer"
+    # The search finds the person by name in another script, and the document by number.
+    found = client.get(f"{url}/{request['id']}/search", headers=other_dpo.headers).json()
+    references = {m["reference"] for m in found}
+    assert f"persons/{duval['id']}" in references
+    assert f"travel_documents/{document['id']}" in references
+    assert f"persons/{stranger['id']}" not in references
+    decided = client.post(
+        f"{url}/{request['id']}/decision",
+        json={
+            "outcome": "granted",
+            "reason": "No purpose of police cooperation justifies keeping these data.",
+            "erase": [f"persons/{duval['id']}", f"travel_documents/{document['id']}"],
+        },
+        headers=other_dpo.headers,
+    )
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["state"] == "decided" and len(decided.json()["erased"]) == 2
+    again = client.post(
+        f"{url}/{request['id']}/decision",
+        json={"outcome": "refused", "reason": "Changed our mind about it."},
+        headers=other_dpo.headers,
+    )
+    assert again.json()["error"]["code"] == "subject_request_decided"
+    # Gone from every check and from the search; the log keeps the fact, not the content.
+    query = {"person": {"name": "Jean-Pierre Duval", "birth_date": "1974-08-12"}}
+    assert client.post("/v1/checks", json=query, headers=de.headers).json()["hit"] is False
+    doc_check = {"document": {"issuing_country": "FR", "number": "18FR00077"}}
+    assert client.post("/v1/checks", json=doc_check, headers=de.headers).json()["hit"] is False
+    with database.reading() as session:
+        details = (
+            session.execute(text("SELECT detail FROM audit_log WHERE action = 'record.erased'"))
+            .scalars()
+            .all()
+        )
+    assert len(details) == 2 and not any("uval" in d or "18FR00077" in d for d in details)
+    told = [e for e in events_of(client, fr) if e["kind"] == "records.erased"]
+    assert told and "deletion decided" in told[-1]["payload"]["why"]

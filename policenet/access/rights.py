@@ -19,6 +19,7 @@ _RIGHT_WORDS = {
     Right.ANSWER_HITS: "confirm or reject hits on your bureau's records",
     Right.MANAGE_GROUPS: "manage working groups",
     Right.EXAMINE_PRINTS: "decide on fingerprint candidates as an examiner",
+    Right.HANDLE_SUBJECT_REQUESTS: "handle the requests of the people in the files",
 }
 
 

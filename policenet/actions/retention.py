@@ -24,6 +24,8 @@ from policenet.store import retention as store
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from sqlalchemy.orm import Session
+
     from policenet.store.audit import AuditItem
     from policenet.store.db import Database as Store
 
@@ -48,9 +50,7 @@ def run_retention(database: Store, now: datetime) -> RetentionReport:
             if not due:
                 break
             store.erase(session, due, now)
-            for table, ids in _by_table(due).items():
-                for record_id in ids:
-                    feed.changed(session, table, record_id)
+            changed(session, due)
             audit.append_many(session, [_erased(d) for d in due])
             events.publish(session, _told(due, EventKind.RECORDS_ERASED, "erased"), now)
         for d in due:
@@ -73,6 +73,13 @@ def run_retention(database: Store, now: datetime) -> RetentionReport:
     return report
 
 
+def changed(session: Session, due: list[store.Due]) -> None:
+    """Tell the indexes (through the feed) that these records changed."""
+    for table, ids in _by_table(due).items():
+        for record_id in ids:
+            feed.changed(session, table, record_id)
+
+
 def _by_table(due: list[store.Due]) -> dict[str, list[int]]:
     tables: dict[str, list[int]] = defaultdict(list)
     for d in due:
@@ -81,7 +88,8 @@ def _by_table(due: list[store.Due]) -> dict[str, list[int]]:
     return tables
 
 
-def _subject(d: store.Due) -> str:
+def subject_of(d: store.Due) -> str:
+    """The record as the audit log names it."""
     return (
         f"travel_document:{d.id}" if d.database is Database.TRAVEL_DOCUMENTS else f"record:{d.id}"
     )
@@ -94,7 +102,7 @@ def _erased(d: store.Due) -> AuditItem:
         "review_date": d.review_date.isoformat(),
         "reason": "retention",
     }
-    return (None, None, "record.erased", _subject(d), detail)
+    return (None, None, "record.erased", subject_of(d), detail)
 
 
 def _told(due: list[store.Due], kind: EventKind, what: str) -> list[NewEvent]:

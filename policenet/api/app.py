@@ -23,6 +23,7 @@ from policenet.api.guard import Guard
 from policenet.api.routers import (
     audit,
     checks,
+    data_protection,
     diffusions,
     dna,
     documents,
@@ -180,6 +181,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         documents,
         records,
         audit,
+        data_protection,
         public,
     ):
         app.include_router(module.router)

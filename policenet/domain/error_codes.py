@@ -51,6 +51,12 @@ CODES: Final[Mapping[str, ErrorCode]] = {
     "too_many_attempts": ErrorCode(429, "Too many failed authentications from the address."),
     "rate_limited": ErrorCode(429, "Too many requests from the caller: wait and retry."),
     "probing_limited": ErrorCode(429, "Searches kept hitting one hit-only record: limited."),
+    # The requests of the people in the files.
+    "subject_request_not_found": ErrorCode(404, "No such request of a person in the files."),
+    "subject_request_decided": ErrorCode(409, "The request is decided already."),
+    "not_a_data_protection_officer": ErrorCode(422, "Requests go to data protection officers."),
+    "erase_not_granted": ErrorCode(422, "Records are erased only for a deletion granted."),
+    "erase_reference_invalid": ErrorCode(422, "The record to erase is not named as listed."),
     "request_too_large": ErrorCode(413, "The request's body is over the hub's limit."),
     "nul_character": ErrorCode(422, "Text holds the NUL character, which nothing keeps."),
     # Principals, agencies, rights and membership.

@@ -36,6 +36,7 @@ class Right(StrEnum):
     ANSWER_HITS = "hits:answer"
     MANAGE_GROUPS = "groups:manage"
     EXAMINE_PRINTS = "prints:examine"
+    HANDLE_SUBJECT_REQUESTS = "subjects:handle"
 
 
 class Role(StrEnum):
@@ -126,7 +127,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     ),
     Role.BORDER_OFFICER: frozenset({Right.CHECK_DOCUMENTS, Right.CHECK_RECORDS}),
     Role.CARRIER: frozenset({Right.CHECK_DOCUMENTS}),
-    Role.DATA_PROTECTION: frozenset({Right.READ_AUDIT}),
+    Role.DATA_PROTECTION: frozenset({Right.READ_AUDIT, Right.HANDLE_SUBJECT_REQUESTS}),
     # A bureau's fingerprint examiner: searches, and decides on the candidates.
     Role.FINGERPRINT_EXAMINER: frozenset(
         {Right.CHECK_RECORDS, Right.RECORD_RECORDS, Right.EXAMINE_PRINTS, Right.ANSWER_HITS}

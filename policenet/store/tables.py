@@ -587,3 +587,27 @@ class ProbingLimitRow(Base):
     hits: Mapped[int] = mapped_column(Integer)
     since: Mapped[datetime]
     until: Mapped[datetime]
+
+
+class SubjectRequestRow(Base):
+    """A request from a person in the files (domain/subject_requests.py)."""
+
+    __tablename__ = "subject_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[dict[str, object]] = mapped_column(JSON)
+    requester: Mapped[str] = mapped_column(String(300))
+    details: Mapped[str] = mapped_column(Text)
+    received_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    state: Mapped[str] = mapped_column(String(20))
+    assigned_to: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+    erased: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+    created_by: Mapped[int] = mapped_column(ForeignKey("principals.id"))

@@ -31,6 +31,8 @@ from policenet.api.schemas.network import (
     QueryOnRecordPublic,
     ReceiptPublic,
     StoredHitPublic,
+    SubjectMatchPublic,
+    SubjectRequestPublic,
     WorkingGroupPublic,
 )
 from policenet.api.schemas.notices import (
@@ -93,6 +95,8 @@ __all__ = [
     "RecordPublic",
     "ScreeningTermPublic",
     "StoredHitPublic",
+    "SubjectMatchPublic",
+    "SubjectRequestPublic",
     "TokenPublic",
     "TransitionPublic",
     "TravelDocumentPublic",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -15,6 +15,12 @@ from policenet.domain.events import Event, EventKind
 from policenet.domain.hits import HitStatus, StoredHit, Urgency
 from policenet.domain.messages import BureauKey, CrimeArea, Message, Priority, WorkingGroup
 from policenet.domain.records import Database
+from policenet.domain.subject_requests import (
+    Outcome,
+    RequestKind,
+    RequestState,
+    SubjectRequest,
+)
 from policenet.domain.terms import Disclosure
 
 
@@ -203,3 +209,34 @@ class AuditVerificationPublic(BaseModel):
     )
     first_problem_seq: int | None
     problem: str | None
+
+
+class SubjectRequestPublic(PublicCopy):
+    id: int
+    reference: str
+    kind: RequestKind
+    subject: dict[str, Any]
+    requester: str
+    details: str
+    received_on: date
+    due_on: date = Field(description="The legal deadline: 4 months for access, 9 otherwise.")
+    overdue: bool
+    state: RequestState
+    assigned_to: int | None
+    outcome: Outcome | None
+    reason: str | None
+    decided_at: datetime | None
+    erased: list[str] = Field(description="The records a deletion granted erased.")
+
+    @classmethod
+    def of(cls, r: SubjectRequest, now: datetime) -> SubjectRequestPublic:
+        return cls.copied(r, overdue=r.overdue(now.date()))
+
+
+class SubjectMatchPublic(PublicCopy):
+    reference: str = Field(description="Name it in a deletion's 'erase'.")
+    database: str
+    record_id: int
+    owner_bureau_id: str
+    how: str
+    score: float | None

@@ -1,0 +1,78 @@
+"""The requests of the people in the files, for the data protection officers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from policenet.actions import subject_requests as actions
+from policenet.api.deps import CurrentPrincipal, RowId
+from policenet.api.schemas import SubjectMatchPublic, SubjectRequestPublic
+from policenet.domain.clock import utcnow
+from policenet.domain.subject_requests import (
+    SubjectRequestAssign,
+    SubjectRequestCreate,
+    SubjectRequestDecision,
+)
+from policenet.hub import HubDep
+
+router = APIRouter(tags=["data protection"])
+
+PATH = "/v1/data-protection/requests"
+
+
+@router.post(PATH, status_code=201, summary="Record an access, correction or deletion request")
+def record(
+    data: SubjectRequestCreate, hub: HubDep, principal: CurrentPrincipal
+) -> SubjectRequestPublic:
+    now = utcnow()
+    return SubjectRequestPublic.of(hub.act(actions.record_request, principal, data, now), now)
+
+
+@router.get(PATH, summary="The requests, soonest deadline first; overdue=true: the late ones")
+def requests(
+    hub: HubDep,
+    principal: CurrentPrincipal,
+    overdue: bool = False,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[SubjectRequestPublic]:
+    now = utcnow()
+    found = hub.act(
+        actions.list_requests, principal, overdue=overdue, today=now.date(), limit=limit
+    )
+    return [SubjectRequestPublic.of(r, now) for r in found]
+
+
+@router.get(PATH + "/{request_id}", summary="One request")
+def request(request_id: RowId, hub: HubDep, principal: CurrentPrincipal) -> SubjectRequestPublic:
+    return SubjectRequestPublic.of(hub.act(actions.read_request, principal, request_id), utcnow())
+
+
+@router.post(PATH + "/{request_id}/assignment", summary="Assign it to a data protection officer")
+def assign(
+    request_id: RowId, data: SubjectRequestAssign, hub: HubDep, principal: CurrentPrincipal
+) -> SubjectRequestPublic:
+    found = hub.act(actions.assign_request, principal, request_id, data)
+    return SubjectRequestPublic.of(found, utcnow())
+
+
+@router.get(
+    PATH + "/{request_id}/search",
+    summary="Every record that may be the person's, across the databases",
+)
+def search(request_id: RowId, hub: HubDep, principal: CurrentPrincipal) -> list[SubjectMatchPublic]:
+    found = hub.act(actions.search_subject, principal, request_id, hub.screening, utcnow().date())
+    return [SubjectMatchPublic.copied(m) for m in found]
+
+
+@router.post(
+    PATH + "/{request_id}/decision",
+    summary="Decide it with a reason; a deletion granted erases the records named",
+)
+def decide(
+    request_id: RowId, data: SubjectRequestDecision, hub: HubDep, principal: CurrentPrincipal
+) -> SubjectRequestPublic:
+    now = utcnow()
+    found = hub.act(actions.decide_request, principal, request_id, data, now)
+    return SubjectRequestPublic.of(found, now)
