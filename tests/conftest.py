@@ -7,7 +7,9 @@ PostgreSQL half is skipped with a reason, except under CI, where that is a failu
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,11 +39,59 @@ PG_SCHEMA = "policenet_test"
 MATRIX_CASES = pytest.StashKey[int]()
 
 
+class _LogWatch(logging.Handler):
+    """Every line the hub logs during the whole run, searched at its end for what must never
+    be in a log: a token, or the name of a person the tests recorded."""
+
+    # A whole token (the 10 characters a failed login logs are its prefix, not a secret).
+    TOKEN = re.compile(r"pn_[A-Za-z0-9_-]{20,}")
+    # The people the tests record, in the scripts they use.
+    NAMES = ("DUVAL", "Duval", "LEBLANC", "Leblanc", "MÜLLER", "Дюваль", "MARTIN, CLAIRE")
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.lines = 0
+        self.leaks: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = self.format(record)
+        if record.exc_info:
+            text += "\n" + logging.Formatter().formatException(record.exc_info)
+        self.lines += 1
+        found = self.TOKEN.findall(text) + [n for n in self.NAMES if n in text]
+        if found:
+            self.leaks.append(f"{record.name}: {found[0]!r} in {text[:200]!r}")
+
+
+LOG_WATCH = _LogWatch()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The hub's own loggers at INFO, as a served hub runs; the watch sees every line.
+    logging.getLogger("policenet").setLevel(logging.INFO)
+    logging.getLogger().addHandler(LOG_WATCH)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if LOG_WATCH.leaks and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     cases = terminalreporter.config.stash.get(MATRIX_CASES, 0)
     if cases:
         terminalreporter.write_line(
             f"access matrix: {cases} cases asked, every one as the rules say"
+        )
+    if LOG_WATCH.leaks:
+        terminalreporter.write_line(
+            f"logs: {len(LOG_WATCH.leaks)} lines hold a token or a person's name:", red=True
+        )
+        for leak in LOG_WATCH.leaks[:20]:
+            terminalreporter.write_line(f"  {leak}", red=True)
+    else:
+        terminalreporter.write_line(
+            f"logs: {LOG_WATCH.lines} lines logged, none holds a token or a person's name"
         )
 
 
