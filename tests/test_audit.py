@@ -23,6 +23,7 @@ from tests.conftest import World
 from tests.test_cli import CLI
 from tests.test_cli import environment as cli_environment
 from tests.test_documents import report
+from tests.test_network import events_of
 from tests.test_records import enter, person
 
 
@@ -280,3 +281,31 @@ def test_owners_see_the_queries_on_their_records_and_the_dpo_filters_and_exports
         "/v1/audit", params={"limit": 1, "action": "audit.export"}, headers=dpo.headers
     )
     assert last.json()[0]["detail"] == {"action": "check"}
+
+
+def test_an_owner_watching_its_record_is_told_of_every_read_by_another_bureau(
+    client: TestClient, world: World
+) -> None:
+    fr = world.principal(Role.NCB_OFFICER, "FR")
+    de = world.principal(Role.NCB_OFFICER, "DE")
+    record = enter(client, fr, "persons", person(external_ref="FR-WATCH-1"))
+    url = f"/v1/persons/{record['id']}/watch"
+    # Only its owner asks.
+    assert client.put(url, headers=de.headers).json()["error"]["code"] == "not_owner"
+    assert client.put(url, headers=fr.headers).json() == {"watched": True}
+    assert client.get(f"/v1/persons/{record['id']}", headers=de.headers).status_code == 200
+    assert client.get(f"/v1/persons/{record['id']}", headers=fr.headers).status_code == 200
+    (told,) = [e for e in events_of(client, fr) if e["kind"] == "record.queried"]
+    assert told["payload"]["bureau"] == "NCB-DE" and told["payload"]["how"] == "read"
+    assert told["payload"]["external_ref"] == "FR-WATCH-1"
+    assert client.delete(url, headers=fr.headers).json() == {"watched": False}
+    client.get(f"/v1/persons/{record['id']}", headers=de.headers)
+    assert len([e for e in events_of(client, fr) if e["kind"] == "record.queried"]) == 1
+    document = client.post("/v1/documents", json=report("WA1000001"), headers=fr.headers).json()
+    durl = f"/v1/documents/{document['id']}/watch"
+    assert client.put(durl, headers=fr.headers).json() == {"watched": True}
+    client.get(f"/v1/documents/{document['id']}", headers=de.headers)
+    kinds = [
+        e["payload"]["database"] for e in events_of(client, fr) if e["kind"] == "record.queried"
+    ]
+    assert kinds == ["persons", "travel_documents"]

@@ -31,6 +31,7 @@ _KIND_READERS: dict[EventKind, frozenset[Right]] = {
     EventKind.PROBING_SUSPECTED: frozenset({Right.ANSWER_HITS, Right.READ_AUDIT}),
     EventKind.RECORDS_EXPIRING: frozenset({Right.RECORD_RECORDS, Right.RECORD_DOCUMENTS}),
     EventKind.RECORDS_ERASED: frozenset({Right.RECORD_RECORDS, Right.RECORD_DOCUMENTS}),
+    EventKind.RECORD_QUERIED: frozenset({Right.ANSWER_HITS, Right.READ_AUDIT}),
 }
 
 

@@ -12,7 +12,9 @@ from policenet.access import (
     require,
 )
 from policenet.actions.verbs import refused
+from policenet.actions.watches import tell_watchers
 from policenet.domain.clock import utcnow
+from policenet.domain.databases import Database
 from policenet.domain.document_numbers import normalise_number
 from policenet.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from policenet.domain.members import member_codes, ncb_id, normalise_country
@@ -307,4 +309,5 @@ def read_document(session: Session, actor: Principal, document_id: int) -> Docum
     if document is None or not may_read_record(actor, document, utcnow().date()):
         raise refused(document_not_found(document_id), actor, "document.read", subject)
     audit.append_by(session, actor, "document.read", subject, {"shown": True})
+    tell_watchers(session, actor, Database.TRAVEL_DOCUMENTS, document, "read", utcnow())
     return document_shown(actor, document)

@@ -12,6 +12,7 @@ from policenet.access import may_learn_of_record, may_read_record, record_shown,
 from policenet.actions.documents import owner_only, review_date_from, visibility_from
 from policenet.actions.fingerprints import reverse_search
 from policenet.actions.verbs import refused
+from policenet.actions.watches import tell_watchers
 from policenet.domain.clock import utcnow
 from policenet.domain.errors import Conflict, Forbidden, InvalidInput
 from policenet.domain.fingerprints import FingerprintEntry, ReceivedFile
@@ -322,9 +323,10 @@ def read_record(
 ) -> RecordShown:
     """A record the actor may read in full (its owner's, or a ``full`` one it may learn of),
     as shown to it; any other is not found. The attempt is audited either way."""
-    return record_shown(
-        actor, readable_record(session, actor, database, record_id), utcnow().date()
-    )
+    now = utcnow()
+    record = readable_record(session, actor, database, record_id)
+    tell_watchers(session, actor, database, record, "read", now)
+    return record_shown(actor, record, now.date())
 
 
 def readable_record(

@@ -41,6 +41,8 @@ class EventKind(StrEnum):
     # past it whose content the retention job erased.
     RECORDS_EXPIRING = "records.expiring"
     RECORDS_ERASED = "records.erased"
+    # To an owner who asked: another bureau read its record.
+    RECORD_QUERIED = "record.queried"
 
 
 @dataclass(frozen=True, slots=True)

@@ -611,3 +611,14 @@ class SubjectRequestRow(Base):
     erased: Mapped[list[str]] = mapped_column(JSON)
     created_at: Mapped[datetime]
     created_by: Mapped[int] = mapped_column(ForeignKey("principals.id"))
+
+
+class RecordWatchRow(Base):
+    """An owner asked to be told of every read of its record by another bureau."""
+
+    __tablename__ = "record_watches"
+
+    database: Mapped[str] = mapped_column(String(20), primary_key=True)
+    record_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    since: Mapped[datetime]
+    by: Mapped[int] = mapped_column(ForeignKey("principals.id"))

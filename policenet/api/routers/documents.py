@@ -5,13 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from policenet.actions import documents as actions
+from policenet.actions.watches import watch_record
 from policenet.api.deps import CurrentPrincipal, RowId
-from policenet.api.schemas import TravelDocumentPublic
+from policenet.api.schemas import TravelDocumentPublic, WatchPublic
+from policenet.domain.clock import utcnow
+from policenet.domain.databases import Database
 from policenet.domain.documents import DocumentChanges, DocumentReport, DocumentWithdrawal
 from policenet.domain.records import RecordRenewal
 from policenet.hub import HubDep
 
 router = APIRouter(tags=["travel documents"])
+TRAVEL_DOCUMENTS = Database.TRAVEL_DOCUMENTS
 
 
 @router.post(
@@ -54,3 +58,18 @@ def renew(
     return TravelDocumentPublic.of(
         hub.act(actions.renew_document, principal, document_id, data.review_date)
     )
+
+
+@router.put(
+    "/v1/documents/{document_id}/watch",
+    summary="Be told of every read of your record by another bureau",
+)
+def watch(document_id: RowId, hub: HubDep, principal: CurrentPrincipal) -> WatchPublic:
+    on = hub.act(watch_record, principal, TRAVEL_DOCUMENTS, document_id, True, utcnow())
+    return WatchPublic(watched=on)
+
+
+@router.delete("/v1/documents/{document_id}/watch", summary="Stop being told of its reads")
+def unwatch(document_id: RowId, hub: HubDep, principal: CurrentPrincipal) -> WatchPublic:
+    on = hub.act(watch_record, principal, TRAVEL_DOCUMENTS, document_id, False, utcnow())
+    return WatchPublic(watched=on)

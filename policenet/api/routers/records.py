@@ -8,8 +8,10 @@ from typing import Any
 from fastapi import APIRouter, Body, status
 
 from policenet.actions import records as actions
+from policenet.actions.watches import watch_record
 from policenet.api.deps import CurrentPrincipal, RowId
-from policenet.api.schemas import RecordPublic
+from policenet.api.schemas import RecordPublic, WatchPublic
+from policenet.domain.clock import utcnow
 from policenet.domain.documents import DocumentWithdrawal
 from policenet.domain.records import ENTRY_MODELS, Database, RecordRenewal
 from policenet.hub import HubDep
@@ -61,6 +63,25 @@ def _routes(database: Database, path: str) -> None:
         found = hub.act(actions.withdraw_record, principal, database, record_id, data.reason)
         return RecordPublic.of(found)
 
+    def watch(record_id: RowId, hub: HubDep, principal: CurrentPrincipal) -> WatchPublic:
+        on = hub.act(watch_record, principal, database, record_id, True, utcnow())
+        return WatchPublic(watched=on)
+
+    def unwatch(record_id: RowId, hub: HubDep, principal: CurrentPrincipal) -> WatchPublic:
+        on = hub.act(watch_record, principal, database, record_id, False, utcnow())
+        return WatchPublic(watched=on)
+
+    for method, endpoint, summary in (
+        ("PUT", watch, "Be told of every read of your record by another bureau"),
+        ("DELETE", unwatch, "Stop being told of the reads of your record"),
+    ):
+        router.add_api_route(
+            f"/v1/{path}/{{record_id}}/watch",
+            endpoint,
+            methods=[method],
+            tags=tags,
+            summary=summary,
+        )
     router.add_api_route(
         f"/v1/{path}",
         record,

@@ -47,6 +47,7 @@ from policenet.api.schemas.records import (
     RecordPublic,
     TravelDocumentPublic,
     VisibilityPublic,
+    WatchPublic,
 )
 from policenet.api.schemas.registry import (
     AgencyPublic,
@@ -102,5 +103,6 @@ __all__ = [
     "TravelDocumentPublic",
     "VerifiedPairPublic",
     "VisibilityPublic",
+    "WatchPublic",
     "WorkingGroupPublic",
 ]

@@ -78,3 +78,7 @@ def shown_public(r: DocumentShown | RecordShown) -> TravelDocumentPublic | Recor
     if isinstance(r, DocumentShown):
         return TravelDocumentPublic.of(r)
     return RecordPublic.of(r)
+
+
+class WatchPublic(BaseModel):
+    watched: bool = Field(description="Whether you are told of every read by another bureau.")
