@@ -161,7 +161,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             await asyncio.to_thread(state.database.sync)
 
     app = FastAPIOffline(
-        title="policenet", version=__version__, description=DESCRIPTION, lifespan=lifespan
+        title="policenet",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        responses=errors.ERROR_RESPONSES,
     )
     app.state.hub = state
     errors.install(app)

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from policenet.domain.error_codes import CODES
@@ -20,6 +21,35 @@ log = logging.getLogger(__name__)
 _HTTP_CODES = {
     404: ("not_found", "No such endpoint: see /docs for the API."),
     405: ("method_not_allowed", "This endpoint does not accept that method: see /docs."),
+}
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable: branch on it (docs/api.md lists every code).")
+    message: str = Field(description="What was wrong, and how to put it right.")
+    field: str | None = Field(default=None, description="The field at fault, if one is.")
+
+
+class ErrorAnswer(BaseModel):
+    """Every error the hub answers, whatever its status."""
+
+    error: ErrorDetail
+
+
+# What any endpoint may answer besides its success: documented on every one of them.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorAnswer, "description": description}
+    for status, description in (
+        (400, "The request is malformed."),
+        (401, "No token, or one the hub does not accept."),
+        (403, "Your role, your country or the record's owner does not allow it."),
+        (404, "Nothing of that id that you may see."),
+        (409, "The thing is not in a state that allows it."),
+        (410, "It was cancelled."),
+        (413, "The body is over the hub's limit."),
+        (422, "A value breaks a rule: the message says which and how to fix it."),
+        (429, "Too many requests: wait the seconds Retry-After says."),
+    )
 }
 
 
