@@ -21,7 +21,7 @@ from policenet.demo.dna import DONOR
 from policenet.domain.dna import DnaEntry, Relationship, Stringency, canonical_locus
 from policenet.domain.errors import InvalidInput
 from policenet.domain.principals import Role
-from policenet.domain.probing import LIMITS
+from policenet.domain.probing import LIMITS, SHARED_LOCI, VARIANTS
 from policenet.domain.records import Database
 from policenet.formats.ansi_nist import MalformedTransaction, Type18Reading, load_locus_numbers
 from policenet.matching.dna import (
@@ -669,3 +669,32 @@ def test_searches_that_keep_hitting_one_hit_only_profile_are_limited_and_reporte
     entries = client.get("/v1/audit", headers=dpo.headers).json()
     actions = [e["action"] for e in entries]
     assert "probing.limited" in actions and actions.count("probing.refused") == 2
+
+
+def test_a_family_of_near_identical_searches_is_limited_whether_they_hit_or_not(
+    client: TestClient, world: World
+) -> None:
+    """The probes that do not hit teach as much as those that do: a principal whose DNA
+    searches are VARIANTS variants of one core of loci is limited, and the data protection
+    officers are told, though nothing hit."""
+    fr = world.principal(Role.NCB_OFFICER, "FR")
+    core = dict(list(DONOR.items())[:SHARED_LOCI])
+    locus = list(DONOR)[SHARED_LOCI]
+    for allele in range(5, 5 + VARIANTS):
+        probe = core | {locus: [str(allele), str(allele + 1)]}
+        answer = search(client, fr, {"profile": profile(probe), "rules": "prum"})
+        assert answer["hit"] is False and not answer["notes"]
+    probe = core | {locus: ["40", "41"]}
+    stopped = search(client, fr, {"profile": profile(probe), "rules": "prum"})
+    assert stopped["hit"] is False and "not run" in stopped["notes"][0]
+    refused(
+        client.post(
+            "/v1/dna/search", json={"profile": profile(DONOR), "rules": "prum"}, headers=fr.headers
+        ),
+        429,
+        "probing_limited",
+    )
+    dpo = world.principal(Role.DATA_PROTECTION)
+    (told,) = [e for e in events_of(client, dpo) if e["kind"] == "probing.suspected"]
+    assert told["payload"]["principal"] == fr.principal.id
+    assert told["payload"]["variants"] == VARIANTS

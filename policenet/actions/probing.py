@@ -43,13 +43,18 @@ def refuse_if_limited(
     if found is None:
         return
     wait = max(1, int((found.until - now).total_seconds()))
+    hours = f"{WINDOW.total_seconds() / 3600:g} hours"
+    until = f"{found.until:%Y-%m-%d %H:%M} UTC"
+    why = (
+        f"hit one record of {found.owner_bureau_id} that it shares as hit only {found.hits} "
+        f"times in {hours}"
+        if found.owner_bureau_id
+        else f"were {found.hits} variants of one profile in {hours}"
+    )
     raise ProbingLimited(
-        f"Your searches of {database} hit one record of {found.owner_bureau_id} that it shares "
-        f"as hit only {found.hits} times in {WINDOW.total_seconds() / 3600:g} hours, which "
-        f"reads as an attempt to rebuild it: they are refused until "
-        f"{found.until:%Y-%m-%d %H:%M} UTC. The bureau and the data protection officers were "
-        "told; ask "
-        f"{found.owner_bureau_id} directly about its record.",
+        f"Your searches of {database} {why}, which reads as an attempt to rebuild a record "
+        f"from the answers: they are refused until {until}. The data protection officers "
+        "(and the record's owner, when it is known) were told; ask the owner bureau directly.",
         wait,
     ).audited(
         Refusal.by(actor, "probing.refused", f"{database}:limited", {"until": str(found.until)})
@@ -108,3 +113,37 @@ def watch(session: Session, actor: Principal, rows: list[dict[str, Any]], now: d
             now,
         )
         audit.append_by(session, actor, "probing.limited", f"record:{row['record_id']}", payload)
+
+
+def limit_variants(session: Session, actor: Principal, variants: int, now: datetime) -> None:
+    """Limit a principal whose DNA searches are a family of near-identical variants, hit or
+    not, and tell the data protection officers (the profile aimed at is not known)."""
+    until = now + LIMITED_FOR
+    store.add(
+        session,
+        store.ProbingLimit(actor.id, Database.DNA.value, 0, "", variants, until),
+        now - WINDOW,
+    )
+    payload = {
+        "database": Database.DNA.value,
+        "principal": actor.id,
+        "bureau": actor.bureau_id,
+        "country": actor.country,
+        "variants": variants,
+        "hours": WINDOW.total_seconds() / 3600,
+        "limited_until": until.isoformat(),
+    }
+    events.publish(
+        session,
+        [
+            NewEvent(
+                DATA_PROTECTION_MAILBOX,
+                EventKind.PROBING_SUSPECTED,
+                f"principal:{actor.id}",
+                Classification.RESTRICTED,
+                payload,
+            )
+        ],
+        now,
+    )
+    audit.append_by(session, actor, "probing.limited", f"principal:{actor.id}", payload)

@@ -23,3 +23,8 @@ WINDOW = timedelta(hours=24)
 LIMITED_FOR = timedelta(hours=24)
 # Hits on one hit_only record of another bureau, by one principal within WINDOW.
 LIMITS: dict[Database, int] = {Database.DNA: 5, Database.PERSONS: 20}
+# DNA searches by one principal within WINDOW that share at least SHARED_LOCI identical loci
+# with another of its searches but are not the same profile: a family of variants, hit or not
+# (the probes that do not hit teach as much as those that do).
+VARIANTS = 6
+SHARED_LOCI = 6

@@ -24,6 +24,7 @@ from policenet.screening.dna import DnaIndex
 from policenet.screening.keys import KeyIndex
 from policenet.screening.persons import PersonIndex
 from policenet.screening.prints import PrintIndex, Ranked
+from policenet.screening.probes import ProbeWatch
 from policenet.store import documents, feed, notices, records
 
 if TYPE_CHECKING:
@@ -94,6 +95,8 @@ class Screening:
         self.persons = PersonIndex(variants)
         self.dna = DnaIndex()
         self.prints = PrintIndex()
+        # The DNA searches each principal asked lately (probing, domain/probing.py).
+        self.probes = ProbeWatch()
         # Fingerprint records whose codes could not be made: a new set is put in place at each
         # change, so that a search reading it is never disturbed.
         self.unreadable_prints: frozenset[int] = frozenset()
