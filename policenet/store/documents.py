@@ -13,7 +13,8 @@ from policenet.domain.document_numbers import comparison_key
 from policenet.domain.documents import DocumentStatus, DocumentType, TravelDocument
 from policenet.domain.terms import Disclosure
 from policenet.domain.visibility import Visibility, VisibilityScope
-from policenet.store.db import BulkRows, backend_of, bulk_rows, one_or_none, write_bulk
+from policenet.store.bulk import BulkRows, backend_of, bulk_rows, write_bulk
+from policenet.store.db import one_or_none
 from policenet.store.tables import TravelDocumentRow
 
 if TYPE_CHECKING:

@@ -13,7 +13,8 @@ from policenet.domain.records import Database, Record
 from policenet.domain.terms import Disclosure
 from policenet.domain.visibility import Visibility, VisibilityScope
 from policenet.store import fingerprints as fingerprint_files
-from policenet.store.db import one_or_none, upsert
+from policenet.store.bulk import upsert
+from policenet.store.db import one_or_none
 from policenet.store.tables import RecordKeyRow, RecordRow
 
 if TYPE_CHECKING:

@@ -1,40 +1,38 @@
-"""The tables of the hub. Alembic migrations (``migrations/versions``) create and upgrade them."""
+"""The tables of the hub. Alembic migrations (``migrations/versions``) create and upgrade them.
+
+The tables of accountability and data protection live in ``tables_protection``, the
+fingerprint searches and files in ``tables_prints``; both are re-exported here, so that every
+table is imported from this module."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime  # noqa: TC003 - SQLAlchemy reads the annotations
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    Float,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Text,
-    UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from policenet.store.db import UTCDateTime
-
-NAMING = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime()}  # noqa: RUF012 - SQLAlchemy's own hook
+from policenet.store.base import NAMING as NAMING
+from policenet.store.base import Base as Base
+from policenet.store.tables_prints import FingerprintCandidateRow as FingerprintCandidateRow
+from policenet.store.tables_prints import FingerprintFileRow as FingerprintFileRow
+from policenet.store.tables_prints import FingerprintSearchRow as FingerprintSearchRow
+from policenet.store.tables_protection import AuditCheckpointRow as AuditCheckpointRow
+from policenet.store.tables_protection import AuditHeadRow as AuditHeadRow
+from policenet.store.tables_protection import AuditRow as AuditRow
+from policenet.store.tables_protection import ProbingLimitRow as ProbingLimitRow
+from policenet.store.tables_protection import RecordWatchRow as RecordWatchRow
+from policenet.store.tables_protection import SubjectRequestRow as SubjectRequestRow
 
 
 class MemberRow(Base):
@@ -477,42 +475,6 @@ class DiffusionRecipientRow(Base):
     bureau_id: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)
 
 
-class AuditRow(Base):
-    __tablename__ = "audit_log"
-
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    at: Mapped[datetime]
-    principal_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    country: Mapped[str | None] = mapped_column(String(2))
-    action: Mapped[str] = mapped_column(String(60))
-    subject: Mapped[str] = mapped_column(String(200))
-    detail: Mapped[str] = mapped_column(Text)
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
-
-
-class AuditHeadRow(Base):
-    """The last entry written: the lock that orders writers, and the end a deletion can't hide."""
-
-    __tablename__ = "audit_head"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    seq: Mapped[int] = mapped_column(Integer)
-    hash: Mapped[str] = mapped_column(String(64))
-
-
-class AuditCheckpointRow(Base):
-    """The chain's hash at an entry, signed with the hub's key (domain/checkpoints.py)."""
-
-    __tablename__ = "audit_checkpoints"
-
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    hash: Mapped[str] = mapped_column(String(64))
-    signed_at: Mapped[datetime]
-    key_id: Mapped[str] = mapped_column(String(16))
-    signature: Mapped[str] = mapped_column(String(100))
-
-
 class HubMetaRow(Base):
     """Facts about this hub installation (e.g. that demo data was seeded)."""
 
@@ -520,105 +482,3 @@ class HubMetaRow(Base):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
-
-
-class FingerprintSearchRow(Base):
-    """A fingerprint search: who searched, when, with what probe; its candidates below."""
-
-    __tablename__ = "fingerprint_searches"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    reference: Mapped[str] = mapped_column(String(40), unique=True)
-    bureau_id: Mapped[str] = mapped_column(String(20), index=True)
-    searched_by: Mapped[int] = mapped_column(Integer)
-    at: Mapped[datetime]
-    probe: Mapped[dict[str, object]] = mapped_column(JSON)
-
-
-class FingerprintCandidateRow(Base):
-    """One candidate of a search, ranked by score, and the examiner's decision on it."""
-
-    __tablename__ = "fingerprint_candidates"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    search_id: Mapped[int] = mapped_column(ForeignKey("fingerprint_searches.id"))
-    rank: Mapped[int] = mapped_column(Integer)
-    reference: Mapped[str] = mapped_column(String(40), unique=True)
-    record_id: Mapped[int] = mapped_column(Integer)
-    owner_bureau_id: Mapped[str] = mapped_column(String(20))
-    disclosure: Mapped[str] = mapped_column(String(20))
-    kind: Mapped[str] = mapped_column(String(20))
-    score: Mapped[float]
-    fingers: Mapped[list[dict[str, object]]] = mapped_column(JSON)
-    decision: Mapped[str | None] = mapped_column(String(20))
-    decided_by: Mapped[int | None] = mapped_column(Integer)
-    decided_at: Mapped[datetime | None]
-    note: Mapped[str | None] = mapped_column(Text)
-    hit_reference: Mapped[str | None] = mapped_column(String(40))
-
-    __table_args__ = (UniqueConstraint("search_id", "rank", name="uq_fingerprint_candidates_rank"),)
-
-
-class FingerprintFileRow(Base):
-    """What a fingerprint record was made from: each finger's image as received, and the
-    ANSI/NIST-ITL transaction when it came as one (given back as it came)."""
-
-    __tablename__ = "fingerprint_files"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # image or transaction
-    finger: Mapped[int | None] = mapped_column(Integer)  # its place in the record's fingers
-    media_type: Mapped[str] = mapped_column(String(60))
-    ppi: Mapped[float | None] = mapped_column(Float)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-class ProbingLimitRow(Base):
-    """A principal limited for probing another bureau's hit_only record (domain/probing.py)."""
-
-    __tablename__ = "probing_limits"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    principal_id: Mapped[int] = mapped_column(Integer, index=True)
-    database: Mapped[str] = mapped_column(String(20))
-    record_id: Mapped[int] = mapped_column(Integer)
-    owner_bureau_id: Mapped[str] = mapped_column(String(20))
-    hits: Mapped[int] = mapped_column(Integer)
-    since: Mapped[datetime]
-    until: Mapped[datetime]
-
-
-class SubjectRequestRow(Base):
-    """A request from a person in the files (domain/subject_requests.py)."""
-
-    __tablename__ = "subject_requests"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    reference: Mapped[str] = mapped_column(String(20), unique=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    subject: Mapped[dict[str, object]] = mapped_column(JSON)
-    requester: Mapped[str] = mapped_column(String(300))
-    details: Mapped[str] = mapped_column(Text)
-    received_on: Mapped[date] = mapped_column(Date)
-    due_on: Mapped[date] = mapped_column(Date, index=True)
-    state: Mapped[str] = mapped_column(String(20))
-    assigned_to: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
-    outcome: Mapped[str | None] = mapped_column(String(20))
-    reason: Mapped[str | None] = mapped_column(Text)
-    decided_at: Mapped[datetime | None]
-    decided_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
-    erased: Mapped[list[str]] = mapped_column(JSON)
-    created_at: Mapped[datetime]
-    created_by: Mapped[int] = mapped_column(ForeignKey("principals.id"))
-
-
-class RecordWatchRow(Base):
-    """An owner asked to be told of every read of its record by another bureau."""
-
-    __tablename__ = "record_watches"
-
-    database: Mapped[str] = mapped_column(String(20), primary_key=True)
-    record_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    since: Mapped[datetime]
-    by: Mapped[int] = mapped_column(ForeignKey("principals.id"))

@@ -28,7 +28,7 @@ from policenet.domain.records import Database
 from policenet.store import audit, feed
 from policenet.store import documents as document_store
 from policenet.store import records as record_store
-from policenet.store.db import backend_of, bulk_loading
+from policenet.store.bulk import backend_of, bulk_loading
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

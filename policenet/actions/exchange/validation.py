@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from policenet.domain.terms import VisibilityInput
     from policenet.domain.visibility import Visibility
     from policenet.formats.ansi_nist import Type18Reading
-    from policenet.store.db import BulkRows
+    from policenet.store.bulk import BulkRows
 
 CHUNK = 5000  # valid rows handed over to be written at a time
 PROGRESS_EVERY = 1000  # rows validated between two progress counts

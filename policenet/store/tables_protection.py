@@ -1,0 +1,98 @@
+"""The tables of accountability and data protection: the audit chain and its signed
+checkpoints, probing limits, the requests of the people in the files, and the records whose
+owners watch them. ``tables`` re-exports them: import every table from there."""
+
+from __future__ import annotations
+
+from datetime import date, datetime  # noqa: TC003 - SQLAlchemy reads the annotations
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from policenet.store.base import Base
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime]
+    principal_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    country: Mapped[str | None] = mapped_column(String(2))
+    action: Mapped[str] = mapped_column(String(60))
+    subject: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHeadRow(Base):
+    """The last entry written: the lock that orders writers, and the end a deletion can't hide."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditCheckpointRow(Base):
+    """The chain's hash at an entry, signed with the hub's key (domain/checkpoints.py)."""
+
+    __tablename__ = "audit_checkpoints"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime]
+    key_id: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(100))
+
+
+class ProbingLimitRow(Base):
+    """A principal limited for probing another bureau's hit_only record (domain/probing.py)."""
+
+    __tablename__ = "probing_limits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    principal_id: Mapped[int] = mapped_column(Integer, index=True)
+    database: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[int] = mapped_column(Integer)
+    owner_bureau_id: Mapped[str] = mapped_column(String(20))
+    hits: Mapped[int] = mapped_column(Integer)
+    since: Mapped[datetime]
+    until: Mapped[datetime]
+
+
+class SubjectRequestRow(Base):
+    """A request from a person in the files (domain/subject_requests.py)."""
+
+    __tablename__ = "subject_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[dict[str, object]] = mapped_column(JSON)
+    requester: Mapped[str] = mapped_column(String(300))
+    details: Mapped[str] = mapped_column(Text)
+    received_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    state: Mapped[str] = mapped_column(String(20))
+    assigned_to: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+    erased: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+    created_by: Mapped[int] = mapped_column(ForeignKey("principals.id"))
+
+
+class RecordWatchRow(Base):
+    """An owner asked to be told of every read of its record by another bureau."""
+
+    __tablename__ = "record_watches"
+
+    database: Mapped[str] = mapped_column(String(20), primary_key=True)
+    record_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    since: Mapped[datetime]
+    by: Mapped[int] = mapped_column(ForeignKey("principals.id"))
