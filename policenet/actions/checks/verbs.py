@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -95,6 +96,9 @@ def _answer_batch(
     rows: list[dict[str, Any]] = []
     external_refs: list[str | None] = []
     for index, request in enumerate(batch.checks):
+        # Hand the interpreter to the other threads between two checks: a border check that
+        # arrives meanwhile is answered in its turn, not after the whole batch.
+        time.sleep(0)
         place = request.place or batch.place
         try:
             answer = answer_of(session, actor, request, screening, place, now)
