@@ -37,7 +37,13 @@ from policenet.access.records import (
     may_see,
     reads_content,
 )
-from policenet.access.rights import asks_persons, may_manage_country, require, sees_details
+from policenet.access.rights import (
+    asks_persons,
+    may_manage_country,
+    require,
+    sees_details,
+    sees_every_file,
+)
 from policenet.access.views import (
     HitView,
     NoticeFileParts,
@@ -95,5 +101,6 @@ __all__ = [
     "record_shown",
     "require",
     "sees_details",
+    "sees_every_file",
     "shown",
 ]

@@ -57,3 +57,9 @@ def may_manage_country(principal: Principal, country: str | None) -> bool:
         and country is not None
         and country == principal.country
     )
+
+
+def sees_every_file(principal: Principal) -> bool:
+    """The data protection officers search every file for a request of the person in it (the
+    Commission for the Control of Files sees every file for that purpose)."""
+    return principal.can(Right.HANDLE_SUBJECT_REQUESTS)

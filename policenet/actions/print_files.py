@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 
 from anyascii import anyascii
 
-from policenet.access import owner_terms
+from policenet.access import record_shown
 from policenet.actions.records import readable_record
+from policenet.domain.clock import utcnow
 from policenet.domain.errors import NotFound
 from policenet.domain.fingerprints import FingerPosition, Impression, PrintKind, ReceivedFile
 from policenet.domain.records import Database, Record
@@ -93,8 +94,8 @@ def _ascii(text: str) -> str:
 
 def _written(session: Session, actor: Principal, record: Record) -> bytes:
     kind = PrintKind(record.data["kind"])
-    # The owner's own reference is its own, as in every other answer (access.owner_terms).
-    terms = owner_terms(actor, record.owner_bureau_id, record.external_ref, record.visibility)
+    # The record as the actor is shown it: the owner's own reference is the owner's alone.
+    shown = record_shown(actor, record, utcnow().date())
     described = {
         int(tag.removeprefix("2.")): _ascii(text)
         for tag, text in (record.data.get("descriptive") or {}).items()
@@ -103,7 +104,7 @@ def _written(session: Session, actor: Principal, record: Record) -> bytes:
         and int(tag.removeprefix("2.")) > IDC_FIELD
     }
     for tag, value in (
-        (3, terms.external_ref),  # policenet's references, in user-defined fields
+        (3, shown.external_ref),  # policenet's references, in user-defined fields
         (4, record.data.get("case_ref")),
         (5, str(record.data["person_id"]) if record.data.get("person_id") else None),
     ):

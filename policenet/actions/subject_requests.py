@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from policenet.access import require
+from policenet.access import require, sees_every_file
 from policenet.actions.retention import changed, subject_of
 from policenet.domain.classification import Classification
 from policenet.domain.databases import Database
@@ -172,7 +172,10 @@ def search_subject(
         birth_date=None if birth is None else PartialDate.parse(str(birth)),
     )
     named = screening.search_persons(
-        query, may_see=_everyone, limit=SUBJECT_MATCHES, threshold=SUBJECT_THRESHOLD
+        query,
+        may_see=lambda _id, _terms: sees_every_file(actor),
+        limit=SUBJECT_MATCHES,
+        threshold=SUBJECT_THRESHOLD,
     )
     for match in named:
         _keep(
@@ -199,11 +202,6 @@ def search_subject(
         session, actor, "subject_request.search", f"request:{request_id}", {"found": len(listed)}
     )
     return listed
-
-
-def _everyone(_record_id: int, _terms: object) -> bool:
-    """The Commission sees every file for the purpose of a request."""
-    return True
 
 
 def _keep(
