@@ -22,7 +22,7 @@ run: install
 ## Lint, type-check and run the whole suite (SQLite, and PostgreSQL where
 ## POLICENET_TEST_DATABASE_URL points at one)
 test: install lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,8 +1,9 @@
 """Fixtures: the same suite on real SQLite and real PostgreSQL, through real HTTP (ASGI).
 
 PostgreSQL comes from POLICENET_TEST_DATABASE_URL; the tests work in a schema of their own
-(``policenet_test``), dropped and created at the start of a run. Without the variable the
-PostgreSQL half is skipped with a reason, except under CI, where that is a failure.
+(``policenet_test``, one per pytest-xdist worker), dropped and created at the start of a
+run. Without the variable the PostgreSQL half is skipped with a reason, except under CI,
+where that is a failure.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ from policenet.store import migrate
 from policenet.store.db import Database
 from policenet.store.tables import Base
 
-PG_SCHEMA = "policenet_test"
+# Each pytest-xdist worker has its own schema (and its own SQLite file), so they run side by side.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+PG_SCHEMA = f"policenet_test_{_WORKER}" if _WORKER else "policenet_test"
 # How many cases the access matrix (tests/test_access_matrix.py) ran, printed at the end.
 MATRIX_CASES = pytest.StashKey[int]()
 
@@ -73,8 +76,29 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    workeroutput = getattr(config, "workeroutput", None)
+    if workeroutput is not None:
+        # A pytest-xdist worker hands what it saw to the controller, which reports for all.
+        workeroutput["matrix_cases"] = config.stash.get(MATRIX_CASES, 0)
+        workeroutput["log_lines"] = LOG_WATCH.lines
+        workeroutput["log_leaks"] = LOG_WATCH.leaks
+        return
     if LOG_WATCH.leaks and exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    """pytest-xdist: a worker finished; add its matrix cases and log lines to the run's."""
+    output = getattr(node, "workeroutput", {})
+    config = getattr(node, "config", None)
+    if config is not None:
+        config.stash[MATRIX_CASES] = config.stash.get(MATRIX_CASES, 0) + output.get(
+            "matrix_cases", 0
+        )
+    LOG_WATCH.lines += output.get("log_lines", 0)
+    LOG_WATCH.leaks.extend(output.get("log_leaks", []))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

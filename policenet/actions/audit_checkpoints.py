@@ -88,7 +88,7 @@ def sign_due(
     keep them, and append them to ``publish``."""
     made: list[Checkpoint] = []
     with database.transaction() as session:
-        found = audit.head(session)
+        found = audit.head(session, lock=True)
         if found is None:
             return []
         head_seq, _ = found

@@ -116,9 +116,16 @@ def _entry(row: AuditRow) -> AuditEntry:
     )
 
 
-def head(session: Session) -> tuple[int, str] | None:
-    """The sequence number and hash of the last entry written; None if the head row is gone."""
-    row = session.execute(select(AuditHeadRow).where(AuditHeadRow.id == 1)).scalar_one_or_none()
+def head(session: Session, *, lock: bool = False) -> tuple[int, str] | None:
+    """The sequence number and hash of the last entry written; None if the head row is gone.
+
+    ``lock`` holds the head row until the transaction ends, so that two signers of
+    checkpoints (two hub processes, or the hub and ``policenet audit checkpoint``) take turns
+    instead of both signing the same entry."""
+    query = select(AuditHeadRow).where(AuditHeadRow.id == 1)
+    if lock:
+        query = query.with_for_update()
+    row = session.execute(query).scalar_one_or_none()
     return None if row is None else (row.seq, row.hash)
 
 
