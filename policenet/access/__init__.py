@@ -35,6 +35,7 @@ from policenet.access.records import (
     may_learn_of_record,
     may_read_record,
     may_see,
+    read_scope,
     reads_content,
 )
 from policenet.access.rights import (
@@ -94,6 +95,7 @@ __all__ = [
     "may_see_group",
     "notice_shown",
     "owner_terms",
+    "read_scope",
     "readable_kinds",
     "reads_content",
     "reads_notice_screening",

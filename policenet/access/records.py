@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from policenet.access.rights import sees_details
+from policenet.domain.listing import ReadScope
 from policenet.domain.terms import Disclosure
 from policenet.domain.visibility import Visibility, VisibilityScope
 
@@ -147,4 +148,13 @@ def may_read_record(principal: Principal, record: Held, today: date) -> bool:
     it may learn of it, and read its content."""
     return may_learn_of_record(principal, record, today) and reads_content(
         principal, record.owner_bureau_id, record.disclosure
+    )
+
+
+def read_scope(principal: Principal) -> ReadScope:
+    """The records a list or an export may show the principal: those it may read by id."""
+    return ReadScope(
+        own_bureau_id=principal.bureau_id,
+        country=principal.country,
+        others=sees_details(principal),
     )

@@ -16,6 +16,7 @@ from policenet.store import documents as document_store
 from policenet.store import records as record_store
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import datetime
 
     from sqlalchemy.orm import Session
@@ -74,25 +75,44 @@ def tell_watchers(
     now: datetime,
 ) -> None:
     """If the record's owner watches it and another bureau just queried it, tell the owner."""
-    if is_owner(actor, record.owner_bureau_id) or not watches.watched(
-        session, database, [record.id]
-    ):
+    tell_watchers_of_many(session, actor, database, [record], how, now)
+
+
+def tell_watchers_of_many(
+    session: Session,
+    actor: Principal,
+    database: Database,
+    records: Sequence[TravelDocument | Record],
+    how: str,
+    now: datetime,
+) -> None:
+    """``tell_watchers`` for every record of a page another bureau was shown, with one query."""
+    others = [r for r in records if not is_owner(actor, r.owner_bureau_id)]
+    if not others:
         return
-    payload = {
-        "database": database.value,
-        "record": record.id,
-        "external_ref": record.external_ref,
-        "how": how,
-        "principal": actor.id,
-        "bureau": actor.bureau_id,
-        "country": actor.country,
-        "agency": actor.agency_id,
-    }
-    event = NewEvent(
-        record.owner_bureau_id,
-        EventKind.RECORD_QUERIED,
-        f"record:{record.id}",
-        Classification.RESTRICTED,
-        payload,
-    )
-    events.publish(session, [event], now)
+    watched = watches.watched(session, database, [r.id for r in others])
+    found = []
+    for record in others:
+        if record.id not in watched:
+            continue
+        payload = {
+            "database": database.value,
+            "record": record.id,
+            "external_ref": record.external_ref,
+            "how": how,
+            "principal": actor.id,
+            "bureau": actor.bureau_id,
+            "country": actor.country,
+            "agency": actor.agency_id,
+        }
+        found.append(
+            NewEvent(
+                record.owner_bureau_id,
+                EventKind.RECORD_QUERIED,
+                f"record:{record.id}",
+                Classification.RESTRICTED,
+                payload,
+            )
+        )
+    if found:
+        events.publish(session, found, now)

@@ -104,6 +104,9 @@ CODES: Final[Mapping[str, ErrorCode]] = {
     "vin_check_digit": ErrorCode(422, "The VIN's check digit does not match."),
     "vin_invalid": ErrorCode(422, "The VIN holds a letter a VIN never uses."),
     "visibility_invalid": ErrorCode(422, "The visibility lists countries it cannot use."),
+    # Lists.
+    "bad_cursor": ErrorCode(422, "The cursor is not one the hub gave for this list."),
+    "bad_filter": ErrorCode(422, "A filter of the list names an unknown value."),
     # Checks.
     "carrier_check_refused": ErrorCode(403, "Carriers check documents only, never names."),
     # Import and export of files.

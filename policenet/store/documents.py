@@ -48,7 +48,7 @@ class NewDocument(NamedTuple):
     external_ref: str | None = None
 
 
-def _document(row: TravelDocumentRow) -> TravelDocument:
+def document_of(row: TravelDocumentRow) -> TravelDocument:
     return TravelDocument(
         id=row.id,
         owner_bureau_id=row.owner_bureau_id,
@@ -142,7 +142,7 @@ def add(session: Session, new: NewDocument) -> TravelDocument:
             session.flush()
     except IntegrityError as exc:
         raise DuplicateDocument from exc
-    return _document(row)
+    return document_of(row)
 
 
 def add_many(session: Session, batch: Sequence[NewDocument]) -> list[int]:
@@ -168,13 +168,13 @@ def find_active(
         TravelDocumentRow.withdrawn_at.is_(None),
     )
     row = session.execute(query).scalar_one_or_none()
-    return None if row is None else _document(row)
+    return None if row is None else document_of(row)
 
 
 def get(session: Session, document_id: int, *, for_update: bool = False) -> TravelDocument | None:
     query = select(TravelDocumentRow).where(TravelDocumentRow.id == document_id)
     row = one_or_none(session, query, for_update=for_update)
-    return None if row is None else _document(row)
+    return None if row is None else document_of(row)
 
 
 def update(session: Session, document_id: int, changes: dict[str, Any]) -> TravelDocument:
@@ -186,7 +186,7 @@ def update(session: Session, document_id: int, changes: dict[str, Any]) -> Trave
         setattr(row, column, value)
     row.updated_at = utcnow()
     session.flush()
-    return _document(row)
+    return document_of(row)
 
 
 def lookup(
@@ -209,7 +209,7 @@ def lookup(
     if among is not None:
         query = query.where(TravelDocumentRow.id.in_(sorted(set(among))))
     rows = session.execute(query.order_by(TravelDocumentRow.id)).scalars()
-    return [_document(row) for row in rows]
+    return [document_of(row) for row in rows]
 
 
 def upsert_many(session: Session, batch: Sequence[NewDocument]) -> None:
@@ -285,7 +285,7 @@ def of_owner_or_all(session: Session) -> Iterator[TravelDocument]:
         select(TravelDocumentRow).order_by(TravelDocumentRow.id).execution_options(yield_per=5000)
     )
     for row in session.execute(query):
-        yield _document(row[0])
+        yield document_of(row[0])
 
 
 def max_id(session: Session) -> int:

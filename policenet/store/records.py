@@ -48,7 +48,7 @@ class NewRecord:
     files: tuple[ReceivedFile, ...] = ()  # a fingerprint record's images and transaction
 
 
-def _record(row: RecordRow) -> Record:
+def record_of(row: RecordRow) -> Record:
     return Record(
         id=row.id,
         database=Database(row.database),
@@ -97,7 +97,7 @@ def add(session: Session, new: NewRecord) -> Record:
     _set_keys(session, row.id, new.keys)
     if new.files:
         fingerprint_files.replace_files(session, row.id, new.files)
-    return _record(row)
+    return record_of(row)
 
 
 def _set_keys(session: Session, record_id: int, keys: Iterable[Key]) -> None:
@@ -142,7 +142,7 @@ def upsert_many(session: Session, batch: Sequence[NewRecord]) -> list[int]:
 def get(session: Session, record_id: int, *, for_update: bool = False) -> Record | None:
     query = select(RecordRow).where(RecordRow.id == record_id)
     row = one_or_none(session, query, for_update=for_update)
-    return None if row is None else _record(row)
+    return None if row is None else record_of(row)
 
 
 def get_active(session: Session, record_id: int, database: Database) -> Record | None:
@@ -163,7 +163,7 @@ def find_by_ref(
         RecordRow.external_ref == external_ref,
     )
     row = session.execute(query).scalar_one_or_none()
-    return None if row is None else _record(row)
+    return None if row is None else record_of(row)
 
 
 def by_refs(
@@ -210,7 +210,7 @@ def update_record(
         raise DuplicateRecord from exc
     if keys is not None:
         _set_keys(session, record_id, keys)
-    return _record(row)
+    return record_of(row)
 
 
 def _answering(today: date, past_review: Iterable[int] = ()) -> Any:  # noqa: ANN401 - SQL
@@ -242,7 +242,7 @@ def holding_key(
         )
         .order_by(RecordRow.id)
     )
-    return [_record(row) for row in session.execute(query).scalars()]
+    return [record_of(row) for row in session.execute(query).scalars()]
 
 
 def lookup(session: Session, key: Key, today: date) -> list[Record]:
@@ -253,7 +253,7 @@ def lookup(session: Session, key: Key, today: date) -> list[Record]:
         .where(RecordKeyRow.kind == key[0], RecordKeyRow.key == key[1], _answering(today))
         .order_by(RecordRow.id)
     )
-    return [_record(row) for row in session.execute(query).scalars()]
+    return [record_of(row) for row in session.execute(query).scalars()]
 
 
 def answering(
@@ -264,7 +264,7 @@ def answering(
     if not wanted:
         return []
     query = select(RecordRow).where(RecordRow.id.in_(wanted), _answering(today, past_review))
-    return [_record(row) for row in session.execute(query).scalars()]
+    return [record_of(row) for row in session.execute(query).scalars()]
 
 
 def keys_between(session: Session, first_id: int, last_id: int) -> Iterator[tuple[str, str, int]]:
@@ -285,7 +285,7 @@ def between(
     if wanted:
         query = query.where(RecordRow.database.in_(wanted))
     for row in session.execute(query.order_by(RecordRow.id).execution_options(yield_per=2000)):
-        yield _record(row[0])
+        yield record_of(row[0])
 
 
 def of_database(session: Session, database: Database) -> Iterator[Record]:
@@ -297,7 +297,7 @@ def of_database(session: Session, database: Database) -> Iterator[Record]:
         .execution_options(yield_per=2000)
     )
     for row in session.execute(query):
-        yield _record(row[0])
+        yield record_of(row[0])
 
 
 def answering_of_database(session: Session, database: Database, today: date) -> Iterator[Record]:
@@ -309,7 +309,7 @@ def answering_of_database(session: Session, database: Database, today: date) -> 
         .execution_options(yield_per=2000)
     )
     for row in session.execute(query):
-        yield _record(row[0])
+        yield record_of(row[0])
 
 
 def max_id(session: Session) -> int:

@@ -44,7 +44,9 @@ from policenet.api.schemas.notices import (
     TransitionPublic,
 )
 from policenet.api.schemas.records import (
+    RecordPagePublic,
     RecordPublic,
+    TravelDocumentPagePublic,
     TravelDocumentPublic,
     VisibilityPublic,
     WatchPublic,
@@ -93,6 +95,7 @@ __all__ = [
     "QuestionPublic",
     "QueueItemPublic",
     "ReceiptPublic",
+    "RecordPagePublic",
     "RecordPublic",
     "ScreeningTermPublic",
     "StoredHitPublic",
@@ -100,6 +103,7 @@ __all__ = [
     "SubjectRequestPublic",
     "TokenPublic",
     "TransitionPublic",
+    "TravelDocumentPagePublic",
     "TravelDocumentPublic",
     "VerifiedPairPublic",
     "VisibilityPublic",
