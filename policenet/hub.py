@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from policenet.access.rates import Rates
+    from policenet.actions.import_jobs import ImportRunner
     from policenet.events.stream import Broadcaster
     from policenet.screening.service import Screening
     from policenet.settings import Settings
@@ -41,6 +42,7 @@ class Hub:
     events: Broadcaster
     rates: Rates
     audit_key: Ed25519PublicKey  # verifies the signed checkpoints of the audit log
+    imports: ImportRunner  # runs the imports sent over the network, one at a time
 
     def act(
         self, verb: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs

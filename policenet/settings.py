@@ -71,6 +71,12 @@ class Settings(BaseSettings):
         description="The largest request body the API reads, in MiB (a fingerprint record "
         "with its images fits); a larger one is refused 413 before it is read.",
     )
+    max_import_mb: int = Field(
+        default=4096,
+        ge=1,
+        description="The largest file sent to POST /v1/imports, in MiB: it is written to "
+        "data_dir/imports as it arrives, never held whole in memory before its import.",
+    )
     check_rate: float = Field(
         default=500,
         ge=0,

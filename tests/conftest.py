@@ -11,11 +11,14 @@ from __future__ import annotations
 import logging
 import os
 import re
+import socket
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
@@ -255,3 +258,32 @@ def client(database: Database, tmp_path: Path) -> Iterator[TestClient]:
     settings = Settings(data_dir=tmp_path, database_url=database.url, escalation_interval=600)
     with TestClient(create_app(settings, database)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def live(database: Database, tmp_path: Path) -> Iterator[str]:
+    """The hub served over real HTTP on loopback (server-sent events need a real socket)."""
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url=database.url,
+        event_poll_interval=0.2,
+        escalation_interval=0.5,
+    )
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings, database), host="127.0.0.1", port=port, log_level="warning"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        threading.Event().wait(0.05)
+    assert server.started
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=30)

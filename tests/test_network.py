@@ -10,30 +10,25 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from policenet.actions.checks import check
 from policenet.actions.hits import ESCALATION_BATCH, escalate_overdue
 from policenet.actions.sweeps import sweep
-from policenet.api.app import create_app
 from policenet.domain.checks import CheckRequest
 from policenet.domain.clock import utcnow
 from policenet.domain.principals import AgencyKind, PrincipalCreate, Right, Role
 from policenet.screening.service import Screening
 from policenet.sealing import KeyPair, PublicKeys, SealError, header, open_sealed, seal
-from policenet.settings import Settings
 from policenet.store.db import Database
 from tests.conftest import Actor, World
-from tests.test_cli import free_port
 from tests.test_exchange import succeeded
 from tests.test_records import CHECK_DUVAL, answered, enter, person, vehicle
 
@@ -643,33 +638,6 @@ def test_polling_resumes_after_the_last_id_without_loss_or_duplicate(
     assert [e["payload"]["subject"] for e in rest["events"]] == ["m2", "m3", "m4"]
     empty = client.get("/v1/events", params={"after": rest["last_id"]}, headers=de.headers).json()
     assert empty == {"events": [], "last_id": rest["last_id"]}
-
-
-@pytest.fixture
-def live(database: Database, tmp_path: Path) -> Iterator[str]:
-    """The hub served over real HTTP on loopback (server-sent events need a real socket)."""
-    settings = Settings(
-        data_dir=tmp_path,
-        database_url=database.url,
-        event_poll_interval=0.2,
-        escalation_interval=0.5,
-    )
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, database), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        threading.Event().wait(0.05)
-    assert server.started
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=30)
 
 
 def read_stream(

@@ -16,6 +16,7 @@ from fastapi_offline import FastAPIOffline
 from policenet import __version__
 from policenet.access.rates import Buckets, FailedAttempts, Rates
 from policenet.actions.audit_checkpoints import sign_due, signing_key
+from policenet.actions.import_jobs import SPOOL, ImportRunner
 from policenet.actions.retention import run_retention
 from policenet.actions.sweeps import sweep
 from policenet.api import errors
@@ -31,6 +32,7 @@ from policenet.api.routers import (
     fingerprints,
     hits,
     hub,
+    imports,
     listing,
     members,
     messages,
@@ -124,6 +126,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         screening=Screening(),
         events=Broadcaster(database, poll_interval=settings.event_poll_interval),
         rates=rates,
+        imports=ImportRunner(database, settings.data_dir / SPOOL, settings.import_worker_from),
     )
 
     @asynccontextmanager
@@ -136,6 +139,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         gc.collect()
         gc.freeze()
         await state.events.start()
+        await asyncio.to_thread(state.imports.start)
         tasks = [
             asyncio.create_task(_escalate(state), name="policenet-escalation"),
             asyncio.create_task(_checkpoints(state, key), name="policenet-checkpoints"),
@@ -149,6 +153,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await state.events.stop()
+            # An import under way is one transaction: stopping waits for it (its job is
+            # accounted for at the next start if the process is killed instead).
+            await asyncio.to_thread(state.imports.stop)
             # The head of the chain, signed as the hub stops.
             await asyncio.to_thread(
                 sign_due,
@@ -170,7 +177,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.hub = state
     errors.install(app)
-    app.add_middleware(Guard, max_body=settings.max_body_mb * 1024 * 1024, rates=rates)
+    app.add_middleware(
+        Guard,
+        max_body=settings.max_body_mb * 1024 * 1024,
+        max_import=settings.max_import_mb * 1024 * 1024,
+        rates=rates,
+    )
     for module in (
         hub,
         members,
@@ -181,6 +193,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         messages,
         notices,
         diffusions,
+        imports,
         listing,
         dna,
         fingerprints,

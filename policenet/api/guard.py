@@ -72,12 +72,19 @@ class _TooLarge(Exception):
     pass
 
 
+# The one path whose body is a file to import, not a request to read whole.
+IMPORTS = "/v1/imports"
+
+
 class Guard:
     """The middleware; ``max_body`` in bytes."""
 
-    def __init__(self, app: ASGIApp, *, max_body: int, rates: Rates) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_body: int, rates: Rates, max_import: int | None = None
+    ) -> None:
         self.app = app
         self.max_body = max_body
+        self.max_import = max_import or max_body
         self.rates = rates
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -106,13 +113,21 @@ class Guard:
                     retry_after=wait,
                 )
                 return
-        headers = dict(scope.get("headers") or [])
-        declared = headers.get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
-            await _refuse(send, "request_too_large", self._too_large())
-            return
         if b"%00" in scope.get("query_string", b""):
             await _refuse(send, "nul_character", _NUL_MESSAGE)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if scope.get("path") == IMPORTS and scope["method"] == "POST":
+            # A file to import: as large as POLICENET_MAX_IMPORT_MB allows, and written to
+            # disk as it arrives by the endpoint, which counts it (never read whole here).
+            if declared is not None and declared.isdigit() and int(declared) > self.max_import:
+                await _refuse(send, "request_too_large", self._too_large(self.max_import))
+                return
+            await self.app(scope, receive, self._sending(scope, send, address))
+            return
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
+            await _refuse(send, "request_too_large", self._too_large())
             return
         json_body = headers.get(b"content-type", b"").startswith(b"application/json")
         # A JSON body is read here whole (it is small: the API reads it whole anyway), and so
@@ -130,11 +145,16 @@ class Guard:
             receive = _replay(body, receive)
         await self.app(scope, receive, self._sending(scope, send, address))
 
-    def _too_large(self) -> str:
+    def _too_large(self, limit: int | None = None) -> str:
+        if limit is not None:
+            return (
+                f"The file is over {limit // (1024 * 1024)} MiB, the most this hub imports at "
+                "once (POLICENET_MAX_IMPORT_MB): split it in parts."
+            )
         return (
             f"The request's body is over {self.max_body // (1024 * 1024)} MiB, the most this "
-            "hub accepts (POLICENET_MAX_BODY_MB): send it in parts, or import a large file "
-            "with `policenet import`."
+            "hub accepts (POLICENET_MAX_BODY_MB): send it in parts, or a large file to "
+            "POST /v1/imports."
         )
 
     async def _read(self, receive: Receive) -> bytes:

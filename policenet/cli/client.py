@@ -4,6 +4,7 @@ automatic resume, and sealing with the bureau's own keys (which never leave its 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import ssl
@@ -100,6 +101,20 @@ class HubClient:
         if answer.status_code >= 400:
             raise _error(answer)
         return answer.json()
+
+    @contextlib.contextmanager
+    def stream(self, method: str, path: str, **kwargs: Any) -> Iterator[httpx.Response]:  # noqa: ANN401
+        """An answer read as it arrives (an export of any size); a refusal as ``call``."""
+        try:
+            with self._http.stream(method, path, **kwargs) as answer:
+                if answer.status_code >= 400:
+                    answer.read()
+                    raise _error(answer)
+                yield answer
+        except httpx.TransportError as error:
+            raise ClientError(
+                "hub_unreachable", f"The hub at {self.url} cannot be reached: {error}."
+            ) from None
 
     def me(self) -> dict[str, Any]:
         found: dict[str, Any] = self.call("GET", "/v1/me")

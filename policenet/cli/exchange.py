@@ -33,6 +33,7 @@ from policenet.actions.import_worker import ImportFailed
 from policenet.actions.verbs import perform
 from policenet.cli.context import TokenOption, hub_of, signed_in
 from policenet.cli.errors import usage
+from policenet.cli.remote_exchange import fetch_export, send_import
 from policenet.domain.dna import ProfileKind
 from policenet.domain.errors import InvalidInput
 from policenet.domain.records import Database as RecordDatabase
@@ -40,6 +41,17 @@ from policenet.domain.records import Database as RecordDatabase
 console = Console()
 
 NIST_SUFFIXES = (".an2", ".an2k", ".nist", ".eft", ".xml.an2")
+
+RemoteHub = Annotated[
+    str | None,
+    typer.Option(
+        "--hub",
+        help="Send the file to this hub over the network (POST /v1/imports) or fetch the export "
+        "from it, from your own machine; without it, the command opens this machine's hub "
+        "database directly (the hub's operator).",
+        show_default=False,
+    ),
+]
 
 
 def _utf8(path: Path) -> str:
@@ -122,12 +134,30 @@ def import_(
             "per line, for transactions that number their loci.",
         ),
     ] = None,
+    remote: RemoteHub = None,
 ) -> None:
     """Import a file of records as the token's bureau: all rows or none, never twice."""
     chosen = _file_format(file, file_format)
     if chosen not in ("csv", "jsonl", "nist"):
         console.print(f"Unknown format {chosen!r}: use csv, jsonl or nist.")
         raise typer.Exit(2)
+    if remote is not None:
+        if locus_table is not None:
+            console.print(
+                "--locus-table is read on the hub's machine only: import a transaction that "
+                "numbers its loci with the direct command, or name its loci."
+            )
+            raise typer.Exit(2)
+        send_import(
+            remote,
+            token,
+            database_name,
+            file,
+            chosen,
+            skip_invalid=skip_invalid,
+            profile_kind=None if profile_kind is None else profile_kind.value,
+        )
+        return
     nist = _nist_reading(chosen, database_name, profile_kind, locus_table)
     hub = hub_of(ctx)
     principal = signed_in(hub, token)
@@ -204,13 +234,24 @@ def export(
     ],
     token: TokenOption,
     file_format: Annotated[
-        str, typer.Option("--format", help="jsonl, or ftm for FollowTheMoney entities.")
+        str,
+        typer.Option(
+            "--format",
+            help="jsonl, or ftm for FollowTheMoney entities (csv too, with --hub).",
+        ),
     ] = "jsonl",
     output: Annotated[
         Path | None, typer.Option(help="File to write (standard output by default).")
     ] = None,
+    remote: RemoteHub = None,
 ) -> None:
     """Write the records the token's principal may see, one JSON object per line."""
+    if remote is not None:
+        if file_format not in ("jsonl", "csv", "ftm"):
+            console.print(f"Unknown format {file_format!r}: use jsonl, csv or ftm.")
+            raise typer.Exit(2)
+        fetch_export(remote, token, database_name, file_format, output)
+        return
     if file_format not in ("jsonl", "ftm"):
         console.print(f"Unknown format {file_format!r}: use jsonl or ftm.")
         raise typer.Exit(2)

@@ -17,3 +17,16 @@ class Database(StrEnum):
     VESSELS = "vessels"
     DNA = "dna"
     FINGERPRINTS = "fingerprints"
+
+
+# Each database's collection in the API: /v1/{path}.
+PATHS = {
+    Database.PERSONS: "persons",
+    Database.TRAVEL_DOCUMENTS: "documents",
+    Database.VEHICLES: "vehicles",
+    Database.ART: "art",
+    Database.FIREARMS: "firearms",
+    Database.VESSELS: "vessels",
+    Database.DNA: "dna",
+    Database.FINGERPRINTS: "fingerprints",
+}

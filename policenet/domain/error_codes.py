@@ -112,6 +112,8 @@ CODES: Final[Mapping[str, ErrorCode]] = {
     # Import and export of files.
     "duplicate_in_file": ErrorCode(422, "A record appears twice in the file."),
     "import_columns_unknown": ErrorCode(422, "The file has columns the database does not know."),
+    "import_job_finished": ErrorCode(409, "The import job is over: there is nothing to cancel."),
+    "import_job_not_found": ErrorCode(404, "No import job with that id is yours to see."),
     "import_failed": ErrorCode(500, "The file's validation failed or stopped: nothing imported."),
     "import_format_unsupported": ErrorCode(422, "The database is not imported in that format."),
     "import_rejected": ErrorCode(422, "Rows of the file are invalid: nothing was written."),

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from policenet.store.base import NAMING as NAMING
 from policenet.store.base import Base as Base
+from policenet.store.tables_jobs import ImportJobRow as ImportJobRow
 from policenet.store.tables_prints import FingerprintCandidateRow as FingerprintCandidateRow
 from policenet.store.tables_prints import FingerprintFileRow as FingerprintFileRow
 from policenet.store.tables_prints import FingerprintSearchRow as FingerprintSearchRow

@@ -19,7 +19,7 @@ from policenet.api.schemas import (
     TravelDocumentPagePublic,
     TravelDocumentPublic,
 )
-from policenet.domain.databases import Database
+from policenet.domain.databases import PATHS, Database
 from policenet.domain.listing import (
     PAGE_DEFAULT,
     PAGE_MAX,
@@ -35,17 +35,6 @@ from policenet.domain.shown import DocumentShown, RecordShown
 from policenet.hub import Hub, HubDep
 
 router = APIRouter()
-
-PATHS = {
-    Database.PERSONS: "persons",
-    Database.TRAVEL_DOCUMENTS: "documents",
-    Database.VEHICLES: "vehicles",
-    Database.ART: "art",
-    Database.FIREARMS: "firearms",
-    Database.VESSELS: "vessels",
-    Database.DNA: "dna",
-    Database.FINGERPRINTS: "fingerprints",
-}
 
 
 def _utc(value: datetime | None) -> datetime | None:

@@ -44,6 +44,8 @@ from policenet.api.schemas.notices import (
     TransitionPublic,
 )
 from policenet.api.schemas.records import (
+    ImportErrorPublic,
+    ImportJobPublic,
     RecordPagePublic,
     RecordPublic,
     TravelDocumentPagePublic,
@@ -83,6 +85,8 @@ __all__ = [
     "FingerprintSearchPublic",
     "FingerprintVerificationPublic",
     "HitPublic",
+    "ImportErrorPublic",
+    "ImportJobPublic",
     "IssuedTokenPublic",
     "MatchProbabilityPublic",
     "MemberPublic",

@@ -108,3 +108,38 @@ class TravelDocumentPagePublic(_PageCounts):
     """A page of a list of travel documents."""
 
     items: list[TravelDocumentPublic]
+
+
+class ImportErrorPublic(BaseModel):
+    line: int = Field(description="The line of the file (the record, in an ANSI/NIST file).")
+    field: str | None
+    message: str
+
+
+class ImportJobPublic(BaseModel):
+    """An import sent over the network, as its sender follows it."""
+
+    id: int
+    database: Database
+    format: str
+    skip_invalid: bool
+    source: str
+    size: int = Field(description="The file's size in bytes.")
+    rows: int | None = Field(description="Rows in the file (None for ANSI/NIST).")
+    state: str = Field(
+        description="queued, running, then done, rejected (nothing written: see errors), "
+        "failed (nothing written: see message) or cancelled."
+    )
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    validated: int
+    written: int
+    skipped: int = Field(description="Bad rows left out (skip_invalid).")
+    rate: float | None = Field(description="Rows validated a second, while it runs.")
+    seconds_left: float | None = Field(description="Time left, while it runs.")
+    code: str | None
+    message: str | None
+    error_count: int
+    errors: list[ImportErrorPublic] = Field(description="The first 1,000 bad rows.")
+    link: str
