@@ -306,3 +306,41 @@ def test_a_bureau_imports_and_exports_from_its_own_machine(
         check=False,
     )
     assert wrong.returncode == 1 and "(token_invalid)" in wrong.stderr
+
+
+def test_an_import_keeps_its_entries_with_its_records_and_never_holds_the_audit_lock(
+    database: Database, world: World, tmp_path: Path
+) -> None:
+    """Each record an import writes has its audit entry, committed with it and chained after
+    the commit: while the import's transaction is open, another bureau's check appends its
+    own entry without waiting (PostgreSQL; SQLite has one writer whatever the audit does)."""
+    from sqlalchemy import text
+
+    from policenet.store import audit
+
+    fr = world.principal(Role.NCB_OFFICER, "FR")
+    item = (fr.principal.id, "FR", "records.import.row", "travel_document:1", {"change": "added"})
+    with database.transaction() as session:
+        audit.defer_many(session, [item, item])
+        if database.engine.dialect.name == "postgresql":
+            other = database.engine.connect()
+            try:
+                with other.begin():
+                    other.execute(text("SET LOCAL lock_timeout = '2s'"))
+                    other.execute(text("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE"))
+            finally:
+                other.close()
+    with database.transaction() as session:
+        before = audit.count(session)
+        pending = session.execute(text("SELECT count(*) FROM audit_deferred")).scalar_one()
+    assert pending == 2
+    # A hub that starts chains what a stopped process left, in order, and verifies whole.
+    settings = Settings(data_dir=tmp_path, database_url=database.url)
+    with TestClient(create_app(settings, database)) as client:
+        verified = answered(client.get("/v1/audit/verify", headers=world.gs_admin.headers))
+        assert verified["intact"] is True, verified
+    with database.transaction() as session:
+        assert audit.count(session) >= before + 2
+        assert session.execute(text("SELECT count(*) FROM audit_deferred")).scalar_one() == 0
+        rows = [e for e in audit.entries(session, upto=10**9) if e.action == "records.import.row"]
+    assert len(rows) == 2 and all(e.principal_id == fr.principal.id for e in rows)

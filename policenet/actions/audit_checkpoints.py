@@ -125,3 +125,17 @@ def published_checkpoints(path: Path) -> list[Checkpoint]:
                 code="checkpoint_file_invalid",
             ) from None
     return found
+
+
+def chain_deferred_entries(database: Database, batch: int = 2000) -> int:
+    """Chain the audit entries a long transaction deferred (``audit.defer_many``), a batch
+    a short transaction, so that checks wait at most one batch for the head lock; how many
+    were chained. Run after each bulk import, and by the hub every few seconds (entries left
+    by a process that stopped before chaining them)."""
+    chained = 0
+    while True:
+        with database.transaction() as session:
+            done = audit.chain_deferred(session, batch)
+        chained += done
+        if done < batch:
+            return chained

@@ -15,7 +15,7 @@ from fastapi_offline import FastAPIOffline
 
 from policenet import __version__
 from policenet.access.rates import Buckets, FailedAttempts, Rates
-from policenet.actions.audit_checkpoints import sign_due, signing_key
+from policenet.actions.audit_checkpoints import chain_deferred_entries, sign_due, signing_key
 from policenet.actions.import_jobs import SPOOL, ImportRunner
 from policenet.actions.retention import run_retention
 from policenet.actions.sweeps import sweep
@@ -91,11 +91,13 @@ async def _retention(state: Hub) -> None:
 
 
 async def _checkpoints(state: Hub, key: Ed25519PrivateKey) -> None:
-    """Sign the audit checkpoints due, a few seconds after each falls due."""
+    """Chain the audit entries bulk imports deferred, and sign the checkpoints due, a few
+    seconds after each falls due."""
     settings = state.settings
     while True:
         await asyncio.sleep(CHECKPOINT_INTERVAL)
         try:
+            await asyncio.to_thread(chain_deferred_entries, state.database)
             await asyncio.to_thread(
                 sign_due,
                 state.database,
@@ -139,6 +141,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         gc.collect()
         gc.freeze()
         await state.events.start()
+        # Entries an import deferred and a stopped process did not chain: chained first.
+        await asyncio.to_thread(chain_deferred_entries, state.database)
         await asyncio.to_thread(state.imports.start)
         tasks = [
             asyncio.create_task(_escalate(state), name="policenet-escalation"),

@@ -5,12 +5,18 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from policenet.domain.audit import AuditEntry, AuditFilter, canonical_detail, entry_hash
 from policenet.domain.checkpoints import Checkpoint
 from policenet.domain.clock import utcnow
-from policenet.store.tables import AuditCheckpointRow, AuditHeadRow, AuditRow, PrincipalRow
+from policenet.store.tables import (
+    AuditCheckpointRow,
+    AuditDeferredRow,
+    AuditHeadRow,
+    AuditRow,
+    PrincipalRow,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -85,6 +91,69 @@ def append_many(session: Session, items: list[AuditItem]) -> list[AuditEntry]:
     return entries
 
 
+def defer_many(session: Session, items: list[AuditItem]) -> None:
+    """Keep entries to be chained after the caller's transaction commits (``chain_deferred``):
+    for a long transaction, which must not hold the head lock all along."""
+    if not items:
+        return
+    rows = [
+        {
+            "principal_id": principal_id,
+            "country": country,
+            "action": action,
+            "subject": subject,
+            "detail": canonical_detail(detail),
+        }
+        for principal_id, country, action, subject, detail in items
+    ]
+    session.connection().execute(_DEFER, rows)
+
+
+def chain_deferred(session: Session, batch: int) -> int:
+    """Chain up to ``batch`` deferred entries, oldest first, under the head lock, and forget
+    them; how many were chained."""
+    connection = session.connection()
+    seq, prev = connection.execute(_HEAD).one()  # the lock first: two drains take turns
+    rows = connection.execute(
+        select(
+            AuditDeferredRow.id,
+            AuditDeferredRow.principal_id,
+            AuditDeferredRow.country,
+            AuditDeferredRow.action,
+            AuditDeferredRow.subject,
+            AuditDeferredRow.detail,
+        )
+        .order_by(AuditDeferredRow.id)
+        .limit(batch)
+    ).all()
+    if not rows:
+        return 0
+    entries: list[AuditEntry] = []
+    for _, principal_id, country, action, subject, text in rows:
+        seq += 1
+        at = utcnow()
+        digest = entry_hash(
+            seq=seq,
+            at=at,
+            principal_id=principal_id,
+            country=country,
+            action=action,
+            subject=subject,
+            detail=text,
+            prev_hash=prev,
+        )
+        entries.append(
+            AuditEntry(seq, at, principal_id, country, action, subject, text, prev, digest)
+        )
+        prev = digest
+    connection.execute(_INSERT, [_row(entry) for entry in entries])
+    connection.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
+    last = rows[-1][0]
+    connection.execute(delete(AuditDeferredRow).where(AuditDeferredRow.id <= last))
+    return len(rows)
+
+
+_DEFER = insert(cast("Table", AuditDeferredRow.__table__))
 _HEAD = select(AuditHeadRow.seq, AuditHeadRow.hash).where(AuditHeadRow.id == 1).with_for_update()
 _INSERT = insert(cast("Table", AuditRow.__table__))
 _MOVE_HEAD = (

@@ -29,6 +29,7 @@ from policenet.store.tables_prints import FingerprintCandidateRow as Fingerprint
 from policenet.store.tables_prints import FingerprintFileRow as FingerprintFileRow
 from policenet.store.tables_prints import FingerprintSearchRow as FingerprintSearchRow
 from policenet.store.tables_protection import AuditCheckpointRow as AuditCheckpointRow
+from policenet.store.tables_protection import AuditDeferredRow as AuditDeferredRow
 from policenet.store.tables_protection import AuditHeadRow as AuditHeadRow
 from policenet.store.tables_protection import AuditRow as AuditRow
 from policenet.store.tables_protection import ProbingLimitRow as ProbingLimitRow

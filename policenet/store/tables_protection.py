@@ -96,3 +96,18 @@ class RecordWatchRow(Base):
     record_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     since: Mapped[datetime]
     by: Mapped[int] = mapped_column(ForeignKey("principals.id"))
+
+
+class AuditDeferredRow(Base):
+    """Audit entries written with a long transaction (a bulk import's one per record), to be
+    chained once it commits: the transaction never holds the head lock that every check
+    waits for, and the entries commit with what they account for, so none is lost."""
+
+    __tablename__ = "audit_deferred"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    principal_id: Mapped[int | None] = mapped_column(Integer)
+    country: Mapped[str | None] = mapped_column(String(2))
+    action: Mapped[str] = mapped_column(String(60))
+    subject: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text)

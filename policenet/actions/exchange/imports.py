@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from policenet.access import is_owner, require
+from policenet.actions.audit_checkpoints import chain_deferred_entries
 from policenet.actions.exchange import worker
 from policenet.actions.exchange.validation import Chunk, Job, Message, Outcome, RowError
 from policenet.actions.fingerprints import OpenMarks, reverse_search
@@ -109,7 +110,7 @@ def import_file(
     )
     try:
         require(actor, right)
-        return _import(
+        report = _import(
             store,
             actor,
             database,
@@ -127,6 +128,10 @@ def import_file(
     except PolicenetError as error:
         keep_refusal(store, error)
         raise
+    # The entry of every record written, committed with them, now chained in short
+    # transactions (the hub chains what a process stopped here left).
+    chain_deferred_entries(store)
+    return report
 
 
 def _import(
@@ -313,7 +318,9 @@ class _Writer:
             )
         self.updated += len(held)
         self.added += len(items) - len(held)
-        audit.append_many(self.session, items)
+        # Kept with the records, chained once the import commits: the import never holds the
+        # audit head lock every check waits for.
+        audit.defer_many(self.session, items)
 
 
 def _not_owners(
