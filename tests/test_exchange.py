@@ -399,15 +399,27 @@ def written_so_far(shown: str) -> int:
     return max(counts, default=0)
 
 
-def import_workers() -> list[int]:
-    """The processes validating a file for an import, on this machine."""
+def validating(pid: int) -> bool:
+    """Whether the process still runs an import's validation (a zombie runs nothing)."""
+    try:
+        return b"policenet.actions.import_worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def import_workers(parent: int) -> list[int]:
+    """The processes validating a file for the import ``parent`` runs (other tests, run side
+    by side, have theirs)."""
     found = []
     for entry in Path("/proc").iterdir():
         try:
             command = (entry / "cmdline").read_bytes()
+            stat = (entry / "stat").read_text()
         except OSError:  # not a process, or gone
             continue
-        if b"policenet.actions.import_worker" in command:
+        # The parent's pid is the second field after the command's name in parentheses.
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if b"policenet.actions.import_worker" in command and ppid == parent:
             found.append(int(entry.name))
     return found
 
@@ -436,7 +448,7 @@ def test_an_import_killed_halfway_leaves_nothing_and_the_next_run_lands_whole(
     while chunk := os.read(process.stdout.fileno(), 65536):
         shown += chunk
         if written_so_far(shown.decode("utf-8", "replace")) >= BULK // 3:
-            workers = import_workers()
+            workers = import_workers(process.pid)
             process.kill()
             break
     process.wait(timeout=60)
@@ -450,10 +462,10 @@ def test_an_import_killed_halfway_leaves_nothing_and_the_next_run_lands_whole(
     assert documents_held(database) in (held, held + BULK)
     # A worker whose importer died stops at its next message: none is left behind.
     for _ in range(100):
-        if not set(workers) & set(import_workers()):
+        if not any(validating(pid) for pid in workers):
             break
         time.sleep(0.1)
-    assert not set(workers) & set(import_workers())
+    assert not any(validating(pid) for pid in workers)
 
     done = run(importing("travel_documents", file, officer), env)
     assert f"Imported {BULK} travel_documents records" in succeeded(done)

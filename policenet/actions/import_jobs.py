@@ -27,7 +27,7 @@ from policenet.actions.verbs import refused
 from policenet.domain.clock import utcnow
 from policenet.domain.databases import Database
 from policenet.domain.dna import ProfileKind
-from policenet.domain.errors import Conflict, InvalidInput, NotFound, PolicenetError
+from policenet.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, PolicenetError
 from policenet.domain.import_jobs import ImportJob, JobError, JobState
 from policenet.domain.principals import Principal, Right
 from policenet.store import audit
@@ -364,7 +364,7 @@ class ImportRunner:
         outcome: dict[str, object]
         try:
             if principal is None or principal.disabled_at is not None:
-                raise InvalidInput(
+                raise Forbidden(
                     "The principal that sent the file is disabled: nothing was imported.",
                     code="principal_disabled",
                 )

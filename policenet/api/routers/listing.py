@@ -140,7 +140,8 @@ def _listed(
     page: PageRequest,
 ) -> Page[RecordShown | DocumentShown]:
     listed = hub.look(actions.read_list, principal, database, wanted, page, hub.screening)
-    hub.act(actions.account_for_list, principal, listed)
+    # Audited as a check is (lazily, where the hub lets checks commit so).
+    hub.check(actions.account_for_list, principal, listed)
     return listed.page
 
 
