@@ -45,12 +45,16 @@ VEHICLES ?= 1000000
 RECORD_PERSONS ?= 200000
 NETWORK_SECONDS ?= 600
 PRINT_PERSONS ?= 200000
+LIST_PERSONS ?= 1000000
+LIST_DOCUMENTS ?= 10000000
+IMPORT_ROWS ?= 1000000
 
 ## Benchmarks (not tests): border checks, name matching quality and speed, the person index.
 ## Needs ../shared/data beside the clone; PERSONS=100000 for a quicker index run;
 ## DOCUMENTS=1000000 VEHICLES=100000 for a quicker database run (the hub it loads is kept in
 ## bench/.data and reused); NETWORK_SECONDS=60 for a quicker live-stream run;
-## PRINT_PERSONS=20000 for a quicker fingerprint search run.
+## PRINT_PERSONS=20000 for a quicker fingerprint search run; LIST_PERSONS=100000
+## LIST_DOCUMENTS=1000000 IMPORT_ROWS=100000 for quicker list, import and export runs.
 bench: install
 	$(BIN)/python bench/checks.py
 	$(BIN)/python bench/names/evaluate.py
@@ -61,6 +65,8 @@ bench: install
 	$(BIN)/python bench/fingerprints.py
 	$(BIN)/python bench/fingerprint_search.py --persons $(PRINT_PERSONS)
 	$(BIN)/python bench/network.py --seconds $(NETWORK_SECONDS)
+	$(BIN)/python bench/listing.py --data bench/.data --persons $(LIST_PERSONS) \
+		--documents $(LIST_DOCUMENTS) --import-rows $(IMPORT_ROWS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -9,8 +9,9 @@ travel documents through the bulk import, serves it (``policenet serve``), and m
 - an import of ``--import-rows`` travel documents over HTTP (POST /v1/imports, followed to
   its end) against the same file through the direct import, and another bureau's border
   checks during it (p50, p99; every check waits for the disk);
-- an export of the whole documents list (JSON Lines): its rate, and the hub process's peak
-  memory before and after it (flat means the export holds one batch at a time).
+- an export of one bureau's travel documents (JSON Lines), and of none (the floor): its
+  rate, and the hub process's peak memory before and after (flat means the export holds one
+  batch at a time, whatever the size).
 
     python bench/listing.py [--data DIR] [--persons N] [--documents N] [--import-rows N]
         [--database-url URL]
@@ -36,6 +37,7 @@ from databases import (  # bench/databases.py, beside this script
     persons_jsonl,
     serve,
 )
+from sqlalchemy import create_engine, text
 
 from policenet.actions.exchange import import_file
 from policenet.actions.hub import initialise
@@ -118,14 +120,27 @@ def deep_cursor(client: httpx.Client, pages: int) -> str:
     return after
 
 
-def import_comparison(rows: int, port: int) -> str:
+def fresh_schema(pg_url: str, name: str) -> str:
+    """A PostgreSQL URL whose connections work in schema ``name``, dropped and made anew."""
+    admin = create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {name}"))
+    admin.dispose()
+    return pg_url + ("&" if "?" in pg_url else "?") + f"options=-csearch_path%3D{name}"
+
+
+def import_comparison(rows: int, port: int, pg_url: str | None = None) -> str:
     """The same file imported over HTTP into a served empty hub (another bureau checking all
-    along) and directly into another empty store: rows per second of each."""
-    text = documents_csv("NL", 50_000_000, rows)
+    along) and directly into another empty store: rows per second of each. On SQLite, or on
+    the PostgreSQL of ``pg_url`` (two schemas of its own)."""
+    text_ = documents_csv("NL", 50_000_000, rows)
     latencies: list[float] = []
     stop = threading.Event()
     with tempfile.TemporaryDirectory(prefix="policenet-http-import-") as scratch:
-        url = f"sqlite:///{scratch}/hub.db"
+        url = (
+            f"sqlite:///{scratch}/hub.db" if pg_url is None else fresh_schema(pg_url, "bench_http")
+        )
         store = Store(url)
         report = initialise(store, admin_name="bench", ttl_days=30)
         assert report.first_admin is not None
@@ -156,7 +171,7 @@ def import_comparison(rows: int, port: int) -> str:
                 job = client.post(
                     "/v1/imports",
                     params={"database": "travel_documents", "format": "csv"},
-                    content=text.encode(),
+                    content=text_.encode(),
                 ).json()
                 while job["state"] in ("queued", "running"):
                     time.sleep(0.2)
@@ -170,18 +185,24 @@ def import_comparison(rows: int, port: int) -> str:
             process.terminate()
             process.wait()
     with tempfile.TemporaryDirectory(prefix="policenet-direct-") as scratch:
-        direct = Store(f"sqlite:///{scratch}/hub.db")
+        url = (
+            f"sqlite:///{scratch}/hub.db"
+            if pg_url is None
+            else fresh_schema(pg_url, "bench_direct")
+        )
+        direct = Store(url)
         report = initialise(direct, admin_name="bench", ttl_days=30)
         assert report.first_admin is not None
         actor = officer(direct, report.first_admin[0], "NL")[0]
         began = time.perf_counter()
-        import_file(direct, actor, Database.TRAVEL_DOCUMENTS, text, "csv")
+        import_file(direct, actor, Database.TRAVEL_DOCUMENTS, text_, "csv")
         direct_seconds = time.perf_counter() - began
         direct.dispose()
+    backend = "SQLite" if pg_url is None else "PostgreSQL"
     return (
-        f"Import of {rows:,} travel documents into an empty hub: over HTTP (sent, queued, "
-        f"imported, followed to its end) {rows / http_seconds:,.0f} rows/s; the direct import "
-        f"of the same file {rows / direct_seconds:,.0f} rows/s (HTTP at "
+        f"Import of {rows:,} travel documents into an empty hub ({backend}): over HTTP "
+        f"(sent, queued, imported, followed to its end) {rows / http_seconds:,.0f} rows/s; "
+        f"the direct import of the same file {rows / direct_seconds:,.0f} rows/s (HTTP at "
         f"{100 * direct_seconds / http_seconds:.0f} % of it; goal 80 %). Another bureau's "
         f"checks during it, one every 20 ms: {len(latencies)}, p50 "
         f"{statistics.median(latencies):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
@@ -197,6 +218,9 @@ def main() -> None:
     parser.add_argument("--import-rows", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--pg-url", default=None, help="Also compare imports on this PostgreSQL (schemas bench_*)."
+    )
     args = parser.parse_args()
     data = args.data or Path(tempfile.mkdtemp(prefix="policenet-listing-"))
     data.mkdir(parents=True, exist_ok=True)
@@ -279,30 +303,38 @@ def main() -> None:
                 args.rounds,
             )
             lines.append(row("documents, page 1,001", deep, first_sql))
-        # Export: rate and the hub's peak memory.
-        before = peak_rss(process.pid)
-        began = time.perf_counter()
-        exported = 0
-        with httpx.stream(
-            "GET",
-            f"{base}/v1/documents/export",
-            headers={"Authorization": f"Bearer {ke_token}"},
-            timeout=3600,
-        ) as answer:
-            for line in answer.iter_lines():
-                exported += bool(line)
-        seconds = time.perf_counter() - began
-        after_rss = peak_rss(process.pid)
-        lines += [
-            "",
-            f"Export of {exported:,} travel documents (JSON Lines): {exported / seconds:,.0f} "
-            f"records/s; the hub's peak memory {before / 2**20:,.0f} MiB before, "
-            f"{after_rss / 2**20:,.0f} MiB after.",
-        ]
+        # Export: rate and the hub's peak memory, for none of one bureau's documents (the
+        # floor) and for all of them (its file holds up to 1,000,000).
+        lines.append("")
+        for owner_rows in ("first", "all"):
+            before = peak_rss(process.pid)
+            params = {"owner": "NCB-FR"}
+            if owner_rows == "first":
+                params["entered_to"] = "1970-01-01T00:00:00Z"  # none: the floor of the hub
+            began = time.perf_counter()
+            exported = 0
+            with httpx.stream(
+                "GET",
+                f"{base}/v1/documents/export",
+                params=params,
+                headers={"Authorization": f"Bearer {ke_token}"},
+                timeout=3600,
+            ) as answer:
+                for line in answer.iter_lines():
+                    exported += bool(line)
+            seconds = time.perf_counter() - began
+            after_rss = peak_rss(process.pid)
+            lines.append(
+                f"Export of {exported:,} travel documents of one bureau (JSON Lines): "
+                f"{exported / max(seconds, 1e-9):,.0f} records/s; the hub's peak memory "
+                f"{before / 2**20:,.0f} MiB before, {after_rss / 2**20:,.0f} MiB after."
+            )
     finally:
         process.terminate()
         process.wait()
     lines += ["", import_comparison(args.import_rows, args.port + 1)]
+    if args.pg_url:
+        lines += ["", import_comparison(args.import_rows, args.port + 2, args.pg_url)]
     print("\n".join(lines))
 
 
