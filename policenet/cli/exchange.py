@@ -12,12 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
     Progress,
-    TaskProgressColumn,
-    TextColumn,
-    TimeRemainingColumn,
 )
 
 from policenet.actions.dna_transactions import Type18Reading, type18_reading
@@ -33,7 +28,7 @@ from policenet.actions.import_worker import ImportFailed
 from policenet.actions.verbs import perform
 from policenet.cli.context import TokenOption, hub_of, signed_in
 from policenet.cli.errors import usage
-from policenet.cli.remote_exchange import fetch_export, send_import
+from policenet.cli.remote_exchange import fetch_export, import_columns, send_import
 from policenet.domain.dna import ProfileKind
 from policenet.domain.errors import InvalidInput
 from policenet.domain.records import Database as RecordDatabase
@@ -169,16 +164,8 @@ def import_(
     else:
         text = _utf8(file)
         rows = max(sum(1 for line in text.splitlines() if line.strip()) - (chosen == "csv"), 0)
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TaskProgressColumn(),
-        TextColumn("{task.fields[rate]} rows/s"),
-        TimeRemainingColumn(),
-    )
     started = time.perf_counter()
-    with Progress(*columns, console=console, transient=False) as progress:
+    with Progress(*import_columns(), console=console, transient=False) as progress:
         checking = progress.add_task("validating", total=rows, rate="-")
         writing = progress.add_task("writing", total=rows, rate="-", start=False)
 

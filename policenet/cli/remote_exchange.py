@@ -15,6 +15,7 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     TaskProgressColumn,
     TextColumn,
     TimeRemainingColumn,
@@ -29,6 +30,18 @@ if TYPE_CHECKING:
 console = Console()
 # How often the job is asked how far it went.
 POLL_SECONDS = 0.5
+
+
+def import_columns() -> tuple[ProgressColumn, ...]:
+    """An import's progress bars: validating, then writing, with the rate and time left."""
+    return (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rate]} rows/s"),
+        TimeRemainingColumn(),
+    )
 
 
 def _client(hub: str, token: str, timeout: float) -> HubClient:
@@ -81,15 +94,7 @@ def send_import(
 
 
 def _follow(client: HubClient, job: dict[str, Any]) -> dict[str, Any]:
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TaskProgressColumn(),
-        TextColumn("{task.fields[rate]} rows/s"),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=console, transient=False) as progress:
+    with Progress(*import_columns(), console=console, transient=False) as progress:
         checking = progress.add_task("validating", total=job["rows"], rate="-")
         writing = progress.add_task("writing", total=job["rows"], rate="-")
         while job["state"] in ("queued", "running"):

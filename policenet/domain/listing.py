@@ -171,36 +171,31 @@ class Page(Generic[T]):
     counted: Counted | None
 
 
-def parse_states(values: list[str]) -> frozenset[RecordState]:
-    """``state`` as a query gives it (repeated or comma-separated)."""
-    found: set[RecordState] = set()
+E = TypeVar("E", RecordState, Facet)
+
+
+def _parse(values: list[str], kind: type[E], what: str) -> frozenset[E]:
+    found: set[E] = set()
     for value in values:
         for part in value.split(","):
             part = part.strip()
             if not part:
                 continue
             try:
-                found.add(RecordState(part))
+                found.add(kind(part))
             except ValueError as exc:
-                known = ", ".join(s.value for s in RecordState)
+                known = ", ".join(k.value for k in kind)
                 raise InvalidInput(
-                    f"Unknown state {part!r}: use one or more of {known}.", code="bad_filter"
+                    f"Unknown {what} {part!r}: use one or more of {known}.", code="bad_filter"
                 ) from exc
-    return frozenset(found) or frozenset({RecordState.IN_FORCE})
+    return frozenset(found)
+
+
+def parse_states(values: list[str]) -> frozenset[RecordState]:
+    """``state`` as a query gives it (repeated or comma-separated); in force by default."""
+    return _parse(values, RecordState, "state") or frozenset({RecordState.IN_FORCE})
 
 
 def parse_facets(values: list[str]) -> frozenset[Facet]:
-    found: set[Facet] = set()
-    for value in values:
-        for part in value.split(","):
-            part = part.strip()
-            if not part:
-                continue
-            try:
-                found.add(Facet(part))
-            except ValueError as exc:
-                known = ", ".join(f.value for f in Facet)
-                raise InvalidInput(
-                    f"Unknown facet {part!r}: use one or more of {known}.", code="bad_filter"
-                ) from exc
-    return frozenset(found)
+    """``facet`` as a query gives it (repeated or comma-separated)."""
+    return _parse(values, Facet, "facet")

@@ -19,9 +19,9 @@ from policenet.store.tables import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
-    from sqlalchemy import Select, Table
+    from sqlalchemy import Connection, Select, Table
     from sqlalchemy.orm import Session
 
     from policenet.domain.principals import Principal
@@ -67,11 +67,22 @@ def append_many(session: Session, items: list[AuditItem]) -> list[AuditEntry]:
     # check, the hub's hottest path.
     connection = session.connection()
     seq, prev = connection.execute(_HEAD).one()
+    texts = [(p, c, a, s, canonical_detail(d)) for p, c, a, s, d in items]
+    return _chain(connection, seq, prev, texts)
+
+
+def _chain(
+    connection: Connection,
+    seq: int,
+    prev: str,
+    items: Sequence[tuple[int | None, str | None, str, str, str]],
+) -> list[AuditEntry]:
+    """Chain entries (their detail already canonical text) after the locked head, entry
+    ``seq`` of hash ``prev``."""
     entries: list[AuditEntry] = []
-    for principal_id, country, action, subject, detail in items:
+    for principal_id, country, action, subject, text in items:
         seq += 1
         at = utcnow()
-        text = canonical_detail(detail)
         digest = entry_hash(
             seq=seq,
             at=at,
@@ -128,26 +139,7 @@ def chain_deferred(session: Session, batch: int) -> int:
     ).all()
     if not rows:
         return 0
-    entries: list[AuditEntry] = []
-    for _, principal_id, country, action, subject, text in rows:
-        seq += 1
-        at = utcnow()
-        digest = entry_hash(
-            seq=seq,
-            at=at,
-            principal_id=principal_id,
-            country=country,
-            action=action,
-            subject=subject,
-            detail=text,
-            prev_hash=prev,
-        )
-        entries.append(
-            AuditEntry(seq, at, principal_id, country, action, subject, text, prev, digest)
-        )
-        prev = digest
-    connection.execute(_INSERT, [_row(entry) for entry in entries])
-    connection.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
+    _chain(connection, seq, prev, [(p, c, a, s, t) for _, p, c, a, s, t in rows])
     last = rows[-1][0]
     connection.execute(delete(AuditDeferredRow).where(AuditDeferredRow.id <= last))
     return len(rows)
