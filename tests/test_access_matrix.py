@@ -347,6 +347,26 @@ def test_every_read_path_shows_each_principal_exactly_what_the_owner_allowed(
                     terms = answer.json()["visibility"] is not None
                     matrix.expect(f"{case} owner's terms", terms, viewer == "owner")
 
+    # The list and the export over HTTP of every database: exactly the records each viewer
+    # reads by id, in any state (carriers, who read none, may not list).
+    every_state = {"state": "in_force,expired,withdrawn", "limit": "500"}
+    for kind in KINDS:
+        for viewer, actor in viewers.items():
+            case = f"list {kind.path} by {viewer}"
+            listed = client.get(f"/v1/{kind.path}", params=every_state, headers=actor.headers)
+            out = client.get(f"/v1/{kind.path}/export", params=every_state, headers=actor.headers)
+            if viewer == "carrier" or not holds_right(viewer, kind.database):
+                matrix.expect(case, (listed.status_code, out.status_code), (403, 403))
+                continue
+            wanted = sorted(ids[kind.database, v] for v in VARIANTS if reads(viewer, v))
+            matrix.expect(case, sorted(r["id"] for r in listed.json()["items"]), wanted)
+            matrix.expect(f"{case}: total", listed.json()["total"], len(wanted))
+            exported_ids = sorted(json.loads(line)["id"] for line in out.text.splitlines())
+            matrix.expect(f"export over HTTP {kind.path} by {viewer}", exported_ids, wanted)
+            for item in listed.json()["items"]:
+                own = item["owner_bureau_id"] == owner.principal.bureau_id and viewer == "owner"
+                matrix.expect(f"{case}: owner's terms", item["visibility"] is not None, own)
+
     # The one check, for every database it answers.
     for kind in KINDS:
         if kind.question is None:
