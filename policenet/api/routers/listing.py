@@ -31,6 +31,7 @@ from policenet.domain.listing import (
     parse_facets,
     parse_states,
 )
+from policenet.domain.principals import Principal
 from policenet.domain.shown import DocumentShown, RecordShown
 from policenet.hub import Hub, HubDep
 
@@ -134,7 +135,7 @@ Paging = Annotated[PageRequest, Depends(page_request)]
 
 def _listed(
     hub: Hub,
-    principal: Any,  # noqa: ANN401 - the Principal FastAPI resolved
+    principal: Principal,
     database: Database,
     wanted: ListFilter,
     page: PageRequest,
@@ -163,7 +164,7 @@ def _counts(page: Page[Any], request: Request) -> dict[str, Any]:
 
 def _export(
     hub: Hub,
-    principal: Any,  # noqa: ANN401 - the Principal FastAPI resolved
+    principal: Principal,
     database: Database,
     wanted: ListFilter,
     file_format: actions.ExportFormat,
