@@ -40,6 +40,7 @@ from policenet.access.records import (
 )
 from policenet.access.rights import (
     asks_persons,
+    may_follow_import,
     may_manage_country,
     require,
     sees_details,
@@ -81,6 +82,7 @@ __all__ = [
     "is_owner",
     "lists_every_overdue_hit",
     "mailbox_view",
+    "may_follow_import",
     "may_learn_of",
     "may_learn_of_answering",
     "may_learn_of_diffusion",

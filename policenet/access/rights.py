@@ -63,3 +63,11 @@ def sees_every_file(principal: Principal) -> bool:
     """The data protection officers search every file for a request of the person in it (the
     Commission for the Control of Files sees every file for that purpose)."""
     return principal.can(Right.HANDLE_SUBJECT_REQUESTS)
+
+
+def may_follow_import(principal: Principal, sender_id: int, bureau_id: str | None) -> bool:
+    """An import sent over the network shows to its sender and to the principals of the
+    bureau it imports for; to anyone else it does not exist."""
+    return principal.id == sender_id or (
+        principal.bureau_id is not None and principal.bureau_id == bureau_id
+    )

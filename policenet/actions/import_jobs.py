@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, BinaryIO
 
-from policenet.access import require
+from policenet.access import may_follow_import, require
 from policenet.actions.dna_transactions import type18_reading
 from policenet.actions.exchange.imports import ImportRejected, import_file
 from policenet.actions.records import owner_bureau
@@ -157,17 +157,11 @@ def submit(
     return job
 
 
-def _visible(actor: Principal, job: ImportJob) -> bool:
-    return job.principal_id == actor.id or (
-        actor.bureau_id is not None and actor.bureau_id == job.bureau_id
-    )
-
-
 def read_job(session: Session, actor: Principal, job_id: int) -> ImportJob:
     """A job its sender's bureau may follow; any other does not exist (and the attempt is
     audited)."""
     job = store.get(session, job_id)
-    if job is None or not _visible(actor, job):
+    if job is None or not may_follow_import(actor, job.principal_id, job.bureau_id):
         raise refused(
             NotFound(
                 f"No import job {job_id}: send the file to POST /v1/imports.",
