@@ -433,7 +433,7 @@ def test_every_read_path_shows_each_principal_exactly_what_the_owner_allowed(
         if actor.principal.bureau_id is None:
             matrix.expect(f"hits of {viewer}", listed.status_code, 403)
             continue
-        for hit in listed.json():
+        for hit in listed.json()["items"]:
             case = f"hit {hit['database']} [{hit['disclosure']}] listed for {viewer}"
             matrix.expect(f"{case}: record id", hit["record_id"] is not None, viewer == "owner")
             full = viewer == "owner" or hit["disclosure"] == "full"
@@ -441,7 +441,7 @@ def test_every_read_path_shows_each_principal_exactly_what_the_owner_allowed(
             read = client.get(f"/v1/hits/{hit['reference']}", headers=actor.headers)
             matrix.expect(f"{case}: read", (read.status_code, read.json()), (200, hit))
         if viewer == "owner":
-            on_records = {(h["database"], h["record_id"]) for h in listed.json()}
+            on_records = {(h["database"], h["record_id"]) for h in listed.json()["items"]}
             recorded = {(kind.value, record_id) for (kind, _), record_id in ids.items()}
             matrix.expect("hits on the owner's records", on_records <= recorded, True)
 

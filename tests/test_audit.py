@@ -85,7 +85,7 @@ def test_audit_is_readable_by_data_protection_not_by_officers(
 ) -> None:
     dpo = world.principal(Role.DATA_PROTECTION)
     fill(client, world)
-    entries = client.get("/v1/audit?limit=2", headers=dpo.headers).json()
+    entries = client.get("/v1/audit?limit=2", headers=dpo.headers).json()["items"]
     assert [e["action"] for e in entries] == ["check", "document.record"]
     officer = world.principal(Role.NCB_OFFICER, "DE")
     assert client.get("/v1/audit", headers=officer.headers).status_code == 403
@@ -94,7 +94,7 @@ def test_audit_is_readable_by_data_protection_not_by_officers(
 def test_reading_the_audit_log_is_itself_audited(client: TestClient, world: World) -> None:
     dpo = world.principal(Role.DATA_PROTECTION)
     client.get("/v1/audit?limit=5", headers=dpo.headers)
-    newest = client.get("/v1/audit?limit=1", headers=dpo.headers).json()[0]
+    newest = client.get("/v1/audit?limit=1", headers=dpo.headers).json()["items"][0]
     assert newest["action"] == "audit.read"
     assert newest["principal_id"] == dpo.principal.id
     assert newest["detail"]["limit"] == 5
@@ -247,30 +247,32 @@ def test_owners_see_the_queries_on_their_records_and_the_dpo_filters_and_exports
     other = {"person": {"name": "Marc Leblanc", "birth_date": "1980-02-02"}}
     assert client.post("/v1/checks", json=other, headers=it.headers).json()["hit"]
     url = "/v1/audit/queries-on-my-records"
-    seen = client.get(url, headers=fr.headers).json()
+    seen = client.get(url, headers=fr.headers).json()["items"]
     assert [(q["record_id"], q["checker_bureau_id"], q["answer"]) for q in seen] == [
         (hidden["id"], "NCB-IT", "hit_only"),
         (shared["id"], "NCB-DE", "record"),
     ]
     assert seen[1]["place"] == "Kehl" and seen[1]["checked_by"] == de.principal.id
     assert seen[1]["asked"]["person"]["name"] == "Jean-Pierre Duval"
-    one = client.get(url, params={"record_id": hidden["id"]}, headers=fr.headers).json()
+    one = client.get(url, params={"record_id": hidden["id"]}, headers=fr.headers).json()["items"]
     assert [q["checker_bureau_id"] for q in one] == ["NCB-IT"]
     # Another bureau learns nothing of FR's records this way.
-    assert client.get(url, headers=de.headers).json() == []
+    assert client.get(url, headers=de.headers).json()["items"] == []
     # The data protection officer filters the whole log and takes it away.
     dpo = world.principal(Role.DATA_PROTECTION)
-    by_de = client.get("/v1/audit", params={"bureau": "NCB-DE"}, headers=dpo.headers).json()
+    by_de = client.get("/v1/audit", params={"bureau": "NCB-DE"}, headers=dpo.headers).json()[
+        "items"
+    ]
     assert "check" in {e["action"] for e in by_de}
     assert {e["country"] for e in by_de} == {"DE"}
     about = client.get(
         "/v1/audit", params={"subject": f"record:{shared['id']}"}, headers=dpo.headers
-    ).json()
+    ).json()["items"]
     assert [e["action"] for e in about] == ["record.enter"]
     future = client.get(
-        "/v1/audit", params={"since": "2999-01-01T00:00:00"}, headers=dpo.headers
+        "/v1/audit", params={"entered_from": "2999-01-01T00:00:00"}, headers=dpo.headers
     ).json()
-    assert future == []
+    assert future["items"] == [] and future["total"] == 0
     exported = client.get("/v1/audit/export", params={"action": "check"}, headers=dpo.headers)
     assert exported.status_code == 200, exported.text
     assert exported.headers["content-type"].startswith("application/x-ndjson")
@@ -280,7 +282,7 @@ def test_owners_see_the_queries_on_their_records_and_the_dpo_filters_and_exports
     last = client.get(
         "/v1/audit", params={"limit": 1, "action": "audit.export"}, headers=dpo.headers
     )
-    assert last.json()[0]["detail"] == {"action": "check"}
+    assert last.json()["items"][0]["detail"] == {"action": "check"}
 
 
 def test_an_owner_watching_its_record_is_told_of_every_read_by_another_bureau(

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from policenet.domain.audit import AuditFilter
+from policenet.domain.listing import Window
 from policenet.domain.principals import Role
 from policenet.store import audit
 from policenet.store.db import Database
@@ -126,10 +127,9 @@ def test_every_check_is_audited_with_question_and_answer(
             e
             for e in audit.recent(
                 session,
-                limit=2,
-                before=None,
+                window=Window(limit=2),
                 chosen=AuditFilter(principal_id=border.principal.id),
-            )
+            ).items
         ]
     no_hit, hit = (e.detail_data for e in entries)
     assert hit["reference"] == answer["reference"]

@@ -228,7 +228,7 @@ def test_served_hub_answers_checks_over_http(tmp_path: Path) -> None:
         # Every member sees the published notices; the public list serves their extracts.
         published = httpx.get(
             f"{base}/v1/notices", headers=headers, params={"state": "published"}
-        ).json()
+        ).json()["items"]
         assert {n["type"] for n in published} == {t.value for t in NoticeType}
         public = httpx.get(f"{base}/public/notices", params={"name": "pavel morozov"}).json()
         assert [n["name"] for n in public["notices"]] == ["Павел МОРОЗОВ"]

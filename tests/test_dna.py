@@ -409,7 +409,7 @@ def test_familial_search_only_where_national_law_allows_it(
     assert answer.status_code == 200, answer.text
     (relative,) = answer.json()["matches"]
     assert relative["match"] == "parent_child" and relative["likelihood_ratio"] > 2
-    audit = client.get("/v1/audit", headers=world.gs_admin.headers).json()
+    audit = client.get("/v1/audit", headers=world.gs_admin.headers).json()["items"]
     (entry,) = [e for e in audit if e["action"] == "dna.familial"]
     assert "FR-2026-17" in entry["detail"]["asked"]["reason"]
 
@@ -666,7 +666,7 @@ def test_searches_that_keep_hitting_one_hit_only_profile_are_limited_and_reporte
     assert told["payload"]["hits"] == LIMITS[Database.DNA]
     dpo = world.principal(Role.DATA_PROTECTION)
     assert [e["kind"] for e in events_of(client, dpo)] == ["probing.suspected"]
-    entries = client.get("/v1/audit", headers=dpo.headers).json()
+    entries = client.get("/v1/audit", headers=dpo.headers).json()["items"]
     actions = [e["action"] for e in entries]
     assert "probing.limited" in actions and actions.count("probing.refused") == 2
 

@@ -189,7 +189,7 @@ def test_ids_beyond_the_database_range_are_a_clear_422(client: TestClient, world
     for url in (
         "/v1/documents/99999999999999999999",
         "/v1/documents/9999999999",
-        "/v1/audit?before=9999999999",
+        "/v1/audit/queries-on-my-records?record_id=9999999999",
     ):
         answer = client.get(url, headers=officer.headers)
         assert answer.status_code == 422, url

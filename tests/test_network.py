@@ -258,12 +258,14 @@ def test_overdue_hits_are_escalated_once_to_the_owner_and_the_command_centre(
     assert [e["payload"]["hit"] for e in centre] == [urgent_ref, routine_ref]
     assert "urgency_reason" not in centre[0]["payload"]  # the record's content stays home
 
-    listed = client.get("/v1/hits", params={"status": "overdue"}, headers=owner.headers).json()
+    listed = client.get("/v1/hits", params={"state": "overdue"}, headers=owner.headers).json()[
+        "items"
+    ]
     assert {h["reference"] for h in listed} == {urgent_ref, routine_ref}
     assert all(h["overdue"] for h in listed)
-    everyone = client.get("/v1/hits", params={"status": "overdue"}, headers=command.headers)
-    assert {h["reference"] for h in everyone.json()} == {urgent_ref, routine_ref}
-    assert all(h["asked"] is None for h in everyone.json())
+    everyone = client.get("/v1/hits", params={"state": "overdue"}, headers=command.headers)
+    assert {h["reference"] for h in everyone.json()["items"]} == {urgent_ref, routine_ref}
+    assert all(h["asked"] is None for h in everyone.json()["items"])
 
     late = client.post(
         f"/v1/hits/{urgent_ref}/decision",
@@ -273,7 +275,9 @@ def test_overdue_hits_are_escalated_once_to_the_owner_and_the_command_centre(
     assert late.status_code == 200
     assert events_of(client, command)[-1]["kind"] == "hit.rejected"
     assert events_of(client, command)[-1]["payload"]["late"] is True
-    listed = client.get("/v1/hits", params={"status": "overdue"}, headers=owner.headers).json()
+    listed = client.get("/v1/hits", params={"state": "overdue"}, headers=owner.headers).json()[
+        "items"
+    ]
     assert [h["reference"] for h in listed] == [routine_ref]
 
 
@@ -359,7 +363,7 @@ def test_classification_limits_who_reads(client: TestClient, world: World) -> No
     officer_events = events_of(client, de_officer)
     assert [e["payload"]["subject"] for e in officer_events] == ["Hello"]
     assert client.get(f"/v1/messages/{reference}", headers=de_officer.headers).status_code == 404
-    inbox = client.get("/v1/messages", headers=de_officer.headers).json()
+    inbox = client.get("/v1/messages", headers=de_officer.headers).json()["items"]
     assert [m["subject"] for m in inbox] == ["Hello"]
     assert client.get(f"/v1/messages/{reference}", headers=de_admin.headers).status_code == 200
 

@@ -414,7 +414,7 @@ def test_bad_requests_are_refused_and_change_nothing(
     refused(client.post("/v1/notices", json=bad, headers=fr.headers), 422, "country_unknown")
     urgent = content(NoticeType.ORANGE, None, urgent=True)
     refused(client.post("/v1/notices", json=urgent, headers=fr.headers), 422, "invalid_request")
-    assert client.get("/v1/notices", headers=fr.headers).json() == []
+    assert client.get("/v1/notices", headers=fr.headers).json()["items"] == []
 
 
 # --- automated screening -------------------------------------------------------------------
@@ -1013,9 +1013,9 @@ def test_a_diffusion_is_delivered_at_once_and_cancelled_everywhere(
         read = client.get(f"/v1/diffusions/{d['id']}", headers=recipient.headers)
         assert read.status_code == 200 and read.json()["text"].startswith("Arrest")
     refused(client.get(f"/v1/diffusions/{d['id']}", headers=it.headers), 404, "diffusion_not_found")
-    assert client.get("/v1/diffusions", headers=it.headers).json() == []
+    assert client.get("/v1/diffusions", headers=it.headers).json()["items"] == []
     queue = client.get("/v1/diffusions", params={"review": "pending"}, headers=reviewer.headers)
-    assert [x["id"] for x in queue.json()] == [d["id"]]
+    assert [x["id"] for x in queue.json()["items"]] == [d["id"]]
     refused(
         client.post(
             f"/v1/diffusions/{d['id']}/cancellation",
@@ -1036,7 +1036,7 @@ def test_a_diffusion_is_delivered_at_once_and_cancelled_everywhere(
         gone = client.get(f"/v1/diffusions/{d['id']}", headers=recipient.headers)
         refused(gone, 410, "diffusion_cancelled")
         assert "private dispute" in gone.json()["error"]["message"]
-        assert client.get("/v1/diffusions", headers=recipient.headers).json() == []
+        assert client.get("/v1/diffusions", headers=recipient.headers).json()["items"] == []
         (event,) = [e for e in events_of(client, recipient) if e["kind"] == "diffusion.cancelled"]
         assert event["payload"]["by"] == "the General Secretariat"
     # The sender still reads its own, cancelled.
@@ -1205,7 +1205,7 @@ def test_diffusions_to_all_reach_ncbs_only_and_a_sender_may_withdraw(
         )
     police = Actor(principal, issued.secret)
     for outsider in (police, world.gs_admin):
-        assert client.get("/v1/diffusions", headers=outsider.headers).json() == []
+        assert client.get("/v1/diffusions", headers=outsider.headers).json()["items"] == []
         assert (
             client.get(f"/v1/diffusions/{sent['id']}", headers=outsider.headers).status_code == 404
         )
@@ -1217,7 +1217,9 @@ def test_diffusions_to_all_reach_ncbs_only_and_a_sender_may_withdraw(
     ).json()
     assert withdrawn["review"] == "withdrawn"
     assert (
-        client.get("/v1/diffusions", params={"review": "pending"}, headers=reviewer.headers).json()
+        client.get("/v1/diffusions", params={"review": "pending"}, headers=reviewer.headers).json()[
+            "items"
+        ]
         == []
     )
     refused(
@@ -1279,7 +1281,7 @@ def test_a_published_notice_keeps_the_requesters_own_reference_to_itself(
         assert read["subject"]["name"]
         assert ("external_ref" in read["subject"]) is sees
         assert reference in json.dumps(read) if sees else reference not in json.dumps(read)
-        listed = client.get("/v1/notices", headers=reader.headers).json()
+        listed = client.get("/v1/notices", headers=reader.headers).json()["items"]
         (same,) = [n for n in listed if n["id"] == published["id"]]
         assert (reference in json.dumps(same)) is sees
     assert notice_of(client, br, published["id"])["history"] is None

@@ -602,7 +602,7 @@ def test_owner_is_told_of_the_query_that_hit_its_hit_only_record(
 
     owners_view = client.get("/v1/hits", headers=owner.headers)
     assert owners_view.status_code == 200, owners_view.text
-    (told,) = owners_view.json()
+    (told,) = owners_view.json()["items"]
     assert told["reference"] == reference
     assert told["record_id"] == stored["id"]
     assert told["database"] == "vehicles"
@@ -610,7 +610,7 @@ def test_owner_is_told_of_the_query_that_hit_its_hit_only_record(
     assert told["place"] == "Kehl bridge"
     assert told["asked"] == {"vehicle": {"plate": "FR:GH123KL"}}
 
-    (own,) = client.get("/v1/hits", headers=checker.headers).json()
+    (own,) = client.get("/v1/hits", headers=checker.headers).json()["items"]
     assert own["reference"] == reference
     assert own["record_id"] is None
     assert own["match"] is None

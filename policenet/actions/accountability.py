@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from policenet.domain.hits import StoredHit
+    from policenet.domain.listing import Page, Window
     from policenet.domain.principals import Principal
 
 
@@ -22,9 +23,8 @@ def queries_on_my_records(
     actor: Principal,
     *,
     record_id: int | None,
-    limit: int,
-    before: int | None,
-) -> list[StoredHit]:
+    window: Window,
+) -> Page[StoredHit]:
     """Every check or search that hit the actor's bureau's records (one record's, with
     ``record_id``), newest first, as the bureau's officers who answer hits see them. The
     reading is audited like any other."""
@@ -35,14 +35,12 @@ def queries_on_my_records(
             "the bureau that owns them.",
             code="no_bureau",
         )
-    found = hits.on_records_of(
-        session, actor.bureau_id, record_id=record_id, limit=limit, before=before
-    )
+    found = hits.on_records_of(session, actor.bureau_id, record_id=record_id, window=window)
     audit.append_by(
         session,
         actor,
         "audit.queries_on_my_records",
         f"bureau:{actor.bureau_id}",
-        {"record_id": record_id, "count": len(found)},
+        {"record_id": record_id, "count": len(found.items), **window.described()},
     )
     return found

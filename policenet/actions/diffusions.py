@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
+    from policenet.domain.listing import Page, Window
+
 
 def _not_found(diffusion_id: int) -> NotFound:
     return NotFound(
@@ -161,9 +163,8 @@ def list_diffusions(
     actor: Principal,
     *,
     review: DiffusionReview | None,
-    limit: int,
-    before: int | None,
-) -> list[Diffusion]:
+    window: Window,
+) -> Page[Diffusion]:
     """What the actor's bureau sent and the active diffusions it received; every diffusion
     for a GS reviewer (``review=pending``: the review queue, urgent first then oldest)."""
     reviewer = actor.can(Right.REVIEW_NOTICES)
@@ -176,16 +177,18 @@ def list_diffusions(
         everything=reviewer,
         sent=reads_sent_diffusions(actor),
         review=review,
-        limit=limit,
-        before=before,
-    )
-    found = [d for d in found if may_learn_of_diffusion(actor, d)]
+        window=window,
+    ).kept(lambda d: may_learn_of_diffusion(actor, d))
     audit.append_by(
         session,
         actor,
         "diffusion.list",
         "diffusions",
-        {"review": None if review is None else review.value, "count": len(found)},
+        {
+            "review": None if review is None else review.value,
+            "count": len(found.items),
+            **window.described(),
+        },
     )
     return found
 

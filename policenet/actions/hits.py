@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from policenet.domain.documents import TravelDocument
     from policenet.domain.hits import HitDecision, StoredHit
+    from policenet.domain.listing import Page, Window
     from policenet.domain.records import Database, Record
 
 # Police data about a hit: readable by officers, not by carriers.
@@ -280,11 +281,11 @@ def list_hits(
     session: Session,
     actor: Principal,
     *,
-    limit: int,
-    before: int | None,
+    window: Window,
     status: str | None,
+    on: Database | None = None,
     now: datetime,
-) -> list[HitView]:
+) -> Page[HitView]:
     """Hits on the actor's bureau's records (the owner is told of every query that found
     one) and hits its own checks made, newest first. The General Secretariat lists every
     overdue hit, to chase the owners."""
@@ -297,9 +298,9 @@ def list_hits(
     found = hits.of_bureau(
         session,
         None if everyone else actor.bureau_id,
-        limit=limit,
-        before=before,
+        window=window,
         status=status,
+        database=on,
         now=now,
     )
     audit.append_by(
@@ -307,6 +308,6 @@ def list_hits(
         actor,
         "hits.read",
         "hits" if everyone else f"bureau:{actor.bureau_id}",
-        {"count": len(found), "status": status},
+        {"count": len(found.items), "status": status, **window.described()},
     )
-    return [hit_view(actor, h) for h in found]
+    return found.mapped(lambda h: hit_view(actor, h))

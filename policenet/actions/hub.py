@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from policenet.domain.checkpoints import Checkpoint
+    from policenet.domain.listing import Page, Window
     from policenet.store.db import Database
 
 
@@ -116,20 +117,19 @@ def read_audit(
     session: Session,
     actor: Principal,
     *,
-    limit: int,
-    before: int | None,
+    window: Window,
     chosen: AuditFilter,
-) -> list[AuditEntry]:
+) -> Page[AuditEntry]:
     """The newest audit entries, those chosen (by principal, bureau, subject, action or
     time), for the GS administrators and the data protection officer."""
     require(actor, Right.READ_AUDIT)
-    entries = audit.recent(session, limit=limit, before=before, chosen=chosen)
+    entries = audit.recent(session, window=window, chosen=chosen)
     audit.append_by(
         session,
         actor,
         "audit.read",
         "audit_log",
-        {"limit": limit, "before": before, **chosen.as_json()},
+        {"count": len(entries.items), **window.described(), **chosen.as_json()},
     )
     return entries
 

@@ -18,6 +18,7 @@ from policenet.actions.hits import hit_of_party
 from policenet.actions.verbs import refused
 from policenet.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from policenet.domain.events import EventKind, NewEvent
+from policenet.domain.listing import Order, Page, Window
 from policenet.domain.messages import (
     ATTACHMENT_TYPES,
     MAX_ATTACHMENTS_BYTES,
@@ -42,6 +43,9 @@ if TYPE_CHECKING:
 
 _TEXT_TYPES = frozenset({"text/plain", "text/csv", "application/json"})
 BOXES = ("in", "out", "all")
+
+# The messages on one hit that its thread shows (the oldest first).
+THREAD_MAX = 500
 
 
 def _bureau_of(actor: Principal) -> str:
@@ -358,23 +362,24 @@ def list_messages(
     actor: Principal,
     *,
     box: str,
-    limit: int,
-    before: int | None,
+    window: Window,
     thread: str | None = None,
-) -> list[Message]:
+) -> Page[Message]:
     bureau = _bureau_of(actor)
     found = store.of_bureau(
         session,
         bureau,
         readable=actor.clearance.readable(),
         box=box,
-        limit=limit,
-        before=before,
+        window=window,
         thread=thread,
-    )
-    found = [m for m in found if may_read_message(actor, m)]
+    ).kept(lambda m: may_read_message(actor, m))
     audit.append_by(
-        session, actor, "messages.read", f"bureau:{bureau}", {"box": box, "count": len(found)}
+        session,
+        actor,
+        "messages.read",
+        f"bureau:{bureau}",
+        {"box": box, "count": len(found.items), **window.described()},
     )
     return found
 
@@ -386,8 +391,8 @@ def hit_thread(session: Session, actor: Principal, reference: str) -> list[Messa
         _hit_thread(session, actor, reference)
     except NotFound as error:
         raise refused(error, actor, "messages.read", f"hit:{reference}") from None
-    found = list_messages(session, actor, box="all", limit=500, before=None, thread=reference)
-    return found[::-1]
+    window = Window(order=Order.OLDEST, limit=THREAD_MAX, total=False)
+    return list_messages(session, actor, box="all", window=window, thread=reference).items
 
 
 def read_attachment(

@@ -7,6 +7,10 @@ ranked by a name search pages through the ranking instead (its cursor is a posit
 
 A total and the facets are counted exactly up to ``COUNT_CAP`` records; beyond that they are
 lower bounds, and the answer says so (``total_exact``), as a search engine's hit count does.
+
+The hub's other lists (hits, messages, notices, diffusions, the audit log) page the same way,
+with the same cursor, limit, order, span of time and total (a ``Window``): each is in order of
+entry, so its cursor is the id of the last item shown.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from policenet.domain.errors import InvalidInput
 from policenet.domain.ids import MAX_ID
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from datetime import datetime
 
 # Counted exactly up to this many matches; more is reported as "at least" this many.
@@ -69,6 +73,13 @@ class Facet(StrEnum):
     OWNER = "owner"
     COUNTRY = "country"
     STATE = "state"
+
+
+class Order(StrEnum):
+    """The orders of the lists in order of entry (``Window``)."""
+
+    NEWEST = "newest"
+    OLDEST = "oldest"
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +160,48 @@ class PageRequest:
     facets: frozenset[Facet] = frozenset()
 
 
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A page of a list in order of entry (hits, messages, notices, diffusions, the audit
+    log): newest or oldest first, entered between two instants, after the item a cursor
+    names, with the list's total (counted as a record list's is) unless ``total`` is false."""
+
+    order: Order = Order.NEWEST
+    limit: int = PAGE_DEFAULT
+    after: Cursor | None = None
+    total: bool = True
+    entered_from: datetime | None = None
+    entered_to: datetime | None = None
+
+    @property
+    def newest_first(self) -> bool:
+        return self.order is Order.NEWEST
+
+    def after_id(self) -> int | None:
+        """The id of the last item of the page before (None: the first page)."""
+        if self.after is None:
+            return None
+        if self.after.id is None or self.after.value is not None:
+            raise InvalidInput(
+                "The cursor is not one this list gave: pass the `after` value of this list's "
+                "page before as it was, or leave it out for the first page.",
+                code="bad_cursor",
+            )
+        return self.after.id
+
+    def described(self) -> dict[str, object]:
+        """The window as an audit entry keeps it."""
+        found: dict[str, object] = {
+            "order": self.order.value,
+            "limit": self.limit,
+            "entered_from": None if self.entered_from is None else self.entered_from.isoformat(),
+            "entered_to": None if self.entered_to is None else self.entered_to.isoformat(),
+        }
+        return {k: v for k, v in found.items() if v is not None}
+
+
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +221,15 @@ class Page(Generic[T]):
     items: list[T]
     after: Cursor | None
     counted: Counted | None
+
+    def mapped(self, convert: Callable[[T], U]) -> Page[U]:
+        """The same page, each item converted."""
+        return Page([convert(item) for item in self.items], self.after, self.counted)
+
+    def kept(self, keep: Callable[[T], bool]) -> Page[T]:
+        """The same page, with only the items ``keep`` keeps (a check again, item by item,
+        of what the query chose)."""
+        return Page([item for item in self.items if keep(item)], self.after, self.counted)
 
 
 E = TypeVar("E", RecordState, Facet)

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from policenet.domain.audit import AuditEntry, AuditFilter, canonical_detail, entry_hash
 from policenet.domain.checkpoints import Checkpoint
 from policenet.domain.clock import utcnow
+from policenet.store.paging import window_page
 from policenet.store.tables import (
     AuditCheckpointRow,
     AuditDeferredRow,
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Select, Table
     from sqlalchemy.orm import Session
 
+    from policenet.domain.listing import Page, Window
     from policenet.domain.principals import Principal
 
 
@@ -231,14 +233,16 @@ def _where(query: Select[Any], chosen: AuditFilter) -> Select[Any]:
     return query
 
 
-def recent(
-    session: Session, *, limit: int, before: int | None, chosen: AuditFilter
-) -> list[AuditEntry]:
-    """The newest entries first, those ``chosen`` only."""
-    query = _where(select(AuditRow), chosen).order_by(AuditRow.seq.desc()).limit(limit)
-    if before is not None:
-        query = query.where(AuditRow.seq < before)
-    return [_entry(row) for row in session.execute(query).scalars()]
+def recent(session: Session, *, window: Window, chosen: AuditFilter) -> Page[AuditEntry]:
+    """A page of the entries ``chosen`` (newest first unless the window says otherwise)."""
+    return window_page(
+        session,
+        _where(select(AuditRow), chosen),
+        key=AuditRow.seq,
+        at=AuditRow.at,
+        window=window,
+        convert=lambda rows: [_entry(row) for row in rows],
+    )
 
 
 def matching(session: Session, chosen: AuditFilter, *, batch: int = 5000) -> Iterator[AuditEntry]:

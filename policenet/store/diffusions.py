@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import exists, false, insert, or_, select, update
+from sqlalchemy import and_, exists, false, insert, or_, select, update
 
 from policenet.domain.notices import Diffusion, DiffusionKind, DiffusionReview, DiffusionState
 from policenet.store.db import one_or_none
+from policenet.store.paging import window_page
 from policenet.store.tables import DiffusionRecipientRow, DiffusionRow
 
 if TYPE_CHECKING:
+    from sqlalchemy import Select
     from sqlalchemy.orm import Session
+
+    from policenet.domain.listing import Page, Window
 
 
 def _recipients(session: Session, diffusion_id: int) -> tuple[str, ...]:
@@ -82,10 +86,9 @@ def listing(
     everything: bool,
     sent: bool,
     review: DiffusionReview | None,
-    limit: int,
-    before: int | None,
-) -> list[Diffusion]:
-    """Newest first: what a bureau sent (``sent``: its principal may read them) or received
+    window: Window,
+) -> Page[Diffusion]:
+    """A page of what a bureau sent (``sent``: its principal may read them) or received
     (active ones), or everything for the GS. ``ncb``: the bureau is a member's NCB, which
     diffusions to all reach."""
     query = select(DiffusionRow)
@@ -102,10 +105,26 @@ def listing(
         )
     if review is not None:
         query = query.where(DiffusionRow.review == review.value)
-    if before is not None:
-        query = query.where(DiffusionRow.id < before)
-    if review is DiffusionReview.PENDING:
-        query = query.order_by(DiffusionRow.urgent.desc(), DiffusionRow.id).limit(limit)
-    else:
-        query = query.order_by(DiffusionRow.id.desc()).limit(limit)
-    return [_diffusion(session, r) for r in session.execute(query).scalars()]
+    return window_page(
+        session,
+        query,
+        key=DiffusionRow.id,
+        at=DiffusionRow.sent_at,
+        window=window,
+        convert=lambda rows: [_diffusion(session, r) for r in rows],
+        ordered=_review_order if review is DiffusionReview.PENDING else None,
+    )
+
+
+def _review_order(query: Select[Any], after: int | None) -> Select[Any]:
+    """The GS review queue's order: urgent first, then the oldest first; after the cursor's
+    diffusion in that order (its urgency is read from it: a diffusion's never changes)."""
+    if after is not None:
+        urgent = select(DiffusionRow.urgent).where(DiffusionRow.id == after).scalar_subquery()
+        query = query.where(
+            or_(
+                DiffusionRow.urgent < urgent,
+                and_(DiffusionRow.urgent == urgent, DiffusionRow.id > after),
+            )
+        )
+    return query.order_by(DiffusionRow.urgent.desc(), DiffusionRow.id)

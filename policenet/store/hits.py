@@ -12,13 +12,17 @@ from policenet.domain.hits import HitStatus, StoredHit, Urgency
 from policenet.domain.records import Database
 from policenet.domain.terms import Disclosure
 from policenet.store.db import one_or_none, require_durable
+from policenet.store.paging import window_page
 from policenet.store.tables import HitRow
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import datetime
 
     from sqlalchemy.orm import Session
     from sqlalchemy.sql import Select
+
+    from policenet.domain.listing import Page, Window
 
 
 def _hit(row: HitRow) -> StoredHit:
@@ -82,38 +86,38 @@ def _filtered(query: Select[Any], status: str | None, now: datetime) -> Select[A
 
 
 def on_records_of(
-    session: Session, bureau_id: str, *, record_id: int | None, limit: int, before: int | None
-) -> list[StoredHit]:
-    """The hits on one bureau's records (one record's), newest first."""
+    session: Session, bureau_id: str, *, record_id: int | None, window: Window
+) -> Page[StoredHit]:
+    """The hits on one bureau's records (one record's), a page of them."""
     query = select(HitRow).where(HitRow.owner_bureau_id == bureau_id)
     if record_id is not None:
         query = query.where(HitRow.record_id == record_id)
-    if before is not None:
-        query = query.where(HitRow.id < before)
-    rows = session.execute(query.order_by(HitRow.id.desc()).limit(limit)).scalars()
-    return [_hit(row) for row in rows]
+    return window_page(session, query, key=HitRow.id, at=HitRow.at, window=window, convert=_hits)
 
 
 def of_bureau(
     session: Session,
     bureau_id: str | None,
     *,
-    limit: int,
-    before: int | None,
+    window: Window,
     status: str | None = None,
+    database: Database | None = None,
     now: datetime,
-) -> list[StoredHit]:
+) -> Page[StoredHit]:
     """Hits on the bureau's records and hits its own checks made (every hit for None: the GS
-    command centre's view), newest first; ``status`` is a HitStatus or ``overdue``."""
+    command centre's view), a page of them; ``status`` is a HitStatus or ``overdue``."""
     query = select(HitRow)
     if bureau_id is not None:
         query = query.where(
             or_(HitRow.owner_bureau_id == bureau_id, HitRow.checker_bureau_id == bureau_id)
         )
     query = _filtered(query, status, now)
-    if before is not None:
-        query = query.where(HitRow.id < before)
-    rows = session.execute(query.order_by(HitRow.id.desc()).limit(limit)).scalars()
+    if database is not None:
+        query = query.where(HitRow.database == database.value)
+    return window_page(session, query, key=HitRow.id, at=HitRow.at, window=window, convert=_hits)
+
+
+def _hits(rows: Sequence[HitRow]) -> list[StoredHit]:
     return [_hit(row) for row in rows]
 
 

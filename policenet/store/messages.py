@@ -8,12 +8,16 @@ from sqlalchemy import insert, or_, select, update
 
 from policenet.domain.classification import Classification
 from policenet.domain.messages import Attachment, Message, Priority, Receipt
+from policenet.store.paging import window_page
 from policenet.store.tables import MessageAttachmentRow, MessageRecipientRow, MessageRow
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import datetime
 
     from sqlalchemy.orm import Session
+
+    from policenet.domain.listing import Page, Window
 
 
 def add(
@@ -36,7 +40,7 @@ def add(
     return row.id
 
 
-def _messages(session: Session, rows: list[MessageRow]) -> list[Message]:
+def _messages(session: Session, rows: Sequence[MessageRow]) -> list[Message]:
     if not rows:
         return []
     ids = [r.id for r in rows]
@@ -97,11 +101,10 @@ def of_bureau(
     *,
     readable: tuple[Classification, ...],
     box: str,
-    limit: int,
-    before: int | None,
+    window: Window,
     thread: str | None = None,
-) -> list[Message]:
-    """Messages a bureau received (``in``), sent (``out``) or both (``all``), newest first."""
+) -> Page[Message]:
+    """Messages a bureau received (``in``), sent (``out``) or both (``all``), a page of them."""
     received = select(MessageRecipientRow.message_id).where(
         MessageRecipientRow.bureau_id == bureau_id
     )
@@ -114,10 +117,14 @@ def of_bureau(
     )
     if thread is not None:
         query = query.where(MessageRow.thread == thread)
-    if before is not None:
-        query = query.where(MessageRow.id < before)
-    rows = list(session.execute(query.order_by(MessageRow.id.desc()).limit(limit)).scalars())
-    return _messages(session, rows)
+    return window_page(
+        session,
+        query,
+        key=MessageRow.id,
+        at=MessageRow.sent_at,
+        window=window,
+        convert=lambda rows: _messages(session, rows),
+    )
 
 
 def mark_read(session: Session, message_id: int, bureau_id: str, at: datetime, by: int) -> bool:

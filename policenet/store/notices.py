@@ -21,6 +21,7 @@ from policenet.domain.notices import (
     is_public,
 )
 from policenet.store.db import one_or_none
+from policenet.store.paging import window_page
 from policenet.store.tables import (
     HubMetaRow,
     NoticeQuestionRow,
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from sqlalchemy.orm import Session
+
+    from policenet.domain.listing import Page, Window
 
 
 def _notice(row: NoticeRow) -> Notice:
@@ -249,10 +252,9 @@ def listing(
     now: datetime,
     state: NoticeState | None,
     notice_type: NoticeType | None,
-    limit: int,
-    before: int | None,
-) -> list[Notice]:
-    """Newest first: a bureau's own requests in any state and every active notice; the GS
+    window: Window,
+) -> Page[Notice]:
+    """A page of a bureau's own requests in any state and every active notice; the GS
     every request but drafts."""
     if see_all_requests:
         visible = NoticeRow.state != NoticeState.DRAFT.value
@@ -263,10 +265,14 @@ def listing(
         query = query.where(NoticeRow.state == state.value)
     if notice_type is not None:
         query = query.where(NoticeRow.type == notice_type.value)
-    if before is not None:
-        query = query.where(NoticeRow.id < before)
-    rows = session.execute(query.order_by(NoticeRow.id.desc()).limit(limit)).scalars()
-    return [_notice(r) for r in rows]
+    return window_page(
+        session,
+        query,
+        key=NoticeRow.id,
+        at=NoticeRow.created_at,
+        window=window,
+        convert=lambda rows: [_notice(r) for r in rows],
+    )
 
 
 def review_queue(session: Session, limit: int) -> list[Notice]:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
+    from policenet.domain.listing import Page, Window
     from policenet.domain.notices import NoticeState, NoticeType
     from policenet.domain.shown import NoticeShown
 
@@ -38,9 +39,8 @@ def list_notices(
     *,
     state: NoticeState | None,
     notice_type: NoticeType | None,
-    limit: int,
-    before: int | None,
-) -> list[NoticeShown]:
+    window: Window,
+) -> Page[NoticeShown]:
     """A bureau's own requests and every valid published notice; for GS reviewers, every
     request once submitted."""
     if not (actor.can(Right.CHECK_RECORDS) or actor.can(Right.REVIEW_NOTICES)):
@@ -52,10 +52,8 @@ def list_notices(
         now=now,
         state=state,
         notice_type=notice_type,
-        limit=limit,
-        before=before,
-    )
-    found = [n for n in found if readable(actor, n, now)]
+        window=window,
+    ).kept(lambda n: readable(actor, n, now))
     audit.append_by(
         session,
         actor,
@@ -64,7 +62,8 @@ def list_notices(
         {
             "state": None if state is None else state.value,
             "type": None if notice_type is None else notice_type.value,
-            "count": len(found),
+            "count": len(found.items),
+            **window.described(),
         },
     )
-    return [notice_shown(actor, n, now) for n in found]
+    return found.mapped(lambda n: notice_shown(actor, n, now))

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from policenet.access import require
 from policenet.actions.accountability import queries_on_my_records
 from policenet.actions.hub import exported_audit, read_audit, start_audit_export, verify_audit
 from policenet.api.deps import CurrentPrincipal
-from policenet.api.schemas import AuditEntryPublic, AuditVerificationPublic, QueryOnRecordPublic
+from policenet.api.paging import EnteredFrom, EnteredTo, Paged, PagedUntimed, envelope, utc
+from policenet.api.schemas import (
+    AuditEntryPagePublic,
+    AuditEntryPublic,
+    AuditVerificationPublic,
+    QueryOnRecordPagePublic,
+    QueryOnRecordPublic,
+)
 from policenet.domain.audit import AuditFilter
 from policenet.domain.ids import MAX_ID
 from policenet.domain.principals import Right
@@ -36,21 +42,17 @@ def chosen_entries(
     action: Annotated[
         str | None, Query(min_length=1, max_length=60, description="Only this action.")
     ] = None,
-    since: Annotated[datetime | None, Query(description="From this time (UTC).")] = None,
-    until: Annotated[datetime | None, Query(description="Before this time (UTC).")] = None,
+    entered_from: EnteredFrom = None,
+    entered_to: EnteredTo = None,
 ) -> AuditFilter:
     return AuditFilter(
         principal_id=principal_id,
         bureau_id=bureau,
         subject=subject,
         action=action,
-        since=None if since is None else _utc(since),
-        until=None if until is None else _utc(until),
+        since=utc(entered_from),
+        until=utc(entered_to),
     )
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 Chosen = Annotated[AuditFilter, Depends(chosen_entries)]
@@ -58,16 +60,15 @@ Chosen = Annotated[AuditFilter, Depends(chosen_entries)]
 
 @router.get("/v1/audit", summary="The newest audit entries first, filtered")
 def list_entries(
+    request: Request,
     hub: HubDep,
     principal: CurrentPrincipal,
     chosen: Chosen,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    before: Annotated[
-        int | None, Query(ge=1, le=MAX_ID, description="Entries before this seq.")
-    ] = None,
-) -> list[AuditEntryPublic]:
-    entries = hub.act(read_audit, principal, limit=limit, before=before, chosen=chosen)
-    return [AuditEntryPublic.of(e) for e in entries]
+    window: PagedUntimed,
+) -> AuditEntryPagePublic:
+    entries = hub.act(read_audit, principal, window=window, chosen=chosen)
+    items = [AuditEntryPublic.of(e) for e in entries.items]
+    return AuditEntryPagePublic(items=items, **envelope(entries, request))
 
 
 @router.get(
@@ -76,16 +77,15 @@ def list_entries(
     "they were told",
 )
 def queries(
+    request: Request,
     hub: HubDep,
     principal: CurrentPrincipal,
+    window: Paged,
     record_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="One record's.")] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    before: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Older than this.")] = None,
-) -> list[QueryOnRecordPublic]:
-    found = hub.act(
-        queries_on_my_records, principal, record_id=record_id, limit=limit, before=before
-    )
-    return [QueryOnRecordPublic.of(h) for h in found]
+) -> QueryOnRecordPagePublic:
+    found = hub.act(queries_on_my_records, principal, record_id=record_id, window=window)
+    items = [QueryOnRecordPublic.of(h) for h in found.items]
+    return QueryOnRecordPagePublic(items=items, **envelope(found, request))
 
 
 @router.get(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Request
 
 from policenet.actions.diffusions import (
     cancel_diffusion,
@@ -14,7 +14,8 @@ from policenet.actions.diffusions import (
     send_diffusion,
 )
 from policenet.api.deps import CurrentPrincipal
-from policenet.api.schemas import DiffusionPublic
+from policenet.api.paging import Paged, envelope
+from policenet.api.schemas import DiffusionPagePublic, DiffusionPublic
 from policenet.domain.clock import utcnow
 from policenet.domain.ids import MAX_ID
 from policenet.domain.notices import (
@@ -42,14 +43,15 @@ def send(data: DiffusionCreate, hub: HubDep, principal: CurrentPrincipal) -> Dif
     description="`review=pending` gives the GS review queue, urgent first, then oldest.",
 )
 def diffusions(
+    request: Request,
     hub: HubDep,
     principal: CurrentPrincipal,
+    window: Paged,
     review: DiffusionReview | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-) -> list[DiffusionPublic]:
-    found = hub.act(list_diffusions, principal, review=review, limit=limit, before=before)
-    return [DiffusionPublic.of(d) for d in found]
+) -> DiffusionPagePublic:
+    found = hub.act(list_diffusions, principal, review=review, window=window)
+    items = [DiffusionPublic.of(d) for d in found.items]
+    return DiffusionPagePublic(items=items, **envelope(found, request))
 
 
 @router.get("/v1/diffusions/{diffusion_id}", summary="One diffusion (410 once cancelled)")

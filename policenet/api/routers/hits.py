@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 
 from policenet.actions.hits import decide_hit, get_hit, list_hits
 from policenet.api.deps import CurrentPrincipal
-from policenet.api.schemas import StoredHitPublic
+from policenet.api.paging import Paged, envelope
+from policenet.api.schemas import HitPagePublic, StoredHitPublic
 from policenet.domain.clock import utcnow
 from policenet.domain.hits import HitDecision
-from policenet.domain.ids import MAX_ID
+from policenet.domain.records import Database
 from policenet.hub import HubDep
 
 router = APIRouter(tags=["hits"])
@@ -21,18 +22,20 @@ HitReference = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="A hit
 
 @router.get("/v1/hits", summary="Hits on your bureau's records, and hits its checks made")
 def hits(
+    request: Request,
     hub: HubDep,
     principal: CurrentPrincipal,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    status: Annotated[
+    window: Paged,
+    state: Annotated[
         Literal["open", "confirmed", "rejected", "overdue"] | None,
         Query(description="overdue: open past the deadline (every bureau's, for the GS)."),
     ] = None,
-) -> list[StoredHitPublic]:
+    database: Annotated[Database | None, Query(description="Only hits on this database.")] = None,
+) -> HitPagePublic:
     now = utcnow()
-    found = hub.act(list_hits, principal, limit=limit, before=before, status=status, now=now)
-    return [StoredHitPublic.of(h, now) for h in found]
+    found = hub.act(list_hits, principal, window=window, status=state, on=database, now=now)
+    items = [StoredHitPublic.of(h, now) for h in found.items]
+    return HitPagePublic(items=items, **envelope(found, request))
 
 
 @router.get("/v1/hits/{reference}", summary="One hit on your records or from your checks")

@@ -5,7 +5,7 @@
 at run time.)"""
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -13,6 +13,7 @@ from fastapi.responses import StreamingResponse
 
 from policenet.actions import listing as actions
 from policenet.api.deps import CurrentPrincipal
+from policenet.api.paging import envelope, facets, utc
 from policenet.api.schemas import (
     RecordPagePublic,
     RecordPublic,
@@ -36,20 +37,6 @@ from policenet.domain.shown import DocumentShown, RecordShown
 from policenet.hub import Hub, HubDep
 
 router = APIRouter()
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    """An instant as the store keeps it (UTC); one without an offset is read as UTC, and one
-    beyond the calendar's ends once in UTC is held at that end."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:
-        first, last = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
-        return first if value.year == first.year else last
 
 
 def list_filter(
@@ -95,8 +82,8 @@ def list_filter(
         country=country,
         crime_area=crime_area,
         states=parse_states(state or []),
-        entered_from=_utc(entered_from),
-        entered_to=_utc(entered_to),
+        entered_from=utc(entered_from),
+        entered_to=utc(entered_to),
         review_before=review_before,
         has_hits=has_hits,
         text=q,
@@ -147,19 +134,7 @@ def _listed(
 
 
 def _counts(page: Page[Any], request: Request) -> dict[str, Any]:
-    after = None if page.after is None else page.after.encode()
-    link = None
-    if after is not None:
-        link = str(request.url.include_query_params(after=after).replace(scheme="", netloc=""))
-        link = link.removeprefix("//")
-    counted = page.counted
-    return {
-        "total": None if counted is None else counted.total,
-        "total_exact": None if counted is None else counted.exact,
-        "facets": {} if counted is None else {str(k): dict(v) for k, v in counted.facets.items()},
-        "after": after,
-        "next": link,
-    }
+    return {**envelope(page, request), "facets": facets(page)}
 
 
 def _export(

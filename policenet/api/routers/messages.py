@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Request, Response
 
 from policenet.actions.bureau_keys import bureau_keys, register_keys
 from policenet.actions.messages import (
@@ -19,9 +19,14 @@ from policenet.actions.messages import (
     send_message,
 )
 from policenet.api.deps import CurrentPrincipal
-from policenet.api.schemas import BureauKeyPublic, MessagePublic, WorkingGroupPublic
+from policenet.api.paging import Paged, envelope
+from policenet.api.schemas import (
+    BureauKeyPublic,
+    MessagePagePublic,
+    MessagePublic,
+    WorkingGroupPublic,
+)
 from policenet.domain.clock import utcnow
-from policenet.domain.ids import MAX_ID
 from policenet.domain.messages import GroupCreate, GroupMembers, KeyRegistration, MessageCreate
 from policenet.hub import HubDep
 
@@ -38,14 +43,15 @@ def send(data: MessageCreate, hub: HubDep, principal: CurrentPrincipal) -> Messa
 
 @router.get("/v1/messages", summary="Messages your bureau received or sent, newest first")
 def messages(
+    request: Request,
     hub: HubDep,
     principal: CurrentPrincipal,
+    window: Paged,
     box: Literal["in", "out", "all"] = "in",
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-) -> list[MessagePublic]:
-    found = hub.act(list_messages, principal, box=box, limit=limit, before=before)
-    return [MessagePublic.of(m) for m in found]
+) -> MessagePagePublic:
+    found = hub.act(list_messages, principal, box=box, window=window)
+    items = [MessagePublic.of(m) for m in found.items]
+    return MessagePagePublic(items=items, **envelope(found, request))
 
 
 @router.get(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 
 from policenet.actions.notices import (
     add_term,
@@ -22,7 +22,13 @@ from policenet.actions.notices import (
     review_queue,
 )
 from policenet.api.deps import CurrentPrincipal
-from policenet.api.schemas import NoticePublic, QueueItemPublic, ScreeningTermPublic
+from policenet.api.paging import Paged, envelope
+from policenet.api.schemas import (
+    NoticePagePublic,
+    NoticePublic,
+    QueueItemPublic,
+    ScreeningTermPublic,
+)
 from policenet.domain.clock import utcnow
 from policenet.domain.ids import MAX_ID
 from policenet.domain.notices import (
@@ -51,18 +57,17 @@ def draft(content: NoticeContent, hub: HubDep, principal: CurrentPrincipal) -> N
 
 @router.get("/v1/notices", summary="Your bureau's requests and every published notice")
 def notices(
+    request: Request,
     hub: HubDep,
     principal: CurrentPrincipal,
+    window: Paged,
     state: NoticeState | None = None,
     type: NoticeType | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-) -> list[NoticePublic]:
+) -> NoticePagePublic:
     now = utcnow()
-    found = hub.act(
-        list_notices, principal, now, state=state, notice_type=type, limit=limit, before=before
-    )
-    return [NoticePublic.of(n) for n in found]
+    found = hub.act(list_notices, principal, now, state=state, notice_type=type, window=window)
+    items = [NoticePublic.of(n) for n in found.items]
+    return NoticePagePublic(items=items, **envelope(found, request))
 
 
 @router.get(

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from policenet.api.schemas.copies import PublicCopy
+from policenet.api.schemas.pages import ListedPublic
 from policenet.domain.documents import DocumentStatus, DocumentType
 from policenet.domain.records import Database
 from policenet.domain.shown import DocumentShown, RecordShown
@@ -84,18 +85,11 @@ class WatchPublic(BaseModel):
     watched: bool = Field(description="Whether you are told of every read by another bureau.")
 
 
-class _PageCounts(BaseModel):
-    total: int | None = Field(
-        description="How many records the list holds: exact when total_exact, otherwise at "
-        "least this many (counted up to 10,000). None when total=false was asked."
-    )
-    total_exact: bool | None
+class _PageCounts(ListedPublic):
     facets: dict[str, dict[str, int]] = Field(
         description="Counts by owner bureau, owner country or state, as asked (facet=...); "
         "exact when total_exact, lower bounds otherwise."
     )
-    after: str | None = Field(description="The cursor of the next page; None on the last.")
-    next: str | None = Field(description="The next page's path and query; None on the last.")
 
 
 class RecordPagePublic(_PageCounts):
