@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, text
+from sqlalchemy import String, Table, bindparam, func, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 if TYPE_CHECKING:
@@ -15,6 +15,14 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
     from sqlalchemy.sql.dml import Insert
+    from sqlalchemy.sql.selectable import TableValuedAlias
+
+
+def refs_table() -> TableValuedAlias:
+    """The parameter ``refs`` (a list of strings) as a one-column table ``refs(ref)``, for
+    PostgreSQL: ``unnest(:refs)``, one array however many references it holds."""
+    refs = bindparam("refs", type_=postgresql.ARRAY(String))
+    return func.unnest(refs).table_valued("ref").render_derived(name="refs")
 
 
 def upsert(

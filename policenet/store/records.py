@@ -13,7 +13,7 @@ from policenet.domain.records import Database, Record
 from policenet.domain.terms import Disclosure
 from policenet.domain.visibility import Visibility, VisibilityScope
 from policenet.store import fingerprints as fingerprint_files
-from policenet.store.bulk import upsert
+from policenet.store.bulk import refs_table, upsert
 from policenet.store.db import one_or_none
 from policenet.store.tables import RecordKeyRow, RecordRow
 
@@ -172,9 +172,10 @@ def by_refs(
     """The ids of a bureau's records of a database under these external references."""
     found: dict[str, int] = {}
     connection = session.connection()
+    query = _BY_REFS_PG if connection.dialect.name == "postgresql" else _BY_REFS
     for start in range(0, len(refs), 5000):
         rows = connection.execute(
-            _BY_REFS,
+            query,
             {
                 "owner": owner_bureau_id,
                 "database": database.value,
@@ -190,6 +191,19 @@ _BY_REFS = select(RecordRow.external_ref, RecordRow.id).where(
     RecordRow.owner_bureau_id == bindparam("owner"),
     RecordRow.database == bindparam("database"),
     RecordRow.external_ref.in_(bindparam("refs", expanding=True)),
+)
+# On PostgreSQL, one array joined to the table, looked up in the unique index (as documents).
+_REFS = refs_table()
+_BY_REFS_PG = (
+    select(RecordRow.external_ref, RecordRow.id)
+    .select_from(_REFS)
+    .join(
+        RecordRow,
+        (RecordRow.owner_bureau_id == bindparam("owner"))
+        & (RecordRow.database == bindparam("database"))
+        & (RecordRow.external_ref == _REFS.c.ref)
+        & RecordRow.external_ref.is_not(None),
+    )
 )
 
 

@@ -168,6 +168,9 @@ class TravelDocumentRow(Base):
             sqlite_where=text("withdrawn_at IS NULL"),
             postgresql_where=text("withdrawn_at IS NULL"),
         ),
+        # A bureau's own records, newest first, a page at a time (GET /v1/documents?owner=):
+        # without it, a page of one bureau's records reads every newer record of the others.
+        Index("ix_travel_documents_owner_bureau_id_id", "owner_bureau_id", "id"),
     )
 
 
@@ -196,7 +199,8 @@ class RecordRow(Base):
     erased_at: Mapped[datetime | None]
 
     __table_args__ = (
-        Index("ix_records_database_owner", "database", "owner_bureau_id"),
+        # A bureau's records of one database, in the order of their ids (lists, pages).
+        Index("ix_records_database_owner_bureau_id_id", "database", "owner_bureau_id", "id"),
         Index(
             "uq_records_external_ref",
             "owner_bureau_id",
