@@ -698,3 +698,107 @@ def test_a_family_of_near_identical_searches_is_limited_whether_they_hit_or_not(
     (told,) = [e for e in events_of(client, dpo) if e["kind"] == "probing.suspected"]
     assert told["payload"]["principal"] == fr.principal.id
     assert told["payload"]["variants"] == VARIANTS
+
+
+def limit_probes(client: TestClient, world: World) -> tuple[Any, Any, dict[str, Any], Any]:
+    """An FR officer limited for hitting DE's hit_only profile LIMITS times: the officer, the
+    owner, the profile stored and the probes' search (which hits)."""
+    de = world.principal(Role.NCB_OFFICER, "DE")
+    fr = world.principal(Role.NCB_OFFICER, "FR")
+    stored = enter(client, de, "dna", profile(DONOR, external_ref="DE-BKA-2026-0101"))
+    body = {"profile": profile(DONOR), "rules": "prum"}
+    for _ in range(LIMITS[Database.DNA]):
+        assert search(client, fr, body)["hit"] is True
+    refused(client.post("/v1/dna/search", json=body, headers=fr.headers), 429, "probing_limited")
+    return fr, de, stored, body
+
+
+def test_a_data_protection_officer_lifts_a_limit_found_to_be_honest_work(
+    client: TestClient, world: World
+) -> None:
+    """A limit is a suspicion: the data protection officer sees it, lifts it with a reason,
+    and the principal searches again at once; the searches before the lift count no more (one
+    more hit does not limit it again), the lift is audited and told to both bureaus."""
+    fr, de, stored, body = limit_probes(client, world)
+    dpo = world.principal(Role.DATA_PROTECTION)
+    (limit,) = client.get(
+        "/v1/data-protection/probing-limits", params={"in_force": "true"}, headers=dpo.headers
+    ).json()
+    assert limit["principal_id"] == fr.principal.id and limit["in_force"] is True
+    assert limit["record_id"] == stored["id"] and limit["owner_bureau_id"] == "NCB-DE"
+    assert limit["hits"] == LIMITS[Database.DNA]
+    reason = {"reason": "Laboratory re-ran one stain after a calibration fault; checked."}
+    lifted = client.post(
+        f"/v1/data-protection/probing-limits/{limit['id']}/lift", json=reason, headers=dpo.headers
+    )
+    assert lifted.status_code == 200, lifted.text
+    assert lifted.json()["in_force"] is False and lifted.json()["lifted_by"] == dpo.principal.id
+    assert search(client, fr, body)["hit"] is True
+    assert search(client, fr, body)["hit"] is True
+    assert (
+        client.get(
+            "/v1/data-protection/probing-limits", params={"in_force": "true"}, headers=dpo.headers
+        ).json()
+        == []
+    )
+    # Lifted once: lifting again is refused and changes nothing.
+    again = client.post(
+        f"/v1/data-protection/probing-limits/{limit['id']}/lift", json=reason, headers=dpo.headers
+    )
+    refused(again, 409, "probing_limit_not_in_force")
+    for bureau in (fr, de):
+        (told,) = [e for e in events_of(client, bureau) if e["kind"] == "probing.lifted"]
+        assert told["payload"]["reason"] == reason["reason"]
+    entries = client.get(
+        "/v1/audit", params={"action": "probing.lifted"}, headers=dpo.headers
+    ).json()["items"]
+    assert [e["subject"] for e in entries] == [f"principal:{fr.principal.id}"]
+
+
+def test_after_a_lift_the_variants_searched_before_it_count_no_more(
+    client: TestClient, world: World
+) -> None:
+    fr = world.principal(Role.NCB_OFFICER, "FR")
+    core = dict(list(DONOR.items())[:SHARED_LOCI])
+    locus = list(DONOR)[SHARED_LOCI]
+    for allele in range(5, 6 + VARIANTS):
+        search(client, fr, {"profile": profile(core | {locus: [str(allele)] * 2}), "rules": "prum"})
+    dpo = world.principal(Role.DATA_PROTECTION)
+    (limit,) = client.get("/v1/data-protection/probing-limits", headers=dpo.headers).json()
+    assert limit["record_id"] is None and limit["hits"] == VARIANTS
+    lifted = client.post(
+        f"/v1/data-protection/probing-limits/{limit['id']}/lift",
+        json={"reason": "Proficiency test of the laboratory, announced beforehand."},
+        headers=dpo.headers,
+    )
+    assert lifted.status_code == 200, lifted.text
+    probe = core | {locus: ["40", "41"]}
+    answer = search(client, fr, {"profile": profile(probe), "rules": "prum"})
+    assert answer["hit"] is False and not answer["notes"]
+
+
+def test_only_data_protection_officers_see_and_lift_probing_limits(
+    client: TestClient, world: World
+) -> None:
+    fr, de, _, body = limit_probes(client, world)
+    dpo = world.principal(Role.DATA_PROTECTION)
+    (limit,) = client.get("/v1/data-protection/probing-limits", headers=dpo.headers).json()
+    lift = f"/v1/data-protection/probing-limits/{limit['id']}/lift"
+    reason = {"reason": "I am sure this was honest work, really."}
+    admin = world.principal(Role.GS_ADMIN)
+    for who in (fr, de, admin):
+        refused(
+            client.get("/v1/data-protection/probing-limits", headers=who.headers),
+            403,
+            "right_missing",
+        )
+        refused(client.post(lift, json=reason, headers=who.headers), 403, "right_missing")
+    refused(client.post(lift, json={"reason": "ok"}, headers=dpo.headers), 422, "invalid_request")
+    refused(
+        client.post(
+            "/v1/data-protection/probing-limits/999999/lift", json=reason, headers=dpo.headers
+        ),
+        404,
+        "probing_limit_not_found",
+    )
+    refused(client.post("/v1/dna/search", json=body, headers=fr.headers), 429, "probing_limited")

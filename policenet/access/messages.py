@@ -29,6 +29,10 @@ _KIND_READERS: dict[EventKind, frozenset[Right]] = {
     EventKind.NOTICE_WITHDRAWN: _REVIEWERS,
     EventKind.FINGERPRINT_REVERSE_MATCH: frozenset({Right.EXAMINE_PRINTS, Right.CHECK_RECORDS}),
     EventKind.PROBING_SUSPECTED: frozenset({Right.ANSWER_HITS, Right.READ_AUDIT}),
+    # The limited principal learns it may search again, whatever its role.
+    EventKind.PROBING_LIFTED: frozenset(
+        {Right.ANSWER_HITS, Right.READ_AUDIT, Right.CHECK_RECORDS, Right.CHECK_DOCUMENTS}
+    ),
     EventKind.RECORDS_EXPIRING: frozenset({Right.RECORD_RECORDS, Right.RECORD_DOCUMENTS}),
     EventKind.RECORDS_ERASED: frozenset({Right.RECORD_RECORDS, Right.RECORD_DOCUMENTS}),
     EventKind.RECORD_QUERIED: frozenset({Right.ANSWER_HITS, Right.READ_AUDIT}),

@@ -20,6 +20,7 @@ _RIGHT_WORDS = {
     Right.MANAGE_GROUPS: "manage working groups",
     Right.EXAMINE_PRINTS: "decide on fingerprint candidates as an examiner",
     Right.HANDLE_SUBJECT_REQUESTS: "handle the requests of the people in the files",
+    Right.LIFT_PROBING_LIMITS: "see and lift the limits put on searches that looked like probing",
 }
 
 

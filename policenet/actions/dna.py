@@ -25,13 +25,13 @@ from policenet.access import (
 )
 from policenet.actions.checks import keep_hits
 from policenet.actions.hits import new_hit
-from policenet.actions.probing import limit_variants, refuse_if_limited
+from policenet.actions.probing import counted_since, limit_variants, refuse_if_limited
 from policenet.actions.verbs import refused
 from policenet.domain.dna import DnaEntry, FamilialSearch, Relationship, Stringency
 from policenet.domain.errors import Forbidden, InvalidInput, NotFound
 from policenet.domain.members import ncb_id
 from policenet.domain.principals import Principal, Right
-from policenet.domain.probing import SHARED_LOCI, VARIANTS, WINDOW
+from policenet.domain.probing import SHARED_LOCI, VARIANTS
 from policenet.domain.records import Database, Record
 from policenet.matching.dna import (
     PRUM_MIN_LOCI,
@@ -172,7 +172,9 @@ def search_dna(
     _check_population(search.population, "population")
     refuse_if_limited(session, actor, Database.DNA, now)
     query = _query(session, actor, search.profile_id, search.profile)
-    variants = screening.probes.variants(actor.id, query.loci, now, WINDOW, SHARED_LOCI)
+    # The searches before a limit was lifted were judged honest: they count no more.
+    window = now - counted_since(session, actor, Database.DNA, now)
+    variants = screening.probes.variants(actor.id, query.loci, now, window, SHARED_LOCI)
     if variants >= VARIANTS:
         # Not run: the same answer whatever it would have found, and a limit from now on.
         limit_variants(session, actor, variants, now)

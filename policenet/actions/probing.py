@@ -1,19 +1,23 @@
 """Probing detection (domain/probing.py): a principal whose searches keep hitting one
 ``hit_only`` record of another bureau is limited, and the owner and the data protection
-officers are told."""
+officers are told; a data protection officer sees the limits and lifts one found to be honest
+work."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from policenet.access import require
 from policenet.access.rates import RateLimited
 from policenet.domain.classification import Classification
 from policenet.domain.databases import Database
-from policenet.domain.errors import Refusal
+from policenet.domain.errors import Conflict, NotFound, Refusal
 from policenet.domain.events import EventKind, NewEvent
+from policenet.domain.principals import Right
 from policenet.domain.probing import LIMITED_FOR, LIMITS, WINDOW
 from policenet.domain.terms import Disclosure
 from policenet.store import audit, events
+from policenet.store import principals as principal_store
 from policenet.store import probing as store
 
 if TYPE_CHECKING:
@@ -22,6 +26,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from policenet.domain.principals import Principal
+    from policenet.domain.probing import ProbingLift, StoredLimit
 
 # The data protection officers read the General Secretariat's mailbox.
 DATA_PROTECTION_MAILBOX = "GS-HQ"
@@ -54,7 +59,8 @@ def refuse_if_limited(
     raise ProbingLimited(
         f"Your searches of {database} {why}, which reads as an attempt to rebuild a record "
         f"from the answers: they are refused until {until}. The data protection officers "
-        "(and the record's owner, when it is known) were told; ask the owner bureau directly.",
+        "(and the record's owner, when it is known) were told: if this was honest work, ask "
+        "them to lift the limit; for the record itself, ask the owner bureau directly.",
         wait,
     ).audited(
         Refusal.by(actor, "probing.refused", f"{database}:limited", {"until": str(found.until)})
@@ -78,6 +84,11 @@ def watch(session: Session, actor: Principal, rows: list[dict[str, Any]], now: d
             continue
         seen.add(key)
         hits = store.hits_on(session, actor.id, row["record_id"], database, now - WINDOW)
+        if hits >= limit:
+            # The hits before a limit was lifted were judged honest: they count no more.
+            since = counted_since(session, actor, database, now)
+            if since > now - WINDOW:
+                hits = store.hits_on(session, actor.id, row["record_id"], database, since)
         if hits < limit or store.active(session, actor.id, database, now) is not None:
             continue
         until = now + LIMITED_FOR
@@ -147,3 +158,71 @@ def limit_variants(session: Session, actor: Principal, variants: int, now: datet
         now,
     )
     audit.append_by(session, actor, "probing.limited", f"principal:{actor.id}", payload)
+
+
+def counted_since(
+    session: Session, actor: Principal, database: Database, now: datetime
+) -> datetime:
+    """Where the searches that count towards a limit start: a day ago, or when a limit on the
+    actor's searches of the database was last lifted, whichever is later."""
+    lifted = store.last_lifted(session, actor.id, database)
+    start = now - WINDOW
+    return start if lifted is None or lifted < start else lifted
+
+
+def list_limits(
+    session: Session, actor: Principal, now: datetime, *, in_force: bool, limit: int
+) -> list[StoredLimit]:
+    """The probing limits, newest first (only those in force, if asked): the data protection
+    officers' to look into."""
+    require(actor, Right.LIFT_PROBING_LIMITS)
+    return store.listing(session, in_force_at=now if in_force else None, limit=limit)
+
+
+def lift_limit(
+    session: Session, actor: Principal, limit_id: int, data: ProbingLift, now: datetime
+) -> StoredLimit:
+    """Lift a limit in force, with the officer's reason: audited, and told to the limited
+    principal's bureau or agency and to the record's owner."""
+    require(actor, Right.LIFT_PROBING_LIMITS)
+    found = store.get(session, limit_id)
+    if found is None:
+        raise NotFound(
+            f"No probing limit {limit_id}: GET /v1/data-protection/probing-limits lists them.",
+            code="probing_limit_not_found",
+        )
+    if not found.in_force(now):
+        ended = "was lifted" if found.lifted_at is not None else "has run out"
+        raise Conflict(
+            f"Probing limit {limit_id} {ended} already: the principal may search; nothing to lift.",
+            code="probing_limit_not_in_force",
+        )
+    lifted = store.lift(session, limit_id, actor.id, data.reason, now)
+    limited = principal_store.get_principal(session, found.principal_id)
+    payload: dict[str, Any] = {
+        "limit": limit_id,
+        "database": found.database,
+        "principal": found.principal_id,
+        "lifted_by": actor.id,
+        "reason": data.reason,
+    }
+    told = [
+        NewEvent(
+            mailbox,
+            EventKind.PROBING_LIFTED,
+            f"principal:{found.principal_id}",
+            Classification.RESTRICTED,
+            payload,
+        )
+        for mailbox in {limited.mailbox if limited else None, found.owner_bureau_id}
+        if mailbox
+    ]
+    events.publish(session, sorted(told, key=lambda event: event.mailbox), now)
+    audit.append_by(
+        session,
+        actor,
+        "probing.lifted",
+        f"principal:{found.principal_id}",
+        payload | {"record": found.record_id, "until": found.until.isoformat()},
+    )
+    return lifted

@@ -51,6 +51,8 @@ CODES: Final[Mapping[str, ErrorCode]] = {
     "too_many_attempts": ErrorCode(429, "Too many failed authentications from the address."),
     "rate_limited": ErrorCode(429, "Too many requests from the caller: wait and retry."),
     "probing_limited": ErrorCode(429, "Searches kept hitting one hit-only record: limited."),
+    "probing_limit_not_found": ErrorCode(404, "No such probing limit."),
+    "probing_limit_not_in_force": ErrorCode(409, "The probing limit was lifted or ran out."),
     # The requests of the people in the files.
     "subject_request_not_found": ErrorCode(404, "No such request of a person in the files."),
     "subject_request_decided": ErrorCode(409, "The request is decided already."),

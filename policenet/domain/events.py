@@ -37,6 +37,9 @@ class EventKind(StrEnum):
     # To a record's owner and the data protection officers: a principal kept hitting one of
     # its hit_only records, and is limited (domain/probing.py).
     PROBING_SUSPECTED = "probing.suspected"
+    # To the limited principal's bureau or agency and the record's owner: a data protection
+    # officer lifted the limit early, with a reason.
+    PROBING_LIFTED = "probing.lifted"
     # To an owner: records whose review date falls within 90 days (renew them), and records
     # past it whose content the retention job erased.
     RECORDS_EXPIRING = "records.expiring"

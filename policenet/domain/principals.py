@@ -37,6 +37,7 @@ class Right(StrEnum):
     MANAGE_GROUPS = "groups:manage"
     EXAMINE_PRINTS = "prints:examine"
     HANDLE_SUBJECT_REQUESTS = "subjects:handle"
+    LIFT_PROBING_LIMITS = "probing:lift"
 
 
 class Role(StrEnum):
@@ -127,7 +128,9 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     ),
     Role.BORDER_OFFICER: frozenset({Right.CHECK_DOCUMENTS, Right.CHECK_RECORDS}),
     Role.CARRIER: frozenset({Right.CHECK_DOCUMENTS}),
-    Role.DATA_PROTECTION: frozenset({Right.READ_AUDIT, Right.HANDLE_SUBJECT_REQUESTS}),
+    Role.DATA_PROTECTION: frozenset(
+        {Right.READ_AUDIT, Right.HANDLE_SUBJECT_REQUESTS, Right.LIFT_PROBING_LIMITS}
+    ),
     # A bureau's fingerprint examiner: searches, and decides on the candidates.
     Role.FINGERPRINT_EXAMINER: frozenset(
         {Right.CHECK_RECORDS, Right.RECORD_RECORDS, Right.EXAMINE_PRINTS, Right.ANSWER_HITS}

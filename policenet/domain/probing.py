@@ -11,11 +11,18 @@ day. So a principal whose searches hit one ``hit_only`` record of another bureau
 times within ``WINDOW`` is limited: every search of that database it asks is refused for
 ``LIMITED_FOR`` (not only those that would hit, or the refusal itself would answer), and the
 record's owner and the data protection officers are told.
+
+A limit is a suspicion, not a finding. A data protection officer who looks into it and finds
+honest work (a border post that checked one traveller many times on one day) lifts it with a
+reason; the searches before the lift then no longer count towards the next limit.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from policenet.domain.databases import Database
 
@@ -28,3 +35,36 @@ LIMITS: dict[Database, int] = {Database.DNA: 5, Database.PERSONS: 20}
 # (the probes that do not hit teach as much as those that do).
 VARIANTS = 6
 SHARED_LOCI = 6
+
+
+@dataclass(frozen=True, slots=True)
+class StoredLimit:
+    """A limit put on a principal's searches of a database, as the data protection officers
+    see it: what it counted, until when, and its lifting if one of them lifted it."""
+
+    id: int
+    principal_id: int
+    database: Database
+    record_id: int | None  # None: a family of DNA variants, no one record
+    owner_bureau_id: str | None
+    hits: int  # hits on the record, or variants of one profile
+    since: datetime
+    until: datetime
+    lifted_at: datetime | None
+    lifted_by: int | None
+    lift_reason: str | None
+
+    def in_force(self, now: datetime) -> bool:
+        return self.lifted_at is None and self.until > now
+
+
+class ProbingLift(BaseModel):
+    """A data protection officer lifts a limit early."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(
+        min_length=10,
+        max_length=1000,
+        description="What the officer found: kept in the audit log and told to the principal.",
+    )

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
+from policenet.domain.databases import Database
+from policenet.domain.probing import StoredLimit
 from policenet.store.tables import HitRow, ProbingLimitRow
 
 if TYPE_CHECKING:
@@ -14,17 +16,31 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-    from policenet.domain.databases import Database
-
 
 @dataclass(frozen=True, slots=True)
 class ProbingLimit:
     principal_id: int
     database: str
-    record_id: int
-    owner_bureau_id: str
+    record_id: int  # 0: a family of DNA variants, no one record
+    owner_bureau_id: str  # "" when no record is known
     hits: int
     until: datetime
+
+
+def _stored(row: ProbingLimitRow) -> StoredLimit:
+    return StoredLimit(
+        id=row.id,
+        principal_id=row.principal_id,
+        database=Database(row.database),
+        record_id=row.record_id or None,
+        owner_bureau_id=row.owner_bureau_id or None,
+        hits=row.hits,
+        since=row.since,
+        until=row.until,
+        lifted_at=row.lifted_at,
+        lifted_by=row.lifted_by,
+        lift_reason=row.lift_reason,
+    )
 
 
 def active(
@@ -37,6 +53,7 @@ def active(
             ProbingLimitRow.principal_id == principal_id,
             ProbingLimitRow.database == database.value,
             ProbingLimitRow.until > now,
+            ProbingLimitRow.lifted_at.is_(None),
         )
         .order_by(ProbingLimitRow.until.desc())
         .limit(1)
@@ -46,6 +63,42 @@ def active(
     return ProbingLimit(
         row.principal_id, row.database, row.record_id, row.owner_bureau_id, row.hits, row.until
     )
+
+
+def last_lifted(session: Session, principal_id: int, database: Database) -> datetime | None:
+    """When a limit on the principal's searches of a database was last lifted, if ever."""
+    found = session.execute(
+        select(func.max(ProbingLimitRow.lifted_at)).where(
+            ProbingLimitRow.principal_id == principal_id,
+            ProbingLimitRow.database == database.value,
+        )
+    ).scalar_one_or_none()
+    return found
+
+
+def listing(session: Session, *, in_force_at: datetime | None, limit: int) -> list[StoredLimit]:
+    """The limits, newest first; only those in force at a time when it is given."""
+    query = select(ProbingLimitRow).order_by(ProbingLimitRow.id.desc()).limit(limit)
+    if in_force_at is not None:
+        query = query.where(
+            ProbingLimitRow.until > in_force_at, ProbingLimitRow.lifted_at.is_(None)
+        )
+    return [_stored(row) for row in session.execute(query).scalars()]
+
+
+def get(session: Session, limit_id: int) -> StoredLimit | None:
+    row = session.get(ProbingLimitRow, limit_id)
+    return None if row is None else _stored(row)
+
+
+def lift(session: Session, limit_id: int, by: int, reason: str, now: datetime) -> StoredLimit:
+    """Mark a limit lifted now (the caller has checked it is in force)."""
+    row = session.get_one(ProbingLimitRow, limit_id)
+    row.lifted_at = now
+    row.lifted_by = by
+    row.lift_reason = reason
+    session.flush()
+    return _stored(row)
 
 
 def hits_on(

@@ -61,6 +61,10 @@ class ProbingLimitRow(Base):
     hits: Mapped[int] = mapped_column(Integer)
     since: Mapped[datetime]
     until: Mapped[datetime]
+    # Lifted early by a data protection officer, with the reason.
+    lifted_at: Mapped[datetime | None]
+    lifted_by: Mapped[int | None] = mapped_column(Integer)
+    lift_reason: Mapped[str | None] = mapped_column(String(1000))
 
 
 class SubjectRequestRow(Base):

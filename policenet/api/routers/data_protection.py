@@ -1,4 +1,5 @@
-"""The requests of the people in the files, for the data protection officers."""
+"""The requests of the people in the files, and the limits put on searches that looked like
+probing, for the data protection officers."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from policenet.actions import probing
 from policenet.actions import subject_requests as actions
 from policenet.api.deps import CurrentPrincipal, RowId
-from policenet.api.schemas import SubjectMatchPublic, SubjectRequestPublic
+from policenet.api.schemas import ProbingLimitPublic, SubjectMatchPublic, SubjectRequestPublic
 from policenet.domain.clock import utcnow
+from policenet.domain.probing import ProbingLift
 from policenet.domain.subject_requests import (
     SubjectRequestAssign,
     SubjectRequestCreate,
@@ -76,3 +79,29 @@ def decide(
     now = utcnow()
     found = hub.act(actions.decide_request, principal, request_id, data, now)
     return SubjectRequestPublic.of(found, now)
+
+
+LIMITS = "/v1/data-protection/probing-limits"
+
+
+@router.get(LIMITS, summary="The limits put on searches that looked like probing, newest first")
+def probing_limits(
+    hub: HubDep,
+    principal: CurrentPrincipal,
+    in_force: bool = False,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[ProbingLimitPublic]:
+    now = utcnow()
+    found = hub.act(probing.list_limits, principal, now, in_force=in_force, limit=limit)
+    return [ProbingLimitPublic.of(one, now) for one in found]
+
+
+@router.post(
+    LIMITS + "/{limit_id}/lift",
+    summary="Lift a limit found to be honest work, with the reason; the principal may search",
+)
+def lift_probing_limit(
+    limit_id: RowId, data: ProbingLift, hub: HubDep, principal: CurrentPrincipal
+) -> ProbingLimitPublic:
+    now = utcnow()
+    return ProbingLimitPublic.of(hub.act(probing.lift_limit, principal, limit_id, data, now), now)

@@ -14,6 +14,7 @@ from policenet.domain.classification import Classification
 from policenet.domain.events import Event, EventKind
 from policenet.domain.hits import HitStatus, StoredHit, Urgency
 from policenet.domain.messages import BureauKey, CrimeArea, Message, Priority, WorkingGroup
+from policenet.domain.probing import StoredLimit
 from policenet.domain.records import Database
 from policenet.domain.subject_requests import (
     Outcome,
@@ -231,6 +232,28 @@ class SubjectRequestPublic(PublicCopy):
     @classmethod
     def of(cls, r: SubjectRequest, now: datetime) -> SubjectRequestPublic:
         return cls.copied(r, overdue=r.overdue(now.date()))
+
+
+class ProbingLimitPublic(PublicCopy):
+    id: int
+    principal_id: int = Field(description="The principal whose searches are limited.")
+    database: Database
+    record_id: int | None = Field(
+        description="The hit_only record its searches kept hitting; null for a family of DNA "
+        "variants, which aims at no known record."
+    )
+    owner_bureau_id: str | None
+    hits: int = Field(description="Hits on the record, or variants of one profile, counted.")
+    since: datetime = Field(description="The start of the searches counted.")
+    until: datetime = Field(description="When the limit runs out by itself.")
+    in_force: bool
+    lifted_at: datetime | None
+    lifted_by: int | None
+    lift_reason: str | None
+
+    @classmethod
+    def of(cls, limit: StoredLimit, now: datetime) -> ProbingLimitPublic:
+        return cls.copied(limit, in_force=limit.in_force(now))
 
 
 class SubjectMatchPublic(PublicCopy):
