@@ -59,6 +59,7 @@ bench: install
 	$(BIN)/python bench/checks.py
 	$(BIN)/python bench/names/evaluate.py
 	$(BIN)/python bench/names/index_bench.py --persons $(PERSONS)
+	$(BIN)/python bench/names/cost.py
 	$(BIN)/python bench/databases.py --data bench/.data --documents $(DOCUMENTS) \
 		--vehicles $(VEHICLES) --persons $(RECORD_PERSONS)
 	$(BIN)/python bench/dna.py

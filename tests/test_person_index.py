@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from policenet.matching.names import parse_name
 from policenet.matching.persons import PartialDate, PersonQuery, PersonRecord
-from policenet.screening.persons import PersonIndex
+from policenet.screening.persons import SCORED_NAMES, PersonIndex, _clues, _scored
 
 RECORDS = [
     PersonRecord(
@@ -123,3 +124,23 @@ def test_the_nationality_singles_out_one_of_many_namesakes_of_an_initial() -> No
     found = index.search(PersonQuery(("B. Omar",), nationality="EG"))
     assert [m.record_id for m in found[:1]] == [9999]
     assert "nationality equal" in found[0].explanation
+
+
+def test_a_record_of_many_names_is_scored_on_those_that_share_most_with_the_query() -> None:
+    """Cost limit: of a record's 31 names (its name and 30 aliases, as the schema allows), a
+    search scores the SCORED_NAMES that share most with the query, so a long alias list
+    cannot make every check against it costly; the alias that is the person's, last of all
+    and in another script, is still among them and scores as if alone."""
+    fillers = tuple(
+        f"Zebulon{chr(97 + i % 26)}{chr(97 + i // 26)} Quarrington Fotheringay" for i in range(29)
+    )
+    many = PersonRecord(9, ("Ignatius Wolstenholme", *fillers, "Владимир Путин"))
+    index = PersonIndex.build([*RECORDS[1:], many])
+    alone = PersonIndex.build([PersonRecord(9, ("Владимир Путин",))])
+    (found,) = index.search(PersonQuery(("Vladimir Putin",)))
+    (expected,) = alone.search(PersonQuery(("Vladimir Putin",)))
+    assert found.record_id == 9 and found.matched_name == "Владимир Путин"
+    assert found.score == expected.score
+    parsed = tuple(parse_name(n) for n in many.names)
+    kept = _scored(parsed, _clues(parse_name("Vladimir Putin")))
+    assert len(kept) == SCORED_NAMES and parsed[-1] in kept and parsed[0] in kept
