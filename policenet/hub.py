@@ -90,7 +90,13 @@ async def get_hub(request: Request) -> Hub:
 HubDep = Annotated[Hub, Depends(get_hub)]
 
 
-async def in_transaction(hub: Hub, work: Callable[[Session, bool], T], *, lazy: bool = False) -> T:
+async def in_transaction(
+    hub: Hub,
+    work: Callable[[Session, bool], T],
+    *,
+    lazy: bool = False,
+    beside_a_writer: Callable[[], T] | None = None,
+) -> T:
     """``work(session, on_loop)`` done in a write transaction, from an ``async`` endpoint on
     the hot path.
 
@@ -101,7 +107,10 @@ async def in_transaction(hub: Hub, work: Callable[[Session, bool], T], *, lazy: 
     everyone else. Work that finds, on the loop, that it would be long (the screening
     indexes far behind after an import: ``Behind``) raises; it is rolled back and done again
     in a thread, which first files the backlog in a read. Keep the rest of ``work`` short:
-    while it runs here, nothing else is served. A refusal is audited as ``act`` audits it."""
+    while it runs here, nothing else is served. A refusal is audited as ``act`` audits it.
+
+    ``beside_a_writer``: what a thread does instead of waiting for the lock (it audits its
+    own refusals): a check answered in a read while an import holds the lock."""
     behind = False
     try:
         with hub.database.at_once(lazy=lazy) as session:
@@ -112,6 +121,8 @@ async def in_transaction(hub: Hub, work: Callable[[Session, bool], T], *, lazy: 
     except PolicenetError as error:
         await run_in_threadpool(keep_refusal, hub.database, error)
         raise
+    if beside_a_writer is not None and hub.database.journal is not None:
+        return await run_in_threadpool(beside_a_writer)
     return await run_in_threadpool(_in_thread, hub, work, lazy, behind)
 
 

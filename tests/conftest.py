@@ -164,6 +164,9 @@ def migrated(
 
 
 def _empty(database: Database) -> None:
+    if database.journal is not None:
+        # The check journal (store/journal.py) lives beside the database file.
+        database.journal.forget(2**62)
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with database.engine.begin() as connection:
         if database.engine.dialect.name == "postgresql":

@@ -127,12 +127,35 @@ def published_checkpoints(path: Path) -> list[Checkpoint]:
     return found
 
 
+def drain_check_journal(database: Database, batch: int = 2000) -> int:
+    """Chain the audit entries checks journalled while another writer held the write lock
+    (store/journal.py), a batch a transaction, each with the mark of how far it got: an
+    entry is chained once, whatever stops the hub between the two files. How many."""
+    journal = database.journal
+    if journal is None:
+        return 0
+    chained = 0
+    while rows := journal.oldest(batch):
+        generation = journal.generation
+        last = rows[-1][0]
+        with database.transaction() as session:
+            upto = audit.drained_upto(session, generation)
+            fresh = [(p, c, a, s, d) for number, p, c, a, s, d in rows if number > upto]
+            audit.append_texts(session, fresh)
+            audit.mark_drained(session, generation, last)
+        journal.forget(last)
+        chained += len(fresh)
+        if len(rows) < batch:
+            break
+    return chained
+
+
 def chain_deferred_entries(database: Database, batch: int = 2000) -> int:
     """Chain the audit entries a long transaction deferred (``audit.defer_many``), a batch
     a short transaction, so that checks wait at most one batch for the head lock; how many
     were chained. Run after each bulk import, and by the hub every few seconds (entries left
-    by a process that stopped before chaining them)."""
-    chained = 0
+    by a process that stopped before chaining them); the check journal is drained first."""
+    chained = drain_check_journal(database, batch)
     while True:
         with database.transaction() as session:
             done = audit.chain_deferred(session, batch)

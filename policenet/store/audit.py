@@ -15,6 +15,7 @@ from policenet.store.tables import (
     AuditCheckpointRow,
     AuditDeferredRow,
     AuditHeadRow,
+    AuditJournalMarkRow,
     AuditRow,
     PrincipalRow,
 )
@@ -71,6 +72,33 @@ def append_many(session: Session, items: list[AuditItem]) -> list[AuditEntry]:
     seq, prev = connection.execute(_HEAD).one()
     texts = [(p, c, a, s, canonical_detail(d)) for p, c, a, s, d in items]
     return _chain(connection, seq, prev, texts)
+
+
+def append_texts(
+    session: Session, items: Sequence[tuple[int | None, str | None, str, str, str]]
+) -> None:
+    """Chain entries whose detail is canonical text already (a check journal's), in order."""
+    if items:
+        connection = session.connection()
+        seq, prev = connection.execute(_HEAD).one()
+        _chain(connection, seq, prev, items)
+
+
+def drained_upto(session: Session, generation: str) -> int:
+    """The last entry of a check journal's generation already chained (store/journal.py)."""
+    found = session.execute(
+        select(AuditJournalMarkRow.upto).where(AuditJournalMarkRow.generation == generation)
+    ).scalar_one_or_none()
+    return 0 if found is None else found
+
+
+def mark_drained(session: Session, generation: str, upto: int) -> None:
+    row = session.get(AuditJournalMarkRow, generation)
+    if row is None:
+        session.add(AuditJournalMarkRow(generation=generation, upto=upto))
+    else:
+        row.upto = upto
+    session.flush()
 
 
 def _chain(

@@ -35,6 +35,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.types import TypeDecorator
 
+from policenet.store.journal import CheckJournal
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
@@ -74,6 +76,10 @@ def sqlite_path(url: str) -> Path | None:
         return None
     return Path(parsed.database)
 
+
+# How long at_once(briefly=True) waits for the write lock: a short write of another is waited
+# for, a bulk import is not.
+BRIEF_WAIT_MS = 10
 
 # A SQLite file's connection pool (SQLAlchemy's defaults, named: at_once reads them).
 SQLITE_POOL_SIZE = 5
@@ -127,12 +133,14 @@ def _configure_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
             connection.info[_RELAXED] = True
         if options.get(_AT_ONCE, False):
-            # Another process's write is not waited for: BEGIN IMMEDIATE fails with
-            # SQLITE_BUSY at once, and the caller goes the way that waits (see at_once).
+            # Another process's write is not waited for (or only for the milliseconds the
+            # option gives): BEGIN IMMEDIATE fails with SQLITE_BUSY, and the caller goes the
+            # way that waits (see at_once).
             # (The PRAGMAs go to the driver itself: SQLAlchemy's execution costs 20 µs each.)
             driver = connection.connection.driver_connection
             assert driver is not None  # noqa: S101 - a connection being begun is open
-            driver.execute("PRAGMA busy_timeout = 0")
+            waits = options[_AT_ONCE]
+            driver.execute(f"PRAGMA busy_timeout = {0 if waits is True else int(waits)}")
             try:
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
             finally:
@@ -298,10 +306,19 @@ class Database:
             self.engine.execution_options(**{_LAZY: True, _AT_ONCE: True}),
             expire_on_commit=False,
         )
+        self._briefly = {
+            lazy: sessionmaker(
+                self.engine.execution_options(**{_LAZY: lazy, _AT_ONCE: BRIEF_WAIT_MS}),
+                expire_on_commit=False,
+            )
+            for lazy in (False, True)
+        }
         path = sqlite_path(url)
         # SQLite keeps the log beside the database file itself, wherever a link points.
         real = None if path is None else Path(os.path.realpath(path))
         self._log_sync = None if real is None else _LogSync(real.with_name(real.name + "-wal"))
+        # Audit entries of checks answered while another writer held the write lock.
+        self.journal = None if real is None else CheckJournal(real.with_name(real.name + "-checks"))
         # On SQLite, the writers of this process take turns on this lock (see transaction).
         self._write_lock = threading.RLock() if self.engine.dialect.name == "sqlite" else None
         self._writer: AbstractContextManager[object] = self._write_lock or nullcontext()
@@ -325,7 +342,7 @@ class Database:
                 yield session
 
     @contextmanager
-    def at_once(self, *, lazy: bool = False) -> Iterator[Session | None]:
+    def at_once(self, *, lazy: bool = False, briefly: bool = False) -> Iterator[Session | None]:
         """A write transaction like ``transaction``'s, begun only if it need not wait for the
         write lock, which another thread of this process or another process may hold; else
         None, and nothing was done.
@@ -333,7 +350,10 @@ class Database:
         For an event loop that would rather answer a request itself than hand it to a
         thread, but must not stop for another writer. Only on a SQLite file (on PostgreSQL,
         and in memory, always None): there writers wait for one lock anyway, and a thread
-        would only add its hop; PostgreSQL's transactions run side by side in threads."""
+        would only add its hop; PostgreSQL's transactions run side by side in threads.
+
+        ``briefly``: wait up to ``BRIEF_WAIT_MS`` for the lock, for a thread that would rather
+        do something else than wait behind a long writer (a check's journal entry)."""
         lock = self._write_lock
         if (
             self._log_sync is None
@@ -343,12 +363,19 @@ class Database:
                 isinstance(pool := self.engine.pool, QueuePool)
                 and pool.checkedout() >= SQLITE_POOL_SIZE + SQLITE_POOL_OVERFLOW
             )
-            or not lock.acquire(blocking=False)
+            or not (
+                lock.acquire(timeout=BRIEF_WAIT_MS / 1000)
+                if briefly
+                else lock.acquire(blocking=False)
+            )
         ):
             yield None
             return
         try:
-            with (self._lazy_at_once if lazy else self._at_once)() as session:
+            begun = (
+                self._briefly[lazy] if briefly else (self._lazy_at_once if lazy else self._at_once)
+            )
+            with begun() as session:
                 session.info[_LAZY] = lazy
                 session.begin()
                 try:
@@ -402,6 +429,8 @@ class Database:
     def dispose(self) -> None:
         if self._log_sync is not None:
             self._log_sync.close()
+        if self.journal is not None:
+            self.journal.close()
         self.engine.dispose()
 
 

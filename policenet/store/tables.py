@@ -31,6 +31,7 @@ from policenet.store.tables_prints import FingerprintSearchRow as FingerprintSea
 from policenet.store.tables_protection import AuditCheckpointRow as AuditCheckpointRow
 from policenet.store.tables_protection import AuditDeferredRow as AuditDeferredRow
 from policenet.store.tables_protection import AuditHeadRow as AuditHeadRow
+from policenet.store.tables_protection import AuditJournalMarkRow as AuditJournalMarkRow
 from policenet.store.tables_protection import AuditRow as AuditRow
 from policenet.store.tables_protection import ProbingLimitRow as ProbingLimitRow
 from policenet.store.tables_protection import RecordWatchRow as RecordWatchRow

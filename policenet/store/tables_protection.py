@@ -115,3 +115,13 @@ class AuditDeferredRow(Base):
     action: Mapped[str] = mapped_column(String(60))
     subject: Mapped[str] = mapped_column(String(200))
     detail: Mapped[str] = mapped_column(Text)
+
+
+class AuditJournalMarkRow(Base):
+    """How far the entries of a check journal (store/journal.py) are chained in the audit log:
+    written in the transaction that chains them, so that none is chained twice."""
+
+    __tablename__ = "audit_journal_marks"
+
+    generation: Mapped[str] = mapped_column(String(32), primary_key=True)
+    upto: Mapped[int] = mapped_column(Integer)

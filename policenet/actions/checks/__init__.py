@@ -13,7 +13,15 @@ from policenet.actions.checks.verbs import (
     check,
     check_batch,
     check_batch_with_token,
+    check_beside_a_writer,
     check_with_token,
 )
 
-__all__ = ["check", "check_batch", "check_batch_with_token", "check_with_token", "keep_hits"]
+__all__ = [
+    "check",
+    "check_batch",
+    "check_batch_with_token",
+    "check_beside_a_writer",
+    "check_with_token",
+    "keep_hits",
+]

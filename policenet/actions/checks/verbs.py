@@ -164,6 +164,67 @@ def check_batch_with_token(
         if rates is not None:
             rates.check_allowed(actor.id, len(batch.checks))
         answered = _answer_batch(session, actor, batch, screening, now)
-    with store.transaction(lazy=lazy) as session:
-        _keep_batch(session, actor, answered, now)
+    if answered.rows:
+        with store.transaction(lazy=lazy) as session:
+            _keep_batch(session, actor, answered, now)
+    else:
+        # Nothing hit: only the audit entry to write, which need not wait behind an import.
+        item = (actor.id, actor.country, "check.batch", "checks", {"checks": answered.details})
+        _keep_soon(store, [item], now, lazy=lazy)
     return actor, answered.answers
+
+
+def check_beside_a_writer(
+    store: Store,
+    token: str,
+    request: CheckRequest,
+    screening: Screening,
+    *,
+    rates: Rates | None = None,
+    lazy: bool = False,
+) -> tuple[Principal, CheckResult]:
+    """``check_with_token`` for when another writer holds a SQLite hub's write lock (a bulk
+    import is one transaction, a minute or more): answered in a read, which does not wait for
+    it. A check that found nothing writes only its audit entry: in the database if the lock
+    frees within ``BRIEF_WAIT_MS``, else in the check journal (store/journal.py), committed
+    before the answer, chained into the audit log once the lock is free. A check that hit
+    waits for the lock, to keep its hits and alert their owners with the entry. A refusal's
+    entry goes the same way as an entry of a check that found nothing."""
+    now = utcnow()
+    try:
+        with store.reading() as session:
+            actor = authenticate(session, token)
+            if rates is not None:
+                rates.check_allowed(actor.id, 1)
+            if _asks_a_person(request):
+                refuse_if_limited(session, actor, Database.PERSONS, now)
+            screening.refresh(session)
+            answer = answer_of(session, actor, request, screening, request.place, now)
+    except PolicenetError as error:
+        if error.refusal is not None:
+            _keep_soon(store, [error.refusal.item], now, lazy=lazy)
+        raise
+    item = (actor.id, actor.country, "check", "checks", audit_detail(answer, request.place))
+    if answer.hit_rows:
+        with store.transaction(lazy=lazy) as session:
+            keep_hits(session, actor, answer.hit_rows, answer.external_refs, now)
+            audit.append_many(session, [item])
+    else:
+        _keep_soon(store, [item], now, lazy=lazy)
+    return actor, answer.result
+
+
+def _keep_soon(store: Store, items: list[audit.AuditItem], now: datetime, *, lazy: bool) -> None:
+    """Commit audit entries in the database if its write lock frees at once, else in the
+    check journal (each entry's detail then says when it was written: its place in the
+    chain comes later)."""
+    with store.at_once(lazy=lazy, briefly=True) as session:
+        if session is not None:
+            audit.append_many(session, items)
+            return
+    if store.journal is None:
+        with store.transaction(lazy=lazy) as session:
+            audit.append_many(session, items)
+        return
+    stamp = now.isoformat()
+    store.journal.keep([(p, c, a, s, d | {"journalled_at": stamp}) for p, c, a, s, d in items])

@@ -6,7 +6,11 @@ from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Response
 
-from policenet.actions.checks import check_batch_with_token, check_with_token
+from policenet.actions.checks import (
+    check_batch_with_token,
+    check_beside_a_writer,
+    check_with_token,
+)
 from policenet.api.deps import Token
 from policenet.api.schemas import BatchPublic, CheckPublic
 from policenet.domain.checks import BatchCheckRequest, CheckRequest
@@ -30,7 +34,9 @@ LOOP_FILING = 100
 # the hub says so: a check that found nothing need not wait for the disk, see store.db), and
 # the answer, built from the response model, is sent as it is (FastAPI would validate it).
 # A single check is answered on the event loop when the write lock is free (in_transaction);
-# a batch, which may take a tenth of a second, always in a thread.
+# when another writer holds it (an import), in a thread, from a read, without waiting for it
+# unless it hit (check_beside_a_writer); a batch, which may take a tenth of a second, always
+# in a thread.
 
 
 @router.post(
@@ -45,7 +51,19 @@ async def run_check(request: CheckRequest, hub: HubDep, token: Token) -> Respons
             session, token, request, hub.screening, most_to_file=most, rates=hub.rates
         )
 
-    _, result = await in_transaction(hub, answer, lazy=hub.settings.lazy_checks)
+    def beside_a_writer() -> tuple[Principal, CheckResult]:
+        return check_beside_a_writer(
+            hub.database,
+            token,
+            request,
+            hub.screening,
+            rates=hub.rates,
+            lazy=hub.settings.lazy_checks,
+        )
+
+    _, result = await in_transaction(
+        hub, answer, lazy=hub.settings.lazy_checks, beside_a_writer=beside_a_writer
+    )
     checked = CheckPublic.of(result)
     return Response(checked.model_dump_json(), media_type="application/json")
 

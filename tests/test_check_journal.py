@@ -1,0 +1,204 @@
+"""A border check is answered while an import holds a SQLite hub's one write lock: from a
+read, its audit entry committed to the check journal and chained into the audit log once the
+lock is free, exactly once. A check that hit waits, to keep its hits with its entry.
+
+SQLite only: PostgreSQL has no single write lock (its checks never wait for an import's
+records, see test_import_jobs)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy import text
+
+from policenet.actions.audit_checkpoints import chain_deferred_entries
+from policenet.actions.hub import initialise
+from policenet.api.app import create_app
+from policenet.domain.principals import Role
+from policenet.settings import Settings
+from policenet.store import migrate
+from policenet.store.db import Database
+from tests.conftest import Actor, World
+from tests.test_documents import report
+from tests.test_records import answered, check, enter
+
+# Long enough for any answer that does not wait for the lock; the lock is held far longer.
+ANSWERED_WITHIN = 20.0
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[tuple[TestClient, World]]:
+    database = Database(f"sqlite:///{tmp_path / 'hub.db'}")
+    migrate.upgrade(database)
+    first = initialise(database, admin_name="GS admin", ttl_days=30).first_admin
+    assert first is not None
+    settings = Settings(data_dir=tmp_path, database_url=database.url, escalation_interval=600)
+    with TestClient(create_app(settings, database)) as client:
+        yield client, World(database, Actor(first[0], first[1].secret))
+    database.dispose()
+
+
+@contextmanager
+def another_process_writing(database: Database) -> Iterator[None]:
+    """The write lock held by another connection, as ``policenet import`` holds it."""
+    path = database.engine.url.database
+    assert path is not None
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("BEGIN IMMEDIATE")
+    connection.execute("UPDATE audit_head SET seq = seq")
+    try:
+        yield
+    finally:
+        connection.execute("ROLLBACK")
+        connection.close()
+
+
+@contextmanager
+def an_import_of_this_hub(database: Database) -> Iterator[None]:
+    """The write lock held by a transaction of the hub's own process, as its import runner
+    holds it for a file sent over the network."""
+    begun, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with database.transaction() as session:
+            session.execute(text("UPDATE audit_head SET seq = seq"))
+            begun.set()
+            done.wait(120)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert begun.wait(30)
+    try:
+        yield
+    finally:
+        done.set()
+        holder.join(60)
+
+
+Holder = Callable[[Database], AbstractContextManager[None]]
+HOLDERS = pytest.mark.parametrize("holding", [another_process_writing, an_import_of_this_hub])
+
+
+def in_thread(ask: Callable[[], Response]) -> tuple[threading.Thread, list[Response]]:
+    answers: list[Response] = []
+    thread = threading.Thread(target=lambda: answers.append(ask()))
+    thread.start()
+    return thread, answers
+
+
+def chained(database: Database, action: str) -> list[dict[str, Any]]:
+    with database.reading() as session:
+        rows = session.execute(
+            text("SELECT detail FROM audit_log WHERE action = :a ORDER BY seq"), {"a": action}
+        ).all()
+    return [json.loads(detail) for (detail,) in rows]
+
+
+@HOLDERS
+def test_a_check_that_finds_nothing_is_answered_while_an_import_holds_the_lock(
+    hub: tuple[TestClient, World], holding: Holder
+) -> None:
+    client, world = hub
+    kenya = world.principal(Role.BORDER_OFFICER, "KE")
+    body = {"document": {"issuing_country": "FR", "number": "ZZ0000001"}}
+    with holding(world.database):
+        thread, answers = in_thread(
+            lambda: client.post("/v1/checks", json=body, headers=kenya.headers)
+        )
+        thread.join(ANSWERED_WITHIN)
+        assert not thread.is_alive(), "the check waited for the import"
+        (answer,) = answers
+        assert answered(answer)["hit"] is False
+        # Answered, and its entry on the disk, in the journal: not yet in the chain.
+        assert chained(world.database, "check") == []
+    chain_deferred_entries(world.database)
+    (entry,) = chained(world.database, "check")
+    assert entry["reference"] == answer.json()["reference"]
+    assert "journalled_at" in entry
+    verified = answered(client.get("/v1/audit/verify", headers=world.gs_admin.headers))
+    assert verified["intact"] is True
+
+
+def test_a_check_that_hits_waits_for_the_lock_and_keeps_its_hit(
+    hub: tuple[TestClient, World],
+) -> None:
+    client, world = hub
+    france = world.principal(Role.NCB_OFFICER, "FR")
+    kenya = world.principal(Role.BORDER_OFFICER, "KE")
+    enter(client, france, "documents", report("12AB34567"))
+    body = {"document": {"issuing_country": "FR", "number": "12AB34567"}}
+    with another_process_writing(world.database):
+        thread, answers = in_thread(
+            lambda: client.post("/v1/checks", json=body, headers=kenya.headers)
+        )
+        thread.join(0.5)
+        # Its hit and the owner's alert are written with its entry: it cannot be answered
+        # before the lock is free.
+        assert thread.is_alive() and answers == []
+    thread.join(ANSWERED_WITHIN)
+    (answer,) = answers
+    assert answered(answer)["hit"] is True
+    (entry,) = chained(world.database, "check")
+    assert "journalled_at" not in entry
+    hits = answered(client.get("/v1/hits", headers=france.headers))["items"]
+    assert len(hits) == 1
+
+
+def test_a_batch_that_finds_nothing_is_answered_while_an_import_holds_the_lock(
+    hub: tuple[TestClient, World],
+) -> None:
+    client, world = hub
+    kenya = world.principal(Role.BORDER_OFFICER, "KE")
+    checks = [{"document": {"issuing_country": "FR", "number": f"ZZ{i:07d}"}} for i in range(20)]
+    with another_process_writing(world.database):
+        thread, answers = in_thread(
+            lambda: client.post("/v1/checks/batch", json={"checks": checks}, headers=kenya.headers)
+        )
+        thread.join(ANSWERED_WITHIN)
+        assert not thread.is_alive(), "the batch waited for the import"
+    (answer,) = answers
+    found = answered(answer)
+    assert found["checked"] == 20 and found["hits"] == 0
+    chain_deferred_entries(world.database)
+    (entry,) = chained(world.database, "check.batch")
+    assert len(entry["checks"]) == 20
+
+
+def test_a_journal_entry_is_chained_once_whatever_stops_the_hub_between_two_files(
+    hub: tuple[TestClient, World],
+) -> None:
+    """The hub chains the journal's entries and marks how far in one transaction, then
+    forgets them from the journal: if it stops between the two, the entries are still in
+    the journal when it starts again, and chaining them again changes nothing."""
+    client, world = hub
+    kenya = world.principal(Role.BORDER_OFFICER, "KE")
+    with another_process_writing(world.database):
+        for i in range(3):
+            check(client, kenya, {"document": {"issuing_country": "FR", "number": f"ZY{i:07d}"}})
+    journal = world.database.journal
+    assert journal is not None
+    kept = journal.oldest(100)
+    assert len(kept) == 3
+    chain_deferred_entries(world.database)
+    # As if the hub had stopped before forgetting them: the same entries, the same ids.
+    connection = sqlite3.connect(journal.path, isolation_level=None)
+    connection.executemany(
+        "INSERT INTO entries (id, principal_id, country, action, subject, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        kept,
+    )
+    connection.close()
+    chain_deferred_entries(world.database)
+    assert len(chained(world.database, "check")) == 3
+    assert journal.oldest(100) == []
+    check(client, kenya, {"document": {"issuing_country": "FR", "number": "ZY0000009"}})
+    assert len(chained(world.database, "check")) == 4
