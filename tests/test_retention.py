@@ -19,8 +19,9 @@ from tests.conftest import World
 from tests.test_cli import CLI
 from tests.test_cli import environment as cli_environment
 from tests.test_documents import report
+from tests.test_fingerprints import needs_fvc, tenprint
 from tests.test_network import events_of
-from tests.test_records import enter, person
+from tests.test_records import CHECK_DUVAL, answered, enter, person
 
 
 def review_in(database: Database, table: str, record_id: int, days: int) -> None:
@@ -179,3 +180,64 @@ def test_a_deletion_request_is_searched_decided_and_erases_the_persons_data(
     assert len(details) == 2 and not any("uval" in d or "18FR00077" in d for d in details)
     told = [e for e in events_of(client, fr) if e["kind"] == "records.erased"]
     assert told and "deletion decided" in told[-1]["payload"]["why"]
+
+
+@needs_fvc
+def test_the_search_for_a_person_finds_what_no_check_finds_and_their_fingerprints(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """A record withdrawn or past its review date answers no check but is held until erased:
+    the search for a person in the files lists it, and the fingerprints recorded as theirs;
+    an erased record, of which nothing is left, it does not."""
+    fr = world.principal(Role.NCB_OFFICER, "FR")
+    dpo = world.principal(Role.DATA_PROTECTION)
+    withdrawn = enter(client, fr, "persons", person())
+    answered(
+        client.post(
+            f"/v1/persons/{withdrawn['id']}/withdraw",
+            json={"reason": "Arrest warrant withdrawn by the court."},
+            headers=fr.headers,
+        )
+    )
+    expired = enter(client, fr, "persons", person(name="Jean Pierre DUVAL", external_ref="FR-2"))
+    review_in(database, "records", expired["id"], -1)
+    prints = enter(client, fr, "fingerprints", tenprint({1: "101_1"}, person_id=expired["id"]))
+    document = enter(client, fr, "documents", report("18FR00078"))
+    answered(
+        client.post(
+            f"/v1/documents/{document['id']}/withdraw",
+            json={"reason": "Found by its holder."},
+            headers=fr.headers,
+        )
+    )
+    # No check finds them any more.
+    assert client.post("/v1/checks", json=CHECK_DUVAL, headers=fr.headers).json()["hit"] is False
+    body = {
+        "kind": "access",
+        "subject": {
+            "name": "Жан-Пьер Дюваль",
+            "birth_date": "1974-08-12",
+            "documents": [{"issuing_country": "FR", "number": "18FR00078"}],
+        },
+        "received_on": utcnow().date().isoformat(),
+        "requester": "Jean-Pierre Duval",
+    }
+    url = "/v1/data-protection/requests"
+    request = answered(client.post(url, json=body, headers=dpo.headers), 201)
+    found = answered(client.get(f"{url}/{request['id']}/search", headers=dpo.headers))
+    how = {m["reference"]: m["how"] for m in found}
+    assert "(withdrawn)" in how[f"persons/{withdrawn['id']}"]
+    assert "(past review)" in how[f"persons/{expired['id']}"]
+    assert how[f"fingerprints/{prints['id']}"] == f"fingerprints of persons/{expired['id']}"
+    assert how[f"travel_documents/{document['id']}"] == "document number (withdrawn)"
+    decided = client.post(
+        f"{url}/{request['id']}/decision",
+        json={"outcome": "granted", "reason": "Told the person what is held."},
+        headers=dpo.headers,
+    )
+    assert decided.status_code == 200, decided.text
+    # Erased by retention: nothing of the person is left, and the search lists nothing of it.
+    run_retention(database, utcnow())
+    again = answered(client.post(url, json=body, headers=dpo.headers), 201)
+    found = answered(client.get(f"{url}/{again['id']}/search", headers=dpo.headers))
+    assert f"persons/{expired['id']}" not in {m["reference"] for m in found}

@@ -9,7 +9,6 @@ organisation's Commission for the Control of Files, which sees every file for th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING
 
 from policenet.access import require, sees_every_file
@@ -27,8 +26,9 @@ from policenet.domain.subject_requests import (
     SubjectRequest,
     due_on,
 )
-from policenet.matching.persons import PartialDate, PersonQuery
+from policenet.matching.persons import PartialDate, PersonQuery, compare
 from policenet.matching.records import document_key
+from policenet.screening.service import person_record
 from policenet.store import audit, events, retention
 from policenet.store import documents as document_store
 from policenet.store import principals as principal_store
@@ -36,11 +36,13 @@ from policenet.store import records as record_store
 from policenet.store import subject_requests as store
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from datetime import date, datetime
 
     from sqlalchemy.orm import Session
 
+    from policenet.domain.documents import TravelDocument
     from policenet.domain.principals import Principal
+    from policenet.domain.records import Record
     from policenet.domain.subject_requests import (
         SubjectRequestAssign,
         SubjectRequestCreate,
@@ -160,8 +162,10 @@ def search_subject(
     session: Session, actor: Principal, request_id: int, screening: Screening, today: date
 ) -> list[SubjectMatch]:
     """Every record that may be the person's, across the databases: persons by name (the
-    name engine, every spelling and script), travel documents and the persons who hold them
-    by the numbers the person gave. The search is audited with its count."""
+    name engine, every spelling and script), those withdrawn or past review too (held until
+    erased, though no check finds them); travel documents, withdrawn ones too, and the persons
+    who hold them, by the numbers the person gave; and the fingerprints recorded as theirs.
+    The search is audited with its count."""
     found = read_request(session, actor, request_id)
     subject = found.subject
     screening.refresh(session)
@@ -185,18 +189,33 @@ def search_subject(
             int(match.record_id),
             f"name {match.matched_name!r}",
             match.score,
+            today,
         )
+    # Withdrawn or past review: held until erased, but not in the index, which holds what
+    # answers checks. Read and scored here (a request is rare; its search may take seconds).
+    for record in record_store.resting_of_database(session, Database.PERSONS, today):
+        match = compare(query, person_record(record))
+        if match.score >= SUBJECT_THRESHOLD:
+            how = f"name {match.matched_name!r}"
+            _keep(matches, session, Database.PERSONS, record.id, how, match.score, today)
     for document in subject.get("documents", []):
         country = normalise_country(document["issuing_country"]) or document["issuing_country"]
-        # Past its review date too: a record is held until it is erased.
-        for held in document_store.lookup(
-            session, issuing_country=country, number=document["number"], today=date.min
+        # Withdrawn or past its review date too: a record is held until it is erased.
+        for held in document_store.held_under_number(
+            session, issuing_country=country, number=document["number"]
         ):
-            _keep(matches, session, Database.TRAVEL_DOCUMENTS, held.id, "document number", None)
+            _keep(matches, session, Database.TRAVEL_DOCUMENTS, held, "document number", None, today)
         for record_id in screening.record_candidates(
             "person_doc", document_key(country, document["number"])
         ):
-            _keep(matches, session, Database.PERSONS, record_id, "holds the document", None)
+            how = "holds the document"
+            _keep(matches, session, Database.PERSONS, record_id, how, None, today)
+    persons = [m.record_id for m in matches.values() if m.database is Database.PERSONS]
+    for record_id, person_id in record_store.linked_to_persons(
+        session, Database.FINGERPRINTS, persons
+    ):
+        how = f"fingerprints of persons/{person_id}"
+        _keep(matches, session, Database.FINGERPRINTS, record_id, how, None, today)
     listed = sorted(matches.values(), key=lambda m: (-(m.score or 1.0), m.reference))
     audit.append_by(
         session, actor, "subject_request.search", f"request:{request_id}", {"found": len(listed)}
@@ -211,22 +230,33 @@ def _keep(
     record_id: int,
     how: str,
     score: float | None,
+    today: date,
 ) -> None:
+    """Keep a record found, once, saying when it answers no check any more (withdrawn, or
+    past its review date); an erased one, of which nothing of the person is left, not."""
     reference = f"{database.value}/{record_id}"
     if reference in matches:
         return
+    held: TravelDocument | Record | None
     if database is Database.TRAVEL_DOCUMENTS:
-        document = document_store.get(session, record_id)
-        if document is None:
-            return
-        owner = document.owner_bureau_id
+        held = document_store.get(session, record_id)
     else:
-        record = record_store.get(session, record_id)
-        if record is None or record.withdrawn_at is not None:
+        held = record_store.get(session, record_id)
+        if held is not None and not held.data:
             return
-        owner = record.owner_bureau_id
+    if held is None:
+        return
+    if held.withdrawn_at is not None:
+        how += " (withdrawn)"
+    elif held.review_date is not None and held.review_date < today:
+        how += " (past review)"
     matches[reference] = SubjectMatch(
-        reference, database, record_id, owner, how, None if score is None else round(score, 3)
+        reference,
+        database,
+        record_id,
+        held.owner_bureau_id,
+        how,
+        None if score is None else round(score, 3),
     )
 
 

@@ -92,7 +92,10 @@ class Broadcaster:
         self._wake = asyncio.Event()
         self.last = await asyncio.to_thread(self._last)
         self.database.on_publish.append(self.wake)
-        self._task = asyncio.create_task(self._run(), name="policenet-events")
+        # The task keeps the event it was started with: an app whose lifespan a second event
+        # loop runs (a test harness beside the first) starts it again with an event of that
+        # loop, which the first loop's task must not wait on.
+        self._task = asyncio.create_task(self._run(self._wake), name="policenet-events")
 
     async def stop(self) -> None:
         with contextlib.suppress(ValueError):
@@ -137,12 +140,11 @@ class Broadcaster:
         with self.database.reading() as session:
             return log.since(session, after, REPLAY_BATCH)
 
-    async def _run(self) -> None:
-        assert self._wake is not None  # noqa: S101 - set by start()
+    async def _run(self, wake: asyncio.Event) -> None:
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_interval)
-            self._wake.clear()
+                await asyncio.wait_for(wake.wait(), self.poll_interval)
+            wake.clear()
             try:
                 while True:
                     batch = await asyncio.to_thread(self._read, self.last)

@@ -189,6 +189,17 @@ def update(session: Session, document_id: int, changes: dict[str, Any]) -> Trave
     return document_of(row)
 
 
+def held_under_number(session: Session, *, issuing_country: str, number: str) -> list[int]:
+    """The ids of every document of a number in an issuing country still held (withdrawn or
+    past review included, erased ones not), comparing with O read as 0."""
+    query = select(TravelDocumentRow.id).where(
+        TravelDocumentRow.issuing_country == issuing_country,
+        TravelDocumentRow.number_key == comparison_key(number),
+        TravelDocumentRow.erased_at.is_(None),
+    )
+    return [int(found) for found in session.execute(query.order_by(TravelDocumentRow.id)).scalars()]
+
+
 def lookup(
     session: Session,
     *,

@@ -314,6 +314,39 @@ def of_database(session: Session, database: Database) -> Iterator[Record]:
         yield record_of(row[0])
 
 
+def resting_of_database(session: Session, database: Database, today: date) -> Iterator[Record]:
+    """The records of a database held but not answering today (withdrawn, or past review)
+    and not erased, in id order, read in pages: what the screening indexes leave out."""
+    query = (
+        select(RecordRow)
+        .where(
+            RecordRow.database == database.value,
+            RecordRow.erased_at.is_(None),
+            or_(RecordRow.withdrawn_at.is_not(None), RecordRow.review_date < today),
+        )
+        .order_by(RecordRow.id)
+        .execution_options(yield_per=2000)
+    )
+    for row in session.execute(query):
+        yield record_of(row[0])
+
+
+def linked_to_persons(
+    session: Session, database: Database, person_ids: Sequence[int]
+) -> list[tuple[int, int]]:
+    """(record id, person id) of the records of a database (fingerprints) that name one of
+    these person records as theirs, erased ones left out."""
+    if not person_ids:
+        return []
+    linked = RecordRow.data["person_id"].as_integer()
+    query = select(RecordRow.id, linked).where(
+        RecordRow.database == database.value,
+        RecordRow.erased_at.is_(None),
+        linked.in_(sorted(set(person_ids))),
+    )
+    return [(int(record_id), int(person_id)) for record_id, person_id in session.execute(query)]
+
+
 def answering_of_database(session: Session, database: Database, today: date) -> Iterator[Record]:
     """The records of a database that answer today, in id order, read in pages."""
     query = (
