@@ -164,7 +164,7 @@ def migrated(
 
 
 def _empty(database: Database) -> None:
-    if database.journal is not None:
+    if database.journal is not None and database.journal.path.exists():
         # The check journal (store/journal.py) lives beside the database file.
         database.journal.forget(2**62)
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]

@@ -15,11 +15,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from policenet.actions.principals import create_principal
 from policenet.domain.notices import NoticeType
-from policenet.domain.principals import PrincipalCreate, Role
+from policenet.domain.principals import Role
 from tests.conftest import Actor, World
-from tests.test_notices import content, draft, subject
+from tests.test_notices import content, draft, subject, task_force_reviewer
 from tests.test_records import answered, check, enter, refused, vehicle
 
 
@@ -186,14 +185,7 @@ def test_hits_are_filtered_by_state_and_database(client: TestClient, world: Worl
 def test_the_review_queue_pages_urgent_first_then_oldest(client: TestClient, world: World) -> None:
     fr = world.principal(Role.NCB_OFFICER, "FR")
     person_id = subject(client, fr)
-    with world.database.transaction() as session:
-        principal, issued = create_principal(
-            session,
-            world.gs_admin.principal,
-            PrincipalCreate(name="NDTF reviewer", role=Role.GS_REVIEWER, bureau_id="GS-NDTF"),
-            default_ttl_days=30,
-        )
-    reviewer = Actor(principal, issued.secret)
+    reviewer = task_force_reviewer(world)
     sent = []
     for n, urgent in enumerate([False, True, False, True, False]):
         body = {

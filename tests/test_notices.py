@@ -174,6 +174,10 @@ def fr(world: World) -> Actor:
 
 @pytest.fixture
 def reviewer(world: World) -> Actor:
+    return task_force_reviewer(world)
+
+
+def task_force_reviewer(world: World) -> Actor:
     """A reviewer of the Notices and Diffusions Task Force, whose log gets the requests."""
     with world.database.transaction() as session:
         principal, issued = create_principal(

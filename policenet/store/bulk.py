@@ -15,7 +15,28 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
     from sqlalchemy.sql.dml import Insert
-    from sqlalchemy.sql.selectable import TableValuedAlias
+    from sqlalchemy.sql.selectable import Select, TableValuedAlias
+
+
+def ids_by_refs(
+    session: Session,
+    refs: Sequence[str],
+    params: dict[str, str],
+    *,
+    listed: Select[str | None, int],
+    joined: Select[str | None, int],
+) -> dict[str, int]:
+    """The ids under these external references, asked 5,000 at a time: ``listed`` (an
+    expanding ``refs`` parameter) on SQLite, ``joined`` (``refs_table``) on PostgreSQL, whose
+    planner, given thousands of literals on rows without statistics yet (an import's own),
+    may read every row of the owner instead of looking each one up."""
+    found: dict[str, int] = {}
+    connection = session.connection()
+    query = joined if connection.dialect.name == "postgresql" else listed
+    for start in range(0, len(refs), 5000):
+        rows = connection.execute(query, params | {"refs": list(refs[start : start + 5000])})
+        found.update({ref: record_id for ref, record_id in rows if ref})
+    return found
 
 
 def refs_table() -> TableValuedAlias:

@@ -13,7 +13,14 @@ from policenet.domain.document_numbers import comparison_key
 from policenet.domain.documents import DocumentStatus, DocumentType, TravelDocument
 from policenet.domain.terms import Disclosure
 from policenet.domain.visibility import Visibility, VisibilityScope
-from policenet.store.bulk import BulkRows, backend_of, bulk_rows, refs_table, write_bulk
+from policenet.store.bulk import (
+    BulkRows,
+    backend_of,
+    bulk_rows,
+    ids_by_refs,
+    refs_table,
+    write_bulk,
+)
 from policenet.store.db import one_or_none
 from policenet.store.tables import TravelDocumentRow
 
@@ -262,15 +269,8 @@ _TABLE: Table = TravelDocumentRow.__table__  # type: ignore[assignment]
 
 def by_refs(session: Session, owner_bureau_id: str, refs: Sequence[str]) -> dict[str, int]:
     """The ids of a bureau's documents under these external references."""
-    found: dict[str, int] = {}
-    connection = session.connection()
-    query = _BY_REFS_PG if connection.dialect.name == "postgresql" else _BY_REFS
-    for start in range(0, len(refs), 5000):
-        rows = connection.execute(
-            query, {"owner": owner_bureau_id, "refs": list(refs[start : start + 5000])}
-        )
-        found.update({ref: record_id for ref, record_id in rows if ref})
-    return found
+    params = {"owner": owner_bureau_id}
+    return ids_by_refs(session, refs, params, listed=_BY_REFS, joined=_BY_REFS_PG)
 
 
 # Prebuilt, with one expanding parameter: a bulk import asks it for every chunk of rows.
@@ -278,10 +278,9 @@ _BY_REFS = select(TravelDocumentRow.external_ref, TravelDocumentRow.id).where(
     TravelDocumentRow.owner_bureau_id == bindparam("owner"),
     TravelDocumentRow.external_ref.in_(bindparam("refs", expanding=True)),
 )
-# On PostgreSQL the references come as one array joined to the table: the planner then looks
-# each one up in the unique (owner, external_ref) index. Given `owner = ? AND external_ref IN
-# (5,000 literals)` on rows the import's own transaction wrote (no statistics yet), it took the
-# (owner, id) index instead and read every document of the owner, 20 s a chunk at 200,000.
+# On PostgreSQL, one array joined to the table, looked up in the unique (owner, external_ref)
+# index: given `owner = ? AND external_ref IN (5,000 literals)` on rows the import's own
+# transaction wrote, the planner took the (owner, id) index and read every document of the owner.
 _REFS = refs_table()
 _BY_REFS_PG = (
     select(TravelDocumentRow.external_ref, TravelDocumentRow.id)

@@ -13,7 +13,7 @@ from policenet.domain.records import Database, Record
 from policenet.domain.terms import Disclosure
 from policenet.domain.visibility import Visibility, VisibilityScope
 from policenet.store import fingerprints as fingerprint_files
-from policenet.store.bulk import refs_table, upsert
+from policenet.store.bulk import ids_by_refs, refs_table, upsert
 from policenet.store.db import one_or_none
 from policenet.store.tables import RecordKeyRow, RecordRow
 
@@ -170,20 +170,8 @@ def by_refs(
     session: Session, owner_bureau_id: str, database: Database, refs: Sequence[str]
 ) -> dict[str, int]:
     """The ids of a bureau's records of a database under these external references."""
-    found: dict[str, int] = {}
-    connection = session.connection()
-    query = _BY_REFS_PG if connection.dialect.name == "postgresql" else _BY_REFS
-    for start in range(0, len(refs), 5000):
-        rows = connection.execute(
-            query,
-            {
-                "owner": owner_bureau_id,
-                "database": database.value,
-                "refs": list(refs[start : start + 5000]),
-            },
-        )
-        found.update({ref: record_id for ref, record_id in rows if ref})
-    return found
+    params = {"owner": owner_bureau_id, "database": database.value}
+    return ids_by_refs(session, refs, params, listed=_BY_REFS, joined=_BY_REFS_PG)
 
 
 # Prebuilt, with one expanding parameter: a bulk import asks it for every chunk of rows.
