@@ -30,7 +30,7 @@ from policenet.actions.checks import check_batch_with_token
 from policenet.actions.hub import initialise
 from policenet.api.app import create_app
 from policenet.domain.checks import BatchCheckRequest, CheckResult
-from policenet.domain.principals import Role
+from policenet.domain.principals import Credentials, Role
 from policenet.screening.service import Screening
 from policenet.settings import Settings
 from policenet.store.audit import append_by
@@ -242,6 +242,8 @@ def test_the_hub_serves_https_and_with_client_ca_admits_only_bureaus_certificate
         tmp_path / "hub", _certificate("hub", server_key, (ca, ca_key), ip="127.0.0.1"), server_key
     )
     _write(tmp_path / "ncb-fr", _certificate("NCB-FR", bureau_key, (ca, ca_key)), bureau_key)
+    de_key = _key()
+    _write(tmp_path / "ncb-de", _certificate("NCB-DE", de_key, (ca, ca_key)), de_key)
     _write(
         tmp_path / "stranger",
         _certificate("stranger", stranger_key, (rogue_ca, rogue_key)),
@@ -254,7 +256,8 @@ def test_the_hub_serves_https_and_with_client_ca_admits_only_bureaus_certificate
     )
     assert initialised.returncode == 0, initialised.stderr
     demo = json.loads((tmp_path / "data" / "demo-tokens.json").read_text())
-    token = next(p["token"] for p in demo["principals"] if p["name"] == "NCB FR officer")
+    tokens = {p["name"]: p["token"] for p in demo["principals"]}
+    token = tokens["NCB FR officer"]
     incomplete = subprocess.run(
         [*CLI, "serve", "--tls-cert", str(tmp_path / "hub.crt")],
         env=env,
@@ -309,6 +312,29 @@ def test_the_hub_serves_https_and_with_client_ca_admits_only_bureaus_certificate
                     headers={"Authorization": f"Bearer {token}"},
                     timeout=5,
                 )
+        # The certificate names its bureau: a token is accepted only with its own bureau's
+        # (a national agency's, with its country's NCB's), on every path, the checks included.
+        assert bureau.get(
+            f"{base}/v1/me", headers={"Authorization": f"Bearer {tokens['FR border post officer']}"}
+        ).json()["agency_id"]
+        check = {"person": {"name": "Nobody Atall", "birth_date": "1970-01-01"}}
+        with httpx.Client(verify=_context(tmp_path / "ca.crt", tmp_path / "ncb-de")) as german:
+            for stolen in (token, tokens["FR border post officer"], tokens["GS reviewer (demo)"]):
+                headers = {"Authorization": f"Bearer {stolen}"}
+                for refused in (
+                    german.get(f"{base}/v1/me", headers=headers),
+                    german.post(f"{base}/v1/checks", json=check, headers=headers),
+                    german.post(
+                        f"{base}/v1/checks/batch", json={"checks": [check]}, headers=headers
+                    ),
+                ):
+                    assert refused.status_code == 401, refused.text
+                    error = refused.json()["error"]
+                    assert error["code"] == "certificate_mismatch"
+                    assert "NCB-DE" in error["message"]
+            own = {"Authorization": f"Bearer {tokens['NCB DE officer']}"}
+            assert german.post(f"{base}/v1/checks", json=check, headers=own).status_code == 200
+        assert bureau.post(f"{base}/v1/checks", json=check).status_code == 200
         # The bureau's own client (listen) takes its certificate from the environment.
         listened = subprocess.run(
             [*CLI, "listen", "--hub", base, "--count", "1"],
@@ -374,7 +400,7 @@ def test_a_batch_holds_no_write_lock_while_its_checks_are_answered(tmp_path: Pat
     watching = _Watching(database)
     query = {"person": {"name": "Jean-Pierre DUVAL", "birth_date": "1974-08-12"}}
     batch = BatchCheckRequest.model_validate({"checks": [query, query]})
-    _, answers = check_batch_with_token(database, de.token, batch, watching)
+    _, answers = check_batch_with_token(database, Credentials(de.token), batch, watching)
     assert watching.free == [True]
     assert all(isinstance(a, CheckResult) and a.hit for a in answers)
     with database.reading() as session:

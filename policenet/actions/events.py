@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from policenet.domain.events import Event
-    from policenet.domain.principals import Principal
+    from policenet.domain.principals import Credentials, Principal
     from policenet.events.stream import Broadcaster
 
 
@@ -51,10 +51,12 @@ def read_events(session: Session, actor: Principal, *, after: int, limit: int) -
     return found
 
 
-def open_stream(session: Session, token: str, *, after: int) -> tuple[Principal, MailboxView]:
+def open_stream(
+    session: Session, presented: Credentials, *, after: int
+) -> tuple[Principal, MailboxView]:
     """Authenticate a live stream's token and audit its opening; returns the principal and
     what of its mailbox it may follow."""
-    actor = authenticate(session, token)
+    actor = authenticate(session, presented)
     mailbox = mailbox_of(actor)
     audit.append_by(session, actor, "events.stream", f"mailbox:{mailbox}", {"after": after})
     return actor, mailbox_view(actor, mailbox)

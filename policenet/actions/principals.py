@@ -22,6 +22,7 @@ from policenet.domain.principals import (
     Agency,
     AgencyCreate,
     AgencyKind,
+    Credentials,
     Principal,
     PrincipalCreate,
     Right,
@@ -49,9 +50,11 @@ class IssuedToken:
     info: TokenInfo
 
 
-def authenticate(session: Session, token: str) -> Principal:
-    """The principal behind a bearer token, or a clear refusal."""
-    credential = store.find_credential(session, hash_token(token))
+def authenticate(session: Session, presented: Credentials) -> Principal:
+    """The principal behind a bearer token, or a clear refusal; over mutual TLS, only if the
+    client certificate is its own bureau's (a token stolen from one bureau is of no use over
+    another's connection)."""
+    credential = store.find_credential(session, hash_token(presented.token))
     if credential is None:
         raise NotAuthenticated(
             "This API token is not known to the hub: check that you copied it whole, "
@@ -84,7 +87,23 @@ def authenticate(session: Session, token: str) -> Principal:
             "the General Assembly readmits it.",
             code="member_suspended",
         )
+    certificate = presented.certificate
+    if certificate is not None and not certificate.admits(credential.principal):
+        raise NotAuthenticated(
+            f"This API token is {credential.principal.name}'s, of "
+            f"{_belonging(credential.principal)}, but this connection's client certificate "
+            f"({certificate.subject}) was issued to "
+            f"{certificate.name or 'no bureau (its subject has no common name)'}: use the "
+            "token with your own bureau's certificate.",
+            code="certificate_mismatch",
+        )
     return credential.principal
+
+
+def _belonging(principal: Principal) -> str:
+    if principal.bureau_id is not None:
+        return principal.bureau_id
+    return f"agency {principal.agency_id} of {principal.country}"
 
 
 def _lifetime(days: int | None, max_days: int) -> int:

@@ -1,35 +1,38 @@
-"""Dependencies shared by the routers: the bearer token and the principal it names."""
+"""Dependencies shared by the routers: the bearer token (with the connection's client
+certificate, over mutual TLS) and the principal it names."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from policenet.actions.principals import authenticate
+from policenet.api.tls import certificate_of
 from policenet.domain.errors import NotAuthenticated
 from policenet.domain.ids import MAX_ID
-from policenet.domain.principals import Principal
+from policenet.domain.principals import Credentials, Principal
 from policenet.hub import HubDep
 
 _bearer = HTTPBearer(auto_error=False, description="An API token issued by the hub.")
 
 
 async def get_token(
+    request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> str:
-    """The bearer token, not yet checked (endpoints on the hot path check it in their own
-    transaction)."""
+) -> Credentials:
+    """The bearer token and the connection's client certificate, not yet checked (endpoints
+    on the hot path check them in their own transaction)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticated(
             "This request needs an API token: send the header 'Authorization: Bearer <token>'.",
             code="token_missing",
         )
-    return credentials.credentials
+    return Credentials(credentials.credentials, certificate_of(request.scope))
 
 
-Token = Annotated[str, Depends(get_token)]
+Token = Annotated[Credentials, Depends(get_token)]
 
 
 def get_principal(hub: HubDep, token: Token) -> Principal:

@@ -15,6 +15,7 @@ import typer
 from policenet.actions.principals import authenticate
 from policenet.actions.verbs import look
 from policenet.cli.errors import usage
+from policenet.domain.principals import Credentials
 
 if TYPE_CHECKING:
     from policenet.cli.main import Hub
@@ -38,4 +39,4 @@ def hub_of(ctx: typer.Context) -> Hub:
 def signed_in(hub: Hub, token: str) -> Principal:
     """The principal behind ``token``; a token that names none ends the command (status 2)."""
     with usage():
-        return look(hub.store, authenticate, token)
+        return look(hub.store, authenticate, Credentials(token))

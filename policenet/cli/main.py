@@ -75,8 +75,9 @@ def serve(
     client_ca: Annotated[
         Path | None,
         typer.Option(
-            help="Mutual TLS: accept only clients whose certificate this CA signed (each "
-            "bureau's); tokens still say who acts."
+            help="Mutual TLS: accept only clients whose certificate this CA signed, one per "
+            "bureau, its common name the bureau's id (NCB-FR, GS-HQ; AGENCY-<id> for an "
+            "agency); a token is then accepted only with its own bureau's certificate."
         ),
     ] = None,
 ) -> None:
@@ -84,8 +85,10 @@ def serve(
     import ssl
 
     import uvicorn
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
     from policenet.api.app import create_app
+    from policenet.api.tls import peer_certificate_protocol
 
     if (tls_cert is None) != (tls_key is None) or (client_ca is not None and tls_cert is None):
         report(
@@ -114,6 +117,9 @@ def serve(
         ssl_keyfile=None if tls_key is None else str(tls_key),
         ssl_ca_certs=None if client_ca is None else str(client_ca),
         ssl_cert_reqs=ssl.CERT_NONE if client_ca is None else ssl.CERT_REQUIRED,
+        # Over mutual TLS each request carries its connection's certificate (ASGI TLS
+        # extension), which uvicorn itself does not fill.
+        http=AutoHTTPProtocol if client_ca is None else peer_certificate_protocol(AutoHTTPProtocol),
     )
 
 

@@ -43,6 +43,9 @@ CODES: Final[Mapping[str, ErrorCode]] = {
     "token_invalid": ErrorCode(401, "The token is not known to the hub."),
     "token_expired": ErrorCode(401, "The token is past its expiry."),
     "token_revoked": ErrorCode(401, "The token was revoked."),
+    "certificate_mismatch": ErrorCode(
+        401, "Over mutual TLS, the token is not of the bureau the client certificate names."
+    ),
     "token_not_found": ErrorCode(404, "No token with that id."),
     "token_lifetime_too_long": ErrorCode(422, "The token asked for outlives the hub's limit."),
     "token_for_yourself": ErrorCode(403, "An administrator's tokens are issued by another."),

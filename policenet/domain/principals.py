@@ -199,6 +199,35 @@ def agency_mailbox(agency_id: int) -> str:
     return f"AGENCY-{agency_id}"
 
 
+@dataclass(frozen=True, slots=True)
+class ClientCertificate:
+    """The certificate a client presented over mutual TLS: ``name`` is its subject's common
+    name, which names the bureau it was issued to (``NCB-FR``, ``GS-HQ``, ``AGENCY-12``)."""
+
+    subject: str
+    name: str | None
+
+    def admits(self, principal: Principal) -> bool:
+        """Whether the principal may act over a connection made with this certificate: its
+        own bureau's, or for a national agency its own or its country's NCB's."""
+        if self.name is None:
+            return False
+        if principal.bureau_id is not None:
+            return self.name == principal.bureau_id
+        if principal.agency_id is not None:
+            own = agency_mailbox(principal.agency_id)
+            return self.name in {own, f"NCB-{principal.country}"}
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What a caller presents: a bearer token and, over mutual TLS, its client certificate."""
+
+    token: str
+    certificate: ClientCertificate | None = None
+
+
 def effective_rights(role: Role, agency_rights: frozenset[Right] | None) -> frozenset[Right]:
     """What a principal may do: its role's rights, cut down to its agency's grant if any."""
     rights = role.rights

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from policenet.access.rates import Rates
-    from policenet.domain.principals import Principal
+    from policenet.domain.principals import Credentials, Principal
     from policenet.screening.service import Screening
     from policenet.store.db import Database as Store
 
@@ -128,16 +128,17 @@ def _keep_batch(session: Session, actor: Principal, answered: _Batch, now: datet
 
 def check_with_token(
     session: Session,
-    token: str,
+    presented: Credentials,
     request: CheckRequest,
     screening: Screening,
     *,
     most_to_file: int | None = None,
     rates: Rates | None = None,
 ) -> tuple[Principal, CheckResult]:
-    """``check`` by the principal behind ``token``, authenticated in the check's own
-    transaction (the hot path: one transaction, not two), within the principal's rate."""
-    actor = authenticate(session, token)
+    """``check`` by the principal behind the token ``presented``, authenticated in the
+    check's own transaction (the hot path: one transaction, not two), within the principal's
+    rate."""
+    actor = authenticate(session, presented)
     if rates is not None:
         rates.check_allowed(actor.id, 1)
     return actor, check(session, actor, request, screening, most_to_file=most_to_file)
@@ -145,22 +146,22 @@ def check_with_token(
 
 def check_batch_with_token(
     store: Store,
-    token: str,
+    presented: Credentials,
     batch: BatchCheckRequest,
     screening: Screening,
     *,
     rates: Rates | None = None,
     lazy: bool = False,
 ) -> tuple[Principal, list[CheckResult | CheckFailure]]:
-    """``check_batch`` by the principal behind ``token``; each of its checks counts against
-    the principal's rate.
+    """``check_batch`` by the principal behind the token ``presented``; each of its checks
+    counts against the principal's rate.
 
     The checks are answered in a read, which holds no write lock, and only their hits and
     audit entry are written, in a short transaction after: a large batch (a passenger list,
     or a caller looping batches) never makes another bureau's border check wait behind it."""
     now = utcnow()
     with store.reading() as session:
-        actor = authenticate(session, token)
+        actor = authenticate(session, presented)
         if rates is not None:
             rates.check_allowed(actor.id, len(batch.checks))
         answered = _answer_batch(session, actor, batch, screening, now)
@@ -176,7 +177,7 @@ def check_batch_with_token(
 
 def check_beside_a_writer(
     store: Store,
-    token: str,
+    presented: Credentials,
     request: CheckRequest,
     screening: Screening,
     *,
@@ -193,7 +194,7 @@ def check_beside_a_writer(
     now = utcnow()
     try:
         with store.reading() as session:
-            actor = authenticate(session, token)
+            actor = authenticate(session, presented)
             if rates is not None:
                 rates.check_allowed(actor.id, 1)
             if _asks_a_person(request):

@@ -44,17 +44,17 @@ LOOP_FILING = 100
     summary="Check a person, document, vehicle, firearm, vessel or work of art in every database",
     response_model=CheckPublic,
 )
-async def run_check(request: CheckRequest, hub: HubDep, token: Token) -> Response:
+async def run_check(request: CheckRequest, hub: HubDep, presented: Token) -> Response:
     def answer(session: Session, on_loop: bool) -> tuple[Principal, CheckResult]:
         most = LOOP_FILING if on_loop else None
         return check_with_token(
-            session, token, request, hub.screening, most_to_file=most, rates=hub.rates
+            session, presented, request, hub.screening, most_to_file=most, rates=hub.rates
         )
 
     def beside_a_writer() -> tuple[Principal, CheckResult]:
         return check_beside_a_writer(
             hub.database,
-            token,
+            presented,
             request,
             hub.screening,
             rates=hub.rates,
@@ -73,10 +73,10 @@ async def run_check(request: CheckRequest, hub: HubDep, token: Token) -> Respons
     summary="Up to 1,000 checks (a passenger list), in order",
     response_model=BatchPublic,
 )
-def run_batch(batch: BatchCheckRequest, hub: HubDep, token: Token) -> Response:
+def run_batch(batch: BatchCheckRequest, hub: HubDep, presented: Token) -> Response:
     _, answers = hub.on_store(
         check_batch_with_token,
-        token,
+        presented,
         batch,
         hub.screening,
         rates=hub.rates,

@@ -51,16 +51,16 @@ def _resume_point(header: str | None, after: int | None) -> int:
 )
 async def live(
     hub: HubDep,
-    token: Token,
+    presented: Token,
     last_event_id: Annotated[str | None, Header(description="The last id you received.")] = None,
     after: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
 ) -> StreamingResponse:
     cursor = _resume_point(last_event_id, after)
-    _principal, view = await run_in_threadpool(hub.act, open_stream, token, after=cursor)
+    _principal, view = await run_in_threadpool(hub.act, open_stream, presented, after=cursor)
 
     def token_holds() -> bool:
         try:
-            hub.look(authenticate, token)
+            hub.look(authenticate, presented)
         except PolicenetError:
             return False
         return True
