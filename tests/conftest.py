@@ -8,10 +8,12 @@ where that is a failure.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
 import socket
+import subprocess
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,7 +35,7 @@ from policenet.domain.principals import (
     Right,
     Role,
 )
-from policenet.settings import Settings
+from policenet.settings import SQLITE_FILE, Settings
 from policenet.store import migrate
 from policenet.store.db import Database
 from policenet.store.tables import Base
@@ -46,27 +48,107 @@ MATRIX_CASES = pytest.StashKey[int]()
 
 
 class _LogWatch(logging.Handler):
-    """Every line the hub logs during the whole run, searched at its end for what must never
-    be in a log: a token, or the name of a person the tests recorded."""
+    """Every line the hub logs during the whole run, searched for what must never be in a log:
+    a token, a private key, or the name of a person the tests recorded.
+
+    Tokens, keys and the tests' usual names are looked for as each line is logged; the names
+    of every person recorded in a test's database (``learn_names``, when the test ends) are
+    looked for in every line of the run when the run ends (``search_names``). The logs of the
+    hubs that tests start as processes of their own are added by ``watch_output``."""
 
     # A whole token (the 10 characters a failed login logs are its prefix, not a secret).
-    TOKEN = re.compile(r"pn_[A-Za-z0-9_-]{20,}")
-    # The people the tests record, in the scripts they use.
+    TOKEN = re.compile(r"pn_[A-Za-z0-9_-]{20,}|PRIVATE KEY")
+    # The people the tests record most, in the scripts they use.
     NAMES = ("DUVAL", "Duval", "LEBLANC", "Leblanc", "MÜLLER", "Дюваль", "MARTIN, CLAIRE")
+    # A name part shorter than this may be a word of any log line ("Li", "Jean" in "Jeans").
+    SHORTEST_PART = 5
+    # The lines kept for the search at the end (a run logs a few thousand).
+    MOST_KEPT = 200_000
 
     def __init__(self) -> None:
         super().__init__(level=logging.DEBUG)
         self.lines = 0
         self.leaks: list[str] = []
+        self.kept: list[tuple[str, str]] = []
+        self.names: set[str] = set()
 
     def emit(self, record: logging.LogRecord) -> None:
         text = self.format(record)
         if record.exc_info:
             text += "\n" + logging.Formatter().formatException(record.exc_info)
+        self.search(text, record.name)
+
+    def search(self, text: str, source: str) -> None:
         self.lines += 1
         found = self.TOKEN.findall(text) + [n for n in self.NAMES if n in text]
         if found:
-            self.leaks.append(f"{record.name}: {found[0]!r} in {text[:200]!r}")
+            self.leaks.append(f"{source}: {found[0]!r} in {text[:200]!r}")
+        if len(self.kept) < self.MOST_KEPT:
+            self.kept.append((source, text))
+
+    def learn_names(self, database: Database, limit: int = 5_000) -> None:
+        """The names of the persons recorded in ``database`` (those the test just used)."""
+        with database.engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT data FROM records WHERE database = 'persons' LIMIT :n"), {"n": limit}
+            )
+            for (data,) in rows:
+                value = json.loads(data) if isinstance(data, str) else data
+                self.names.update(_names_in(value))
+
+    def search_names(self) -> None:
+        """Every line kept, against every name learnt."""
+        wanted = sorted(self.names)
+        if not wanted:
+            return
+        pattern = re.compile("|".join(re.escape(n) for n in wanted))
+        for source, line in self.kept:
+            found = pattern.search(line)
+            if found:
+                self.leaks.append(f"{source}: {found.group()!r} in {line[:200]!r}")
+
+
+def _names_in(value: object, named: bool = False) -> set[str]:
+    """The names in a person's stored data: every string under a key that names a person
+    (``name``, ``aliases``, ``surname`` …), whole and by parts long enough to be a name."""
+    if isinstance(value, str):
+        if not named:
+            return set()
+        parts = {p for p in re.split(r"[\s,]+", value) if len(p) >= _LogWatch.SHORTEST_PART}
+        return parts | ({value} if len(value) >= _LogWatch.SHORTEST_PART else set())
+    if isinstance(value, dict):
+        found: set[str] = set()
+        for key, item in value.items():
+            found |= _names_in(item, named or "name" in key or key in {"aliases", "alias"})
+        return found
+    if isinstance(value, list):
+        return set().union(*(_names_in(item, named) for item in value)) if value else set()
+    return set()
+
+
+def stop_served_hub(server: subprocess.Popen[bytes], data_dir: Path) -> None:
+    """Stop a hub a test started with ``policenet serve`` (stderr piped), and search what it
+    logged, with the names of the persons in its SQLite database under ``data_dir``."""
+    server.terminate()
+    _, logged = server.communicate(timeout=30)
+    watch_output(
+        (logged or b"").decode("utf-8", "replace"),
+        "policenet serve",
+        f"sqlite:///{(data_dir / SQLITE_FILE).as_posix()}",
+    )
+
+
+def watch_output(output: str, source: str, database_url: str | None = None) -> None:
+    """What a hub started as a process of its own wrote to its log (stderr), searched like
+    the test process's own lines, with the names of the persons in its database."""
+    if database_url is not None:
+        served = Database(database_url)
+        try:
+            LOG_WATCH.learn_names(served)
+        finally:
+            served.dispose()
+    for line in output.splitlines():
+        LOG_WATCH.search(line, source)
 
 
 LOG_WATCH = _LogWatch()
@@ -84,9 +166,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if workeroutput is not None:
         # A pytest-xdist worker hands what it saw to the controller, which reports for all.
         workeroutput["matrix_cases"] = config.stash.get(MATRIX_CASES, 0)
+        LOG_WATCH.search_names()
         workeroutput["log_lines"] = LOG_WATCH.lines
+        workeroutput["log_names"] = sorted(LOG_WATCH.names)
         workeroutput["log_leaks"] = LOG_WATCH.leaks
         return
+    LOG_WATCH.search_names()
     if LOG_WATCH.leaks and exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
@@ -101,6 +186,7 @@ def pytest_testnodedown(node: object, error: object) -> None:
             "matrix_cases", 0
         )
     LOG_WATCH.lines += output.get("log_lines", 0)
+    LOG_WATCH.names.update(output.get("log_names", []))
     LOG_WATCH.leaks.extend(output.get("log_leaks", []))
 
 
@@ -117,8 +203,10 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         for leak in LOG_WATCH.leaks[:20]:
             terminalreporter.write_line(f"  {leak}", red=True)
     else:
+        names = len(LOG_WATCH.names)
         terminalreporter.write_line(
-            f"logs: {LOG_WATCH.lines} lines logged, none holds a token or a person's name"
+            f"logs: {LOG_WATCH.lines} lines logged, none holds a token, a key or any of the "
+            f"{names} names of the persons the tests recorded"
         )
 
 
@@ -241,10 +329,12 @@ class World:
 
 
 @pytest.fixture
-def database(migrated: Database) -> Database:
-    """The backend's database, emptied and initialised for this test."""
+def database(migrated: Database) -> Iterator[Database]:
+    """The backend's database, emptied and initialised for this test; the names of the
+    persons it recorded are searched for in the run's logs."""
     _empty(migrated)
-    return migrated
+    yield migrated
+    LOG_WATCH.learn_names(migrated)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from policenet.domain.notices import NoticeState, NoticeType
 from policenet.domain.principals import Role
 from policenet.store.db import Database
 from policenet.store.tables import AuditRow
-from tests.conftest import PG_SCHEMA, World
+from tests.conftest import PG_SCHEMA, World, stop_served_hub
 
 CLI = [sys.executable, "-m", "policenet.cli"]
 
@@ -243,8 +243,7 @@ def test_served_hub_answers_checks_over_http(tmp_path: Path) -> None:
         page = httpx.get(f"{base}/public/notices?lang=ar", headers={"Accept": "text/html"})
         assert 'dir="rtl"' in page.text and "Павел МОРОЗОВ" in page.text
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_served_hub(server, tmp_path / "data")
 
 
 def test_api_reference_needs_no_internet(client: TestClient) -> None:

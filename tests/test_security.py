@@ -35,7 +35,7 @@ from policenet.screening.service import Screening
 from policenet.settings import Settings
 from policenet.store.audit import append_by
 from policenet.store.db import Database
-from tests.conftest import Actor, World
+from tests.conftest import Actor, World, stop_served_hub
 from tests.test_cli import CLI, free_port
 from tests.test_records import person
 
@@ -353,8 +353,7 @@ def test_the_hub_serves_https_and_with_client_ca_admits_only_bureaus_certificate
         assert listened.returncode == 0, listened.stdout + listened.stderr
     finally:
         bureau.close()
-        server.terminate()
-        server.wait(timeout=30)
+        stop_served_hub(server, tmp_path / "data")
 
 
 def _context(ca: Path, client: Path | None) -> ssl.SSLContext:
