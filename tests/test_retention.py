@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from policenet.actions.retention import run_retention
+from policenet.demo.dna import DONOR
 from policenet.domain.clock import utcnow
 from policenet.domain.principals import Role
 from policenet.store.db import Database
@@ -19,9 +20,9 @@ from tests.conftest import World
 from tests.test_cli import CLI
 from tests.test_cli import environment as cli_environment
 from tests.test_documents import report
-from tests.test_fingerprints import needs_fvc, tenprint
+from tests.test_fingerprints import OTHER, SUSPECT, mark, needs_fvc, tenprint
 from tests.test_network import events_of
-from tests.test_records import CHECK_DUVAL, answered, enter, person
+from tests.test_records import CHECK_DUVAL, answered, enter, person, refused
 
 
 def review_in(database: Database, table: str, record_id: int, days: int) -> None:
@@ -241,3 +242,74 @@ def test_the_search_for_a_person_finds_what_no_check_finds_and_their_fingerprint
     again = answered(client.post(url, json=body, headers=dpo.headers), 201)
     found = answered(client.get(f"{url}/{again['id']}/search", headers=dpo.headers))
     assert f"persons/{expired['id']}" not in {m["reference"] for m in found}
+
+
+@needs_fvc
+def test_the_search_for_a_person_takes_their_ten_print_and_dna_and_keeps_neither(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """A person may give a ten-print and a reference profile to be found by: the search lists
+    the fingerprint records and marks their fingers match and the DNA profiles their profile
+    matches, whoever owns them and however restricted, those past review too, and not the
+    others; the biometrics are not kept, and the audit entry says only what was given."""
+    fr, de = world.principal(Role.NCB_OFFICER, "FR"), world.principal(Role.NCB_OFFICER, "DE")
+    dpo = world.principal(Role.DATA_PROTECTION)
+    theirs = enter(client, fr, "fingerprints", tenprint(SUSPECT, disclosure="hit_only"))
+    scene = enter(client, de, "fingerprints", mark("103_4", "DE-SCENE-7"))
+    other = enter(client, fr, "fingerprints", tenprint(OTHER))
+    profile = enter(
+        client,
+        de,
+        "dna",
+        {
+            "kind": "crime_scene",
+            "loci": DONOR,
+            "visibility": {"scope": "only_listed", "countries": ["NL"]},
+        },
+    )
+    resting = enter(client, fr, "dna", {"kind": "reference", "loci": DONOR, "external_ref": "FR-2"})
+    review_in(database, "records", resting["id"], -1)
+    stranger = {locus: ["8", "9"] for locus in DONOR}
+    unrelated = enter(client, de, "dna", {"kind": "reference", "loci": stranger})
+    url = "/v1/data-protection/requests"
+    body = {
+        "kind": "access",
+        "subject": {"name": "Someone Unnamed", "birth_date": "1980-03-04"},
+        "received_on": utcnow().date().isoformat(),
+        "requester": "Someone Unnamed",
+    }
+    request = answered(client.post(url, json=body, headers=dpo.headers), 201)
+    card = tenprint({p: name.replace("_1", "_2") for p, name in SUSPECT.items()})
+    given = {"fingerprints": card, "dna": {"kind": "reference", "loci": DONOR}}
+    found = answered(client.post(f"{url}/{request['id']}/search", json=given, headers=dpo.headers))
+    how = {m["reference"]: m["how"] for m in found}
+    assert how[f"fingerprints/{theirs['id']}"] == "fingerprints (4 fingers match)"
+    assert how[f"fingerprints/{scene['id']}"].startswith("fingerprints (a mark, score ")
+    assert how[f"dna/{profile['id']}"] == "DNA profile (12 loci match)"
+    assert how[f"dna/{resting['id']}"] == "DNA profile (12 loci match) (past review)"
+    assert f"fingerprints/{other['id']}" not in how and f"dna/{unrelated['id']}" not in how
+    # Without them, the search by names and documents finds none of these.
+    assert answered(client.get(f"{url}/{request['id']}/search", headers=dpo.headers)) == []
+    # A mark is not a person's fingers; a bad profile is refused with its field named.
+    latent = {"fingerprints": mark("103_3", "X")}
+    refused(
+        client.post(f"{url}/{request['id']}/search", json=latent, headers=dpo.headers),
+        422,
+        "subject_tenprint_required",
+    )
+    bad = client.post(
+        f"{url}/{request['id']}/search",
+        json={"dna": {"kind": "reference", "loci": {"NOT-A-LOCUS": ["1"]}}},
+        headers=dpo.headers,
+    )
+    assert bad.status_code == 422 and bad.json()["error"]["field"].startswith("dna")
+    # Nothing of the biometrics is kept: not with the request, not in the audit log.
+    kept = answered(client.get(f"{url}/{request['id']}", headers=dpo.headers))
+    assert "fingerprints" not in json.dumps(kept) and "D3S1358" not in json.dumps(kept)
+    with database.engine.connect() as connection:
+        details = connection.execute(
+            text("SELECT detail FROM audit_log WHERE action = 'subject_request.search'")
+        ).scalars()
+        logged = [d if isinstance(d, dict) else json.loads(d) for d in details]
+    assert {"found": len(found), "fingerprints": 4, "dna_loci": 12} in logged
+    assert "D3S1358" not in json.dumps(logged)

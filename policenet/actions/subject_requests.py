@@ -8,15 +8,19 @@ organisation's Commission for the Control of Files, which sees every file for th
 
 from __future__ import annotations
 
+import binascii
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from policenet.access import require, sees_every_file
+from policenet.actions.fingerprints.searches import INDEX_SHORTLIST, SHORTLIST
 from policenet.actions.retention import changed, subject_of
 from policenet.domain.classification import Classification
 from policenet.domain.databases import Database
-from policenet.domain.errors import Conflict, InvalidInput, NotFound
+from policenet.domain.dna import Stringency
+from policenet.domain.errors import Conflict, InvalidInput, NotFound, PolicenetError
 from policenet.domain.events import EventKind, NewEvent
+from policenet.domain.fingerprints import PrintKind
 from policenet.domain.members import normalise_country
 from policenet.domain.principals import Right, Role
 from policenet.domain.subject_requests import (
@@ -26,8 +30,21 @@ from policenet.domain.subject_requests import (
     SubjectRequest,
     due_on,
 )
-from policenet.matching.persons import PartialDate, PersonQuery, compare
-from policenet.matching.records import document_key
+from policenet.matching.dna import codis
+from policenet.matching.persons import PartialDate, PersonQuery
+from policenet.matching.persons import compare as compare_names
+from policenet.matching.print_comparison import (
+    REVERSE_THRESHOLD,
+    Probe,
+    comparable,
+    compare,
+    probe_codes,
+    read_fingers,
+    record_fingers,
+    verdict,
+)
+from policenet.matching.records import document_key, prepare
+from policenet.screening.print_cache import SearchCylinders
 from policenet.screening.service import person_record
 from policenet.store import audit, events, retention
 from policenet.store import documents as document_store
@@ -36,6 +53,7 @@ from policenet.store import records as record_store
 from policenet.store import subject_requests as store
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from datetime import date, datetime
 
     from sqlalchemy.orm import Session
@@ -44,15 +62,21 @@ if TYPE_CHECKING:
     from policenet.domain.principals import Principal
     from policenet.domain.records import Record
     from policenet.domain.subject_requests import (
+        SubjectBiometrics,
         SubjectRequestAssign,
         SubjectRequestCreate,
         SubjectRequestDecision,
     )
+    from policenet.domain.terms import RecordTerms
+    from policenet.matching.dna import Genotypes
+    from policenet.matching.print_comparison import Finger
     from policenet.screening.service import Screening
 
 # A name matching this well is listed for the officer to judge.
 SUBJECT_THRESHOLD = 0.80
 SUBJECT_MATCHES = 50
+# The loci a DNA profile must match on (moderate stringency) to be listed as the person's.
+SUBJECT_DNA_LOCI = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,13 +183,21 @@ def assign_request(
 
 
 def search_subject(
-    session: Session, actor: Principal, request_id: int, screening: Screening, today: date
+    session: Session,
+    actor: Principal,
+    request_id: int,
+    screening: Screening,
+    today: date,
+    given: SubjectBiometrics | None = None,
 ) -> list[SubjectMatch]:
     """Every record that may be the person's, across the databases: persons by name (the
     name engine, every spelling and script), those withdrawn or past review too (held until
     erased, though no check finds them); travel documents, withdrawn ones too, and the persons
-    who hold them, by the numbers the person gave; and the fingerprints recorded as theirs.
-    The search is audited with its count."""
+    who hold them, by the numbers the person gave; the fingerprints recorded as theirs; and,
+    when the person gave them (``given``), the fingerprint records and marks their ten-print
+    matches and the DNA profiles their reference profile matches. The search is audited with
+    its count and what it was given, never the biometrics themselves."""
+    prints, profile = _biometrics(given)
     found = read_request(session, actor, request_id)
     subject = found.subject
     screening.refresh(session)
@@ -194,7 +226,7 @@ def search_subject(
     # Withdrawn or past review: held until erased, but not in the index, which holds what
     # answers checks. Read and scored here (a request is rare; its search may take seconds).
     for record in record_store.resting_of_database(session, Database.PERSONS, today):
-        match = compare(query, person_record(record))
+        match = compare_names(query, person_record(record))
         if match.score >= SUBJECT_THRESHOLD:
             how = f"name {match.matched_name!r}"
             _keep(matches, session, Database.PERSONS, record.id, how, match.score, today)
@@ -216,11 +248,124 @@ def search_subject(
     ):
         how = f"fingerprints of persons/{person_id}"
         _keep(matches, session, Database.FINGERPRINTS, record_id, how, None, today)
+    if prints is not None:
+        for record_id, how in _by_fingerprints(session, prints, screening, today):
+            _keep(matches, session, Database.FINGERPRINTS, record_id, how, None, today)
+    if profile is not None:
+        for record_id, how in _by_dna(session, profile, screening, today):
+            _keep(matches, session, Database.DNA, record_id, how, None, today)
     listed = sorted(matches.values(), key=lambda m: (-(m.score or 1.0), m.reference))
-    audit.append_by(
-        session, actor, "subject_request.search", f"request:{request_id}", {"found": len(listed)}
-    )
+    detail: dict[str, Any] = {"found": len(listed)}
+    if prints is not None:
+        detail["fingerprints"] = len(prints.fingers)
+    if profile is not None:
+        detail["dna_loci"] = len(profile)
+    audit.append_by(session, actor, "subject_request.search", f"request:{request_id}", detail)
     return listed
+
+
+def _given(field: str, entry: RecordTerms) -> dict[str, Any]:
+    """A biometric the person gave, validated as a record would be; errors name the field."""
+    try:
+        return prepare(entry).data
+    except PolicenetError as error:
+        where = f"{field}.{error.field}" if error.field else field
+        message = error.message.removeprefix(f"{error.field}: ")
+        raise type(error)(f"{where}: {message}", code=error.code, field=where) from None
+
+
+def _biometrics(given: SubjectBiometrics | None) -> tuple[Probe | None, Genotypes | None]:
+    if given is None:
+        return None, None
+    prints = None
+    if given.fingerprints is not None:
+        if given.fingerprints.kind is not PrintKind.TENPRINT:
+            raise InvalidInput(
+                "The person's fingerprints are searched as a ten-print taken from them: send "
+                "them with kind 'tenprint'.",
+                code="subject_tenprint_required",
+                field="fingerprints.kind",
+            )
+        data = _given("fingerprints", given.fingerprints)
+        prints = Probe(PrintKind.TENPRINT, read_fingers(0, "fingerprints", data), None)
+    profile = None
+    if given.dna is not None:
+        data = _given("dna", given.dna)
+        profile = {locus: tuple(alleles) for locus, alleles in data["loci"].items()}
+    return prints, profile
+
+
+def _by_fingerprints(
+    session: Session, probe: Probe, screening: Screening, today: date
+) -> list[tuple[int, str]]:
+    """The fingerprint records the ten-print matches: ten-prints that a 1:1 verification
+    would call a match, marks above the reverse-search threshold. Those answering checks are
+    ranked as a search ranks them (the index, then one view compared, then all four on the
+    best); those withdrawn or past review, which the index does not hold, compared in full."""
+    source = SearchCylinders(probe.fingers)
+    ranked = screening.search_prints(
+        PrintKind.TENPRINT,
+        probe_codes(probe.fingers, source),
+        may_see=lambda _id, _terms: True,
+        limit=INDEX_SHORTLIST,
+    )
+    first_pass = []
+    for record, fingers in _readable(
+        probe, record_store.answering(session, [r.record_id for r in ranked], today)
+    ):
+        score, _ = compare(probe, PrintKind(record.data["kind"]), fingers, views=1, source=source)
+        if score > 0:
+            first_pass.append((score, record, fingers))
+    first_pass.sort(key=lambda item: -item[0])
+    full = [(record, fingers) for _, record, fingers in first_pass[:SHORTLIST]]
+    full += _readable(
+        probe, record_store.resting_of_database(session, Database.FINGERPRINTS, today)
+    )
+    found = []
+    for record, fingers in full:
+        kind = PrintKind(record.data["kind"])
+        score, pairs = compare(probe, kind, fingers, views=4, source=source)
+        if kind is PrintKind.TENPRINT:
+            judged = verdict(pairs)
+            if judged.decision == "match":
+                agree = sum(1 for pair in judged.fingers if pair["match"])
+                found.append((record.id, f"fingerprints ({agree} fingers match)"))
+        elif score >= REVERSE_THRESHOLD:
+            found.append((record.id, f"fingerprints (a mark, score {score:.3f})"))
+    return found
+
+
+def _readable(probe: Probe, records: Iterable[Record]) -> list[tuple[Record, list[Finger]]]:
+    """The records (not erased) whose fingers can be read and compared with the probe; one
+    that cannot be read is logged by the index and the searches, and skipped here."""
+    readable = []
+    for record in records:
+        if not record.data or not comparable(probe, record):
+            continue
+        try:
+            readable.append((record, record_fingers(record)))
+        except (binascii.Error, ValueError, KeyError, PolicenetError):
+            continue
+    return readable
+
+
+def _by_dna(
+    session: Session, profile: Genotypes, screening: Screening, today: date
+) -> list[tuple[int, str]]:
+    """The DNA profiles the reference profile matches at moderate stringency on at least
+    ``SUBJECT_DNA_LOCI`` loci: in the index, and those withdrawn or past review."""
+    found, _ = screening.dna.search(
+        profile, Stringency.MODERATE, min_loci=SUBJECT_DNA_LOCI, limit=SUBJECT_MATCHES
+    )
+    matched = [(profile_id, compared) for profile_id, compared in found]
+    for record in record_store.resting_of_database(session, Database.DNA, today):
+        if not record.data:
+            continue
+        stored = {locus: tuple(alleles) for locus, alleles in record.data["loci"].items()}
+        compared = codis(profile, stored, Stringency.MODERATE)
+        if compared is not None and compared >= SUBJECT_DNA_LOCI:
+            matched.append((record.id, compared))
+    return [(i, f"DNA profile ({n} loci match)") for i, n in matched]
 
 
 def _keep(

@@ -59,6 +59,9 @@ CODES: Final[Mapping[str, ErrorCode]] = {
     # The requests of the people in the files.
     "subject_request_not_found": ErrorCode(404, "No such request of a person in the files."),
     "subject_request_decided": ErrorCode(409, "The request is decided already."),
+    "subject_tenprint_required": ErrorCode(
+        422, "A person's fingerprints are searched as a ten-print taken from them."
+    ),
     "not_a_data_protection_officer": ErrorCode(422, "Requests go to data protection officers."),
     "erase_not_granted": ErrorCode(422, "Records are erased only for a deletion granted."),
     "erase_reference_invalid": ErrorCode(422, "The record to erase is not named as listed."),

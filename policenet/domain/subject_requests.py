@@ -18,6 +18,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from policenet.domain.dna import DnaEntry
+from policenet.domain.fingerprints import FingerprintEntry
+
 
 class RequestKind(StrEnum):
     ACCESS = "access"
@@ -78,6 +81,18 @@ class SubjectRequestCreate(BaseModel):
         min_length=2, max_length=300, description="The person, or who acts for them (a lawyer)."
     )
     details: str = Field(default="", max_length=4000, description="What is asked, in their words.")
+
+
+class SubjectBiometrics(BaseModel):
+    """What the person gave to be found by, beyond names and documents: a ten-print taken
+    from them, a DNA reference profile. Searched once, never kept with the request."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    fingerprints: FingerprintEntry | None = Field(
+        default=None, description="The person's ten-print (kind 'tenprint')."
+    )
+    dna: DnaEntry | None = Field(default=None, description="The person's reference profile.")
 
 
 class SubjectRequestAssign(BaseModel):

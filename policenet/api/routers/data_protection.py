@@ -14,6 +14,7 @@ from policenet.api.schemas import ProbingLimitPublic, SubjectMatchPublic, Subjec
 from policenet.domain.clock import utcnow
 from policenet.domain.probing import ProbingLift
 from policenet.domain.subject_requests import (
+    SubjectBiometrics,
     SubjectRequestAssign,
     SubjectRequestCreate,
     SubjectRequestDecision,
@@ -66,6 +67,19 @@ def assign(
 )
 def search(request_id: RowId, hub: HubDep, principal: CurrentPrincipal) -> list[SubjectMatchPublic]:
     found = hub.act(actions.search_subject, principal, request_id, hub.screening, utcnow().date())
+    return [SubjectMatchPublic.copied(m) for m in found]
+
+
+@router.post(
+    PATH + "/{request_id}/search",
+    summary="The same search, with the person's ten-print or DNA profile (searched once, not kept)",
+)
+def search_with_biometrics(
+    request_id: RowId, given: SubjectBiometrics, hub: HubDep, principal: CurrentPrincipal
+) -> list[SubjectMatchPublic]:
+    found = hub.act(
+        actions.search_subject, principal, request_id, hub.screening, utcnow().date(), given
+    )
     return [SubjectMatchPublic.copied(m) for m in found]
 
 
