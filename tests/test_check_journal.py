@@ -1,6 +1,7 @@
 """A border check is answered while an import holds a SQLite hub's one write lock: from a
 read, its audit entry committed to the check journal and chained into the audit log once the
-lock is free, exactly once. A check that hit waits, to keep its hits with its entry.
+lock is free, exactly once; a check that hit journals its hits with its entry, stored and
+told to the record's owner then.
 
 SQLite only: PostgreSQL has no single write lock (its checks never wait for an import's
 records, see test_import_jobs)."""
@@ -29,6 +30,7 @@ from policenet.store import migrate
 from policenet.store.db import Database
 from tests.conftest import Actor, World
 from tests.test_documents import report
+from tests.test_network import events_of
 from tests.test_records import answered, check, enter
 
 # Long enough for any answer that does not wait for the lock; the lock is held far longer.
@@ -128,29 +130,61 @@ def test_a_check_that_finds_nothing_is_answered_while_an_import_holds_the_lock(
     assert verified["intact"] is True
 
 
-def test_a_check_that_hits_waits_for_the_lock_and_keeps_its_hit(
+@HOLDERS
+def test_a_check_that_hits_is_answered_while_an_import_holds_the_lock_and_keeps_its_hit(
+    hub: tuple[TestClient, World], holding: Holder
+) -> None:
+    """The border officer has the hit at once; the hit is stored, and the owner alerted,
+    when the lock is free: journalled with the check's entry, never lost, filed once."""
+    client, world = hub
+    france = world.principal(Role.NCB_OFFICER, "FR")
+    kenya = world.principal(Role.BORDER_OFFICER, "KE")
+    stolen = enter(client, france, "documents", report("12AB34567", external_ref="FR-STOLEN-1"))
+    body = {"document": {"issuing_country": "FR", "number": "12AB34567"}}
+    with holding(world.database):
+        thread, answers = in_thread(
+            lambda: client.post("/v1/checks", json=body, headers=kenya.headers)
+        )
+        thread.join(ANSWERED_WITHIN)
+        assert not thread.is_alive(), "the check that hit waited for the import"
+        (answer,) = answers
+        (hit,) = answered(answer)["hits"]
+        assert hit["record"]["id"] == stolen["id"]
+        assert chained(world.database, "check") == []
+    assert answered(client.get("/v1/hits", headers=france.headers))["items"] == []
+    chain_deferred_entries(world.database)
+    chain_deferred_entries(world.database)  # once chained, never filed again
+    (entry,) = chained(world.database, "check")
+    assert entry["reference"] == answer.json()["reference"] and "journalled_at" in entry
+    (kept,) = answered(client.get("/v1/hits", headers=france.headers))["items"]
+    assert kept["reference"] == hit["reference"]
+    alerts = [e for e in events_of(client, france) if e["kind"] == "hit.alert"]
+    assert [a["payload"]["external_ref"] for a in alerts] == ["FR-STOLEN-1"]
+    verified = answered(client.get("/v1/audit/verify", headers=world.gs_admin.headers))
+    assert verified["intact"] is True
+
+
+def test_a_batch_that_hits_is_answered_while_an_import_holds_the_lock(
     hub: tuple[TestClient, World],
 ) -> None:
     client, world = hub
     france = world.principal(Role.NCB_OFFICER, "FR")
     kenya = world.principal(Role.BORDER_OFFICER, "KE")
     enter(client, france, "documents", report("12AB34567"))
-    body = {"document": {"issuing_country": "FR", "number": "12AB34567"}}
+    checks = [{"document": {"issuing_country": "FR", "number": f"ZZ{i:07d}"}} for i in range(9)]
+    checks.append({"document": {"issuing_country": "FR", "number": "12AB34567"}})
     with another_process_writing(world.database):
         thread, answers = in_thread(
-            lambda: client.post("/v1/checks", json=body, headers=kenya.headers)
+            lambda: client.post("/v1/checks/batch", json={"checks": checks}, headers=kenya.headers)
         )
-        thread.join(0.5)
-        # Its hit and the owner's alert are written with its entry: it cannot be answered
-        # before the lock is free.
-        assert thread.is_alive() and answers == []
-    thread.join(ANSWERED_WITHIN)
-    (answer,) = answers
-    assert answered(answer)["hit"] is True
-    (entry,) = chained(world.database, "check")
-    assert "journalled_at" not in entry
-    hits = answered(client.get("/v1/hits", headers=france.headers))["items"]
-    assert len(hits) == 1
+        thread.join(ANSWERED_WITHIN)
+        assert not thread.is_alive(), "the batch waited for the import"
+    found = answered(answers[0])
+    assert found["checked"] == 10 and found["hits"] == 1
+    chain_deferred_entries(world.database)
+    (entry,) = chained(world.database, "check.batch")
+    assert len(entry["checks"]) == 10
+    assert len(answered(client.get("/v1/hits", headers=france.headers))["items"]) == 1
 
 
 def test_a_batch_that_finds_nothing_is_answered_while_an_import_holds_the_lock(
@@ -192,8 +226,8 @@ def test_a_journal_entry_is_chained_once_whatever_stops_the_hub_between_two_file
     # As if the hub had stopped before forgetting them: the same entries, the same ids.
     connection = sqlite3.connect(journal.path, isolation_level=None)
     connection.executemany(
-        "INSERT INTO entries (id, principal_id, country, action, subject, detail) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO entries (id, principal_id, country, action, subject, detail, filing) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
         kept,
     )
     connection.close()
@@ -202,3 +236,27 @@ def test_a_journal_entry_is_chained_once_whatever_stops_the_hub_between_two_file
     assert journal.oldest(100) == []
     check(client, kenya, {"document": {"issuing_country": "FR", "number": "ZY0000009"}})
     assert len(chained(world.database, "check")) == 4
+
+
+def test_a_write_that_cannot_wait_for_an_import_is_refused_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    """A write other than a check waits for the lock at most the hub's bound (30 s; 1 s
+    here), then is refused 503 database_busy with Retry-After, and nothing was written."""
+    database = Database(f"sqlite:///{tmp_path / 'hub.db'}", connect_args={"timeout": 1})
+    migrate.upgrade(database)
+    first = initialise(database, admin_name="GS admin", ttl_days=30).first_admin
+    assert first is not None
+    settings = Settings(data_dir=tmp_path, database_url=database.url, escalation_interval=600)
+    with TestClient(create_app(settings, database)) as client:
+        world = World(database, Actor(first[0], first[1].secret))
+        france = world.principal(Role.NCB_OFFICER, "FR")
+        with another_process_writing(database):
+            refused = client.post("/v1/documents", json=report("77FR00001"), headers=france.headers)
+        assert refused.status_code == 503, refused.text
+        assert refused.json()["error"]["code"] == "database_busy"
+        assert refused.headers["retry-after"] == "60"
+        listed = answered(client.get("/v1/documents", headers=france.headers))
+        assert listed["items"] == []
+        assert enter(client, france, "documents", report("77FR00001"))["id"]
+    database.dispose()

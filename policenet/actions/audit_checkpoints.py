@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from policenet.actions.checks.answers import keep_filed
 from policenet.domain.checkpoints import Checkpoint, sign
 from policenet.domain.clock import utcnow
 from policenet.domain.errors import InvalidInput
@@ -129,8 +130,9 @@ def published_checkpoints(path: Path) -> list[Checkpoint]:
 
 def drain_check_journal(database: Database, batch: int = 2000) -> int:
     """Chain the audit entries checks journalled while another writer held the write lock
-    (store/journal.py), a batch a transaction, each with the mark of how far it got: an
-    entry is chained once, whatever stops the hub between the two files. How many."""
+    (store/journal.py), and store the hits journalled with them, a batch a transaction, each
+    with the mark of how far it got: an entry is chained, and its hits stored, once, whatever
+    stops the hub between the two files. How many entries."""
     journal = database.journal
     if journal is None:
         return 0
@@ -140,8 +142,11 @@ def drain_check_journal(database: Database, batch: int = 2000) -> int:
         last = rows[-1][0]
         with database.transaction() as session:
             upto = audit.drained_upto(session, generation)
-            fresh = [(p, c, a, s, d) for number, p, c, a, s, d in rows if number > upto]
-            audit.append_texts(session, fresh)
+            fresh = [row for row in rows if row[0] > upto]
+            for _, principal_id, _, _, _, _, filing in fresh:
+                if filing is not None and principal_id is not None:
+                    keep_filed(session, principal_id, filing)
+            audit.append_texts(session, [(p, c, a, s, d) for _, p, c, a, s, d, _ in fresh])
             audit.mark_drained(session, generation, last)
         journal.forget(last)
         chained += len(fresh)

@@ -49,6 +49,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (413, "The body is over the hub's limit."),
         (422, "A value breaks a rule: the message says which and how to fix it."),
         (429, "Too many requests: wait the seconds Retry-After says."),
+        (503, "Busy (a long import): nothing was done; send it again after Retry-After."),
     )
 }
 
@@ -73,7 +74,7 @@ async def _policenet_error(_request: Request, exc: Exception) -> JSONResponse:
     if exc.details:
         extra.update(exc.details)
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-    if exc.status == 429 and exc.details and "retry_after" in exc.details:
+    if exc.status in {429, 503} and exc.details and "retry_after" in exc.details:
         headers = {"Retry-After": str(exc.details["retry_after"])}
     return JSONResponse(_body(exc.code, exc.message, **extra), exc.status, headers=headers)
 

@@ -38,6 +38,9 @@ CODES: Final[Mapping[str, ErrorCode]] = {
     "invalid_request": ErrorCode(422, "The request does not fit the API's schema."),
     "method_not_allowed": ErrorCode(405, "The endpoint does not accept that HTTP method."),
     "internal_error": ErrorCode(500, "The hub failed to answer; nothing was changed."),
+    "database_busy": ErrorCode(
+        503, "A long writer (a SQLite import) held the database past the wait; nothing changed."
+    ),
     # Credentials and tokens.
     "token_missing": ErrorCode(401, "The request has no bearer token."),
     "token_invalid": ErrorCode(401, "The token is not known to the hub."),

@@ -116,3 +116,10 @@ class Gone(PolicenetError):
 
     code = "gone"
     status = 410
+
+
+class Unavailable(PolicenetError):
+    """The hub cannot do it now, and nothing was done: send it again later (HTTP 503)."""
+
+    code = "unavailable"
+    status = 503

@@ -23,7 +23,7 @@ import os
 import sqlite3
 import threading
 import time
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.types import TypeDecorator
 
+from policenet.domain.errors import Unavailable
 from policenet.store.journal import CheckJournal
 
 if TYPE_CHECKING:
@@ -77,6 +78,10 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+# How long a write waits for SQLite's one write lock (another process's: SQLite's own busy
+# timeout, the same) before it is refused ``503 database_busy``.
+WRITE_WAIT_S = 30
+
 # How long at_once(briefly=True) waits for the write lock: a short write of another is waited
 # for, a bulk import is not.
 BRIEF_WAIT_MS = 10
@@ -96,7 +101,11 @@ def make_engine(url: str, *, connect_args: dict[str, Any] | None = None) -> Engi
             pool = {"pool_size": SQLITE_POOL_SIZE, "max_overflow": SQLITE_POOL_OVERFLOW}
         engine = create_engine(
             url,
-            connect_args={"check_same_thread": False, "timeout": 30, **(connect_args or {})},
+            connect_args={
+                "check_same_thread": False,
+                "timeout": WRITE_WAIT_S,
+                **(connect_args or {}),
+            },
             # A failed statement's error names no value: they are personal data.
             hide_parameters=True,
             **pool,
@@ -174,6 +183,16 @@ _DURABLE = "policenet.durable"
 
 LAZY_SYNC_SECONDS = 0.2
 """How long a lazy commit may wait for the disk (PostgreSQL's own WAL writer: 3 x 200 ms)."""
+
+
+def _database_busy() -> Unavailable:
+    return Unavailable(
+        f"Another writer, a bulk import most likely, has held the database for over "
+        f"{WRITE_WAIT_S} s: nothing was changed. Send the same request again in a minute "
+        "(checks are answered meanwhile).",
+        code="database_busy",
+        details={"retry_after": 60},
+    )
 
 
 def _busy(error: OperationalError) -> bool:
@@ -321,7 +340,6 @@ class Database:
         self.journal = None if real is None else CheckJournal(real.with_name(real.name + "-checks"))
         # On SQLite, the writers of this process take turns on this lock (see transaction).
         self._write_lock = threading.RLock() if self.engine.dialect.name == "sqlite" else None
-        self._writer: AbstractContextManager[object] = self._write_lock or nullcontext()
         # Called after a transaction that appended events commits: wakes the live streams.
         self.on_publish: list[Callable[[], None]] = []
 
@@ -335,11 +353,30 @@ class Database:
 
         ``lazy``: the commit need not wait for the disk, unless the work calls
         ``require_durable`` (see the module's docstring)."""
-        with self._writer, (self._lazy if lazy else self._sessions)() as session:
-            session.info[_LAZY] = lazy
-            session.begin()
-            with self._committed(session):
-                yield session
+        try:
+            with self._turn(), (self._lazy if lazy else self._sessions)() as session:
+                session.info[_LAZY] = lazy
+                session.begin()
+                with self._committed(session):
+                    yield session
+        except OperationalError as error:
+            if _busy(error):
+                raise _database_busy() from None
+            raise
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        """This process's turn to write (SQLite), waited for at most ``WRITE_WAIT_S``."""
+        lock = self._write_lock
+        if lock is None:
+            yield
+            return
+        if not lock.acquire(timeout=WRITE_WAIT_S):
+            raise _database_busy()
+        try:
+            yield
+        finally:
+            lock.release()
 
     @contextmanager
     def at_once(self, *, lazy: bool = False, briefly: bool = False) -> Iterator[Session | None]:

@@ -11,8 +11,9 @@ into the audit log's chain once the lock is free (``audit.append_texts``, then
 ``audit.mark_drained``), and records, in the same
 transaction, how far it got, so that an entry is chained once, whatever stops it between.
 
-A check that hit is not journalled: its hits and alerts go to the database with it, and it
-waits for the lock like any other write.
+A check that hit is journalled the same way, with its hits (``filing``): the border officer
+has the answer at once, and the hits are stored, and their owners alerted, when the entry is
+chained. Until then the hit's reference is not yet found by ``GET /v1/hits/{reference}``.
 """
 
 from __future__ import annotations
@@ -34,11 +35,12 @@ _SCHEMA = (
     # AUTOINCREMENT: an id is never used twice, even after the newest entries were drained.
     "CREATE TABLE IF NOT EXISTS entries (id INTEGER PRIMARY KEY AUTOINCREMENT, "
     "principal_id INTEGER, country TEXT, action TEXT NOT NULL, subject TEXT NOT NULL, "
-    "detail TEXT NOT NULL)",
+    "detail TEXT NOT NULL, filing TEXT)",
 )
 
-JournalRow = tuple[int, int | None, str | None, str, str, str]
-"""An entry as journalled: its id, principal id, country, action, subject, canonical detail."""
+JournalRow = tuple[int, int | None, str | None, str, str, str, str | None]
+"""An entry as journalled: its id, principal id, country, action, subject, canonical detail,
+and the hits to file with it (JSON, or None)."""
 
 
 class CheckJournal:
@@ -60,6 +62,9 @@ class CheckJournal:
             connection.execute("BEGIN IMMEDIATE")
             for statement in _SCHEMA:
                 connection.execute(statement)
+            columns = {row[1] for row in connection.execute("PRAGMA table_info(entries)")}
+            if "filing" not in columns:  # a journal of a hub from before hits were journalled
+                connection.execute("ALTER TABLE entries ADD COLUMN filing TEXT")
             # A journal made anew (its file removed) starts its ids again: the generation
             # tells its marks in the database from those of the one before.
             connection.execute(
@@ -79,16 +84,20 @@ class CheckJournal:
             self._open()
             return self._generation
 
-    def keep(self, items: list[AuditItem]) -> None:
-        """Commit entries to the journal (waiting for the disk)."""
-        rows = [(p, c, a, s, canonical_detail(d)) for p, c, a, s, d in items]
+    def keep(self, items: list[AuditItem], filing: str | None = None) -> None:
+        """Commit entries to the journal (waiting for the disk); ``filing``, the hits to
+        store when they are chained, goes with the first."""
+        rows = [
+            (p, c, a, s, canonical_detail(d), filing if n == 0 else None)
+            for n, (p, c, a, s, d) in enumerate(items)
+        ]
         with self._lock:
             connection = self._open()
             connection.execute("BEGIN IMMEDIATE")
             try:
                 connection.executemany(
-                    "INSERT INTO entries (principal_id, country, action, subject, detail) "
-                    "VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO entries (principal_id, country, action, subject, detail, "
+                    "filing) VALUES (?, ?, ?, ?, ?, ?)",
                     rows,
                 )
             except BaseException:
@@ -104,8 +113,8 @@ class CheckJournal:
             rows = (
                 self._open()
                 .execute(
-                    "SELECT id, principal_id, country, action, subject, detail FROM entries "
-                    "ORDER BY id LIMIT ?",
+                    "SELECT id, principal_id, country, action, subject, detail, filing "
+                    "FROM entries ORDER BY id LIMIT ?",
                     (limit,),
                 )
                 .fetchall()

@@ -3,7 +3,9 @@ for both bureaus and told to the owner; the audit entry of the check."""
 
 from __future__ import annotations
 
+import json
 import uuid
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from policenet.access import may_learn_of_answering, reads_content, sees_details, shown
@@ -25,8 +27,6 @@ from policenet.store import notices as notice_store
 from policenet.store import principals as principal_store
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from sqlalchemy.orm import Session
 
     from policenet.domain.principals import Principal
@@ -182,3 +182,26 @@ def keep_hits(
         ],
         now,
     )
+
+
+_TIMES = ("at", "due_at")  # the datetimes of a hit row (``actions.hits.new_hit``)
+
+
+def filing_of(rows: list[dict[str, Any]], external_refs: list[str | None]) -> str:
+    """Hits to keep later (``keep_filed``), as the check journal holds them: JSON."""
+    plain = [row | {key: row[key].isoformat() for key in _TIMES} for row in rows]
+    return json.dumps({"hits": plain, "external_refs": external_refs}, sort_keys=True)
+
+
+def keep_filed(session: Session, principal_id: int, filing: str) -> None:
+    """``keep_hits`` for hits a check found while another writer held the write lock, and
+    journalled (``filing_of``): stored, and told, as they would have been then."""
+    actor = principal_store.get_principal(session, principal_id)
+    if actor is None:  # principals are disabled, never removed
+        raise LookupError(f"principal {principal_id} of journalled hits is not in the store")
+    filed = json.loads(filing)
+    rows = [
+        row | {key: datetime.fromisoformat(row[key]) for key in _TIMES} for row in filed["hits"]
+    ]
+    if rows:
+        keep_hits(session, actor, rows, filed["external_refs"], rows[0]["at"])

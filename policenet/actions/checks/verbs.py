@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from policenet.actions.checks.answers import answer_of, audit_detail, keep_hits
+from policenet.actions.checks.answers import answer_of, audit_detail, filing_of, keep_hits
 from policenet.actions.principals import authenticate
 from policenet.actions.probing import refuse_if_limited
 from policenet.domain.checks import (
@@ -165,13 +165,10 @@ def check_batch_with_token(
         if rates is not None:
             rates.check_allowed(actor.id, len(batch.checks))
         answered = _answer_batch(session, actor, batch, screening, now)
-    if answered.rows:
-        with store.transaction(lazy=lazy) as session:
-            _keep_batch(session, actor, answered, now)
-    else:
-        # Nothing hit: only the audit entry to write, which need not wait behind an import.
-        item = (actor.id, actor.country, "check.batch", "checks", {"checks": answered.details})
-        _keep_soon(store, [item], now, lazy=lazy)
+    # Its hits and audit entry need not wait behind an import: journalled if they would.
+    item = (actor.id, actor.country, "check.batch", "checks", {"checks": answered.details})
+    found = _Found(actor, answered.rows, answered.external_refs) if answered.rows else None
+    _keep_soon(store, [item], now, lazy=lazy, found=found)
     return actor, answered.answers
 
 
@@ -186,11 +183,10 @@ def check_beside_a_writer(
 ) -> tuple[Principal, CheckResult]:
     """``check_with_token`` for when another writer holds a SQLite hub's write lock (a bulk
     import is one transaction, a minute or more): answered in a read, which does not wait for
-    it. A check that found nothing writes only its audit entry: in the database if the lock
-    frees within ``BRIEF_WAIT_MS``, else in the check journal (store/journal.py), committed
-    before the answer, chained into the audit log once the lock is free. A check that hit
-    waits for the lock, to keep its hits and alert their owners with the entry. A refusal's
-    entry goes the same way as an entry of a check that found nothing."""
+    it. Its audit entry and its hits are written in the database if the lock frees within
+    ``BRIEF_WAIT_MS``, else in the check journal (store/journal.py), committed before the
+    answer; they are chained, stored and told to the owners once the lock is free. A
+    refusal's entry goes the same way."""
     now = utcnow()
     try:
         with store.reading() as session:
@@ -206,26 +202,49 @@ def check_beside_a_writer(
             _keep_soon(store, [error.refusal.item], now, lazy=lazy)
         raise
     item = (actor.id, actor.country, "check", "checks", audit_detail(answer, request.place))
-    if answer.hit_rows:
-        with store.transaction(lazy=lazy) as session:
-            keep_hits(session, actor, answer.hit_rows, answer.external_refs, now)
-            audit.append_many(session, [item])
-    else:
-        _keep_soon(store, [item], now, lazy=lazy)
+    found = _Found(actor, answer.hit_rows, answer.external_refs) if answer.hit_rows else None
+    _keep_soon(store, [item], now, lazy=lazy, found=found)
     return actor, answer.result
 
 
-def _keep_soon(store: Store, items: list[audit.AuditItem], now: datetime, *, lazy: bool) -> None:
-    """Commit audit entries in the database if its write lock frees at once, else in the
-    check journal (each entry's detail then says when it was written: its place in the
-    chain comes later)."""
+def _keep_soon(
+    store: Store,
+    items: list[audit.AuditItem],
+    now: datetime,
+    *,
+    lazy: bool,
+    found: _Found | None = None,
+) -> None:
+    """Commit audit entries, and the hits ``found`` with them, in the database if its write
+    lock frees at once, else in the check journal (each entry's detail then says when it was
+    written: its place in the chain, and its hits' filing and alerts, come later)."""
     with store.at_once(lazy=lazy, briefly=True) as session:
         if session is not None:
-            audit.append_many(session, items)
+            _keep(session, items, now, found)
             return
     if store.journal is None:
         with store.transaction(lazy=lazy) as session:
-            audit.append_many(session, items)
+            _keep(session, items, now, found)
         return
     stamp = now.isoformat()
-    store.journal.keep([(p, c, a, s, d | {"journalled_at": stamp}) for p, c, a, s, d in items])
+    store.journal.keep(
+        [(p, c, a, s, d | {"journalled_at": stamp}) for p, c, a, s, d in items],
+        None if found is None else filing_of(found.rows, found.external_refs),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """The hits of a check or a batch, to keep with its audit entry."""
+
+    actor: Principal
+    rows: list[dict[str, Any]]
+    external_refs: list[str | None]
+
+
+def _keep(
+    session: Session, items: list[audit.AuditItem], now: datetime, found: _Found | None
+) -> None:
+    if found is not None:
+        keep_hits(session, found.actor, found.rows, found.external_refs, now)
+    audit.append_many(session, items)
