@@ -211,6 +211,26 @@ def test_the_search_for_a_person_finds_what_no_check_finds_and_their_fingerprint
             headers=fr.headers,
         )
     )
+    # Someone else recorded as holding that passport, withdrawn: found by the number alone.
+    holder = enter(
+        client,
+        fr,
+        "persons",
+        person(
+            name="Paul MARCEAU",
+            aliases=[],
+            birth_date="1961-01-01",
+            external_ref="FR-3",
+            identity_documents=[{"issuing_country": "FRA", "number": "18FR00078"}],
+        ),
+    )
+    answered(
+        client.post(
+            f"/v1/persons/{holder['id']}/withdraw",
+            json={"reason": "Arrest warrant withdrawn by the court."},
+            headers=fr.headers,
+        )
+    )
     # No check finds them any more.
     assert client.post("/v1/checks", json=CHECK_DUVAL, headers=fr.headers).json()["hit"] is False
     body = {
@@ -231,6 +251,7 @@ def test_the_search_for_a_person_finds_what_no_check_finds_and_their_fingerprint
     assert "(past review)" in how[f"persons/{expired['id']}"]
     assert how[f"fingerprints/{prints['id']}"] == f"fingerprints of persons/{expired['id']}"
     assert how[f"travel_documents/{document['id']}"] == "document number (withdrawn)"
+    assert how[f"persons/{holder['id']}"] == "holds the document (withdrawn)"
     decided = client.post(
         f"{url}/{request['id']}/decision",
         json={"outcome": "granted", "reason": "Told the person what is held."},

@@ -192,8 +192,8 @@ def search_subject(
 ) -> list[SubjectMatch]:
     """Every record that may be the person's, across the databases: persons by name (the
     name engine, every spelling and script), those withdrawn or past review too (held until
-    erased, though no check finds them); travel documents, withdrawn ones too, and the persons
-    who hold them, by the numbers the person gave; the fingerprints recorded as theirs; and,
+    erased, though no check finds them); travel documents and the persons who hold them,
+    withdrawn ones too, by the numbers the person gave; the fingerprints recorded as theirs; and,
     when the person gave them (``given``), the fingerprint records and marks their ten-print
     matches and the DNA profiles their reference profile matches. The search is audited with
     its count and what it was given, never the biometrics themselves."""
@@ -237,8 +237,9 @@ def search_subject(
             session, issuing_country=country, number=document["number"]
         ):
             _keep(matches, session, Database.TRAVEL_DOCUMENTS, held, "document number", None, today)
-        for record_id in screening.record_candidates(
-            "person_doc", document_key(country, document["number"])
+        # The persons recorded as holding it, withdrawn or past review too.
+        for record_id in record_store.held_under_key(
+            session, ("person_doc", document_key(country, document["number"]))
         ):
             how = "holds the document"
             _keep(matches, session, Database.PERSONS, record_id, how, None, today)

@@ -247,6 +247,17 @@ def holding_key(
     return [record_of(row) for row in session.execute(query).scalars()]
 
 
+def held_under_key(session: Session, key: Key) -> list[int]:
+    """The ids of every record that holds the key and is still held (withdrawn or past review
+    included, erased ones not: erasing removes their keys)."""
+    query = (
+        select(RecordKeyRow.record_id)
+        .where(RecordKeyRow.kind == key[0], RecordKeyRow.key == key[1])
+        .order_by(RecordKeyRow.record_id)
+    )
+    return [int(found) for found in session.execute(query).scalars()]
+
+
 def lookup(session: Session, key: Key, today: date) -> list[Record]:
     """The plain indexed SQL lookup of a key, without the screening index."""
     query = (
