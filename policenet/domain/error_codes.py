@@ -34,6 +34,7 @@ CODES: Final[Mapping[str, ErrorCode]] = {
     "not_found": ErrorCode(404, "Nothing the caller may see exists there (or no such endpoint)."),
     "conflict": ErrorCode(409, "The request contradicts the current state."),
     "gone": ErrorCode(410, "It existed and was withdrawn: do not act on it."),
+    "unavailable": ErrorCode(503, "The hub cannot do it now; nothing was done: try again later."),
     # The HTTP layer's own answers (api/errors.py).
     "invalid_request": ErrorCode(422, "The request does not fit the API's schema."),
     "method_not_allowed": ErrorCode(405, "The endpoint does not accept that HTTP method."),
