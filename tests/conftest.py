@@ -27,6 +27,7 @@ from sqlalchemy import create_engine, text
 from policenet.actions import principals as principal_actions
 from policenet.actions.hub import initialise
 from policenet.api.app import create_app
+from policenet.api.errors import server_log_config
 from policenet.domain.principals import (
     AgencyCreate,
     AgencyKind,
@@ -87,7 +88,8 @@ class _LogWatch(logging.Handler):
             self.kept.append((source, text))
 
     def learn_names(self, database: Database, limit: int = 5_000) -> None:
-        """The names of the persons recorded in ``database`` (those the test just used)."""
+        """The names of the persons recorded in ``database`` (those the test just used): of
+        the person records, and of the holders of travel documents."""
         with database.engine.connect() as connection:
             rows = connection.execute(
                 text("SELECT data FROM records WHERE database = 'persons' LIMIT :n"), {"n": limit}
@@ -95,6 +97,15 @@ class _LogWatch(logging.Handler):
             for (data,) in rows:
                 value = json.loads(data) if isinstance(data, str) else data
                 self.names.update(_names_in(value))
+            holders = connection.execute(
+                text(
+                    "SELECT holder_name FROM travel_documents WHERE holder_name IS NOT NULL "
+                    "LIMIT :n"
+                ),
+                {"n": limit},
+            )
+            for (holder,) in holders:
+                self.names.update(_names_in({"name": holder}))
 
     def search_names(self) -> None:
         """Every line kept, against every name learnt."""
@@ -365,9 +376,16 @@ def live(database: Database, tmp_path: Path) -> Iterator[str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
+    # As `policenet serve` logs, and into the run's log watch (uvicorn's loggers propagate).
+    log_config = server_log_config()
+    log_config["loggers"]["uvicorn"]["propagate"] = True
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(settings, database), host="127.0.0.1", port=port, log_level="warning"
+            create_app(settings, database),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            log_config=log_config,
         )
     )
     thread = threading.Thread(target=server.run, daemon=True)

@@ -10,6 +10,7 @@ import logging
 import os
 import ssl
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -29,6 +31,7 @@ from sqlalchemy.orm import Session
 from policenet.actions.checks import check_batch_with_token
 from policenet.actions.hub import initialise
 from policenet.api.app import create_app
+from policenet.api.errors import server_log_config
 from policenet.domain.checks import BatchCheckRequest, CheckResult
 from policenet.domain.principals import Credentials, Role
 from policenet.screening.service import Screening
@@ -182,6 +185,57 @@ def test_every_answer_carries_the_security_headers_and_personal_data_is_never_ca
         assert headers["cache-control"] == "no-store", name
         assert "strict-transport-security" not in headers, name  # plain HTTP here
     assert answers["record"].headers["content-security-policy"].startswith("default-src 'none'")
+
+
+class _Kept(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text_ = record.getMessage()
+        if record.exc_info:
+            text_ += "\n" + logging.Formatter().formatException(record.exc_info)
+        self.lines.append(text_)
+
+
+def test_a_server_error_is_logged_by_type_and_place_never_with_its_message(
+    database: Database, tmp_path: Path
+) -> None:
+    """An unexpected error, whose message may quote the request (here a name), is answered
+    500 and logged, by the hub and by the server that serves it as `policenet serve` does,
+    with its type and place only."""
+    app = create_app(Settings(data_dir=tmp_path, database_url=database.url), database)
+
+    @app.get("/v1/fails")
+    def fails() -> None:
+        raise RuntimeError("no record for Jean-Pierre DUVAL born 1974-08-12")
+
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=server_log_config())
+    )
+    kept = _Kept()
+    for name in ("uvicorn.error", "policenet"):
+        logging.getLogger(name).addHandler(kept)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            time.sleep(0.05)
+        answer = httpx.get(f"http://127.0.0.1:{port}/v1/fails", timeout=10)
+        assert answer.status_code == 500 and answer.json()["error"]["code"] == "internal_error"
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        for name in ("uvicorn.error", "policenet"):
+            logging.getLogger(name).removeHandler(kept)
+    errors = [line for line in kept.lines if "RuntimeError" in line]
+    assert len(errors) == 2, kept.lines  # the hub's line, and the server's
+    assert not [line for line in kept.lines if "DUVAL" in line or "1974" in line], kept.lines
+    assert any(line.startswith("Exception in ASGI application") for line in errors)
 
 
 # --- TLS and mutual TLS ---------------------------------------------------------------------

@@ -3,10 +3,12 @@ HTTP status that the table of codes (``domain/error_codes.py``) gives its code."
 
 from __future__ import annotations
 
+import copy
 import logging
 import traceback
 from typing import Any
 
+import uvicorn.config
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -105,6 +107,33 @@ def _where(exc: BaseException) -> str:
         f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in frames[::-1]
     )
     return f"{type(exc).__module__}.{type(exc).__qualname__} at {places or 'unknown'}"
+
+
+class WithoutExceptionText(logging.Filter):
+    """For the server's own logger: Starlette answers an unexpected error with the 500 of
+    ``_unexpected`` (which logs its type and place), then raises it again for the server,
+    and uvicorn would log its message and traceback, which may quote the request's personal
+    data (a name, a message body). This keeps the line, with the error's type and place."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            record.msg = f"{record.getMessage().strip()}: {_where(record.exc_info[1])}"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def server_log_config() -> dict[str, Any]:
+    """uvicorn's logging configuration, its error logger filtered (``WithoutExceptionText``)."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config.setdefault("filters", {})["without_exception_text"] = {
+        "()": f"{__name__}.WithoutExceptionText"
+    }
+    config["loggers"].setdefault("uvicorn.error", {}).setdefault("filters", []).append(
+        "without_exception_text"
+    )
+    return config
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

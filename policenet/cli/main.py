@@ -88,6 +88,7 @@ def serve(
     from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
     from policenet.api.app import create_app
+    from policenet.api.errors import server_log_config
     from policenet.api.tls import peer_certificate_protocol
 
     if (tls_cert is None) != (tls_key is None) or (client_ca is not None and tls_cert is None):
@@ -113,6 +114,8 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         access_log=access_log,
+        # uvicorn's own, but an error the hub answered is logged without its message.
+        log_config=server_log_config(),
         ssl_certfile=None if tls_cert is None else str(tls_cert),
         ssl_keyfile=None if tls_key is None else str(tls_key),
         ssl_ca_certs=None if client_ca is None else str(client_ca),
