@@ -21,7 +21,7 @@ from policenet.demo.dna import DONOR
 from policenet.domain.dna import DnaEntry, Relationship, Stringency, canonical_locus
 from policenet.domain.errors import InvalidInput
 from policenet.domain.principals import Role
-from policenet.domain.probing import LIMITS, SHARED_LOCI, VARIANTS
+from policenet.domain.probing import LIMITS, PERSON_VARIANTS, SHARED_LOCI, VARIANTS
 from policenet.domain.records import Database
 from policenet.formats.ansi_nist import MalformedTransaction, Type18Reading, load_locus_numbers
 from policenet.matching.dna import (
@@ -39,7 +39,7 @@ from policenet.store.db import Database as Store
 from tests.conftest import Actor, World
 from tests.test_exchange import EXAMPLES, environment, importing, run_all, succeeded
 from tests.test_network import events_of
-from tests.test_records import answered, enter, refused
+from tests.test_records import answered, check, enter, person, refused
 
 
 def g(loci: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
@@ -802,3 +802,75 @@ def test_only_data_protection_officers_see_and_lift_probing_limits(
         "probing_limit_not_found",
     )
     refused(client.post("/v1/dna/search", json=body, headers=fr.headers), 429, "probing_limited")
+
+
+# --- probing a hit_only person ----------------------------------------------------------------
+
+
+def test_checks_that_keep_hitting_one_hit_only_person_are_limited(
+    client: TestClient, world: World
+) -> None:
+    """The same rule for persons: LIMITS[PERSONS] hits on one hit_only person of another
+    bureau within a day, and every person check of that principal is refused."""
+    fr, it = world.principal(Role.NCB_OFFICER, "FR"), world.principal(Role.NCB_OFFICER, "IT")
+    hidden = enter(
+        client,
+        fr,
+        "persons",
+        person(name="Marc LEBLANC", birth_date="1980-02-02", disclosure="hit_only"),
+    )
+    asked = {"person": {"name": "Marc Leblanc", "birth_date": "1980-02-02"}}
+    for _ in range(LIMITS[Database.PERSONS]):
+        assert check(client, it, asked)["hit"] is True
+    other = {"person": {"name": "Somebody Else", "birth_date": "1970-01-01"}}
+    refused(client.post("/v1/checks", json=other, headers=it.headers), 429, "probing_limited")
+    (told,) = [e for e in events_of(client, fr) if e["kind"] == "probing.suspected"]
+    assert told["payload"]["record"] == hidden["id"]
+    assert told["payload"]["hits"] == LIMITS[Database.PERSONS]
+
+
+def test_a_birth_date_narrowed_down_check_by_check_is_limited_hit_or_not(
+    client: TestClient, world: World
+) -> None:
+    """A hit_only person's birth date is learned by asking the name with a year, a month, a
+    day, and watching which checks hit: the misses teach as much as the hits. After one hit,
+    PERSON_VARIANTS birth dates for one name within a day limit the principal's person checks,
+    and the owner and the data protection officers are told; another name asked with many
+    dates, none of which hit a hit_only person, is honest work (a mistyped date tried again)."""
+    fr, it = world.principal(Role.NCB_OFFICER, "FR"), world.principal(Role.NCB_OFFICER, "IT")
+    hidden = enter(
+        client,
+        fr,
+        "persons",
+        person(name="Marc LEBLANC", birth_date="1980-02-02", disclosure="hit_only"),
+    )
+    # Honest: one traveller's date typed several ways, never a hit_only record hit.
+    for day in range(1, PERSON_VARIANTS + 3):
+        check(client, it, {"person": {"name": "Jean Dupont", "birth_date": f"1975-05-{day:02d}"}})
+    # The probe: the year first, then months and days, each a distinct date.
+    dates = ["1980", "1979", "1981", "1980-01", "1980-02", "1980-02-01"]
+    assert len(dates) == PERSON_VARIANTS
+    answers = [
+        check(client, it, {"person": {"name": "Marc LEBLANC", "birth_date": d}})["hit"]
+        for d in dates
+    ]
+    assert answers[0] is True  # the name is there: the narrowing starts
+    # Limited now: every person check is refused, whatever it would find.
+    for date in ("1980-02-02", "1990-01-01"):
+        refused(
+            client.post(
+                "/v1/checks",
+                json={"person": {"name": "Marc Leblanc", "birth_date": date}},
+                headers=it.headers,
+            ),
+            429,
+            "probing_limited",
+        )
+    (told,) = [e for e in events_of(client, fr) if e["kind"] == "probing.suspected"]
+    assert told["payload"]["record"] == hidden["id"]
+    assert told["payload"]["birth_dates"] == PERSON_VARIANTS
+    dpo = world.principal(Role.DATA_PROTECTION)
+    assert [e["kind"] for e in events_of(client, dpo)] == ["probing.suspected"]
+    # A colleague of the same bureau is not limited.
+    colleague = world.principal(Role.NCB_OFFICER, "IT")
+    assert check(client, colleague, {"person": {"name": "Jean Dupont"}})["hit"] is False

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from anyascii import anyascii
+
 from policenet.access import require
 from policenet.access.rates import RateLimited
 from policenet.domain.classification import Classification
@@ -14,7 +16,7 @@ from policenet.domain.databases import Database
 from policenet.domain.errors import Conflict, NotFound, Refusal
 from policenet.domain.events import EventKind, NewEvent
 from policenet.domain.principals import Right
-from policenet.domain.probing import LIMITED_FOR, LIMITS, WINDOW
+from policenet.domain.probing import LIMITED_FOR, LIMITS, PERSON_VARIANTS, WINDOW
 from policenet.domain.terms import Disclosure
 from policenet.store import audit, events
 from policenet.store import principals as principal_store
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
     from policenet.domain.principals import Principal
     from policenet.domain.probing import ProbingLift, StoredLimit
+    from policenet.screening.probes import PersonWatch
 
 # The data protection officers read the General Secretariat's mailbox.
 DATA_PROTECTION_MAILBOX = "GS-HQ"
@@ -51,8 +54,8 @@ def refuse_if_limited(
     hours = f"{WINDOW.total_seconds() / 3600:g} hours"
     until = f"{found.until:%Y-%m-%d %H:%M} UTC"
     why = (
-        f"hit one record of {found.owner_bureau_id} that it shares as hit only {found.hits} "
-        f"times in {hours}"
+        f"aimed {found.hits} times in {hours} at one record of {found.owner_bureau_id} that "
+        "it shares as hit only (hits on it, or one name asked with as many birth dates)"
         if found.owner_bureau_id
         else f"were {found.hits} variants of one profile in {hours}"
     )
@@ -124,6 +127,95 @@ def watch(session: Session, actor: Principal, rows: list[dict[str, Any]], now: d
             now,
         )
         audit.append_by(session, actor, "probing.limited", f"record:{row['record_id']}", payload)
+
+
+def note_person_check(
+    watch: PersonWatch,
+    actor: Principal,
+    asked: dict[str, Any],
+    rows: list[dict[str, Any]],
+    now: datetime,
+) -> str | None:
+    """Note a check that asked a person with a birth date (given, or read from an MRZ), and
+    the hit_only person of another bureau it hit, if any; the name asked, folded, or None."""
+    person = asked.get("person") or {}
+    name, birth = person.get("name"), person.get("birth_date")
+    if name is None:
+        zone = asked.get("mrz") or {}
+        name, birth = zone.get("holder"), zone.get("birth_date")
+    if not name or not birth:
+        return None
+    folded = " ".join(sorted(anyascii(name).casefold().replace(",", " ").split()))
+    hit = next(
+        (
+            (int(row["record_id"]), str(row["owner_bureau_id"]))
+            for row in rows
+            if row["database"] == Database.PERSONS.value
+            and row["disclosure"] == Disclosure.HIT_ONLY.value
+            and row["owner_bureau_id"] != actor.bureau_id
+        ),
+        None,
+    )
+    watch.note(actor.id, folded, str(birth), hit, now, WINDOW)
+    return folded
+
+
+def narrowing(watch: PersonWatch, actor: Principal, name: str | None, now: datetime) -> bool:
+    """Whether the actor's checks of this name look like a birth date being narrowed (from
+    memory alone; ``limit_narrowing`` decides, with what the store says)."""
+    if name is None:
+        return False
+    dates, target = watch.dates(actor.id, name, now - WINDOW)
+    return dates >= PERSON_VARIANTS and target is not None
+
+
+def limit_narrowing(
+    session: Session, watch: PersonWatch, actor: Principal, name: str | None, now: datetime
+) -> None:
+    """Limit the actor's person checks when they asked one name with ``PERSON_VARIANTS``
+    birth dates (since a limit was last lifted) after one hit a hit_only person of another
+    bureau, and tell the owner and the data protection officers."""
+    if not narrowing(watch, actor, name, now) or name is None:
+        return
+    if store.active(session, actor.id, Database.PERSONS, now) is not None:
+        return
+    dates, target = watch.dates(
+        actor.id, name, counted_since(session, actor, Database.PERSONS, now)
+    )
+    if dates < PERSON_VARIANTS or target is None:
+        return
+    record_id, owner = target
+    until = now + LIMITED_FOR
+    store.add(
+        session,
+        store.ProbingLimit(actor.id, Database.PERSONS.value, record_id, owner, dates, until),
+        now - WINDOW,
+    )
+    payload = {
+        "database": Database.PERSONS.value,
+        "record": record_id,
+        "principal": actor.id,
+        "bureau": actor.bureau_id,
+        "country": actor.country,
+        "birth_dates": dates,
+        "hours": WINDOW.total_seconds() / 3600,
+        "limited_until": until.isoformat(),
+    }
+    events.publish(
+        session,
+        [
+            NewEvent(
+                mailbox,
+                EventKind.PROBING_SUSPECTED,
+                f"record:{record_id}",
+                Classification.RESTRICTED,
+                payload,
+            )
+            for mailbox in (owner, DATA_PROTECTION_MAILBOX)
+        ],
+        now,
+    )
+    audit.append_by(session, actor, "probing.limited", f"record:{record_id}", payload)
 
 
 def limit_variants(session: Session, actor: Principal, variants: int, now: datetime) -> None:

@@ -3,7 +3,9 @@
 A ``hit_only`` DNA profile answers a search with its owner and a reference, nothing of its
 alleles; but a caller who knows part of the profile can vary one allele at a time and watch
 which searches hit, and so rebuild the rest (with 6 loci known, 229 searches recovered 12
-alleles). The same trick narrows a ``hit_only`` person's birth date to the day.
+alleles). The same trick narrows a ``hit_only`` person's birth date to the day: the name
+again and again, with a year, then a month, then a day, the misses teaching as much as the
+hits.
 
 Such searches hit the same record of another bureau again and again, which honest work
 rarely does: an examiner searches a stain once, a border post checks a traveller a few times a
@@ -11,6 +13,10 @@ day. So a principal whose searches hit one ``hit_only`` record of another bureau
 times within ``WINDOW`` is limited: every search of that database it asks is refused for
 ``LIMITED_FOR`` (not only those that would hit, or the refusal itself would answer), and the
 record's owner and the data protection officers are told.
+
+A principal whose person checks ask one name with ``PERSON_VARIANTS`` distinct birth dates
+within ``WINDOW``, after one of them hit a ``hit_only`` person of another bureau, is limited
+the same way, before it has learned more than a few bits of the date.
 
 A limit is a suspicion, not a finding. A data protection officer who looks into it and finds
 honest work (a border post that checked one traveller many times on one day) lifts it with a
@@ -35,6 +41,10 @@ LIMITS: dict[Database, int] = {Database.DNA: 5, Database.PERSONS: 20}
 # (the probes that do not hit teach as much as those that do).
 VARIANTS = 6
 SHARED_LOCI = 6
+# Person checks by one principal within WINDOW that ask one name with this many distinct
+# birth dates, one of them having hit a hit_only person of another bureau: a birth date being
+# narrowed down (a traveller's date mistyped is tried two or three ways, not six).
+PERSON_VARIANTS = 6
 
 
 @dataclass(frozen=True, slots=True)

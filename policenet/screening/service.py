@@ -24,7 +24,7 @@ from policenet.screening.dna import DnaIndex
 from policenet.screening.keys import KeyIndex
 from policenet.screening.persons import PersonIndex
 from policenet.screening.prints import PrintIndex, Ranked
-from policenet.screening.probes import ProbeWatch
+from policenet.screening.probes import PersonWatch, ProbeWatch
 from policenet.store import documents, feed, notices, records
 
 if TYPE_CHECKING:
@@ -97,6 +97,7 @@ class Screening:
         self.prints = PrintIndex()
         # The DNA searches each principal asked lately (probing, domain/probing.py).
         self.probes = ProbeWatch()
+        self.person_probes = PersonWatch()
         # Fingerprint records whose codes could not be made: a new set is put in place at each
         # change, so that a search reading it is never disturbed.
         self.unreadable_prints: frozenset[int] = frozenset()

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from policenet.actions.checks.answers import answer_of, audit_detail, filing_of, keep_hits
 from policenet.actions.principals import authenticate
-from policenet.actions.probing import refuse_if_limited
+from policenet.actions.probing import (
+    limit_narrowing,
+    narrowing,
+    note_person_check,
+    refuse_if_limited,
+)
 from policenet.domain.checks import (
     BatchCheckRequest,
     CheckFailure,
@@ -17,7 +22,7 @@ from policenet.domain.checks import (
 )
 from policenet.domain.clock import utcnow
 from policenet.domain.databases import Database
-from policenet.domain.errors import Forbidden, PolicenetError
+from policenet.domain.errors import Forbidden, PolicenetError, Unavailable
 from policenet.store import audit
 
 if TYPE_CHECKING:
@@ -51,6 +56,9 @@ def check(
     answer = answer_of(session, actor, request, screening, request.place, now)
     keep_hits(session, actor, answer.hit_rows, answer.external_refs, now)
     audit.append_by(session, actor, "check", "checks", audit_detail(answer, request.place))
+    watch = screening.person_probes
+    name = note_person_check(watch, actor, answer.asked, answer.hit_rows, now)
+    limit_narrowing(session, watch, actor, name, now)
     return answer.result
 
 
@@ -62,6 +70,8 @@ class _Batch:
     details: list[dict[str, Any]] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
     external_refs: list[str | None] = field(default_factory=list)
+    # The names its person checks asked with a birth date (probing.note_person_check).
+    names: set[str] = field(default_factory=set)
 
 
 def _asks_a_person(request: CheckRequest) -> bool:
@@ -76,7 +86,7 @@ def check_batch(
     error and the others still are. One audit entry lists them all."""
     now = utcnow()
     answered = _answer_batch(session, actor, batch, screening, now)
-    _keep_batch(session, actor, answered, now)
+    _keep_batch(session, actor, answered, screening, now)
     return answered.answers
 
 
@@ -95,6 +105,7 @@ def _answer_batch(
     details: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     external_refs: list[str | None] = []
+    names: set[str] = set()
     for index, request in enumerate(batch.checks):
         # Hand the interpreter to the other threads between two checks: a border check that
         # arrives meanwhile is answered in its turn, not after the whole batch.
@@ -118,12 +129,36 @@ def _answer_batch(
         details.append(audit_detail(answer, place))
         rows.extend(answer.hit_rows)
         external_refs.extend(answer.external_refs)
-    return _Batch(answers, details, rows, external_refs)
+        name = note_person_check(screening.person_probes, actor, answer.asked, answer.hit_rows, now)
+        if name is not None:
+            names.add(name)
+    return _Batch(answers, details, rows, external_refs, names)
 
 
-def _keep_batch(session: Session, actor: Principal, answered: _Batch, now: datetime) -> None:
+def _keep_batch(
+    session: Session, actor: Principal, answered: _Batch, screening: Screening, now: datetime
+) -> None:
     keep_hits(session, actor, answered.rows, answered.external_refs, now)
     audit.append_by(session, actor, "check.batch", "checks", {"checks": answered.details})
+    for name in answered.names:
+        limit_narrowing(session, screening.person_probes, actor, name, now)
+
+
+def _limit_if_narrowing(
+    store: Store, screening: Screening, actor: Principal, names: set[str], now: datetime
+) -> None:
+    """After a check answered in a read: limit the actor if its checks of one of these names
+    narrow a birth date down. Rare, so it may wait for the write lock; if an import holds it
+    past the wait, the actor's next check puts the limit."""
+    watch = screening.person_probes
+    if not any(narrowing(watch, actor, name, now) for name in names):
+        return
+    try:
+        with store.transaction() as session:
+            for name in names:
+                limit_narrowing(session, watch, actor, name, now)
+    except Unavailable:
+        return
 
 
 def check_with_token(
@@ -169,6 +204,7 @@ def check_batch_with_token(
     item = (actor.id, actor.country, "check.batch", "checks", {"checks": answered.details})
     found = _Found(actor, answered.rows, answered.external_refs) if answered.rows else None
     _keep_soon(store, [item], now, lazy=lazy, found=found)
+    _limit_if_narrowing(store, screening, actor, answered.names, now)
     return actor, answered.answers
 
 
@@ -204,6 +240,8 @@ def check_beside_a_writer(
     item = (actor.id, actor.country, "check", "checks", audit_detail(answer, request.place))
     found = _Found(actor, answer.hit_rows, answer.external_refs) if answer.hit_rows else None
     _keep_soon(store, [item], now, lazy=lazy, found=found)
+    name = note_person_check(screening.person_probes, actor, answer.asked, answer.hit_rows, now)
+    _limit_if_narrowing(store, screening, actor, {name} if name else set(), now)
     return actor, answer.result
 
 
