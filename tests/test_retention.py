@@ -150,6 +150,9 @@ def test_a_deletion_request_is_searched_decided_and_erases_the_persons_data(
     assert f"persons/{duval['id']}" in references
     assert f"travel_documents/{document['id']}" in references
     assert f"persons/{stranger['id']}" not in references
+    # A German check hit it before: the hit keeps what was asked, until the deletion.
+    query = {"person": {"name": "Jean-Pierre Duval", "birth_date": "1974-08-12"}}
+    assert client.post("/v1/checks", json=query, headers=de.headers).json()["hit"] is True
     decided = client.post(
         f"{url}/{request['id']}/decision",
         json={
@@ -167,9 +170,14 @@ def test_a_deletion_request_is_searched_decided_and_erases_the_persons_data(
         headers=other_dpo.headers,
     )
     assert again.json()["error"]["code"] == "subject_request_decided"
-    # Gone from every check and from the search; the log keeps the fact, not the content.
-    query = {"person": {"name": "Jean-Pierre Duval", "birth_date": "1974-08-12"}}
+    # Gone from every check and from the search; the log keeps the fact, not the content;
+    # the hit keeps who checked and when, not the name and birth date asked.
     assert client.post("/v1/checks", json=query, headers=de.headers).json()["hit"] is False
+    with database.reading() as session:
+        asked = session.execute(text("SELECT asked FROM hits")).scalars().all()
+    assert asked == ["{}"]
+    (hit,) = answered(client.get("/v1/hits", headers=de.headers))["items"]
+    assert hit["database"] == "persons"
     doc_check = {"document": {"issuing_country": "FR", "number": "18FR00077"}}
     assert client.post("/v1/checks", json=doc_check, headers=de.headers).json()["hit"] is False
     with database.reading() as session:

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, select, update
 
 from policenet.domain.databases import Database
-from policenet.store.tables import FingerprintFileRow, RecordKeyRow, RecordRow, TravelDocumentRow
+from policenet.store.tables import (
+    FingerprintFileRow,
+    HitRow,
+    RecordKeyRow,
+    RecordRow,
+    TravelDocumentRow,
+)
 
 if TYPE_CHECKING:
     from datetime import date, datetime
@@ -98,10 +104,25 @@ def to_erase(session: Session, today: date, limit: int) -> list[Due]:
 
 def erase(session: Session, due: list[Due], at: datetime) -> None:
     """Erase the content of these records: what identifies a person, a vehicle or a document
-    goes, with its index keys and fingerprint files; the row keeps its id, database, owner
-    and dates, so that the hits and the audit log that name it still make sense."""
+    goes, with its index keys, its fingerprint files and what the checks that hit it asked;
+    the row keeps its id, database, owner and dates, so that the hits and the audit log that
+    name it still make sense."""
     records = [d.id for d in due if d.database is not Database.TRAVEL_DOCUMENTS]
     documents = [d.id for d in due if d.database is Database.TRAVEL_DOCUMENTS]
+    # The hits on them keep who checked, where and when, not what was asked (the person's
+    # name and birth date as the checker typed them) nor the notices they were named in.
+    for on_documents, ids in ((False, records), (True, documents)):
+        if ids:
+            session.execute(
+                update(HitRow)
+                .where(
+                    HitRow.record_id.in_(ids),
+                    (HitRow.database == Database.TRAVEL_DOCUMENTS.value)
+                    if on_documents
+                    else (HitRow.database != Database.TRAVEL_DOCUMENTS.value),
+                )
+                .values(asked="{}", notices=None)
+            )
     if records:
         session.execute(delete(RecordKeyRow).where(RecordKeyRow.record_id.in_(records)))
         session.execute(delete(FingerprintFileRow).where(FingerprintFileRow.record_id.in_(records)))
