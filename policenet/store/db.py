@@ -82,6 +82,10 @@ def sqlite_path(url: str) -> Path | None:
 # timeout, the same) before it is refused ``503 database_busy``.
 WRITE_WAIT_S = 30
 
+# A transaction that has held the write lock this long is a long writer (an import): at_once
+# (briefly=True) does not wait for it, nor, for as long, for another process seen writing.
+LONG_WRITER_S = 0.2
+
 # How long at_once(briefly=True) waits for the write lock: a short write of another is waited
 # for, a bulk import is not.
 BRIEF_WAIT_MS = 10
@@ -340,6 +344,12 @@ class Database:
         self.journal = None if real is None else CheckJournal(real.with_name(real.name + "-checks"))
         # On SQLite, the writers of this process take turns on this lock (see transaction).
         self._write_lock = threading.RLock() if self.engine.dialect.name == "sqlite" else None
+        # Since when a transaction of this process has held the lock (None: none holds it),
+        # and until when another process was last seen holding it: a long writer (an import)
+        # is not waited for by at_once(briefly=True) at all.
+        self._held_since: float | None = None
+        self._depth = 0
+        self._busy_until = 0.0
         # Called after a transaction that appended events commits: wakes the live streams.
         self.on_publish: list[Callable[[], None]] = []
 
@@ -373,9 +383,15 @@ class Database:
             return
         if not lock.acquire(timeout=WRITE_WAIT_S):
             raise _database_busy()
+        self._depth += 1
+        if self._depth == 1:
+            self._held_since = time.monotonic()
         try:
             yield
         finally:
+            self._depth -= 1
+            if self._depth == 0:
+                self._held_since = None
             lock.release()
 
     @contextmanager
@@ -390,11 +406,22 @@ class Database:
         would only add its hop; PostgreSQL's transactions run side by side in threads.
 
         ``briefly``: wait up to ``BRIEF_WAIT_MS`` for the lock, for a thread that would rather
-        do something else than wait behind a long writer (a check's journal entry)."""
+        do something else than wait behind a long writer (a check's journal entry); not at
+        all while a long writer is known to hold it (``LONG_WRITER_S``)."""
         lock = self._write_lock
+        held = self._held_since
         if (
             self._log_sync is None
             or lock is None
+            # A long writer holds the lock (an import), here or in another process: waiting
+            # even briefly would only add to the answer's time.
+            or (
+                briefly
+                and (
+                    (held is not None and time.monotonic() - held > LONG_WRITER_S)
+                    or time.monotonic() < self._busy_until
+                )
+            )
             # Every connection taken (by readers in threads): taking one would wait for it.
             or (
                 isinstance(pool := self.engine.pool, QueuePool)
@@ -420,6 +447,8 @@ class Database:
                 except OperationalError as error:
                     if not _busy(error):
                         raise
+                    if briefly:  # another process writes: do not wait for it again soon
+                        self._busy_until = time.monotonic() + LONG_WRITER_S
                 else:
                     with self._committed(session):
                         yield session
