@@ -48,6 +48,7 @@ PRINT_PERSONS ?= 200000
 LIST_PERSONS ?= 1000000
 LIST_DOCUMENTS ?= 10000000
 IMPORT_ROWS ?= 1000000
+SUBJECT_PERSONS ?= 100000
 
 ## Benchmarks (not tests): border checks, name matching quality and speed, the person index.
 ## Needs ../shared/data beside the clone; PERSONS=100000 for a quicker index run;
@@ -66,6 +67,9 @@ bench: install
 	$(BIN)/python bench/fingerprints.py
 	$(BIN)/python bench/fingerprint_search.py --persons $(PRINT_PERSONS)
 	$(BIN)/python bench/network.py --seconds $(NETWORK_SECONDS)
+	$(BIN)/python bench/contention.py
+	$(BIN)/python bench/probing.py
+	$(BIN)/python bench/subject_search.py --persons $(SUBJECT_PERSONS)
 	$(BIN)/python bench/listing.py --data bench/.data --persons $(LIST_PERSONS) \
 		--documents $(LIST_DOCUMENTS) --import-rows $(IMPORT_ROWS)
 
