@@ -64,6 +64,14 @@ class Settings(BaseSettings):
         "process costs more than it saves). 0: every file.",
     )
 
+    client_certificates: bool = Field(
+        default=False,
+        description="Mutual TLS: every request must come over a connection with a client "
+        "certificate, and a token is accepted only with its own bureau's (set by "
+        "`policenet serve --client-ca`; a request without one is refused "
+        "401 certificate_required).",
+    )
+
     max_body_mb: int = Field(
         default=32,
         ge=1,

@@ -86,6 +86,10 @@ class _LogWatch(logging.Handler):
             self.leaks.append(f"{source}: {found[0]!r} in {text[:200]!r}")
         if len(self.kept) < self.MOST_KEPT:
             self.kept.append((source, text))
+        elif len(self.kept) == self.MOST_KEPT:
+            # Never a silent gap: the lines past the cap would go unsearched for names.
+            self.leaks.append(f"log watch: over {self.MOST_KEPT:,} lines; raise MOST_KEPT")
+            self.kept.append(("", ""))
 
     def learn_names(self, database: Database, limit: int = 5_000) -> None:
         """The names of the persons recorded in ``database`` (those the test just used): of

@@ -199,6 +199,22 @@ class _Kept(logging.Handler):
         self.lines.append(text_)
 
 
+def test_over_mutual_tls_a_request_without_a_certificate_is_refused(
+    database: Database, world: World, tmp_path: Path
+) -> None:
+    """A hub told to require client certificates never fails open: a request that reaches
+    it without one (a proxy ending TLS, another server) is refused, on every path."""
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    settings = Settings(data_dir=tmp_path, database_url=database.url, client_certificates=True)
+    with TestClient(create_app(settings, database)) as client:
+        for answer in (
+            client.get("/v1/me", headers=officer.headers),
+            client.post("/v1/checks", json={"person": {"name": "A B"}}, headers=officer.headers),
+        ):
+            assert answer.status_code == 401, answer.text
+            assert answer.json()["error"]["code"] == "certificate_required"
+
+
 def test_a_server_error_is_logged_by_type_and_place_never_with_its_message(
     database: Database, tmp_path: Path
 ) -> None:

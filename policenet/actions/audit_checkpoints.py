@@ -137,21 +137,22 @@ def drain_check_journal(database: Database, batch: int = 2000) -> int:
     if journal is None:
         return 0
     chained = 0
-    while rows := journal.oldest(batch):
-        generation = journal.generation
-        last = rows[-1][0]
-        with database.transaction() as session:
-            upto = audit.drained_upto(session, generation)
-            fresh = [row for row in rows if row[0] > upto]
-            for _, principal_id, _, _, _, _, filing in fresh:
-                if filing is not None and principal_id is not None:
-                    keep_filed(session, principal_id, filing)
-            audit.append_texts(session, [(p, c, a, s, d) for _, p, c, a, s, d, _ in fresh])
-            audit.mark_drained(session, generation, last)
-        journal.forget(last)
-        chained += len(fresh)
-        if len(rows) < batch:
-            break
+    with journal.draining:
+        while rows := journal.oldest(batch):
+            generation = journal.generation
+            last = rows[-1][0]
+            with database.transaction() as session:
+                upto = audit.drained_upto(session, generation)
+                fresh = [row for row in rows if row[0] > upto]
+                for _, principal_id, _, _, _, _, filing in fresh:
+                    if filing is not None and principal_id is not None:
+                        keep_filed(session, principal_id, filing)
+                audit.append_texts(session, [(p, c, a, s, d) for _, p, c, a, s, d, _ in fresh])
+                audit.mark_drained(session, generation, last)
+            journal.forget(last)
+            chained += len(fresh)
+            if len(rows) < batch:
+                break
     return chained
 
 

@@ -90,20 +90,12 @@ def authenticate(session: Session, presented: Credentials) -> Principal:
     certificate = presented.certificate
     if certificate is not None and not certificate.admits(credential.principal):
         raise NotAuthenticated(
-            f"This API token is {credential.principal.name}'s, of "
-            f"{_belonging(credential.principal)}, but this connection's client certificate "
-            f"({certificate.subject}) was issued to "
-            f"{certificate.name or 'no bureau (its subject has no common name)'}: use the "
-            "token with your own bureau's certificate.",
+            "This API token is not accepted over this connection: its client certificate "
+            f"({certificate.subject}) is not your bureau's. Use each token only with its own "
+            "bureau's certificate.",
             code="certificate_mismatch",
         )
     return credential.principal
-
-
-def _belonging(principal: Principal) -> str:
-    if principal.bureau_id is not None:
-        return principal.bureau_id
-    return f"agency {principal.agency_id} of {principal.country}"
 
 
 def _lifetime(days: int | None, max_days: int) -> int:

@@ -135,17 +135,9 @@ def note_person_check(
     asked: dict[str, Any],
     rows: list[dict[str, Any]],
     now: datetime,
-) -> str | None:
-    """Note a check that asked a person with a birth date (given, or read from an MRZ), and
-    the hit_only person of another bureau it hit, if any; the name asked, folded, or None."""
-    person = asked.get("person") or {}
-    name, birth = person.get("name"), person.get("birth_date")
-    if name is None:
-        zone = asked.get("mrz") or {}
-        name, birth = zone.get("holder"), zone.get("birth_date")
-    if not name or not birth:
-        return None
-    folded = " ".join(sorted(anyascii(name).casefold().replace(",", " ").split()))
+) -> set[str]:
+    """Note each person a check asked with a birth date (given, and read from an MRZ), and
+    the hit_only person of another bureau it hit, if any; the names asked, folded."""
     hit = next(
         (
             (int(row["record_id"]), str(row["owner_bureau_id"]))
@@ -156,26 +148,47 @@ def note_person_check(
         ),
         None,
     )
-    watch.note(actor.id, folded, str(birth), hit, now, WINDOW)
-    return folded
+    person, zone = asked.get("person") or {}, asked.get("mrz") or {}
+    noted = set()
+    for name, birth in (
+        (person.get("name"), person.get("birth_date")),
+        (zone.get("holder"), zone.get("birth_date")),
+    ):
+        if not name or not birth:
+            continue
+        folded = " ".join(sorted(anyascii(str(name)).casefold().replace(",", " ").split()))
+        watch.note(actor.id, folded, str(birth), hit, now, WINDOW)
+        noted.add(folded)
+    return noted
 
 
-def narrowing(watch: PersonWatch, actor: Principal, name: str | None, now: datetime) -> bool:
+def narrowing(watch: PersonWatch, actor: Principal, name: str, now: datetime) -> bool:
     """Whether the actor's checks of this name look like a birth date being narrowed (from
     memory alone; ``limit_narrowing`` decides, with what the store says)."""
-    if name is None:
-        return False
     dates, target = watch.dates(actor.id, name, now - WINDOW)
     return dates >= PERSON_VARIANTS and target is not None
 
 
+def narrowing_refused(actor: Principal) -> ProbingLimited:
+    """The refusal of a check that narrows a birth date while the limit cannot be stored yet
+    (a long writer holds a SQLite hub's write lock): refused all the same, audited."""
+    wait = int(LIMITED_FOR.total_seconds())
+    return ProbingLimited(
+        "Your person checks asked one name with many birth dates after one of them hit a "
+        "record another bureau shares as hit only, which reads as an attempt to learn its "
+        "birth date from the answers: they are refused for a day. The data protection "
+        "officers are told: if this was honest work, ask them to lift the limit.",
+        wait,
+    ).audited(Refusal.by(actor, "probing.refused", "persons:narrowing", {}))
+
+
 def limit_narrowing(
-    session: Session, watch: PersonWatch, actor: Principal, name: str | None, now: datetime
+    session: Session, watch: PersonWatch, actor: Principal, name: str, now: datetime
 ) -> None:
     """Limit the actor's person checks when they asked one name with ``PERSON_VARIANTS``
     birth dates (since a limit was last lifted) after one hit a hit_only person of another
     bureau, and tell the owner and the data protection officers."""
-    if not narrowing(watch, actor, name, now) or name is None:
+    if not narrowing(watch, actor, name, now):
         return
     if store.active(session, actor.id, Database.PERSONS, now) is not None:
         return

@@ -20,16 +20,25 @@ _bearer = HTTPBearer(auto_error=False, description="An API token issued by the h
 
 async def get_token(
     request: Request,
+    hub: HubDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Credentials:
     """The bearer token and the connection's client certificate, not yet checked (endpoints
-    on the hot path check them in their own transaction)."""
+    on the hot path check them in their own transaction). Over mutual TLS, a request whose
+    connection brought no certificate is refused: the check never fails open."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticated(
             "This request needs an API token: send the header 'Authorization: Bearer <token>'.",
             code="token_missing",
         )
-    return Credentials(credentials.credentials, certificate_of(request.scope))
+    certificate = certificate_of(request.scope)
+    if certificate is None and hub.settings.client_certificates:
+        raise NotAuthenticated(
+            "This hub accepts tokens only over a connection made with a bureau's client "
+            "certificate, and none reached it: connect with your bureau's certificate.",
+            code="certificate_required",
+        )
+    return Credentials(credentials.credentials, certificate)
 
 
 Token = Annotated[Credentials, Depends(get_token)]

@@ -130,9 +130,11 @@ def server_log_config() -> dict[str, Any]:
     config.setdefault("filters", {})["without_exception_text"] = {
         "()": f"{__name__}.WithoutExceptionText"
     }
-    config["loggers"].setdefault("uvicorn.error", {}).setdefault("filters", []).append(
-        "without_exception_text"
-    )
+    # uvicorn's error logger, and asyncio's (a task's exception nobody retrieved).
+    for name in ("uvicorn.error", "asyncio"):
+        config["loggers"].setdefault(name, {}).setdefault("filters", []).append(
+            "without_exception_text"
+        )
     return config
 
 

@@ -109,6 +109,8 @@ def serve(
         f"policenet on {scheme}://{host or settings.host}:{port or settings.port} "
         "(API reference at /docs)" + ("" if client_ca is None else ", client certificates required")
     )
+    if client_ca is not None:
+        settings = settings.model_copy(update={"client_certificates": True})
     uvicorn.run(
         create_app(settings),
         host=host or settings.host,

@@ -47,6 +47,9 @@ CODES: Final[Mapping[str, ErrorCode]] = {
     "token_invalid": ErrorCode(401, "The token is not known to the hub."),
     "token_expired": ErrorCode(401, "The token is past its expiry."),
     "token_revoked": ErrorCode(401, "The token was revoked."),
+    "certificate_required": ErrorCode(
+        401, "Over mutual TLS, the request's connection brought no client certificate."
+    ),
     "certificate_mismatch": ErrorCode(
         401, "Over mutual TLS, the token is not of the bureau the client certificate names."
     ),

@@ -93,11 +93,14 @@ def drained_upto(session: Session, generation: str) -> int:
 
 
 def mark_drained(session: Session, generation: str, upto: int) -> None:
+    """Mark a check journal's entries chained up to ``upto``; a mark never goes back (a drain
+    that read older entries than another's, committed before it, leaves the mark where it
+    is)."""
     row = session.get(AuditJournalMarkRow, generation)
     if row is None:
         session.add(AuditJournalMarkRow(generation=generation, upto=upto))
     else:
-        row.upto = upto
+        row.upto = max(row.upto, upto)
     session.flush()
 
 

@@ -71,6 +71,14 @@ def add_many(session: Session, hits: list[dict[str, Any]]) -> None:
         session.execute(insert(HitRow), rows)
 
 
+def existing(session: Session, references: list[str]) -> set[str]:
+    """Those of these hit references already stored."""
+    if not references:
+        return set()
+    query = select(HitRow.reference).where(HitRow.reference.in_(references))
+    return set(session.execute(query).scalars())
+
+
 def get(session: Session, reference: str, *, for_update: bool = False) -> StoredHit | None:
     query = select(HitRow).where(HitRow.reference == reference)
     row = one_or_none(session, query, for_update=for_update)

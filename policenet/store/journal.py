@@ -51,6 +51,9 @@ class CheckJournal:
         self._connection: sqlite3.Connection | None = None
         self._generation = ""
         self._lock = threading.Lock()
+        # Held by the one drain of this process at a time (the marks in the database keep
+        # drains of two processes apart).
+        self.draining = threading.Lock()
 
     def _open(self) -> sqlite3.Connection:
         if self._connection is None:

@@ -102,6 +102,13 @@ def to_erase(session: Session, today: date, limit: int) -> list[Due]:
     return _due(session, conditions, limit)
 
 
+def is_erased(session: Session, database: Database, record_id: int) -> bool:
+    """Whether the record's content was erased (or the record is not there at all)."""
+    table = TravelDocumentRow if database is Database.TRAVEL_DOCUMENTS else RecordRow
+    found = session.execute(select(table.erased_at).where(table.id == record_id)).first()
+    return found is None or found[0] is not None
+
+
 def erase(session: Session, due: list[Due], at: datetime) -> None:
     """Erase the content of these records: what identifies a person, a vehicle or a document
     goes, with its index keys, its fingerprint files and what the checks that hit it asked;

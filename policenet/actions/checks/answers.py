@@ -22,7 +22,7 @@ from policenet.domain.hits import urgency_of
 from policenet.domain.notices import NoticeRef, NoticeType
 from policenet.domain.records import Database, Record
 from policenet.domain.terms import Disclosure
-from policenet.store import events, hits
+from policenet.store import events, hits, retention
 from policenet.store import notices as notice_store
 from policenet.store import principals as principal_store
 
@@ -200,8 +200,21 @@ def keep_filed(session: Session, principal_id: int, filing: str) -> None:
     if actor is None:  # principals are disabled, never removed
         raise LookupError(f"principal {principal_id} of journalled hits is not in the store")
     filed = json.loads(filing)
-    rows = [
-        row | {key: datetime.fromisoformat(row[key]) for key in _TIMES} for row in filed["hits"]
-    ]
+    rows, refs = [], []
+    kept = hits.existing(session, [row["reference"] for row in filed["hits"]])
+    for row, ref in zip(filed["hits"], filed["external_refs"], strict=True):
+        if row["reference"] in kept:
+            continue  # filed already: never twice
+        row |= {key: datetime.fromisoformat(row[key]) for key in _TIMES}
+        if _erased_since(session, row):
+            # Erased after the check hit it: the hit keeps who checked, not what was asked.
+            row |= {"asked": {}, "notices": []}
+            ref = None
+        rows.append(row)
+        refs.append(ref)
     if rows:
-        keep_hits(session, actor, rows, filed["external_refs"], rows[0]["at"])
+        keep_hits(session, actor, rows, refs, rows[0]["at"])
+
+
+def _erased_since(session: Session, row: dict[str, Any]) -> bool:
+    return retention.is_erased(session, Database(row["database"]), int(row["record_id"]))

@@ -11,6 +11,7 @@ from policenet.actions.principals import authenticate
 from policenet.actions.probing import (
     limit_narrowing,
     narrowing,
+    narrowing_refused,
     note_person_check,
     refuse_if_limited,
 )
@@ -22,7 +23,7 @@ from policenet.domain.checks import (
 )
 from policenet.domain.clock import utcnow
 from policenet.domain.databases import Database
-from policenet.domain.errors import Forbidden, PolicenetError, Unavailable
+from policenet.domain.errors import Forbidden, PolicenetError
 from policenet.store import audit
 
 if TYPE_CHECKING:
@@ -57,8 +58,8 @@ def check(
     keep_hits(session, actor, answer.hit_rows, answer.external_refs, now)
     audit.append_by(session, actor, "check", "checks", audit_detail(answer, request.place))
     watch = screening.person_probes
-    name = note_person_check(watch, actor, answer.asked, answer.hit_rows, now)
-    limit_narrowing(session, watch, actor, name, now)
+    for name in note_person_check(watch, actor, answer.asked, answer.hit_rows, now):
+        limit_narrowing(session, watch, actor, name, now)
     return answer.result
 
 
@@ -129,9 +130,9 @@ def _answer_batch(
         details.append(audit_detail(answer, place))
         rows.extend(answer.hit_rows)
         external_refs.extend(answer.external_refs)
-        name = note_person_check(screening.person_probes, actor, answer.asked, answer.hit_rows, now)
-        if name is not None:
-            names.add(name)
+        names |= note_person_check(
+            screening.person_probes, actor, answer.asked, answer.hit_rows, now
+        )
     return _Batch(answers, details, rows, external_refs, names)
 
 
@@ -147,18 +148,27 @@ def _keep_batch(
 def _limit_if_narrowing(
     store: Store, screening: Screening, actor: Principal, names: set[str], now: datetime
 ) -> None:
-    """After a check answered in a read: limit the actor if its checks of one of these names
-    narrow a birth date down. Rare, so it may wait for the write lock; if an import holds it
-    past the wait, the actor's next check puts the limit."""
+    """After checks answered in a read: limit the actor if its checks of one of these names
+    narrow a birth date down. Done at once if the write lock is free (always, on
+    PostgreSQL); while a long writer holds a SQLite hub's, the checks are refused instead
+    (``narrowing_refused``), and a later check stores the limit."""
     watch = screening.person_probes
     if not any(narrowing(watch, actor, name, now) for name in names):
         return
-    try:
+    with store.at_once(briefly=True) as session:
+        if session is not None:
+            for name in names:
+                limit_narrowing(session, watch, actor, name, now)
+            return
+    if store.journal is None:
         with store.transaction() as session:
             for name in names:
                 limit_narrowing(session, watch, actor, name, now)
-    except Unavailable:
         return
+    refusal = narrowing_refused(actor)
+    assert refusal.refusal is not None  # noqa: S101 - audited by construction
+    _keep_soon(store, [refusal.refusal.item], now, lazy=False)
+    raise refusal
 
 
 def check_with_token(
@@ -202,9 +212,9 @@ def check_batch_with_token(
         answered = _answer_batch(session, actor, batch, screening, now)
     # Its hits and audit entry need not wait behind an import: journalled if they would.
     item = (actor.id, actor.country, "check.batch", "checks", {"checks": answered.details})
+    _limit_if_narrowing(store, screening, actor, answered.names, now)
     found = _Found(actor, answered.rows, answered.external_refs) if answered.rows else None
     _keep_soon(store, [item], now, lazy=lazy, found=found)
-    _limit_if_narrowing(store, screening, actor, answered.names, now)
     return actor, answered.answers
 
 
@@ -238,10 +248,10 @@ def check_beside_a_writer(
             _keep_soon(store, [error.refusal.item], now, lazy=lazy)
         raise
     item = (actor.id, actor.country, "check", "checks", audit_detail(answer, request.place))
+    names = note_person_check(screening.person_probes, actor, answer.asked, answer.hit_rows, now)
+    _limit_if_narrowing(store, screening, actor, names, now)
     found = _Found(actor, answer.hit_rows, answer.external_refs) if answer.hit_rows else None
     _keep_soon(store, [item], now, lazy=lazy, found=found)
-    name = note_person_check(screening.person_probes, actor, answer.asked, answer.hit_rows, now)
-    _limit_if_narrowing(store, screening, actor, {name} if name else set(), now)
     return actor, answer.result
 
 
