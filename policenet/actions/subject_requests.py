@@ -182,23 +182,42 @@ def assign_request(
     return assigned
 
 
-def search_subject(
+@dataclass(frozen=True, slots=True)
+class SubjectSearch:
+    """What a search for a person in the files found, and its audit entry's detail."""
+
+    matches: list[SubjectMatch]
+    detail: dict[str, Any]
+
+
+def record_search(
+    session: Session, actor: Principal, request_id: int, detail: dict[str, Any]
+) -> None:
+    """Audit a search for a person (``find_subject``), with its count and what it was given."""
+    audit.append_by(session, actor, "subject_request.search", f"request:{request_id}", detail)
+
+
+def find_subject(
     session: Session,
     actor: Principal,
     request_id: int,
     screening: Screening,
     today: date,
     given: SubjectBiometrics | None = None,
-) -> list[SubjectMatch]:
+) -> SubjectSearch:
     """Every record that may be the person's, across the databases: persons by name (the
     name engine, every spelling and script), those withdrawn or past review too (held until
     erased, though no check finds them); travel documents and the persons who hold them,
     withdrawn ones too, by the numbers the person gave; the fingerprints recorded as theirs; and,
     when the person gave them (``given``), the fingerprint records and marks their ten-print
     matches and the DNA profiles their reference profile matches. The search is audited with
-    its count and what it was given, never the biometrics themselves."""
+    its count and what it was given, never the biometrics themselves (``record_search``,
+    after: the search is a read, which may take seconds, and holds no write lock)."""
+    require(actor, Right.HANDLE_SUBJECT_REQUESTS)
     prints, profile = _biometrics(given)
-    found = read_request(session, actor, request_id)
+    found = store.get(session, request_id)
+    if found is None:
+        raise _not_found(request_id)
     subject = found.subject
     screening.refresh(session)
     matches: dict[str, SubjectMatch] = {}
@@ -261,8 +280,7 @@ def search_subject(
         detail["fingerprints"] = len(prints.fingers)
     if profile is not None:
         detail["dna_loci"] = len(profile)
-    audit.append_by(session, actor, "subject_request.search", f"request:{request_id}", detail)
-    return listed
+    return SubjectSearch(listed, detail)
 
 
 def _given(field: str, entry: RecordTerms) -> dict[str, Any]:

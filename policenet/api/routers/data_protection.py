@@ -12,6 +12,7 @@ from policenet.actions import subject_requests as actions
 from policenet.api.deps import CurrentPrincipal, RowId
 from policenet.api.schemas import ProbingLimitPublic, SubjectMatchPublic, SubjectRequestPublic
 from policenet.domain.clock import utcnow
+from policenet.domain.principals import Principal
 from policenet.domain.probing import ProbingLift
 from policenet.domain.subject_requests import (
     SubjectBiometrics,
@@ -19,7 +20,7 @@ from policenet.domain.subject_requests import (
     SubjectRequestCreate,
     SubjectRequestDecision,
 )
-from policenet.hub import HubDep
+from policenet.hub import Hub, HubDep
 
 router = APIRouter(tags=["data protection"])
 
@@ -66,8 +67,18 @@ def assign(
     summary="Every record that may be the person's, across the databases",
 )
 def search(request_id: RowId, hub: HubDep, principal: CurrentPrincipal) -> list[SubjectMatchPublic]:
-    found = hub.act(actions.search_subject, principal, request_id, hub.screening, utcnow().date())
-    return [SubjectMatchPublic.copied(m) for m in found]
+    return _searched(hub, principal, request_id, None)
+
+
+def _searched(
+    hub: Hub, principal: Principal, request_id: int, given: SubjectBiometrics | None
+) -> list[SubjectMatchPublic]:
+    # A read (it may take seconds: it holds no write lock), then its audit entry.
+    found = hub.look(
+        actions.find_subject, principal, request_id, hub.screening, utcnow().date(), given
+    )
+    hub.act(actions.record_search, principal, request_id, found.detail)
+    return [SubjectMatchPublic.copied(m) for m in found.matches]
 
 
 @router.post(
@@ -77,10 +88,7 @@ def search(request_id: RowId, hub: HubDep, principal: CurrentPrincipal) -> list[
 def search_with_biometrics(
     request_id: RowId, given: SubjectBiometrics, hub: HubDep, principal: CurrentPrincipal
 ) -> list[SubjectMatchPublic]:
-    found = hub.act(
-        actions.search_subject, principal, request_id, hub.screening, utcnow().date(), given
-    )
-    return [SubjectMatchPublic.copied(m) for m in found]
+    return _searched(hub, principal, request_id, given)
 
 
 @router.post(
