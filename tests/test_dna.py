@@ -807,18 +807,19 @@ def test_only_data_protection_officers_see_and_lift_probing_limits(
 # --- probing a hit_only person ----------------------------------------------------------------
 
 
+def hidden_person(client: TestClient, owner: Actor) -> dict[str, Any]:
+    """A person the owner shares as hit only: others learn that it holds them, no more."""
+    body = person(name="Marc LEBLANC", birth_date="1980-02-02", disclosure="hit_only")
+    return enter(client, owner, "persons", body)
+
+
 def test_checks_that_keep_hitting_one_hit_only_person_are_limited(
     client: TestClient, world: World
 ) -> None:
     """The same rule for persons: LIMITS[PERSONS] hits on one hit_only person of another
     bureau within a day, and every person check of that principal is refused."""
     fr, it = world.principal(Role.NCB_OFFICER, "FR"), world.principal(Role.NCB_OFFICER, "IT")
-    hidden = enter(
-        client,
-        fr,
-        "persons",
-        person(name="Marc LEBLANC", birth_date="1980-02-02", disclosure="hit_only"),
-    )
+    hidden = hidden_person(client, fr)
     asked = {"person": {"name": "Marc Leblanc", "birth_date": "1980-02-02"}}
     for _ in range(LIMITS[Database.PERSONS]):
         assert check(client, it, asked)["hit"] is True
@@ -838,12 +839,7 @@ def test_a_birth_date_narrowed_down_check_by_check_is_limited_hit_or_not(
     and the owner and the data protection officers are told; another name asked with many
     dates, none of which hit a hit_only person, is honest work (a mistyped date tried again)."""
     fr, it = world.principal(Role.NCB_OFFICER, "FR"), world.principal(Role.NCB_OFFICER, "IT")
-    hidden = enter(
-        client,
-        fr,
-        "persons",
-        person(name="Marc LEBLANC", birth_date="1980-02-02", disclosure="hit_only"),
-    )
+    hidden = hidden_person(client, fr)
     # Honest: one traveller's date typed several ways, never a hit_only record hit.
     for day in range(1, PERSON_VARIANTS + 3):
         check(client, it, {"person": {"name": "Jean Dupont", "birth_date": f"1975-05-{day:02d}"}})

@@ -94,39 +94,9 @@ def watch(session: Session, actor: Principal, rows: list[dict[str, Any]], now: d
                 hits = store.hits_on(session, actor.id, row["record_id"], database, since)
         if hits < limit or store.active(session, actor.id, database, now) is not None:
             continue
-        until = now + LIMITED_FOR
-        store.add(
-            session,
-            store.ProbingLimit(
-                actor.id, database.value, row["record_id"], row["owner_bureau_id"], hits, until
-            ),
-            now - WINDOW,
+        _limit_on_record(
+            session, actor, database, row["record_id"], row["owner_bureau_id"], {"hits": hits}, now
         )
-        payload = {
-            "database": database.value,
-            "record": row["record_id"],
-            "principal": actor.id,
-            "bureau": actor.bureau_id,
-            "country": actor.country,
-            "hits": hits,
-            "hours": WINDOW.total_seconds() / 3600,
-            "limited_until": until.isoformat(),
-        }
-        events.publish(
-            session,
-            [
-                NewEvent(
-                    mailbox,
-                    EventKind.PROBING_SUSPECTED,
-                    f"record:{row['record_id']}",
-                    Classification.RESTRICTED,
-                    payload,
-                )
-                for mailbox in (row["owner_bureau_id"], DATA_PROTECTION_MAILBOX)
-            ],
-            now,
-        )
-        audit.append_by(session, actor, "probing.limited", f"record:{row['record_id']}", payload)
 
 
 def note_person_check(
@@ -198,19 +168,37 @@ def limit_narrowing(
     if dates < PERSON_VARIANTS or target is None:
         return
     record_id, owner = target
+    _limit_on_record(
+        session, actor, Database.PERSONS, record_id, owner, {"birth_dates": dates}, now
+    )
+
+
+def _limit_on_record(
+    session: Session,
+    actor: Principal,
+    database: Database,
+    record_id: int,
+    owner: str,
+    counted: dict[str, int],
+    now: datetime,
+) -> None:
+    """Limit the actor's searches of ``database`` for aiming at one hit_only record of
+    ``owner`` (``counted``: the hits on it, or the birth dates asked), and tell the owner and
+    the data protection officers."""
     until = now + LIMITED_FOR
+    (count,) = counted.values()
     store.add(
         session,
-        store.ProbingLimit(actor.id, Database.PERSONS.value, record_id, owner, dates, until),
+        store.ProbingLimit(actor.id, database.value, record_id, owner, count, until),
         now - WINDOW,
     )
     payload = {
-        "database": Database.PERSONS.value,
+        "database": database.value,
         "record": record_id,
         "principal": actor.id,
         "bureau": actor.bureau_id,
         "country": actor.country,
-        "birth_dates": dates,
+        **counted,
         "hours": WINDOW.total_seconds() / 3600,
         "limited_until": until.isoformat(),
     }
