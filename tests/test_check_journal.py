@@ -25,13 +25,15 @@ from policenet.actions.audit_checkpoints import chain_deferred_entries
 from policenet.actions.hub import initialise
 from policenet.api.app import create_app
 from policenet.domain.principals import Role
+from policenet.domain.probing import LIMITS
+from policenet.domain.records import Database as Records
 from policenet.settings import Settings
 from policenet.store import migrate
 from policenet.store.db import Database
 from tests.conftest import Actor, World
 from tests.test_documents import report
 from tests.test_network import events_of
-from tests.test_records import answered, check, enter
+from tests.test_records import answered, check, enter, person, refused
 
 # Long enough for any answer that does not wait for the lock; the lock is held far longer.
 ANSWERED_WITHIN = 20.0
@@ -260,3 +262,34 @@ def test_a_write_that_cannot_wait_for_an_import_is_refused_and_changes_nothing(
         assert listed["items"] == []
         assert enter(client, france, "documents", report("77FR00001"))["id"]
     database.dispose()
+
+
+def test_hits_waiting_in_the_journal_count_towards_the_probing_limit(
+    hub: tuple[TestClient, World],
+) -> None:
+    """An import must not open a window for probing: the hits a principal's checks left in
+    the journal count towards its limit on one hit_only record as stored hits do, and the
+    limit is put, and told, once they are filed."""
+    client, world = hub
+    france = world.principal(Role.NCB_OFFICER, "FR")
+    italy = world.principal(Role.NCB_OFFICER, "IT")
+    hidden = enter(
+        client,
+        france,
+        "persons",
+        person(name="Marc LEBLANC", birth_date="1980-02-02", disclosure="hit_only"),
+    )
+    asked = {"person": {"name": "Marc Leblanc", "birth_date": "1980-02-02"}}
+    with another_process_writing(world.database):
+        for _ in range(LIMITS[Records.PERSONS]):
+            assert check(client, italy, asked)["hit"] is True
+        refused(
+            client.post("/v1/checks", json=asked, headers=italy.headers), 429, "probing_limited"
+        )
+    chain_deferred_entries(world.database)
+    other = {"person": {"name": "Somebody Else", "birth_date": "1970-01-01"}}
+    refused(client.post("/v1/checks", json=other, headers=italy.headers), 429, "probing_limited")
+    (told,) = [e for e in events_of(client, france) if e["kind"] == "probing.suspected"]
+    assert told["payload"]["record"] == hidden["id"]
+    hits = answered(client.get("/v1/hits", headers=france.headers))["items"]
+    assert len(hits) == LIMITS[Records.PERSONS]

@@ -5,6 +5,7 @@ work."""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from anyascii import anyascii
@@ -68,6 +69,52 @@ def refuse_if_limited(
     ).audited(
         Refusal.by(actor, "probing.refused", f"{database}:limited", {"until": str(found.until)})
     )
+
+
+def _aimed_at(actor: Principal, rows: list[dict[str, Any]]) -> set[tuple[str, int]]:
+    """The hit_only records of other bureaus, of a database with a limit, these hits are on."""
+    return {
+        (str(row["database"]), int(row["record_id"]))
+        for row in rows
+        if Database(row["database"]) in LIMITS
+        and row["disclosure"] == Disclosure.HIT_ONLY.value
+        and row["owner_bureau_id"] != actor.bureau_id
+    }
+
+
+def refuse_if_journalled_limit(
+    session: Session,
+    actor: Principal,
+    rows: list[dict[str, Any]],
+    journalled: list[str],
+    now: datetime,
+) -> None:
+    """For a check answered beside a long writer, whose hits wait in the check journal: raise
+    ProbingLimited (audited) if the hits on one of the records it hit, stored and journalled
+    (``journalled``: the actor's filings, JSON), already make the limit, as ``watch`` would
+    have put it had they been stored. The limit itself is put when they are."""
+    aimed = _aimed_at(actor, rows)
+    if not aimed:
+        return
+    waiting: dict[tuple[str, int], int] = {}
+    for filing in journalled:
+        for hit in json.loads(filing)["hits"]:
+            key = (str(hit["database"]), int(hit["record_id"]))
+            waiting[key] = waiting.get(key, 0) + 1
+    for database_name, record_id in aimed:
+        database = Database(database_name)
+        since = counted_since(session, actor, database, now)
+        stored = store.hits_on(session, actor.id, record_id, database, since)
+        if stored + waiting.get((database_name, record_id), 0) >= LIMITS[database]:
+            wait = int(LIMITED_FOR.total_seconds())
+            raise ProbingLimited(
+                f"Your searches of {database} hit one record that another bureau shares as "
+                "hit only too many times within a day, which reads as an attempt to rebuild "
+                "it from the answers: they are refused for a day. The data protection "
+                "officers and the record's owner are told: if this was honest work, ask them "
+                "to lift the limit.",
+                wait,
+            ).audited(Refusal.by(actor, "probing.refused", f"{database}:limited", {}))
 
 
 def watch(session: Session, actor: Principal, rows: list[dict[str, Any]], now: datetime) -> None:

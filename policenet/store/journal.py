@@ -124,6 +124,21 @@ class CheckJournal:
             )
         return [tuple(row) for row in rows]
 
+    def filings_of(self, principal_id: int) -> list[str]:
+        """The hits a principal's checks journalled that are not yet forgotten (JSON each)."""
+        if self._connection is None and not self.path.exists():
+            return []
+        with self._lock:
+            rows = (
+                self._open()
+                .execute(
+                    "SELECT filing FROM entries WHERE principal_id = ? AND filing IS NOT NULL",
+                    (principal_id,),
+                )
+                .fetchall()
+            )
+        return [str(filing) for (filing,) in rows]
+
     def forget(self, upto: int) -> None:
         """Remove the entries up to this id (they are chained in the audit log)."""
         with self._lock:

@@ -13,6 +13,7 @@ from policenet.actions.probing import (
     narrowing,
     narrowing_refused,
     note_person_check,
+    refuse_if_journalled_limit,
     refuse_if_limited,
 )
 from policenet.domain.checks import (
@@ -210,6 +211,10 @@ def check_batch_with_token(
         if rates is not None:
             rates.check_allowed(actor.id, len(batch.checks))
         answered = _answer_batch(session, actor, batch, screening, now)
+        if answered.rows and store.journal is not None:
+            # Hits still in the check journal count towards the probing limits too.
+            journalled = store.journal.filings_of(actor.id)
+            refuse_if_journalled_limit(session, actor, answered.rows, journalled, now)
     # Its hits and audit entry need not wait behind an import: journalled if they would.
     item = (actor.id, actor.country, "check.batch", "checks", {"checks": answered.details})
     _limit_if_narrowing(store, screening, actor, answered.names, now)
@@ -243,6 +248,10 @@ def check_beside_a_writer(
                 refuse_if_limited(session, actor, Database.PERSONS, now)
             screening.refresh(session)
             answer = answer_of(session, actor, request, screening, request.place, now)
+            if answer.hit_rows and store.journal is not None:
+                # Hits still in the check journal count towards the probing limits too.
+                journalled = store.journal.filings_of(actor.id)
+                refuse_if_journalled_limit(session, actor, answer.hit_rows, journalled, now)
     except PolicenetError as error:
         if error.refusal is not None:
             _keep_soon(store, [error.refusal.item], now, lazy=lazy)
