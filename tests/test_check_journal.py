@@ -31,9 +31,10 @@ from policenet.settings import Settings
 from policenet.store import migrate
 from policenet.store.db import Database
 from tests.conftest import Actor, World
+from tests.test_dna import hidden_person
 from tests.test_documents import report
 from tests.test_network import events_of
-from tests.test_records import answered, check, enter, person, refused
+from tests.test_records import answered, check, enter, refused
 
 # Long enough for any answer that does not wait for the lock; the lock is held far longer.
 ANSWERED_WITHIN = 20.0
@@ -273,12 +274,7 @@ def test_hits_waiting_in_the_journal_count_towards_the_probing_limit(
     client, world = hub
     france = world.principal(Role.NCB_OFFICER, "FR")
     italy = world.principal(Role.NCB_OFFICER, "IT")
-    hidden = enter(
-        client,
-        france,
-        "persons",
-        person(name="Marc LEBLANC", birth_date="1980-02-02", disclosure="hit_only"),
-    )
+    hidden = hidden_person(client, france)
     asked = {"person": {"name": "Marc Leblanc", "birth_date": "1980-02-02"}}
     with another_process_writing(world.database):
         for _ in range(LIMITS[Records.PERSONS]):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from policenet.domain.audit import canonical_detail
 
@@ -110,34 +110,26 @@ class CheckJournal:
 
     def oldest(self, limit: int) -> list[JournalRow]:
         """The entries not yet forgotten, oldest first (none if the file was never made)."""
-        if self._connection is None and not self.path.exists():
-            return []
-        with self._lock:
-            rows = (
-                self._open()
-                .execute(
-                    "SELECT id, principal_id, country, action, subject, detail, filing "
-                    "FROM entries ORDER BY id LIMIT ?",
-                    (limit,),
-                )
-                .fetchall()
-            )
+        rows = self._read(
+            "SELECT id, principal_id, country, action, subject, detail, filing "
+            "FROM entries ORDER BY id LIMIT ?",
+            (limit,),
+        )
         return [tuple(row) for row in rows]
 
     def filings_of(self, principal_id: int) -> list[str]:
         """The hits a principal's checks journalled that are not yet forgotten (JSON each)."""
-        if self._connection is None and not self.path.exists():
-            return []
-        with self._lock:
-            rows = (
-                self._open()
-                .execute(
-                    "SELECT filing FROM entries WHERE principal_id = ? AND filing IS NOT NULL",
-                    (principal_id,),
-                )
-                .fetchall()
-            )
+        rows = self._read(
+            "SELECT filing FROM entries WHERE principal_id = ? AND filing IS NOT NULL",
+            (principal_id,),
+        )
         return [str(filing) for (filing,) in rows]
+
+    def _read(self, query: str, parameters: tuple[int, ...]) -> list[Any]:
+        if self._connection is None and not self.path.exists():
+            return []  # never made: nothing journalled
+        with self._lock:
+            return self._open().execute(query, parameters).fetchall()
 
     def forget(self, upto: int) -> None:
         """Remove the entries up to this id (they are chained in the audit log)."""
