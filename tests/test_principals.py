@@ -268,3 +268,60 @@ def test_a_disabled_principal_is_refused_whatever_its_tokens_until_enabled(
         headers=gs.headers,
     ).is_success
     assert client.get("/v1/principals", headers=admin.headers).status_code == 403
+
+
+def test_a_stolen_administrator_token_leaves_nothing_behind_once_its_principal_is_undone(
+    client: TestClient, world: World
+) -> None:
+    """A GS administrator's token is stolen: the thief issues a token for another GS
+    administrator and creates an administrator of its own. Disabling the principal with
+    undo_since (when the token may have been stolen) revokes what it issued and disables what
+    it created since then, and what that did in turn; what came before is left as it was."""
+    first = world.gs_admin
+    made = client.post(
+        "/v1/principals", json={"name": "GS admin two", "role": "gs_admin"}, headers=first.headers
+    ).json()
+    stolen = {"Authorization": f"Bearer {made['token']['token']}"}
+    peer = client.post(
+        "/v1/principals", json={"name": "GS admin three", "role": "gs_admin"}, headers=first.headers
+    ).json()
+    peer_headers = {"Authorization": f"Bearer {peer['token']['token']}"}
+    before = utcnow()
+    # The thief, with the stolen token: a token for the peer, and an administrator of its own
+    # which creates an officer in turn.
+    minted = client.post(
+        f"/v1/principals/{peer['principal']['id']}/tokens", json={}, headers=stolen
+    )
+    assert minted.status_code == 201, minted.text
+    minted_headers = {"Authorization": f"Bearer {minted.json()['token']}"}
+    backdoor = client.post(
+        "/v1/principals",
+        json={"name": "Backdoor admin", "role": "ncb_admin", "country": "FR"},
+        headers=stolen,
+    ).json()
+    backdoor_headers = {"Authorization": f"Bearer {backdoor['token']['token']}"}
+    officer = client.post(
+        "/v1/principals",
+        json={"name": "Backdoor officer", "role": "ncb_officer"},
+        headers=backdoor_headers,
+    ).json()
+    officer_headers = {"Authorization": f"Bearer {officer['token']['token']}"}
+    undone = client.post(
+        f"/v1/principals/{made['principal']['id']}/disable",
+        json={"reason": "Token stolen from a laptop.", "undo_since": before.isoformat()},
+        headers=first.headers,
+    )
+    assert undone.status_code == 200, undone.text
+    for gone in (stolen, minted_headers, backdoor_headers, officer_headers):
+        assert client.get("/v1/me", headers=gone).status_code in {401, 403}
+    # The peer's own token, issued before, still works.
+    assert client.get("/v1/me", headers=peer_headers).status_code == 200
+    entries = client.get(
+        "/v1/audit", params={"action": "principal.disable"}, headers=first.headers
+    ).json()["items"]
+    (entry,) = [e for e in entries if e["subject"] == f"principal:{made['principal']['id']}"]
+    assert entry["detail"]["undone"]["principals_disabled"] == [
+        backdoor["principal"]["id"],
+        officer["principal"]["id"],
+    ]
+    assert entry["detail"]["undone"]["tokens_revoked"] == [minted.json()["id"]]

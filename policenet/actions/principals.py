@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from policenet.access import may_manage_country, require
+from policenet.domain.audit import AuditFilter
 from policenet.domain.clock import utcnow
 from policenet.domain.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound, Refusal
 from policenet.domain.members import BureauKind, MemberStatus, ncb_id, normalise_country
@@ -382,11 +383,19 @@ def revoke_token(session: Session, actor: Principal, token_id: int) -> TokenInfo
 
 
 def disable_principal(
-    session: Session, actor: Principal, principal_id: int, reason: str
+    session: Session,
+    actor: Principal,
+    principal_id: int,
+    reason: str,
+    undo_since: datetime | None = None,
 ) -> Principal:
     """Disable a principal at once: every request it makes is refused, whatever tokens it
     holds, until it is enabled. Its administrator does it, or any GS administrator (an
-    incident); a principal does not disable itself by mistake."""
+    incident); a principal does not disable itself by mistake.
+
+    ``undo_since``, for a stolen token: what the principal did since then that would outlive
+    it is undone too, as the audit log tells it: the tokens it issued are revoked, the
+    principals it created disabled, and so on for what those did in turn."""
     require(actor, Right.MANAGE_PRINCIPALS)
     target = _target(session, actor, principal_id, issuing=False)
     if target.id == actor.id:
@@ -395,13 +404,60 @@ def disable_principal(
             "administrator.",
             code="principal_yourself",
         )
-    if target.disabled_at is not None:
+    undone: dict[str, list[int]] = (
+        {} if undo_since is None else _undo(session, actor, target.id, undo_since, reason)
+    )
+    if target.disabled_at is not None and not undone:
         return target
-    disabled = store.set_disabled(session, target.id, utcnow(), reason)
+    disabled = target
+    if target.disabled_at is None:
+        disabled = store.set_disabled(session, target.id, utcnow(), reason)
     audit.append_by(
-        session, actor, "principal.disable", f"principal:{target.id}", {"reason": reason}
+        session,
+        actor,
+        "principal.disable",
+        f"principal:{target.id}",
+        {"reason": reason, **({"undone": undone} if undone else {})},
     )
     return disabled
+
+
+def _undo(
+    session: Session, actor: Principal, principal_id: int, since: datetime, reason: str
+) -> dict[str, list[int]]:
+    """Revoke the tokens the principal issued since then, and disable the principals it
+    created since then, and so on down; what was undone, by id."""
+    now = utcnow()
+    since = since.replace(tzinfo=UTC) if since.tzinfo is None else since.astimezone(UTC)
+    revoked: list[int] = []
+    disabled: list[int] = []
+    seen, waiting = {principal_id}, [principal_id]
+    while waiting:
+        doer = waiting.pop()
+        issued = AuditFilter(principal_id=doer, action="token.issue", since=since)
+        for entry in audit.matching(session, issued):
+            token_id = int(entry.detail_data["token_id"])
+            token = store.get_token(session, token_id, for_update=True)
+            if token is not None and token.revoked_at is None:
+                store.revoke_token(session, token.id, revoked_by=actor.id)
+                revoked.append(token.id)
+        created = AuditFilter(principal_id=doer, action="principal.create", since=since)
+        for entry in audit.matching(session, created):
+            made = int(entry.subject.removeprefix("principal:"))
+            if made in seen:
+                continue
+            seen.add(made)
+            waiting.append(made)
+            found = store.get_principal(session, made)
+            if found is not None and found.disabled_at is None:
+                why = f"created by principal {doer} after {since:%Y-%m-%d %H:%M} UTC: {reason}"
+                store.set_disabled(session, made, now, why[:500])
+                disabled.append(made)
+    return (
+        {"tokens_revoked": revoked, "principals_disabled": disabled}
+        if (revoked or disabled)
+        else {}
+    )
 
 
 def enable_principal(session: Session, actor: Principal, principal_id: int) -> Principal:

@@ -8,16 +8,13 @@ the organisation's rule: only the NCB authorises national bodies, never beyond i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from policenet.domain.classification import Classification
 from policenet.domain.ids import MAX_ID
-
-if TYPE_CHECKING:
-    from datetime import datetime
 
 
 class Right(StrEnum):
@@ -294,4 +291,10 @@ class PrincipalDisable(BaseModel):
 
     reason: str = Field(
         min_length=3, max_length=500, description="Why: a lost token, a person who left."
+    )
+    undo_since: datetime | None = Field(
+        default=None,
+        description="For a stolen token: also undo what the principal did since then (when "
+        "the token may have been stolen): revoke every token it issued and disable every "
+        "principal it created, and what those did in turn.",
     )

@@ -61,13 +61,14 @@ def list_principals(hub: HubDep, principal: CurrentPrincipal) -> list[PrincipalP
 
 @router.post(
     "/v1/principals/{principal_id}/disable",
-    summary="Disable a principal: refused at once, whatever tokens it holds",
+    summary="Disable a principal: refused at once, whatever tokens it holds; with "
+    "undo_since, what it issued and created since then too",
 )
 def disable_principal(
     principal_id: RowId, data: PrincipalDisable, hub: HubDep, principal: CurrentPrincipal
 ) -> PrincipalPublic:
     return PrincipalPublic.of(
-        hub.act(actions.disable_principal, principal, principal_id, data.reason)
+        hub.act(actions.disable_principal, principal, principal_id, data.reason, data.undo_since)
     )
 
 
