@@ -9,6 +9,12 @@ is right. Every search goes through the hub (POST /v1/dna/search, in-process, SQ
 Prints how many searches each learned allele cost, how many alleles were learned before the
 hub limited the officer, and what the owner was told.
 
+Then the same for a person: the German NCB holds a person as hit_only; another French officer
+knows the name and wants the birth date. The attack asks the name with a year (1970 onward),
+then, once a year hits, with each month, then each day: a check hits exactly when the date
+asked holds the true one. Prints how many checks the plan needs to learn the day, how many
+the hub let through, and what was learned by then.
+
     python bench/probing.py
 """
 
@@ -118,7 +124,56 @@ def main() -> None:
     print(f"| searches refused (probing_limited) | {refused} |")
     print(f"| probing.suspected events to the owner | {len(alerts)} |")
     print(f"| probing limits set (the data protection officers are told of each) | {limited} |")
+    _birth_date(database, settings, admins, owner)
     database.dispose()
+
+
+def _birth_date(
+    database: Database, settings: Settings, admins: dict[str, Principal], owner: str
+) -> None:
+    """The birth-date attack on a hit_only person, through the hub."""
+    _, attacker = _principal(
+        database, admins["FR"], PrincipalCreate(name="FR officer 2", role=Role.NCB_OFFICER)
+    )
+    born = "1980-02-02"
+    # The plan: the year, then the month, then the day, each tried in order until one hits.
+    stages = [
+        ("a year", [str(y) for y in range(1970, 1991)]),
+        ("a month", [f"{born[:4]}-{m:02d}" for m in range(1, 13)]),
+        ("the day", [f"{born[:7]}-{d:02d}" for d in range(1, 29)]),
+    ]
+    truth = (born[:4], born[:7], born)
+    needed = sum(dates.index(true) + 1 for (_, dates), true in zip(stages, truth, strict=True))
+    answered, hits = 0, []
+    refused = False
+    with TestClient(create_app(settings, database)) as client:
+        person = {"name": "Marc LEBLANC", "birth_date": born, "disclosure": "hit_only"}
+        owner_headers = {"Authorization": f"Bearer {owner}"}
+        stored = client.post("/v1/persons", json=person, headers=owner_headers)
+        assert stored.status_code == 201, stored.text
+        headers = {"Authorization": f"Bearer {attacker}"}
+        for _, dates in stages:
+            for date in dates:
+                body = {"person": {"name": "Marc Leblanc", "birth_date": date}}
+                answer = client.post("/v1/checks", json=body, headers=headers)
+                if answer.status_code == 429:
+                    refused = True
+                    break
+                assert answer.status_code == 200, answer.text
+                answered += 1
+                if answer.json()["hit"]:
+                    hits.append(date)
+                    break
+            if refused:
+                break
+    print()
+    print(f"# a hit_only person's birth date ({born}), the name known")
+    print("| measure | value |")
+    print("|---|---|")
+    print(f"| checks the plan needs to learn the day | {needed} |")
+    print(f"| checks answered before the hub limited the officer | {answered} |")
+    print(f"| dates asked that hit by then | {', '.join(hits) or 'none'} |")
+    print(f"| limited | {'yes' if refused else 'no'} |")
 
 
 if __name__ == "__main__":
