@@ -93,11 +93,15 @@ Holder = Callable[[Database], AbstractContextManager[None]]
 HOLDERS = pytest.mark.parametrize("holding", [another_process_writing, an_import_of_this_hub])
 
 
-def in_thread(ask: Callable[[], Response]) -> tuple[threading.Thread, list[Response]]:
+def without_waiting(ask: Callable[[], Response], what: str) -> Response:
+    """The answer to ``ask``, asked in a thread, which must come well before the lock frees."""
     answers: list[Response] = []
     thread = threading.Thread(target=lambda: answers.append(ask()))
     thread.start()
-    return thread, answers
+    thread.join(ANSWERED_WITHIN)
+    assert not thread.is_alive(), f"{what} waited for the import"
+    (answer,) = answers
+    return answer
 
 
 def chained(database: Database, action: str) -> list[dict[str, Any]]:
@@ -116,12 +120,9 @@ def test_a_check_that_finds_nothing_is_answered_while_an_import_holds_the_lock(
     kenya = world.principal(Role.BORDER_OFFICER, "KE")
     body = {"document": {"issuing_country": "FR", "number": "ZZ0000001"}}
     with holding(world.database):
-        thread, answers = in_thread(
-            lambda: client.post("/v1/checks", json=body, headers=kenya.headers)
+        answer = without_waiting(
+            lambda: client.post("/v1/checks", json=body, headers=kenya.headers), "the check"
         )
-        thread.join(ANSWERED_WITHIN)
-        assert not thread.is_alive(), "the check waited for the import"
-        (answer,) = answers
         assert answered(answer)["hit"] is False
         # Answered, and its entry on the disk, in the journal: not yet in the chain.
         assert chained(world.database, "check") == []
@@ -145,12 +146,10 @@ def test_a_check_that_hits_is_answered_while_an_import_holds_the_lock_and_keeps_
     stolen = enter(client, france, "documents", report("12AB34567", external_ref="FR-STOLEN-1"))
     body = {"document": {"issuing_country": "FR", "number": "12AB34567"}}
     with holding(world.database):
-        thread, answers = in_thread(
-            lambda: client.post("/v1/checks", json=body, headers=kenya.headers)
+        answer = without_waiting(
+            lambda: client.post("/v1/checks", json=body, headers=kenya.headers),
+            "the check that hit",
         )
-        thread.join(ANSWERED_WITHIN)
-        assert not thread.is_alive(), "the check that hit waited for the import"
-        (answer,) = answers
         (hit,) = answered(answer)["hits"]
         assert hit["record"]["id"] == stolen["id"]
         assert chained(world.database, "check") == []
@@ -177,12 +176,11 @@ def test_a_batch_that_hits_is_answered_while_an_import_holds_the_lock(
     checks = [{"document": {"issuing_country": "FR", "number": f"ZZ{i:07d}"}} for i in range(9)]
     checks.append({"document": {"issuing_country": "FR", "number": "12AB34567"}})
     with another_process_writing(world.database):
-        thread, answers = in_thread(
-            lambda: client.post("/v1/checks/batch", json={"checks": checks}, headers=kenya.headers)
+        answer = without_waiting(
+            lambda: client.post("/v1/checks/batch", json={"checks": checks}, headers=kenya.headers),
+            "the batch",
         )
-        thread.join(ANSWERED_WITHIN)
-        assert not thread.is_alive(), "the batch waited for the import"
-    found = answered(answers[0])
+    found = answered(answer)
     assert found["checked"] == 10 and found["hits"] == 1
     chain_deferred_entries(world.database)
     (entry,) = chained(world.database, "check.batch")
@@ -197,12 +195,10 @@ def test_a_batch_that_finds_nothing_is_answered_while_an_import_holds_the_lock(
     kenya = world.principal(Role.BORDER_OFFICER, "KE")
     checks = [{"document": {"issuing_country": "FR", "number": f"ZZ{i:07d}"}} for i in range(20)]
     with another_process_writing(world.database):
-        thread, answers = in_thread(
-            lambda: client.post("/v1/checks/batch", json={"checks": checks}, headers=kenya.headers)
+        answer = without_waiting(
+            lambda: client.post("/v1/checks/batch", json={"checks": checks}, headers=kenya.headers),
+            "the batch",
         )
-        thread.join(ANSWERED_WITHIN)
-        assert not thread.is_alive(), "the batch waited for the import"
-    (answer,) = answers
     found = answered(answer)
     assert found["checked"] == 20 and found["hits"] == 0
     chain_deferred_entries(world.database)

@@ -269,7 +269,7 @@ def find_subject(
         how = f"fingerprints of persons/{person_id}"
         _keep(matches, session, Database.FINGERPRINTS, record_id, how, None, today)
     if prints is not None:
-        for record_id, how in _by_fingerprints(session, prints, screening, today):
+        for record_id, how in _by_fingerprints(session, actor, prints, screening, today):
             _keep(matches, session, Database.FINGERPRINTS, record_id, how, None, today)
     if profile is not None:
         for record_id, how in _by_dna(session, profile, screening, today):
@@ -315,7 +315,7 @@ def _biometrics(given: SubjectBiometrics | None) -> tuple[Probe | None, Genotype
 
 
 def _by_fingerprints(
-    session: Session, probe: Probe, screening: Screening, today: date
+    session: Session, actor: Principal, probe: Probe, screening: Screening, today: date
 ) -> list[tuple[int, str]]:
     """The fingerprint records the ten-print matches: ten-prints that a 1:1 verification
     would call a match, marks above the reverse-search threshold. Those answering checks are
@@ -325,7 +325,7 @@ def _by_fingerprints(
     ranked = screening.search_prints(
         PrintKind.TENPRINT,
         probe_codes(probe.fingers, source),
-        may_see=lambda _id, _terms: True,
+        may_see=lambda _id, _terms: sees_every_file(actor),
         limit=INDEX_SHORTLIST,
     )
     first_pass = []

@@ -156,20 +156,32 @@ def _limit_if_narrowing(
     watch = screening.person_probes
     if not any(narrowing(watch, actor, name, now) for name in names):
         return
+
+    def limit(session: Session) -> None:
+        for name in names:
+            limit_narrowing(session, watch, actor, name, now)
+
     with store.at_once(briefly=True) as session:
         if session is not None:
-            for name in names:
-                limit_narrowing(session, watch, actor, name, now)
+            limit(session)
             return
     if store.journal is None:
         with store.transaction() as session:
-            for name in names:
-                limit_narrowing(session, watch, actor, name, now)
+            limit(session)
         return
     refusal = narrowing_refused(actor)
     assert refusal.refusal is not None  # noqa: S101 - audited by construction
     _keep_soon(store, [refusal.refusal.item], now, lazy=False)
     raise refusal
+
+
+def _refuse_if_journalled(
+    store: Store, session: Session, actor: Principal, rows: list[dict[str, Any]], now: datetime
+) -> None:
+    """Hits still in the check journal count towards the probing limits too."""
+    if rows and store.journal is not None:
+        journalled = store.journal.filings_of(actor.id)
+        refuse_if_journalled_limit(session, actor, rows, journalled, now)
 
 
 def check_with_token(
@@ -211,10 +223,7 @@ def check_batch_with_token(
         if rates is not None:
             rates.check_allowed(actor.id, len(batch.checks))
         answered = _answer_batch(session, actor, batch, screening, now)
-        if answered.rows and store.journal is not None:
-            # Hits still in the check journal count towards the probing limits too.
-            journalled = store.journal.filings_of(actor.id)
-            refuse_if_journalled_limit(session, actor, answered.rows, journalled, now)
+        _refuse_if_journalled(store, session, actor, answered.rows, now)
     # Its hits and audit entry need not wait behind an import: journalled if they would.
     item = (actor.id, actor.country, "check.batch", "checks", {"checks": answered.details})
     _limit_if_narrowing(store, screening, actor, answered.names, now)
@@ -248,10 +257,7 @@ def check_beside_a_writer(
                 refuse_if_limited(session, actor, Database.PERSONS, now)
             screening.refresh(session)
             answer = answer_of(session, actor, request, screening, request.place, now)
-            if answer.hit_rows and store.journal is not None:
-                # Hits still in the check journal count towards the probing limits too.
-                journalled = store.journal.filings_of(actor.id)
-                refuse_if_journalled_limit(session, actor, answer.hit_rows, journalled, now)
+            _refuse_if_journalled(store, session, actor, answer.hit_rows, now)
     except PolicenetError as error:
         if error.refusal is not None:
             _keep_soon(store, [error.refusal.item], now, lazy=lazy)
