@@ -13,7 +13,7 @@ from sqlalchemy import delete, update
 from policenet.actions.audit_checkpoints import published_checkpoints, sign_due, signing_key
 from policenet.actions.hub import verify_audit
 from policenet.api.app import create_app
-from policenet.domain.audit import entry_hash, verify_chain
+from policenet.domain.audit import digest_of, entry_hash, verify_chain
 from policenet.domain.principals import Role
 from policenet.settings import Settings
 from policenet.store import audit
@@ -142,6 +142,7 @@ def rewrite_and_rehash(database: Database, seq: int, detail: str) -> None:
         prev = entries[seq - 2].hash if seq > 1 else "0" * 64
         for entry in entries[seq - 1 :]:
             text = detail if entry.seq == seq else entry.detail
+            detail_digest = digest_of(text)
             digest = entry_hash(
                 seq=entry.seq,
                 at=entry.at,
@@ -151,11 +152,12 @@ def rewrite_and_rehash(database: Database, seq: int, detail: str) -> None:
                 subject=entry.subject,
                 detail=text,
                 prev_hash=prev,
+                detail_digest=detail_digest,
             )
             session.execute(
                 update(AuditRow)
                 .where(AuditRow.seq == entry.seq)
-                .values(detail=text, prev_hash=prev, hash=digest)
+                .values(detail=text, detail_digest=detail_digest, prev_hash=prev, hash=digest)
             )
             prev = digest
         session.execute(update(AuditHeadRow).where(AuditHeadRow.id == 1).values(hash=prev))

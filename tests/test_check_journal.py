@@ -23,7 +23,9 @@ from sqlalchemy import text
 
 from policenet.actions.audit_checkpoints import chain_deferred_entries
 from policenet.actions.hub import initialise
+from policenet.actions.retention import run_retention
 from policenet.api.app import create_app
+from policenet.domain.clock import utcnow
 from policenet.domain.principals import Role
 from policenet.domain.probing import LIMITS
 from policenet.domain.records import Database as Records
@@ -35,6 +37,7 @@ from tests.test_dna import hidden_person
 from tests.test_documents import report
 from tests.test_network import events_of
 from tests.test_records import answered, check, enter, refused
+from tests.test_retention import review_in
 
 # Long enough for any answer that does not wait for the lock; the lock is held far longer.
 ANSWERED_WITHIN = 20.0
@@ -285,3 +288,35 @@ def test_hits_waiting_in_the_journal_count_towards_the_probing_limit(
     assert told["payload"]["record"] == hidden["id"]
     hits = answered(client.get("/v1/hits", headers=france.headers))["items"]
     assert len(hits) == LIMITS[Records.PERSONS]
+
+
+def test_a_journalled_check_of_a_record_erased_before_it_is_chained_keeps_no_question(
+    hub: tuple[TestClient, World],
+) -> None:
+    client, world = hub
+    database = world.database
+    assert database.journal is not None
+    france = world.principal(Role.NCB_OFFICER, "FR")
+    kenya = world.principal(Role.BORDER_OFFICER, "KE")
+    stolen = enter(client, france, "documents", report("12AB34567", external_ref="FR-STOLEN-1"))
+    body = {"document": {"issuing_country": "FR", "number": "12AB34567"}}
+    with another_process_writing(database):
+        answer = without_waiting(
+            lambda: client.post("/v1/checks", json=body, headers=kenya.headers), "the check"
+        )
+        assert answered(answer)["hit"] is True
+    # The document is erased before the journal is drained (the hub's drain waits)...
+    with database.journal.draining:
+        review_in(database, "travel_documents", stolen["id"], -1)
+        assert run_retention(database, utcnow()).erased == {"travel_documents": 1}
+    chain_deferred_entries(database)
+    # ...so the check reaches the chain, and its hit the hits, without what it asked.
+    (entry,) = chained(database, "check")
+    assert entry["asked"] == {} and entry["erased"] is True
+    assert "12AB34567" not in json.dumps(chained(database, "check"))
+    (kept,) = answered(client.get("/v1/hits", headers=france.headers))["items"]
+    assert kept["database"] == "travel_documents"
+    with database.reading() as session:
+        assert session.execute(text("SELECT asked FROM hits")).scalars().all() == ["{}"]
+    verified = answered(client.get("/v1/audit/verify", headers=world.gs_admin.headers))
+    assert verified["intact"] is True

@@ -17,15 +17,19 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from policenet.actions.checks.answers import keep_filed
+from policenet.domain.audit import mentioned, redact
 from policenet.domain.checkpoints import Checkpoint, sign
 from policenet.domain.clock import utcnow
+from policenet.domain.databases import Database
 from policenet.domain.errors import InvalidInput
-from policenet.store import audit
+from policenet.store import audit, retention
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from policenet.store.db import Database
+    from sqlalchemy.orm import Session
+
+    from policenet.store.db import Database as Store
 
 KEY_FILE = "audit-signing.key"
 
@@ -78,7 +82,7 @@ def public_key(path: Path) -> Ed25519PublicKey | None:
 
 
 def sign_due(
-    database: Database,
+    database: Store,
     key: Ed25519PrivateKey,
     every: int,
     *,
@@ -128,7 +132,7 @@ def published_checkpoints(path: Path) -> list[Checkpoint]:
     return found
 
 
-def drain_check_journal(database: Database, batch: int = 2000) -> int:
+def drain_check_journal(database: Store, batch: int = 2000) -> int:
     """Chain the audit entries checks journalled while another writer held the write lock
     (store/journal.py), and store the hits journalled with them, a batch a transaction, each
     with the mark of how far it got: an entry is chained, and its hits stored, once, whatever
@@ -147,7 +151,10 @@ def drain_check_journal(database: Database, batch: int = 2000) -> int:
                 for _, principal_id, _, _, _, _, filing in fresh:
                     if filing is not None and principal_id is not None:
                         keep_filed(session, principal_id, filing)
-                audit.append_texts(session, [(p, c, a, s, d) for _, p, c, a, s, d, _ in fresh])
+                audit.append_texts(
+                    session,
+                    [_unless_erased(session, p, c, a, s, d) for _, p, c, a, s, d, _ in fresh],
+                )
                 audit.mark_drained(session, generation, last)
             journal.forget(last)
             chained += len(fresh)
@@ -156,7 +163,27 @@ def drain_check_journal(database: Database, batch: int = 2000) -> int:
     return chained
 
 
-def chain_deferred_entries(database: Database, batch: int = 2000) -> int:
+def _unless_erased(
+    session: Session,
+    principal_id: int | None,
+    country: str | None,
+    action: str,
+    subject: str,
+    text: str,
+) -> tuple[int | None, str | None, str, str, str]:
+    """A journalled entry as it is chained: without what it asked of a record erased since."""
+    gone = set()
+    for key in mentioned(action, text):
+        table, _, number = key.partition(":")
+        on = Database.TRAVEL_DOCUMENTS if table == "travel_document" else Database.PERSONS
+        if retention.is_erased(session, on, int(number)):
+            gone.add(key)
+    if gone:
+        text = redact(action, subject, text, gone)
+    return principal_id, country, action, subject, text
+
+
+def chain_deferred_entries(database: Store, batch: int = 2000) -> int:
     """Chain the audit entries a long transaction deferred (``audit.defer_many``), a batch
     a short transaction, so that checks wait at most one batch for the head lock; how many
     were chained. Run after each bulk import, and by the hub every few seconds (entries left

@@ -269,3 +269,29 @@ def cancel_diffusion(
         session, actor, "diffusion.cancel", f"diffusion:{diffusion_id}", {"reason": data.reason}
     )
     return cancelled
+
+
+ERASED_TEXT = "(erased with the record of the person it was about)"
+
+
+def end_about_erased(session: Session, person_ids: list[int], now: datetime, why: str) -> None:
+    """The diffusions about persons whose records are erased: cancelled if still active,
+    their title and text replaced, and their recipients told."""
+    for d in store.about_persons(session, person_ids):
+        values: dict[str, Any] = {"title": "(erased)", "text": ERASED_TEXT}
+        live = d.state is DiffusionState.ACTIVE
+        if live:
+            values.update(state=DiffusionState.CANCELLED.value, review_note=why)
+            if d.review is DiffusionReview.PENDING:
+                values["review"] = DiffusionReview.WITHDRAWN.value
+        cancelled = store.change(session, d.id, **values)
+        if live:
+            mailboxes = [*_mailboxes(d), d.sender_bureau_id, NOTICES_TASK_FORCE]
+            events.publish(
+                session,
+                [
+                    _event(m, EventKind.DIFFUSION_CANCELLED, cancelled, reason=why, by="the hub")
+                    for m in dict.fromkeys(mailboxes)
+                ],
+                now,
+            )

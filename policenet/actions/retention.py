@@ -2,10 +2,13 @@
 
 Every day (``policenet retention run``, and a hub that serves runs it itself), owners are
 reminded of their records whose review date falls within 90 days, and the content of every
-record past its review date is erased: what identifies a person, a vehicle or a document, its
-index keys and fingerprint images. The row stays as a tombstone (id, database, owner, dates),
-so that the hits and the audit entries that name it still make sense; the audit log records
-each erasure, never the erased content.
+record past its review date is erased (``erase_records``, which a deletion decided on a
+person's request uses too): what identifies a person, a vehicle or a document, its index keys
+and fingerprint images; what the checks that hit it asked, in the hits, in the owner's alerts
+and in their audit entries; and the notices and diffusions about the person, cancelled. The
+row stays as a tombstone (id, database, owner, dates), so that the hits and the audit entries
+that name it still make sense; the audit log records each erasure and names the entries it
+blanked, never the erased content.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from policenet.actions.diffusions import end_about_erased as end_diffusions
+from policenet.actions.notices.publication import end_about_erased as end_notices
+from policenet.domain.audit import ERASED
 from policenet.domain.classification import Classification
 from policenet.domain.databases import Database
 from policenet.domain.events import EventKind, NewEvent
@@ -22,11 +28,13 @@ from policenet.store import audit, events, feed
 from policenet.store import retention as store
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
+    from typing import Any
 
     from sqlalchemy.orm import Session
 
-    from policenet.store.audit import AuditItem
+    from policenet.domain.principals import Principal
     from policenet.store.db import Database as Store
 
 REMIND_BEFORE = timedelta(days=90)
@@ -49,9 +57,7 @@ def run_retention(database: Store, now: datetime) -> RetentionReport:
             due = store.to_erase(session, today, BATCH)
             if not due:
                 break
-            store.erase(session, due, now)
-            changed(session, due)
-            audit.append_many(session, [_erased(d) for d in due])
+            erase_records(session, None, due, now, why=store.ERASED_REASON, detail=_retained)
             events.publish(session, _told(due, EventKind.RECORDS_ERASED, "erased"), now)
         for d in due:
             report.erased[d.database.value] = report.erased.get(d.database.value, 0) + 1
@@ -95,14 +101,47 @@ def subject_of(d: store.Due) -> str:
     )
 
 
-def _erased(d: store.Due) -> AuditItem:
-    detail = {
-        "database": d.database.value,
-        "owner": d.owner_bureau_id,
-        "review_date": d.review_date.isoformat(),
-        "reason": "retention",
-    }
-    return (None, None, "record.erased", subject_of(d), detail)
+def _retained(d: store.Due) -> dict[str, Any]:
+    return {"review_date": d.review_date.isoformat(), "reason": "retention"}
+
+
+def erase_records(
+    session: Session,
+    actor: Principal | None,
+    due: list[store.Due],
+    now: datetime,
+    *,
+    why: str,
+    detail: Callable[[store.Due], dict[str, Any]],
+) -> None:
+    """Erase these records (``store.erase``) and what else the hub says of them, and audit
+    each erasure by ``actor`` (None: the hub itself) with ``detail`` and the audit entries it
+    blanked (``redacted``: ``audit verify`` accepts their changed details for that)."""
+    store.erase(session, due, now)
+    changed(session, due)
+    persons = [d.id for d in due if d.database is Database.PERSONS]
+    if persons:
+        end_notices(session, persons, now, why)
+        end_diffusions(session, persons, now, why)
+    redacted = audit.redact_records(session, [subject_of(d) for d in due])
+    audit.append_many(
+        session,
+        [
+            (
+                None if actor is None else actor.id,
+                None if actor is None else actor.country,
+                ERASED,
+                subject_of(d),
+                {
+                    "database": d.database.value,
+                    "owner": d.owner_bureau_id,
+                    **detail(d),
+                    "redacted": redacted.get(subject_of(d), []),
+                },
+            )
+            for d in due
+        ],
+    )
 
 
 def _told(due: list[store.Due], kind: EventKind, what: str) -> list[NewEvent]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from policenet.access import require, sees_every_file
 from policenet.actions.fingerprints.searches import INDEX_SHORTLIST, SHORTLIST
-from policenet.actions.retention import changed, subject_of
+from policenet.actions.retention import erase_records
 from policenet.domain.classification import Classification
 from policenet.domain.databases import Database
 from policenet.domain.dna import Stringency
@@ -448,22 +448,8 @@ def decide_request(
         )
     due = [_erasable(session, reference) for reference in decision.erase]
     if due:
-        retention.erase(session, due, now)
-        changed(session, due)
         why = f"a deletion decided on request {found.reference}"
-        audit.append_many(
-            session,
-            [
-                (
-                    actor.id,
-                    actor.country,
-                    "record.erased",
-                    subject_of(d),
-                    {"database": d.database.value, "owner": d.owner_bureau_id, "reason": why},
-                )
-                for d in due
-            ],
-        )
+        erase_records(session, actor, due, now, why=why, detail=lambda _: {"reason": why})
         owners: dict[str, list[str]] = {}
         for d in due:
             owners.setdefault(d.owner_bureau_id, []).append(f"{d.database.value}/{d.id}")

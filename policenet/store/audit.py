@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
-from policenet.domain.audit import AuditEntry, AuditFilter, canonical_detail, entry_hash
+from policenet.domain.audit import (
+    AuditEntry,
+    AuditFilter,
+    canonical_detail,
+    digest_of,
+    entry_hash,
+    mentioned,
+    redact,
+)
 from policenet.domain.checkpoints import Checkpoint
 from policenet.domain.clock import utcnow
 from policenet.store.paging import window_page
@@ -16,6 +24,7 @@ from policenet.store.tables import (
     AuditDeferredRow,
     AuditHeadRow,
     AuditJournalMarkRow,
+    AuditMentionRow,
     AuditRow,
     PrincipalRow,
 )
@@ -113,9 +122,11 @@ def _chain(
     """Chain entries (their detail already canonical text) after the locked head, entry
     ``seq`` of hash ``prev``."""
     entries: list[AuditEntry] = []
+    mentions: list[dict[str, Any]] = []
     for principal_id, country, action, subject, text in items:
         seq += 1
         at = utcnow()
+        detail_digest = digest_of(text)
         digest = entry_hash(
             seq=seq,
             at=at,
@@ -125,14 +136,49 @@ def _chain(
             subject=subject,
             detail=text,
             prev_hash=prev,
+            detail_digest=detail_digest,
         )
         entries.append(
-            AuditEntry(seq, at, principal_id, country, action, subject, text, prev, digest)
+            AuditEntry(
+                seq, at, principal_id, country, action, subject, text, prev, digest, detail_digest
+            )
         )
+        mentions.extend({"subject": key, "seq": seq} for key in mentioned(action, text))
         prev = digest
     connection.execute(_INSERT, [_row(entry) for entry in entries])
+    if mentions:
+        connection.execute(_MENTION, mentions)
     connection.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
     return entries
+
+
+def redact_records(session: Session, keys: list[str]) -> dict[str, list[int]]:
+    """Blank what the entries say of these records (``domain.audit.redact``): the questions of
+    the checks that hit them, and their own references and numbers in the entries about them.
+    Their digests stay, so the chain still verifies once the erasure's entries name them
+    (``redacted``): which entries changed, by record."""
+    wanted = set(keys)
+    changed: dict[str, list[int]] = {}
+    for start in range(0, len(keys), 500):
+        part = keys[start : start + 500]
+        named = select(AuditMentionRow.seq).where(AuditMentionRow.subject.in_(part))
+        columns = (AuditRow.seq, AuditRow.action, AuditRow.subject, AuditRow.detail)
+        rows = {
+            row.seq: row
+            for query in (
+                select(*columns).where(AuditRow.seq.in_(named)),
+                select(*columns).where(AuditRow.subject.in_(part)),
+            )
+            for row in session.execute(query)
+        }
+        for seq, action, subject, detail in rows.values():
+            blanked = redact(action, subject, detail, wanted)
+            if blanked == detail:
+                continue
+            session.execute(update(AuditRow).where(AuditRow.seq == seq).values(detail=blanked))
+            for key in {subject, *mentioned(action, detail)} & wanted:
+                changed.setdefault(key, []).append(seq)
+    return changed
 
 
 def defer_many(session: Session, items: list[AuditItem]) -> None:
@@ -181,6 +227,7 @@ def chain_deferred(session: Session, batch: int) -> int:
 _DEFER = insert(cast("Table", AuditDeferredRow.__table__))
 _HEAD = select(AuditHeadRow.seq, AuditHeadRow.hash).where(AuditHeadRow.id == 1).with_for_update()
 _INSERT = insert(cast("Table", AuditRow.__table__))
+_MENTION = insert(cast("Table", AuditMentionRow.__table__))
 _MOVE_HEAD = (
     update(cast("Table", AuditHeadRow.__table__))
     .where(AuditHeadRow.id == 1)
@@ -207,6 +254,7 @@ def _entry(row: AuditRow) -> AuditEntry:
         detail=row.detail,
         prev_hash=row.prev_hash,
         hash=row.hash,
+        detail_digest=row.detail_digest,
     )
 
 

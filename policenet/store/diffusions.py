@@ -78,6 +78,19 @@ def change(session: Session, diffusion_id: int, **values: Any) -> Diffusion:  # 
     return found
 
 
+def about_persons(session: Session, person_ids: list[int]) -> list[Diffusion]:
+    """Every diffusion about these persons, whatever its state."""
+    found: list[Diffusion] = []
+    for start in range(0, len(person_ids), 500):
+        rows = session.scalars(
+            select(DiffusionRow)
+            .where(DiffusionRow.subject_person_id.in_(person_ids[start : start + 500]))
+            .order_by(DiffusionRow.id)
+        )
+        found.extend(_diffusion(session, row) for row in rows)
+    return found
+
+
 def listing(
     session: Session,
     *,

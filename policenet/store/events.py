@@ -8,9 +8,9 @@ below N committed, and ``after N`` is a complete resume point.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from policenet.domain.classification import Classification
 from policenet.domain.events import Event, EventKind
@@ -19,7 +19,7 @@ from policenet.store.feed import hold_commit_order
 from policenet.store.tables import EventRow
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from datetime import datetime
 
     from sqlalchemy.orm import Session
@@ -45,6 +45,40 @@ def publish(session: Session, events: Iterable[NewEvent], at: datetime) -> int:
         session.execute(insert(EventRow), rows)
         mark_published(session)
     return len(rows)
+
+
+def blank(
+    session: Session,
+    subjects: list[str],
+    values: dict[str, Any],
+    *,
+    which: Callable[[str, dict[str, Any]], bool] | None = None,
+) -> int:
+    """Overwrite these fields of the payloads of the events about ``subjects`` (``which`` of
+    them: given each subject and payload) that hold any, and mark them ``erased``: what is
+    left in the mailboxes once the record they quote is erased. How many changed."""
+    changed = 0
+    for start in range(0, len(subjects), 500):
+        rows = session.execute(
+            select(EventRow.id, EventRow.subject, EventRow.payload).where(
+                EventRow.subject.in_(subjects[start : start + 500])
+            )
+        ).all()
+        for event_id, subject, text in rows:
+            payload = json.loads(text)
+            if not any(payload.get(name) for name in values):
+                continue
+            if which is not None and not which(subject, payload):
+                continue
+            payload.update({k: v for k, v in values.items() if k in payload})
+            payload["erased"] = True
+            session.execute(
+                update(EventRow)
+                .where(EventRow.id == event_id)
+                .values(payload=json.dumps(payload, sort_keys=True, default=str))
+            )
+            changed += 1
+    return changed
 
 
 def _event(row: EventRow) -> Event:

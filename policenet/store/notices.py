@@ -309,6 +309,28 @@ def active_on_persons(
     return found
 
 
+def about_persons(session: Session, person_ids: list[int]) -> list[Notice]:
+    """Every request about these persons, whatever its state."""
+    found: list[Notice] = []
+    for start in range(0, len(person_ids), 500):
+        rows = session.scalars(
+            select(NoticeRow)
+            .where(NoticeRow.subject_person_id.in_(person_ids[start : start + 500]))
+            .order_by(NoticeRow.id)
+        )
+        found.extend(_notice(row) for row in rows)
+    return found
+
+
+def blank_questions(session: Session, notice_id: int, text: str) -> None:
+    """Replace the texts of a request's questions and answers (an erasure of its subject)."""
+    session.execute(
+        update(NoticeQuestionRow)
+        .where(NoticeQuestionRow.notice_id == notice_id)
+        .values(question=text, answer=case((NoticeQuestionRow.answer.is_(None), None), else_=text))
+    )
+
+
 def active_person_ids(session: Session, now: datetime) -> dict[int, datetime]:
     """Person records under a valid notice, with the latest end of their notices."""
     found: dict[int, datetime] = {}

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, select, update
 
 from policenet.domain.databases import Database
+from policenet.store import events
 from policenet.store.tables import (
     FingerprintFileRow,
     HitRow,
@@ -116,6 +117,7 @@ def erase(session: Session, due: list[Due], at: datetime) -> None:
     name it still make sense."""
     records = [d.id for d in due if d.database is not Database.TRAVEL_DOCUMENTS]
     documents = [d.id for d in due if d.database is Database.TRAVEL_DOCUMENTS]
+    _blank_events(session, due)
     # The hits on them keep who checked, where and when, not what was asked (the person's
     # name and birth date as the checker typed them) nor the notices they were named in.
     for on_documents, ids in ((False, records), (True, documents)):
@@ -159,6 +161,39 @@ def erase(session: Session, due: list[Due], at: datetime) -> None:
                 withdrawal_reason=func.coalesce(TravelDocumentRow.withdrawal_reason, ERASED_REASON),
             )
         )
+
+
+EVENT_CONTENT: dict[str, Any] = {"asked": {}, "external_ref": None}
+"""What an event may quote of a record (what a check asked of it, the owner's reference),
+and what is left of it once the record is erased."""
+
+
+def _blank_events(session: Session, due: list[Due]) -> None:
+    """Blank what the events kept in the hub's mailboxes say of these records: the alerts of
+    the hits on them, and the owners' notes of queries on them. (An event a bureau's client
+    already took is out of the hub's reach.)"""
+    by_subject: dict[str, set[str] | None] = {}
+    for d in due:
+        # A note of a read or of probing names the record's database in its payload.
+        named = by_subject.setdefault(f"record:{d.id}", set())
+        if named is not None:
+            named.add(d.database.value)
+    for on_documents in (False, True):
+        ids = [d.id for d in due if (d.database is Database.TRAVEL_DOCUMENTS) is on_documents]
+        for start in range(0, len(ids), 500):
+            hits = select(HitRow.reference).where(
+                HitRow.record_id.in_(ids[start : start + 500]),
+                (HitRow.database == Database.TRAVEL_DOCUMENTS.value)
+                if on_documents
+                else (HitRow.database != Database.TRAVEL_DOCUMENTS.value),
+            )
+            by_subject.update((f"hit:{ref}", None) for ref in session.scalars(hits))
+
+    def which(subject: str, payload: dict[str, Any]) -> bool:
+        databases = by_subject[subject]  # not another table's record of the same id
+        return databases is None or payload.get("database") in databases
+
+    events.blank(session, list(by_subject), EVENT_CONTENT, which=which)
 
 
 def _set(session: Session, due: list[Due], values: dict[str, object]) -> None:

@@ -32,6 +32,7 @@ from policenet.store.tables_protection import AuditCheckpointRow as AuditCheckpo
 from policenet.store.tables_protection import AuditDeferredRow as AuditDeferredRow
 from policenet.store.tables_protection import AuditHeadRow as AuditHeadRow
 from policenet.store.tables_protection import AuditJournalMarkRow as AuditJournalMarkRow
+from policenet.store.tables_protection import AuditMentionRow as AuditMentionRow
 from policenet.store.tables_protection import AuditRow as AuditRow
 from policenet.store.tables_protection import ProbingLimitRow as ProbingLimitRow
 from policenet.store.tables_protection import RecordWatchRow as RecordWatchRow
@@ -288,7 +289,10 @@ class EventRow(Base):
     classification: Mapped[str] = mapped_column(String(20))
     payload: Mapped[str] = mapped_column(Text)
 
-    __table_args__ = (Index("ix_events_mailbox_id", "mailbox", "id"),)
+    __table_args__ = (
+        Index("ix_events_mailbox_id", "mailbox", "id"),
+        Index("ix_events_subject", "subject"),
+    )
 
 
 class MessageRow(Base):

@@ -20,10 +20,23 @@ class AuditRow(Base):
     principal_id: Mapped[int | None] = mapped_column(Integer, index=True)
     country: Mapped[str | None] = mapped_column(String(2))
     action: Mapped[str] = mapped_column(String(60))
-    subject: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(200), index=True)
     detail: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # The SHA-256 of the detail, which the hash covers instead of the detail itself (entries
+    # since migration 0020; None before): an erasure blanks part of a detail, the chain holds.
+    detail_digest: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditMentionRow(Base):
+    """A record a check's hits named (``record:42``, ``travel_document:7``), and its audit
+    entry: how an erasure finds the questions asked about the person it erases."""
+
+    __tablename__ = "audit_mentions"
+
+    subject: Mapped[str] = mapped_column(String(200), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
 
 
 class AuditHeadRow(Base):

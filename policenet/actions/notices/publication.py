@@ -19,7 +19,7 @@ from policenet.actions.notices.submission import suspended
 from policenet.domain.errors import Conflict
 from policenet.domain.events import EventKind
 from policenet.domain.members import NOTICES_TASK_FORCE
-from policenet.domain.notices import NoticeState, valid_until
+from policenet.domain.notices import NoticeContent, NoticeState, valid_until
 from policenet.store import audit, events, feed
 from policenet.store import notices as store
 from policenet.store import records as record_store
@@ -171,3 +171,52 @@ def renew_notice(
         {"reason": renewal.reason, "expires_at": moved.expires_at},
     )
     return notice_file(session, actor, moved, now)
+
+
+ERASED_TEXT = "(erased with the record of the person it was about)"
+_LIVE = (NoticeState.DRAFT, NoticeState.SUBMITTED, NoticeState.UNDER_REVIEW, NoticeState.PUBLISHED)
+
+
+def end_about_erased(session: Session, person_ids: list[int], now: datetime, why: str) -> None:
+    """The requests and notices about persons whose records are erased: cancelled if still
+    open or published, and stripped of what they say of the person (the copy of the record,
+    the request's texts, the review's questions and answers, the title and the copy in the
+    events kept in the mailboxes).
+    The requester and the task force are told, and every member if it was published."""
+    for notice in store.about_persons(session, person_ids):
+        person = notice.content.subject_person_id
+        values: dict[str, Any] = {
+            "content": NoticeContent(type=notice.type, subject_person_id=person),
+            "subject": {"record_id": person, "erased": True},
+            "updated_at": now,
+        }
+        live = notice.state in _LIVE
+        if live:
+            values.update(state=NoticeState.CANCELLED, closed_at=now)
+        moved = store.change(session, notice.id, **values)
+        store.blank_questions(session, notice.id, ERASED_TEXT)
+        events.blank(session, [f"notice:{notice.id}"], {"title": None, "subject": None})
+        feed.changed(session, feed.NOTICES, notice.id)
+        if not live:
+            continue
+        store.add_transition(
+            session,
+            notice.id,
+            notice.state,
+            NoticeState.CANCELLED,
+            at=now,
+            by=None,
+            bureau_id=None,
+            reason=why,
+        )
+        told = (
+            member_ncbs() if notice.state is NoticeState.PUBLISHED else [notice.requester_bureau_id]
+        )
+        events.publish(
+            session,
+            [
+                notice_event(m, EventKind.NOTICE_CANCELLED, moved, reason=why, by=None)
+                for m in dict.fromkeys([*told, notice.requester_bureau_id, NOTICES_TASK_FORCE])
+            ],
+            now,
+        )
