@@ -145,6 +145,45 @@ def test_an_address_that_keeps_failing_to_authenticate_is_shut_out_for_a_while(
     shut = small.get("/v1/me", headers=officer.headers)
     refused(shut, 429, "too_many_attempts")
     assert int(shut.headers["Retry-After"]) > 0
+    # The lockout is in the audit log, where the data protection officers look, with the
+    # last token's prefix only.
+    with world.database.reading() as session:
+        (subject, detail), *others = session.execute(
+            text("SELECT subject, detail FROM audit_log WHERE action = 'auth.locked_out'")
+        ).all()
+    assert others == [] and subject == "address:testclient"
+    noted = json.loads(detail)
+    assert noted["failures"] == 3 and noted["last_token"] == guesses[2][:10]
+    assert not any(guess in detail for guess in guesses)
+
+
+def test_a_known_token_refused_is_audited_by_its_principal(
+    client: TestClient, world: World
+) -> None:
+    """A stolen token tried after its revocation, or over another bureau's line, leaves a
+    trace in the audit log under the principal it belonged to."""
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    pid = officer.principal.id
+    tokens = client.get(f"/v1/principals/{pid}/tokens", headers=world.gs_admin.headers).json()
+    (token,) = tokens
+    revoked = client.post(f"/v1/tokens/{token['id']}/revoke", headers=world.gs_admin.headers)
+    assert revoked.status_code == 200, revoked.text
+    refused(client.get("/v1/me", headers=officer.headers), 401, "token_revoked")
+    query = {"document": {"issuing_country": "FR", "number": "21AB45872"}}
+    refused(client.post("/v1/checks", json=query, headers=officer.headers), 401, "token_revoked")
+    with world.database.reading() as session:
+        rows = session.execute(
+            text(
+                "SELECT principal_id, subject, detail FROM audit_log "
+                "WHERE action = 'auth.refused' ORDER BY seq"
+            )
+        ).all()
+    assert len(rows) == 2
+    for principal_id, subject, detail in rows:
+        assert principal_id == pid and subject == f"principal:{pid}"
+        noted = json.loads(detail)
+        assert noted["reason"] == "token_revoked" and noted["shown"] is False
+        assert noted["token"] == officer.token[:10] and officer.token not in detail
 
 
 def test_a_principal_checking_faster_than_its_rate_waits_and_others_do_not(

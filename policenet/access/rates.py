@@ -94,7 +94,8 @@ class FailedAttempts:
         self._shut_until: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def failed(self, address: str) -> None:
+    def failed(self, address: str) -> bool:
+        """Count a failure; whether it shuts the address out."""
         now = self.clock()
         with self._lock:
             recent = [t for t in self._failures.pop(address, []) if now - t < self.window]
@@ -105,6 +106,8 @@ class FailedAttempts:
             if self.most > 0 and len(recent) >= self.most:
                 self._shut_until[address] = now + self.shut
                 self._failures.pop(address, None)
+                return True
+            return False
 
     def shut_for(self, address: str) -> int:
         """Seconds the address is still shut out (0: it is not)."""

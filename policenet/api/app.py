@@ -12,13 +12,16 @@ from contextlib import asynccontextmanager
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
+from starlette.concurrency import run_in_threadpool
 
 from policenet import __version__
 from policenet.access.rates import Buckets, FailedAttempts, Rates
 from policenet.actions.audit_checkpoints import chain_deferred_entries, sign_due, signing_key
 from policenet.actions.import_jobs import SPOOL, ImportRunner
+from policenet.actions.principals import note_lockout
 from policenet.actions.retention import run_retention
 from policenet.actions.sweeps import sweep
+from policenet.actions.verbs import perform
 from policenet.api import errors
 from policenet.api.guard import Guard
 from policenet.api.routers import (
@@ -62,6 +65,7 @@ logger = logging.getLogger(__name__)
 # Seconds at most between two looks for audit checkpoints due.
 CHECKPOINT_INTERVAL = 5.0
 RETENTION_INTERVAL = 24 * 3600.0
+FAILURE_WINDOW_S = 60.0  # failed authentications from one address are counted over this
 
 
 async def _escalate(state: Hub) -> None:
@@ -117,7 +121,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     rates = Rates(
         checks_by_principal=Buckets(settings.check_rate, settings.check_burst),
         checks_by_address=Buckets(settings.address_check_rate, settings.address_check_burst),
-        failures_by_address=FailedAttempts(settings.auth_failures, 60, settings.auth_shut_seconds),
+        failures_by_address=FailedAttempts(
+            settings.auth_failures, FAILURE_WINDOW_S, settings.auth_shut_seconds
+        ),
     )
     key = signing_key(settings.audit_key_path, create=True)
     assert key is not None  # noqa: S101 - made when missing
@@ -181,11 +187,25 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.hub = state
     errors.install(app)
+
+    async def lockout(address: str, token: str) -> None:
+        await run_in_threadpool(
+            perform,
+            database,
+            note_lockout,
+            address,
+            settings.auth_failures,
+            FAILURE_WINDOW_S,
+            settings.auth_shut_seconds,
+            token,
+        )
+
     app.add_middleware(
         Guard,
         max_body=settings.max_body_mb * 1024 * 1024,
         max_import=settings.max_import_mb * 1024 * 1024,
         rates=rates,
+        on_lockout=lockout,
     )
     for module in (
         hub,

@@ -6,7 +6,7 @@
   database keeps it in text (PostgreSQL refuses it), and it is never meant.
 - An address that keeps failing to authenticate is answered ``429 too_many_attempts`` for a
   while, with ``Retry-After``; each failure is logged with the address and the token's prefix
-  (never the token).
+  (never the token), and shutting the address out is audited (``on_lockout``).
 - Every answer carries the security headers, and ``Cache-Control: no-store`` unless it is a
   static asset of the API reference: answers name people, and no proxy or browser keeps them.
 
@@ -80,12 +80,20 @@ class Guard:
     """The middleware; ``max_body`` in bytes."""
 
     def __init__(
-        self, app: ASGIApp, *, max_body: int, rates: Rates, max_import: int | None = None
+        self,
+        app: ASGIApp,
+        *,
+        max_body: int,
+        rates: Rates,
+        max_import: int | None = None,
+        on_lockout: Callable[[str, str], Awaitable[None]] | None = None,
     ) -> None:
         self.app = app
         self.max_body = max_body
         self.max_import = max_import or max_body
         self.rates = rates
+        # Told of an address shut out, with the prefix of the last token it tried.
+        self.on_lockout = on_lockout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -181,7 +189,9 @@ class Guard:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 if status == 401:
-                    self._failed(scope, address)
+                    prefix = self._failed(scope, address)
+                    if prefix is not None and self.on_lockout is not None:
+                        await self.on_lockout(address, prefix)
                 headers = [
                     (k, v)
                     for k, v in message.get("headers", [])
@@ -202,20 +212,24 @@ class Guard:
 
         return sending
 
-    def _failed(self, scope: Scope, address: str) -> None:
+    def _failed(self, scope: Scope, address: str) -> str | None:
         """A failed authentication: counted against the address, and logged with what
-        identifies the attempt but never the token itself."""
+        identifies the attempt but never the token itself. The token's prefix if the address
+        is now shut out."""
         headers = dict(scope.get("headers") or [])
         given = headers.get(b"authorization", b"").decode("latin-1")
         token = given.removeprefix("Bearer ").strip()
         prefix = token[:10] if token.startswith("pn_") else ("none" if not token else "other")
-        self.rates.failures_by_address.failed(address)
+        shut = self.rates.failures_by_address.failed(address)
         log.warning(
             "authentication failed: address=%s path=%s token_prefix=%s",
             address,
             scope.get("path", ""),
             prefix,
         )
+        if shut:
+            log.warning("address shut out for failed authentications: address=%s", address)
+        return prefix if shut else None
 
 
 _NUL_MESSAGE = (
