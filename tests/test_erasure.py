@@ -107,6 +107,8 @@ def test_an_erasure_blanks_the_questions_alerts_notices_and_diffusions_and_the_c
     client: TestClient, world: World, database: Database
 ) -> None:
     fr, duval, document, notice, sent = _file_a_person_seen_everywhere(client, world)
+    screening = client.app.state.hub.screening  # type: ignore[attr-defined]
+    assert screening.document_candidates("FR", "18FR00077") == [document["id"]]
     # Before: the log, the mailboxes, the notice and the diffusion all quote the person.
     assert len(_quotes(_texts(database, "SELECT detail FROM audit_log"))) >= 4
     assert _quotes(_texts(database, "SELECT payload FROM events"))
@@ -134,6 +136,9 @@ def test_an_erasure_blanks_the_questions_alerts_notices_and_diffusions_and_the_c
         for d in _texts(database, "SELECT detail FROM audit_log WHERE action = 'record.erased'")
     }
     assert len(erased["persons"]["redacted"]) == 3  # the check, the batch, the entry
+    # The hub's key index keeps nothing of the document, not even a hash of its number.
+    assert check(client, world.principal(Role.NCB_OFFICER, "IT"), STRANGER)["hit"] is False
+    assert screening.document_candidates("FR", "18FR00077") == []
     assert erased["travel_documents"]["redacted"]  # the document's own entry (its number)
     assert verify_audit(database, None).problem is None
     # The alerts kept in the mailboxes no longer quote the person.

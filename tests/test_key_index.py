@@ -33,3 +33,16 @@ def test_a_key_filed_twice_for_one_record_names_it_once() -> None:
     index = KeyIndex()
     index.add_many([("serial\x1fAB1023", 7), ("serial\x1fAB1023", 7)])
     assert index.lookup("serial\x1fAB1023") == [7]
+
+
+def test_a_forgotten_record_leaves_nothing_sorted_or_recent() -> None:
+    index = KeyIndex.build([("td:FR:18FR00077", 7), ("td:FR:18FR00078", 8), ("vin:X", 7)])
+    index.add("plate:GH123", 7)
+    index.add("plate:AA001", 9)
+    index.forget([7])
+    assert index.lookup("td:FR:18FR00077") == [] and index.lookup("vin:X") == []
+    assert index.lookup("plate:GH123") == []
+    assert index.lookup("td:FR:18FR00078") == [8] and index.lookup("plate:AA001") == [9]
+    assert len(index) == 2  # not even the hashes of its keys stay
+    index.forget([])
+    assert len(index) == 2

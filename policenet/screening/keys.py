@@ -6,6 +6,7 @@ sorted arrays of 8 bytes each. A lookup hashes the key and bisects. Records adde
 arrays were built wait in a small dictionary until the next merge. The index may name records
 that no longer hold the key (a changed or withdrawn record, a hash collision): the database
 read that follows a candidate checks the key again, so the index can over-list but never miss.
+An erased record is forgotten (``forget``): nothing of its keys stays, not even their hashes.
 """
 
 from __future__ import annotations
@@ -35,8 +36,12 @@ class KeyIndex:
     """Keys (strings) to record ids (ints), in about 16 bytes per key."""
 
     def __init__(self) -> None:
-        self._hashes: NDArray[np.int64] = np.empty(0, dtype=np.int64)
-        self._ids: NDArray[np.int64] = np.empty(0, dtype=np.int64)
+        # The sorted hashes and their record ids, swapped in as one pair: a lookup reads both
+        # of the same generation.
+        self._sorted: tuple[NDArray[np.int64], NDArray[np.int64]] = (
+            np.empty(0, dtype=np.int64),
+            np.empty(0, dtype=np.int64),
+        )
         self._recent: dict[int, list[int]] = {}
         self._lock = threading.Lock()
 
@@ -47,12 +52,13 @@ class KeyIndex:
         return index
 
     def __len__(self) -> int:
-        return len(self._hashes) + sum(len(ids) for ids in self._recent.values())
+        return len(self._sorted[0]) + sum(len(ids) for ids in self._recent.values())
 
     @property
     def nbytes(self) -> int:
         """Memory held by the arrays (the recent dictionary is bounded by MERGE_AT)."""
-        return int(self._hashes.nbytes + self._ids.nbytes)
+        hashes, ids = self._sorted
+        return int(hashes.nbytes + ids.nbytes)
 
     def add(self, key: str, record_id: int) -> None:
         with self._lock:
@@ -92,8 +98,9 @@ class KeyIndex:
     ) -> None:
         recent_hashes = [h for h, rids in self._recent.items() for _ in rids]
         recent_ids = [rid for rids in self._recent.values() for rid in rids]
-        parts_h = [self._hashes, np.array(recent_hashes, dtype=np.int64)]
-        parts_i = [self._ids, np.array(recent_ids, dtype=np.int64)]
+        sorted_hashes, sorted_ids = self._sorted
+        parts_h = [sorted_hashes, np.array(recent_hashes, dtype=np.int64)]
+        parts_i = [sorted_ids, np.array(recent_ids, dtype=np.int64)]
         if hashes is not None and ids is not None:
             parts_h.append(hashes)
             parts_i.append(ids)
@@ -101,13 +108,30 @@ class KeyIndex:
         all_ids = np.concatenate(parts_i)
         order = np.argsort(all_hashes, kind="stable")
         # Swap in whole new arrays: a lookup running meanwhile reads the old pair, unharmed.
-        self._hashes, self._ids = all_hashes[order], all_ids[order]
+        self._sorted = (all_hashes[order], all_ids[order])
         self._recent = {}
+
+    def forget(self, record_ids: Iterable[int]) -> None:
+        """Drop every key of these records (erased: not even a hash of their keys stays)."""
+        gone = set(record_ids)
+        if not gone:
+            return
+        with self._lock:
+            hashes, ids = self._sorted
+            keep = ~np.isin(ids, np.fromiter(gone, dtype=np.int64, count=len(gone)))
+            if not keep.all():
+                self._sorted = (hashes[keep], ids[keep])
+            recent: dict[int, list[int]] = {}
+            for h, rids in self._recent.items():
+                kept = [r for r in rids if r not in gone]
+                if kept:
+                    recent[h] = kept
+            self._recent = recent
 
     def lookup(self, key: str) -> list[int]:
         """Ids of the records filed under the key (perhaps more than hold it now), in order."""
         h = key_hash(key)
-        hashes, ids, recent = self._hashes, self._ids, self._recent
+        (hashes, ids), recent = self._sorted, self._recent
         found: list[int] = []
         start = int(hashes.searchsorted(h))
         end = start

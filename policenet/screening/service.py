@@ -25,7 +25,7 @@ from policenet.screening.keys import KeyIndex
 from policenet.screening.persons import PersonIndex
 from policenet.screening.prints import PrintIndex, Ranked
 from policenet.screening.probes import PersonWatch, ProbeWatch
-from policenet.store import documents, feed, notices, records
+from policenet.store import documents, feed, notices, records, retention
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DOCUMENT = "td"
+# A change of fewer rows than this is a record changed on its own (entered, changed, withdrawn,
+# erased), not an import's range: only such a change is looked at for erasures.
+FEW_CHANGED = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +176,11 @@ class Screening:
             # Notices change rarely: read again which persons are under one.
             self._noticed = notices.active_person_ids(session, utcnow())
             return
-        if table == feed.TRAVEL_DOCUMENTS:
+        on_documents = table == feed.TRAVEL_DOCUMENTS
+        if last - first < FEW_CHANGED:
+            # A record changed on its own (an erasure among them): its keys go if it is erased.
+            self.keys.forget(retention.erased_between(session, on_documents, first, last))
+        if on_documents:
             self.keys.add_many(
                 (index_key(DOCUMENT, key), i)
                 for key, i in documents.keys_between(session, first, last)

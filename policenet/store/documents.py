@@ -295,10 +295,11 @@ _BY_REFS_PG = (
 
 
 def keys_between(session: Session, first_id: int, last_id: int) -> Iterator[tuple[str, int]]:
-    """The lookup key (issuing country and number key) and id of every document in a range."""
+    """The lookup key (issuing country and number key) and id of every document in a range
+    (erased ones hold no number any more)."""
     query = select(
         TravelDocumentRow.issuing_country, TravelDocumentRow.number_key, TravelDocumentRow.id
-    ).where(TravelDocumentRow.id.between(first_id, last_id))
+    ).where(TravelDocumentRow.id.between(first_id, last_id), TravelDocumentRow.erased_at.is_(None))
     for issuing, number_key, document_id in session.execute(
         query.execution_options(yield_per=50_000)
     ):

@@ -110,6 +110,14 @@ def is_erased(session: Session, database: Database, record_id: int) -> bool:
     return found is None or found[0] is not None
 
 
+def erased_between(session: Session, documents: bool, first: int, last: int) -> list[int]:
+    """The erased records (travel documents, or the records of the other databases) in an
+    id range."""
+    table = TravelDocumentRow if documents else RecordRow
+    query = select(table.id).where(table.id.between(first, last), table.erased_at.is_not(None))
+    return list(session.scalars(query))
+
+
 def erase(session: Session, due: list[Due], at: datetime) -> None:
     """Erase the content of these records: what identifies a person, a vehicle or a document
     goes, with its index keys, its fingerprint files and what the checks that hit it asked;
@@ -152,6 +160,8 @@ def erase(session: Session, due: list[Due], at: datetime) -> None:
             update(TravelDocumentRow)
             .where(TravelDocumentRow.id.in_(documents))
             .values(
+                number="",
+                number_key="",
                 holder_name=None,
                 holder_birth_date=None,
                 external_ref=None,
