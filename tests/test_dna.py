@@ -723,7 +723,7 @@ def test_a_data_protection_officer_lifts_a_limit_found_to_be_honest_work(
     dpo = world.principal(Role.DATA_PROTECTION)
     (limit,) = client.get(
         "/v1/data-protection/probing-limits", params={"in_force": "true"}, headers=dpo.headers
-    ).json()
+    ).json()["items"]
     assert limit["principal_id"] == fr.principal.id and limit["in_force"] is True
     assert limit["record_id"] == stored["id"] and limit["owner_bureau_id"] == "NCB-DE"
     assert limit["hits"] == LIMITS[Database.DNA]
@@ -738,7 +738,7 @@ def test_a_data_protection_officer_lifts_a_limit_found_to_be_honest_work(
     assert (
         client.get(
             "/v1/data-protection/probing-limits", params={"in_force": "true"}, headers=dpo.headers
-        ).json()
+        ).json()["items"]
         == []
     )
     # Lifted once: lifting again is refused and changes nothing.
@@ -764,7 +764,7 @@ def test_after_a_lift_the_variants_searched_before_it_count_no_more(
     for allele in range(5, 6 + VARIANTS):
         search(client, fr, {"profile": profile(core | {locus: [str(allele)] * 2}), "rules": "prum"})
     dpo = world.principal(Role.DATA_PROTECTION)
-    (limit,) = client.get("/v1/data-protection/probing-limits", headers=dpo.headers).json()
+    (limit,) = client.get("/v1/data-protection/probing-limits", headers=dpo.headers).json()["items"]
     assert limit["record_id"] is None and limit["hits"] == VARIANTS
     lifted = client.post(
         f"/v1/data-protection/probing-limits/{limit['id']}/lift",
@@ -782,7 +782,7 @@ def test_only_data_protection_officers_see_and_lift_probing_limits(
 ) -> None:
     fr, de, _, body = limit_probes(client, world)
     dpo = world.principal(Role.DATA_PROTECTION)
-    (limit,) = client.get("/v1/data-protection/probing-limits", headers=dpo.headers).json()
+    (limit,) = client.get("/v1/data-protection/probing-limits", headers=dpo.headers).json()["items"]
     lift = f"/v1/data-protection/probing-limits/{limit['id']}/lift"
     reason = {"reason": "I am sure this was honest work, really."}
     admin = world.principal(Role.GS_ADMIN)

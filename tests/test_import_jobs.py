@@ -102,7 +102,7 @@ def test_a_file_sent_over_http_is_imported_whole_and_followed_to_its_end(
         outcome = finished(client, fr, job)
         assert outcome["state"] == "done", (path.name, outcome)
         assert outcome["written"] > 0
-    listed = answered(client.get("/v1/imports", headers=fr.headers))
+    listed = answered(client.get("/v1/imports", headers=fr.headers))["items"]
     assert len(listed) == 2 + len(list(EXAMPLES.glob("*.csv")) + list(EXAMPLES.glob("*.jsonl")))
 
 
@@ -139,7 +139,7 @@ def test_bad_rows_are_named_by_line_and_nothing_is_written_unless_skipped(
         ).status_code
         == 422
     )
-    assert len(answered(client.get("/v1/imports", headers=fr.headers))) == 3
+    assert answered(client.get("/v1/imports", headers=fr.headers))["total"] == 3
 
 
 def test_an_import_changes_nothing_its_sender_could_not_change_through_the_api(
@@ -174,7 +174,8 @@ def test_an_import_changes_nothing_its_sender_could_not_change_through_the_api(
     refused(client.get(job["link"], headers=de.headers), 404, "import_job_not_found")
     refused(client.post(f"{job['link']}/cancel", headers=de.headers), 404, "import_job_not_found")
     assert all(
-        j["id"] != job["id"] for j in answered(client.get("/v1/imports", headers=de.headers))
+        j["id"] != job["id"]
+        for j in answered(client.get("/v1/imports", headers=de.headers))["items"]
     )
     admin = world.ncb_admin("FR")
     assert answered(client.get(job["link"], headers=admin.headers))["state"] == "done"
@@ -222,7 +223,7 @@ def test_a_file_over_the_limit_is_refused_and_leaves_nothing(
             headers=fr.headers,
         )
         refused(answer, 413, "request_too_large")
-        assert answered(client.get("/v1/imports", headers=fr.headers)) == []
+        assert answered(client.get("/v1/imports", headers=fr.headers))["items"] == []
     assert list((tmp_path / "imports").iterdir()) == []
 
 

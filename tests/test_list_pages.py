@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from policenet.domain.notices import NoticeType
 from policenet.domain.principals import Role
 from tests.conftest import Actor, World
+from tests.test_import_jobs import send
 from tests.test_notices import content, draft, subject, task_force_reviewer
 from tests.test_records import answered, check, enter, refused, vehicle
 
@@ -62,7 +63,13 @@ def _lists(client: TestClient, world: World) -> dict[str, Listed]:
         }
         answered(client.post("/v1/diffusions", json=body, headers=fr.headers), 201)
 
+    def upload() -> None:
+        n = next(counter)
+        body = f"issuing_country,number,document_type,status\nFR,LP{n:07d},passport,stolen\n"
+        answered(send(client, fr, body.encode()), 202)
+
     return {
+        "imports": Listed("/v1/imports", fr, upload),
         "messages": Listed("/v1/messages", de, message, key="reference"),
         "hits": Listed("/v1/hits", de, hit, key="reference"),
         "notices": Listed("/v1/notices", fr, notice),
@@ -78,7 +85,7 @@ def _lists(client: TestClient, world: World) -> dict[str, Listed]:
     }
 
 
-LISTS = ["messages", "hits", "notices", "diffusions", "audit", "queries"]
+LISTS = ["imports", "messages", "hits", "notices", "diffusions", "audit", "queries"]
 
 
 def _page(client: TestClient, listed: Listed, **params: Any) -> dict[str, Any]:
@@ -210,3 +217,62 @@ def test_the_review_queue_pages_urgent_first_then_oldest(client: TestClient, wor
             break
         params["after"] = page["after"]
     assert queue == urgent_ids + routine_ids
+
+
+def test_the_principals_and_agencies_an_administrator_manages_page_like_every_list(
+    client: TestClient, world: World
+) -> None:
+    admin = world.ncb_admin("BE")
+    for n in range(4):
+        body = {"name": f"Officer {n}", "role": "ncb_officer"}
+        answered(client.post("/v1/principals", json=body, headers=admin.headers), 201)
+        body = {"name": f"Agency {n}", "kind": "police", "rights": ["documents:check"]}
+        answered(client.post("/v1/agencies", json=body, headers=admin.headers), 201)
+    world.principal(Role.NCB_OFFICER, "FR")  # another country's: never listed
+    for path, count in (("/v1/principals", 5), ("/v1/agencies", 4)):  # the admin is one
+        listed = Listed(path, admin, lambda: None)
+        everything = _keys(_page(client, listed, limit=100), listed)
+        assert len(everything) == count
+        first = _page(client, listed, limit=2)
+        assert first["total"] == count and first["total_exact"] is True
+        seen, link = _keys(first, listed), first["next"]
+        while link is not None:
+            page = answered(client.get(link, headers=admin.headers))
+            seen, link = seen + _keys(page, listed), page["next"]
+        assert seen == everything == sorted(everything, reverse=True)
+        oldest = _keys(_page(client, listed, sort="oldest", limit=100), listed)
+        assert oldest == everything[::-1]
+    # A GS administrator's list holds every country's.
+    gs = Listed("/v1/principals", world.gs_admin, lambda: None)
+    assert _page(client, gs, limit=1)["total"] > 5
+
+
+def test_the_requests_of_the_people_in_the_files_page_soonest_deadline_first(
+    client: TestClient, world: World
+) -> None:
+    dpo = world.principal(Role.DATA_PROTECTION)
+    url = "/v1/data-protection/requests"
+    today = datetime.now(UTC).date()
+
+    def record(kind: str, days_ago: int) -> None:
+        body = {
+            "kind": kind,
+            "subject": {"name": f"Person {days_ago}"},
+            "received_on": (today - timedelta(days=days_ago)).isoformat(),
+            "requester": "The person, in writing",
+            "details": "What do you hold on me?",
+        }
+        answered(client.post(url, json=body, headers=dpo.headers), 201)
+
+    for kind, days_ago in (("access", 10), ("deletion", 10), ("access", 100), ("correction", 5)):
+        record(kind, days_ago)
+    listed = Listed(url, dpo, lambda: None)
+    everything = _page(client, listed, limit=100)["items"]
+    deadlines = [(r["due_on"], r["id"]) for r in everything]
+    assert deadlines == sorted(deadlines) and len(deadlines) == 4
+    first = _page(client, listed, limit=3)
+    assert first["total"] == 4
+    record("access", 200)  # a sooner deadline than any: added between pages, never shown
+    rest = answered(client.get(first["next"], headers=dpo.headers))
+    assert [r["id"] for r in first["items"] + rest["items"]] == [r["id"] for r in everything]
+    assert _page(client, listed, limit=100, overdue="true")["total"] == 1

@@ -138,7 +138,7 @@ def test_agency_gets_no_right_beyond_its_ncb(client: TestClient, world: World) -
     refused = client.post("/v1/agencies", json=body, headers=admin.headers)
     assert refused.status_code == 422
     assert refused.json()["error"]["code"] == "right_not_grantable"
-    assert client.get("/v1/agencies", headers=admin.headers).json() == []
+    assert client.get("/v1/agencies", headers=admin.headers).json()["items"] == []
 
 
 def test_agency_principal_holds_only_what_its_agency_was_granted(

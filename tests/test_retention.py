@@ -131,7 +131,7 @@ def test_a_deletion_request_is_searched_decided_and_erases_the_persons_data(
     # 9 months for a deletion: received 300 days ago, it is late.
     assert request["overdue"] is True and request["state"] == "received"
     late = client.get(url, params={"overdue": "true"}, headers=dpo.headers).json()
-    assert [r["id"] for r in late] == [request["id"]]
+    assert [r["id"] for r in late["items"]] == [request["id"]] and late["total"] == 1
     assigned = client.post(
         f"{url}/{request['id']}/assignment",
         json={"principal_id": other_dpo.principal.id},

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
+    from policenet.domain.listing import Page, Window
     from policenet.store.db import Database as Store
 
 logger = logging.getLogger(__name__)
@@ -174,8 +175,9 @@ def read_job(session: Session, actor: Principal, job_id: int) -> ImportJob:
     return job
 
 
-def list_jobs(session: Session, actor: Principal, limit: int = 50) -> list[ImportJob]:
-    return store.of_bureau(session, actor.bureau_id, actor.id, limit)
+def list_jobs(session: Session, actor: Principal, window: Window) -> Page[ImportJob]:
+    """A page of the imports of the actor's bureau (its own, for a principal of none)."""
+    return store.of_bureau(session, actor.bureau_id, actor.id, window)
 
 
 def cancellable(session: Session, actor: Principal, job_id: int) -> ImportJob:

@@ -43,6 +43,7 @@ from policenet.store import principals as store
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from policenet.domain.listing import Page, Window
     from policenet.store.principals import Credential
 
 TOKEN_PREFIX = "pn_"  # noqa: S105 - a marker that makes leaked tokens easy to spot
@@ -516,11 +517,15 @@ def list_tokens(session: Session, actor: Principal, principal_id: int) -> list[T
     return store.list_tokens(session, target.id)
 
 
-def list_principals(session: Session, actor: Principal) -> list[Principal]:
+def list_principals(session: Session, actor: Principal, window: Window) -> Page[Principal]:
+    """A page of the principals the actor manages (a GS administrator's: every one)."""
     require(actor, Right.MANAGE_PRINCIPALS)
-    return store.list_principals(session, None if actor.role is Role.GS_ADMIN else actor.country)
+    country = None if actor.role is Role.GS_ADMIN else actor.country
+    return store.list_principals(session, country, window)
 
 
-def list_agencies(session: Session, actor: Principal) -> list[Agency]:
+def list_agencies(session: Session, actor: Principal, window: Window) -> Page[Agency]:
+    """A page of the agencies the actor manages (a GS administrator's: every one)."""
     require(actor, Right.MANAGE_PRINCIPALS)
-    return store.list_agencies(session, None if actor.role is Role.GS_ADMIN else actor.country)
+    country = None if actor.role is Role.GS_ADMIN else actor.country
+    return store.list_agencies(session, country, window)

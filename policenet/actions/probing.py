@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
+    from policenet.domain.listing import Page, Window
     from policenet.domain.principals import Principal
     from policenet.domain.probing import ProbingLift, StoredLimit
     from policenet.screening.probes import PersonWatch
@@ -311,12 +312,12 @@ def counted_since(
 
 
 def list_limits(
-    session: Session, actor: Principal, now: datetime, *, in_force: bool, limit: int
-) -> list[StoredLimit]:
-    """The probing limits, newest first (only those in force, if asked): the data protection
+    session: Session, actor: Principal, now: datetime, *, in_force: bool, window: Window
+) -> Page[StoredLimit]:
+    """A page of the probing limits (only those in force, if asked): the data protection
     officers' to look into."""
     require(actor, Right.LIFT_PROBING_LIMITS)
-    return store.listing(session, in_force_at=now if in_force else None, limit=limit)
+    return store.listing(session, in_force_at=now if in_force else None, window=window)
 
 
 def lift_limit(

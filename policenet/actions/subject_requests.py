@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from policenet.domain.documents import TravelDocument
+    from policenet.domain.listing import Page, Window
     from policenet.domain.principals import Principal
     from policenet.domain.records import Record
     from policenet.domain.subject_requests import (
@@ -133,16 +134,17 @@ def record_request(
 
 
 def list_requests(
-    session: Session, actor: Principal, *, overdue: bool, today: date, limit: int
-) -> list[SubjectRequest]:
+    session: Session, actor: Principal, *, overdue: bool, today: date, window: Window
+) -> Page[SubjectRequest]:
+    """A page of the requests, soonest deadline first (the late ones only: ``overdue``)."""
     require(actor, Right.HANDLE_SUBJECT_REQUESTS)
-    found = store.listing(session, overdue_on=today if overdue else None, limit=limit)
+    found = store.listing(session, overdue_on=today if overdue else None, window=window)
     audit.append_by(
         session,
         actor,
         "subject_request.list",
         "requests",
-        {"overdue": overdue, "count": len(found)},
+        {"overdue": overdue, "count": len(found.items)},
     )
     return found
 

@@ -8,12 +8,15 @@ from sqlalchemy import select, update
 
 from policenet.domain.databases import Database
 from policenet.domain.import_jobs import ERRORS_KEPT, ImportJob, JobError, JobState
+from policenet.store.paging import window_page
 from policenet.store.tables import ImportJobRow
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from sqlalchemy.orm import Session
+
+    from policenet.domain.listing import Page, Window
 
 
 def _job(row: ImportJobRow) -> ImportJob:
@@ -98,15 +101,22 @@ def profile_kind(session: Session, job_id: int) -> str | None:
 
 
 def of_bureau(
-    session: Session, bureau_id: str | None, principal_id: int, limit: int
-) -> list[ImportJob]:
-    """The latest jobs of a bureau (of the principal alone when it has no bureau)."""
-    query = select(ImportJobRow).order_by(ImportJobRow.id.desc()).limit(limit)
+    session: Session, bureau_id: str | None, principal_id: int, window: Window
+) -> Page[ImportJob]:
+    """A page of the jobs of a bureau (of the principal alone when it has no bureau)."""
+    query = select(ImportJobRow)
     if bureau_id is not None:
         query = query.where(ImportJobRow.bureau_id == bureau_id)
     else:
         query = query.where(ImportJobRow.principal_id == principal_id)
-    return [_job(r) for r in session.execute(query).scalars()]
+    return window_page(
+        session,
+        query,
+        key=ImportJobRow.id,
+        at=ImportJobRow.created_at,
+        window=window,
+        convert=lambda rows: [_job(r) for r in rows],
+    )
 
 
 def unfinished(session: Session) -> list[ImportJob]:

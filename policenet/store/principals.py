@@ -19,12 +19,16 @@ from policenet.domain.principals import (
     TokenInfo,
     effective_rights,
 )
+from policenet.store.paging import window_page
 from policenet.store.tables import AgencyRow, MemberRow, PrincipalRow, TokenRow
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import datetime
 
     from sqlalchemy.orm import Session
+
+    from policenet.domain.listing import Page, Window
 
 
 def _agency(row: AgencyRow) -> Agency:
@@ -65,11 +69,19 @@ def get_agency(session: Session, agency_id: int) -> Agency | None:
     return None if row is None else _agency(row)
 
 
-def list_agencies(session: Session, country: str | None) -> list[Agency]:
-    query = select(AgencyRow).order_by(AgencyRow.id)
+def list_agencies(session: Session, country: str | None, window: Window) -> Page[Agency]:
+    """A page of the agencies of a country (of every country: None)."""
+    query = select(AgencyRow)
     if country is not None:
         query = query.where(AgencyRow.country == country)
-    return [_agency(row) for row in session.execute(query).scalars()]
+    return window_page(
+        session,
+        query,
+        key=AgencyRow.id,
+        at=AgencyRow.created_at,
+        window=window,
+        convert=lambda rows: [_agency(row) for row in rows],
+    )
 
 
 class _PrincipalFields(Protocol):
@@ -151,15 +163,30 @@ def get_principal(session: Session, principal_id: int) -> Principal | None:
     return _principal(row, agency)
 
 
-def list_principals(session: Session, country: str | None) -> list[Principal]:
-    query = (
-        select(PrincipalRow, AgencyRow)
-        .outerjoin(AgencyRow, AgencyRow.id == PrincipalRow.agency_id)
-        .order_by(PrincipalRow.id)
-    )
+def list_principals(session: Session, country: str | None, window: Window) -> Page[Principal]:
+    """A page of the principals of a country (of every country: None)."""
+    query = select(PrincipalRow)
     if country is not None:
         query = query.where(PrincipalRow.country == country)
-    return [_principal(p, a) for p, a in session.execute(query)]
+
+    def convert(rows: Sequence[PrincipalRow]) -> list[Principal]:
+        wanted = {row.agency_id for row in rows if row.agency_id is not None}
+        agencies = {
+            a.id: a for a in session.scalars(select(AgencyRow).where(AgencyRow.id.in_(wanted)))
+        }
+        return [
+            _principal(row, None if row.agency_id is None else agencies.get(row.agency_id))
+            for row in rows
+        ]
+
+    return window_page(
+        session,
+        query,
+        key=PrincipalRow.id,
+        at=PrincipalRow.created_at,
+        window=window,
+        convert=convert,
+    )
 
 
 def set_disabled(

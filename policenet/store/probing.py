@@ -9,12 +9,15 @@ from sqlalchemy import func, select
 
 from policenet.domain.databases import Database
 from policenet.domain.probing import StoredLimit
+from policenet.store.paging import window_page
 from policenet.store.tables import HitRow, ProbingLimitRow
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from sqlalchemy.orm import Session
+
+    from policenet.domain.listing import Page, Window
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,14 +79,21 @@ def last_lifted(session: Session, principal_id: int, database: Database) -> date
     return found
 
 
-def listing(session: Session, *, in_force_at: datetime | None, limit: int) -> list[StoredLimit]:
-    """The limits, newest first; only those in force at a time when it is given."""
-    query = select(ProbingLimitRow).order_by(ProbingLimitRow.id.desc()).limit(limit)
+def listing(session: Session, *, in_force_at: datetime | None, window: Window) -> Page[StoredLimit]:
+    """A page of the limits (put ``since``); only those in force at a time when it is given."""
+    query = select(ProbingLimitRow)
     if in_force_at is not None:
         query = query.where(
             ProbingLimitRow.until > in_force_at, ProbingLimitRow.lifted_at.is_(None)
         )
-    return [_stored(row) for row in session.execute(query).scalars()]
+    return window_page(
+        session,
+        query,
+        key=ProbingLimitRow.id,
+        at=ProbingLimitRow.since,
+        window=window,
+        convert=lambda rows: [_stored(row) for row in rows],
+    )
 
 
 def get(session: Session, limit_id: int) -> StoredLimit | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from policenet.domain.subject_requests import (
     Outcome,
@@ -12,12 +12,16 @@ from policenet.domain.subject_requests import (
     RequestState,
     SubjectRequest,
 )
+from policenet.store.paging import window_page
 from policenet.store.tables import SubjectRequestRow
 
 if TYPE_CHECKING:
     from datetime import date, datetime
 
+    from sqlalchemy import Select
     from sqlalchemy.orm import Session
+
+    from policenet.domain.listing import Page, Window
 
 
 def _request(row: SubjectRequestRow) -> SubjectRequest:
@@ -75,15 +79,39 @@ def get(session: Session, request_id: int, *, for_update: bool = False) -> Subje
     return None if row is None else _request(row)
 
 
-def listing(session: Session, *, overdue_on: date | None, limit: int) -> list[SubjectRequest]:
-    """The requests, soonest deadline first; with ``overdue_on``, those past it undecided."""
-    query = select(SubjectRequestRow).order_by(SubjectRequestRow.due_on, SubjectRequestRow.id)
+def listing(session: Session, *, overdue_on: date | None, window: Window) -> Page[SubjectRequest]:
+    """A page of the requests (recorded in the window's span), soonest deadline first; with
+    ``overdue_on``, those past it undecided."""
+    query = select(SubjectRequestRow)
     if overdue_on is not None:
         query = query.where(
             SubjectRequestRow.state != RequestState.DECIDED.value,
             SubjectRequestRow.due_on < overdue_on,
         )
-    return [_request(row) for row in session.execute(query.limit(limit)).scalars()]
+    return window_page(
+        session,
+        query,
+        key=SubjectRequestRow.id,
+        at=SubjectRequestRow.created_at,
+        window=window,
+        convert=lambda rows: [_request(row) for row in rows],
+        ordered=_deadline_order,
+    )
+
+
+def _deadline_order(query: Select[Any], after: int | None) -> Select[Any]:
+    """Soonest deadline first, then in order of entry; after the cursor's request in that
+    order (its deadline is read from it: a request's never changes)."""
+    if after is not None:
+        due = select(SubjectRequestRow.due_on).where(SubjectRequestRow.id == after)
+        due_on = due.scalar_subquery()
+        query = query.where(
+            or_(
+                SubjectRequestRow.due_on > due_on,
+                and_(SubjectRequestRow.due_on == due_on, SubjectRequestRow.id > after),
+            )
+        )
+    return query.order_by(SubjectRequestRow.due_on, SubjectRequestRow.id)
 
 
 def update(session: Session, request_id: int, **values: Any) -> SubjectRequest:  # noqa: ANN401

@@ -3,14 +3,19 @@ probing, for the data protection officers."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Request
 
 from policenet.actions import probing
 from policenet.actions import subject_requests as actions
 from policenet.api.deps import CurrentPrincipal, RowId
-from policenet.api.schemas import ProbingLimitPublic, SubjectMatchPublic, SubjectRequestPublic
+from policenet.api.paging import Paged, envelope
+from policenet.api.schemas import (
+    ProbingLimitPagePublic,
+    ProbingLimitPublic,
+    SubjectMatchPublic,
+    SubjectRequestPagePublic,
+    SubjectRequestPublic,
+)
 from policenet.domain.clock import utcnow
 from policenet.domain.principals import Principal
 from policenet.domain.probing import ProbingLift
@@ -37,16 +42,18 @@ def record(
 
 @router.get(PATH, summary="The requests, soonest deadline first; overdue=true: the late ones")
 def requests(
+    request: Request,
     hub: HubDep,
     principal: CurrentPrincipal,
+    window: Paged,
     overdue: bool = False,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-) -> list[SubjectRequestPublic]:
+) -> SubjectRequestPagePublic:
     now = utcnow()
     found = hub.act(
-        actions.list_requests, principal, overdue=overdue, today=now.date(), limit=limit
+        actions.list_requests, principal, overdue=overdue, today=now.date(), window=window
     )
-    return [SubjectRequestPublic.of(r, now) for r in found]
+    items = [SubjectRequestPublic.of(r, now) for r in found.items]
+    return SubjectRequestPagePublic(items=items, **envelope(found, request))
 
 
 @router.get(PATH + "/{request_id}", summary="One request")
@@ -108,14 +115,16 @@ LIMITS = "/v1/data-protection/probing-limits"
 
 @router.get(LIMITS, summary="The limits put on searches that looked like probing, newest first")
 def probing_limits(
+    request: Request,
     hub: HubDep,
     principal: CurrentPrincipal,
+    window: Paged,
     in_force: bool = False,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-) -> list[ProbingLimitPublic]:
+) -> ProbingLimitPagePublic:
     now = utcnow()
-    found = hub.act(probing.list_limits, principal, now, in_force=in_force, limit=limit)
-    return [ProbingLimitPublic.of(one, now) for one in found]
+    found = hub.act(probing.list_limits, principal, now, in_force=in_force, window=window)
+    items = [ProbingLimitPublic.of(one, now) for one in found.items]
+    return ProbingLimitPagePublic(items=items, **envelope(found, request))
 
 
 @router.post(

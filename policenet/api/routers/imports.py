@@ -11,7 +11,8 @@ from fastapi import APIRouter, Query, Request, status
 
 from policenet.actions import import_jobs as actions
 from policenet.api.deps import CurrentPrincipal, RowId
-from policenet.api.schemas import ImportErrorPublic, ImportJobPublic
+from policenet.api.paging import Paged, envelope
+from policenet.api.schemas import ImportErrorPublic, ImportJobPagePublic, ImportJobPublic
 from policenet.domain.databases import Database
 from policenet.domain.dna import ProfileKind
 from policenet.domain.import_jobs import ImportJob, JobState
@@ -114,9 +115,13 @@ async def send_file(
     return _public(hub, job)
 
 
-@router.get("/v1/imports", summary="Your bureau's latest imports")
-def list_imports(hub: HubDep, principal: CurrentPrincipal) -> list[ImportJobPublic]:
-    return [_public(hub, j) for j in hub.look(actions.list_jobs, principal)]
+@router.get("/v1/imports", summary="Your bureau's imports, the latest first")
+def list_imports(
+    request: Request, hub: HubDep, principal: CurrentPrincipal, window: Paged
+) -> ImportJobPagePublic:
+    found = hub.look(actions.list_jobs, principal, window)
+    items = [_public(hub, j) for j in found.items]
+    return ImportJobPagePublic(items=items, **envelope(found, request))
 
 
 @router.get("/v1/imports/{job_id}", summary="How far an import went, then its outcome")

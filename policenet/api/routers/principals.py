@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
 from policenet.actions import principals as actions
 from policenet.api.deps import CurrentPrincipal, RowId
+from policenet.api.paging import Paged, envelope
 from policenet.api.schemas import (
+    AgencyPagePublic,
     AgencyPublic,
     IssuedTokenPublic,
     PrincipalCreated,
+    PrincipalPagePublic,
     PrincipalPublic,
     TokenPublic,
 )
@@ -34,8 +37,13 @@ def create_agency(data: AgencyCreate, hub: HubDep, principal: CurrentPrincipal) 
 
 
 @router.get("/v1/agencies", summary="The agencies you manage")
-def list_agencies(hub: HubDep, principal: CurrentPrincipal) -> list[AgencyPublic]:
-    return [AgencyPublic.of(a) for a in hub.look(actions.list_agencies, principal)]
+def list_agencies(
+    request: Request, hub: HubDep, principal: CurrentPrincipal, window: Paged
+) -> AgencyPagePublic:
+    found = hub.look(actions.list_agencies, principal, window)
+    return AgencyPagePublic(
+        items=[AgencyPublic.of(a) for a in found.items], **envelope(found, request)
+    )
 
 
 @router.post(
@@ -55,8 +63,13 @@ def create_principal(
 
 
 @router.get("/v1/principals", summary="The principals you manage")
-def list_principals(hub: HubDep, principal: CurrentPrincipal) -> list[PrincipalPublic]:
-    return [PrincipalPublic.of(p) for p in hub.look(actions.list_principals, principal)]
+def list_principals(
+    request: Request, hub: HubDep, principal: CurrentPrincipal, window: Paged
+) -> PrincipalPagePublic:
+    found = hub.look(actions.list_principals, principal, window)
+    return PrincipalPagePublic(
+        items=[PrincipalPublic.of(p) for p in found.items], **envelope(found, request)
+    )
 
 
 @router.post(

@@ -51,10 +51,13 @@ from policenet.api.schemas.pages import (
     ListedPublic,
     MessagePagePublic,
     NoticePagePublic,
+    ProbingLimitPagePublic,
     QueryOnRecordPagePublic,
+    SubjectRequestPagePublic,
 )
 from policenet.api.schemas.records import (
     ImportErrorPublic,
+    ImportJobPagePublic,
     ImportJobPublic,
     RecordPagePublic,
     RecordPublic,
@@ -64,16 +67,19 @@ from policenet.api.schemas.records import (
     WatchPublic,
 )
 from policenet.api.schemas.registry import (
+    AgencyPagePublic,
     AgencyPublic,
     BureauPublic,
     IssuedTokenPublic,
     MemberPublic,
     PrincipalCreated,
+    PrincipalPagePublic,
     PrincipalPublic,
     TokenPublic,
 )
 
 __all__ = [
+    "AgencyPagePublic",
     "AgencyPublic",
     "AttachmentPublic",
     "AuditEntryPagePublic",
@@ -99,6 +105,7 @@ __all__ = [
     "HitPagePublic",
     "HitPublic",
     "ImportErrorPublic",
+    "ImportJobPagePublic",
     "ImportJobPublic",
     "IssuedTokenPublic",
     "ListedPublic",
@@ -110,7 +117,9 @@ __all__ = [
     "NoticePublic",
     "NoticeRefPublic",
     "PrincipalCreated",
+    "PrincipalPagePublic",
     "PrincipalPublic",
+    "ProbingLimitPagePublic",
     "ProbingLimitPublic",
     "QueryOnRecordPagePublic",
     "QueryOnRecordPublic",
@@ -122,6 +131,7 @@ __all__ = [
     "ScreeningTermPublic",
     "StoredHitPublic",
     "SubjectMatchPublic",
+    "SubjectRequestPagePublic",
     "SubjectRequestPublic",
     "TokenPublic",
     "TransitionPublic",

@@ -1,7 +1,8 @@
 """A page of a list: its items, its total and where the next page starts.
 
-Every list of the API answers this envelope: the records' lists (with facets besides) and the
-lists in order of entry (hits, messages, notices, diffusions, the audit log)."""
+Every list of the API that can grow answers this envelope: the records' lists (with facets
+besides) and the lists in order of entry (hits, messages, notices, diffusions, the audit log,
+imports, principals, agencies, the requests of the people in the files, probing limits)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from pydantic import BaseModel, Field
 from policenet.api.schemas.network import (
     AuditEntryPublic,
     MessagePublic,
+    ProbingLimitPublic,
     QueryOnRecordPublic,
     StoredHitPublic,
+    SubjectRequestPublic,
 )
 from policenet.api.schemas.notices import DiffusionPublic, NoticePublic
 
@@ -60,3 +63,15 @@ class QueryOnRecordPagePublic(ListedPublic):
     """A page of the queries that hit a bureau's records."""
 
     items: list[QueryOnRecordPublic]
+
+
+class SubjectRequestPagePublic(ListedPublic):
+    """A page of the requests of the people in the files, soonest deadline first."""
+
+    items: list[SubjectRequestPublic]
+
+
+class ProbingLimitPagePublic(ListedPublic):
+    """A page of the limits put on probing."""
+
+    items: list[ProbingLimitPublic]

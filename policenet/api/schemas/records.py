@@ -137,3 +137,9 @@ class ImportJobPublic(BaseModel):
     error_count: int
     errors: list[ImportErrorPublic] = Field(description="The first 1,000 bad rows.")
     link: str
+
+
+class ImportJobPagePublic(ListedPublic):
+    """A page of a bureau's imports."""
+
+    items: list[ImportJobPublic]

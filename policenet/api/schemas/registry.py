@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from policenet.actions.principals import IssuedToken
 from policenet.api.schemas.copies import PublicCopy
+from policenet.api.schemas.pages import ListedPublic
 from policenet.domain.classification import Classification
 from policenet.domain.members import Bureau, BureauKind, Member, MemberStatus
 from policenet.domain.principals import Agency, AgencyKind, Principal, Right, Role, TokenInfo
@@ -102,3 +103,15 @@ class AgencyPublic(PublicCopy):
     @classmethod
     def of(cls, a: Agency) -> AgencyPublic:
         return cls.copied(a, rights=sorted(a.rights))
+
+
+class PrincipalPagePublic(ListedPublic):
+    """A page of the principals an administrator manages."""
+
+    items: list[PrincipalPublic]
+
+
+class AgencyPagePublic(ListedPublic):
+    """A page of the national agencies an administrator manages."""
+
+    items: list[AgencyPublic]
