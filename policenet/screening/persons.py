@@ -249,9 +249,19 @@ class PersonIndex:
                 )
                 if postings and len(postings[0]) > COMMON:
                     fallback.append(postings[0])
+                    fallback.sort(key=len)
                 self._add_weights(totals, [p for p in postings if len(p) <= COMMON])
         if not totals:
-            self._add_weights(totals, fallback)
+            # Only common keys: the rarer of them decide. The records that hold only a key a
+            # hundred thousand others hold (the given name alone) are not weighed when rarer
+            # keys (the given and family names together) are there: they would rank below.
+            used = [p for p in fallback if len(p) <= BOOSTING] or fallback[:1]
+            if len(used) == 1 and len(used[0]) > BOOSTING:
+                # One very common key: its holders weigh the same, in the order they were
+                # filed; the first the caller may see are the shortlist.
+                totals = _first_seen(used[0], 4 * self._candidates, allowed)
+            else:
+                self._add_weights(totals, used)
         elif fallback:
             # A common key finds too many to list, but among those found it still counts.
             for posting in fallback:
@@ -306,6 +316,21 @@ class PersonIndex:
         kept = [m for m in matches if m.score >= threshold]
         kept.sort(key=lambda m: (-m.score, str(m.record_id)))
         return kept[:limit]
+
+
+def _first_seen(
+    posting: list[RecordId], most: int, allowed: Callable[[RecordId], bool] | None
+) -> dict[RecordId, float]:
+    """The first ``most`` records of a posting that ``allowed`` accepts, each with the
+    posting's weight."""
+    weight = 1.0 / math.log2(2 + len(posting))
+    found: dict[RecordId, float] = {}
+    for record_id in posting:
+        if record_id not in found and (allowed is None or allowed(record_id)):
+            found[record_id] = weight
+            if len(found) == most:
+                break
+    return found
 
 
 def _heaviest(
