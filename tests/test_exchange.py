@@ -21,6 +21,7 @@ from policenet.actions.exchange import ImportRejected, import_file, worker
 from policenet.domain.errors import InvalidInput
 from policenet.domain.principals import Role
 from policenet.domain.records import Database as RecordDatabase
+from policenet.formats.rows import read_rows
 from policenet.store.db import Database
 from tests.conftest import Actor, World
 from tests.test_cli import CLI
@@ -858,3 +859,82 @@ def test_files_that_cannot_be_read_are_refused_in_one_line_and_change_nothing(
         assert "error [" in done.stderr, done.stdout + done.stderr
     assert "error [import_not_utf8]" in runs[0].stderr and "line 2" in runs[0].stderr
     assert documents_held(database) == 0 and records_held(database, "persons") == 0
+
+
+def test_a_file_imported_from_its_path_is_stored_as_its_text_and_given_the_same_digest(
+    world: World, database: Database, tmp_path: Path, workers: list[int]
+) -> None:
+    """The hub imports a file sent over the network from where it lies, a line at a time:
+    the same rows, the same digest, whether validated here or in a second process."""
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    stored: list[dict[str, list[tuple[Any, ...]]]] = []
+    digests: set[str] = set()
+    for source in ("text", "path"):
+        for worker_from in (IN_THIS_PROCESS, IN_A_WORKER):
+            for name, file in EXAMPLE_FILES:
+                content = (EXAMPLES / file).read_text("utf-8")
+                given: str | Path = content
+                if source == "path":
+                    given = tmp_path / file
+                    given.write_text(content, "utf-8")
+                report = import_file(
+                    database,
+                    officer.principal,
+                    RecordDatabase(name),
+                    given,
+                    file.rsplit(".", 1)[1],
+                    worker_from=worker_from,
+                )
+                assert report.written > 0
+                digests.add(f"{name}:{report.digest}")
+            stored.append(rows_held(database))
+            with database.transaction() as session:
+                for table in ("record_keys", "records", "travel_documents"):
+                    session.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed names
+    assert all(held == stored[0] for held in stored)
+    assert len(digests) == len(EXAMPLE_FILES)  # one digest a file, however it came
+    assert len(workers) == 2 * len(EXAMPLE_FILES)
+
+
+def test_a_file_is_read_a_line_at_a_time_and_its_line_ends_are_kept_apart(
+    tmp_path: Path,
+) -> None:
+    # Its first row is read while its end, which is no UTF-8, is not yet: never read whole.
+    path = tmp_path / "large.jsonl"
+    row = {"external_ref": "FR-1", "name": "Jean-Pierre DUVAL", "birth_date": "1974-08-12"}
+    path.write_bytes(json.dumps(row).encode() + b"\n" + b" " * (1 << 22) + b"\n\xff\xfe\n")
+    rows = read_rows(path, "jsonl", RecordDatabase.PERSONS)
+    number, first = next(rows)
+    assert number == 1 and first["name"] == "Jean-Pierre DUVAL"
+    rows.close()
+    # Windows and old Mac line ends end a row; a line separator inside a JSON string does not.
+    rows_text = (
+        '{"external_ref": "A", "name": "Ann\u2028LEE"}\r\n'
+        '{"external_ref": "B", "name": "Bo KIM"}\r'
+        '{"external_ref": "C", "name": "Cy ORR"}\n'
+    )
+    path.write_text("\ufeff" + rows_text, "utf-8", newline="")
+    from_file = [
+        (n, r["external_ref"]) for n, r in read_rows(path, "jsonl", RecordDatabase.PERSONS)
+    ]
+    from_text = [
+        (n, r["external_ref"]) for n, r in read_rows(rows_text, "jsonl", RecordDatabase.PERSONS)
+    ]
+    assert from_file == from_text == [(1, "A"), (2, "B"), (3, "C")]
+
+
+def test_a_file_that_is_not_utf8_is_refused_by_its_line_before_anything_is_written(
+    world: World, database: Database, tmp_path: Path
+) -> None:
+    officer = world.principal(Role.NCB_OFFICER, "FR")
+    path = tmp_path / "latin1.csv"
+    good = "external_ref,issuing_country,document_type,number,status,event_date\n" + "".join(
+        f"FR-L-{i},FR,passport,LT{i:07d},stolen,2026-01-15\n" for i in range(3)
+    )
+    path.write_bytes(
+        good.encode() + "FR-L-9,FR,passport,LT0000009,volé,2026-01-15\n".encode("latin-1")
+    )
+    with pytest.raises(InvalidInput) as refused:
+        import_file(database, officer.principal, RecordDatabase.TRAVEL_DOCUMENTS, path, "csv")
+    assert refused.value.code == "import_not_utf8" and "Line 5" in refused.value.message
+    assert rows_held(database)["travel_documents"] == []

@@ -364,23 +364,8 @@ class ImportRunner:
                     "The principal that sent the file is disabled: nothing was imported.",
                     code="principal_disabled",
                 )
-            try:
-                raw = path.read_bytes()
-            except FileNotFoundError:
-                raise _Cancelled from None  # removed by ``cancel`` as the job started
-            if job.file_format == "nist":
-                text = raw.decode("latin-1")
-            else:
-                try:
-                    text = raw.decode("utf-8-sig")
-                except UnicodeDecodeError as error:
-                    line = raw.count(b"\n", 0, error.start) + 1
-                    raise InvalidInput(
-                        f"Line {line} of the file is not UTF-8 text: save it as UTF-8 and "
-                        "send it again.",
-                        code="import_not_utf8",
-                    ) from None
-            del raw
+            if not path.exists():
+                raise _Cancelled  # removed by ``cancel`` as the job started
             nist = None
             if job.file_format == "nist" and job.database is Database.DNA and kind is not None:
                 nist = type18_reading(ProfileKind(kind), None)
@@ -388,7 +373,7 @@ class ImportRunner:
                 self.database,
                 principal,
                 job.database,
-                text,
+                path,  # read a line at a time as it is validated: never held whole
                 job.file_format,
                 skip_invalid=job.skip_invalid,
                 source=job.source,

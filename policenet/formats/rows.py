@@ -16,7 +16,7 @@ import io
 import json
 import sys
 import typing
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from policenet.domain.dna import DnaEntry, canonical_locus
 from policenet.domain.documents import DocumentReport
@@ -27,6 +27,7 @@ from policenet.formats import ansi_nist
 if TYPE_CHECKING:
     from _csv import Reader as CsvReader
     from collections.abc import Iterator
+    from pathlib import Path
 
     from pydantic import BaseModel
 
@@ -100,12 +101,39 @@ def _csv_row(model: type[BaseModel], row: dict[str, str]) -> dict[str, Any]:
 
 
 def read_rows(
-    text: str, file_format: str, database: Database, *, nist: Type18Reading | None = None
+    source: str | Path,
+    file_format: str,
+    database: Database,
+    *,
+    nist: Type18Reading | None = None,
 ) -> Iterator[tuple[int, Any]]:
     """(line, row) for every record of a CSV or JSON Lines text, or (record number, profile)
     for every Type-18 record of an ANSI/NIST-ITL transaction (``nist``, the file's bytes as
     Latin-1 text); a row that cannot be read comes as an exception, to be reported with its
-    line."""
+    line.
+
+    ``source`` is the text, or the file that holds it (UTF-8, checked already): a file is
+    read a line at a time, never whole (an ANSI/NIST-ITL transaction excepted)."""
+    if isinstance(source, str):
+        yield from _rows(source, io.StringIO(source, newline=""), file_format, database, nist)
+        return
+    if file_format == "nist":
+        text = source.read_bytes().decode("latin-1")
+        yield from _rows(text, io.StringIO(), file_format, database, nist)
+        return
+    with source.open(encoding="utf-8-sig", newline="") as stream:
+        yield from _rows("", stream, file_format, database, nist)
+
+
+def _rows(
+    text: str,
+    stream: TextIO,
+    file_format: str,
+    database: Database,
+    nist: Type18Reading | None,
+) -> Iterator[tuple[int, Any]]:
+    """``read_rows`` of a transaction's ``text``, or of the lines of a CSV or JSON Lines
+    ``stream`` (opened without translating line ends, as the csv module asks)."""
     model = row_model(database)
     if file_format == "nist":
         if database is Database.FINGERPRINTS:
@@ -125,7 +153,10 @@ def read_rows(
         yield from ansi_nist.dna_rows(_transaction_bytes(text), nist)
         return
     if file_format == "jsonl":
-        for number, content in enumerate(text.splitlines(), start=1):
+        # Lines end at "\n", "\r\n" or a lone "\r" (not at the other separators
+        # str.splitlines knows, which a JSON string may hold as they are).
+        for number, read in enumerate(stream, start=1):
+            content = read.rstrip("\r\n")
             if not content.strip():
                 continue
             try:
@@ -154,7 +185,7 @@ def read_rows(
                 continue
             yield number, row if isinstance(row, dict) else ValueError("not a JSON object")
         return
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(stream)
     lines = _csv_lines(reader)
     header = next(lines, None)
     if header is None:

@@ -10,6 +10,7 @@ copy. Rows are written while later ones are still being validated, perhaps by a 
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -33,6 +34,7 @@ from policenet.store.bulk import backend_of, bulk_loading
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from pathlib import Path
 
     from sqlalchemy.orm import Session
 
@@ -76,7 +78,7 @@ def import_file(
     store: Store,
     actor: Principal,
     database: Database,
-    text: str,
+    text: str | Path,
     file_format: str,
     *,
     skip_invalid: bool = False,
@@ -93,18 +95,20 @@ def import_file(
     ``worker_from`` bytes or more is validated in a second process while this one writes, if
     the machine has a second core; the rows, the errors and the outcome are the same.
     An ANSI/NIST-ITL transaction (``file_format`` "nist") comes as its bytes decoded as
-    Latin-1, read as ``nist`` says."""
-    try:
-        raw = text.encode("latin-1" if file_format == "nist" else "utf-8")
-    except UnicodeEncodeError as error:
-        line = text.count("\n", 0, error.start) + 1
-        raise InvalidInput(
-            f"Line {line} of the file holds a character that is not "
-            + ("a byte of an ANSI/NIST-ITL transaction" if file_format == "nist" else "UTF-8 text")
-            + ": send the file as it was written, without converting it.",
-            code="import_unreadable",
-        ) from None
-    digest = hashlib.sha256(raw).hexdigest()
+    Latin-1, read as ``nist`` says.
+
+    ``text`` may be the file itself (a path): it is then read as it is validated, a line at a
+    time, never held whole (an import sent over the network, however large); it is checked
+    to be UTF-8 first, in one pass that also makes its digest."""
+    if isinstance(text, str):
+        digest, size = _digest_of_text(text, file_format)
+    elif file_format == "nist":
+        raw = text.read_bytes()
+        digest, size = hashlib.sha256(raw).hexdigest(), len(raw)
+        text = raw.decode("latin-1")
+        del raw
+    else:
+        digest, size = _digest_of_file(text)
     right = (
         Right.RECORD_DOCUMENTS if database is Database.TRAVEL_DOCUMENTS else Right.RECORD_RECORDS
     )
@@ -117,7 +121,7 @@ def import_file(
             text,
             file_format,
             digest=digest,
-            size=len(raw),
+            size=size,
             skip_invalid=skip_invalid,
             source=source,
             on_validated=on_validated,
@@ -134,11 +138,59 @@ def import_file(
     return report
 
 
+def _digest_of_text(text: str, file_format: str) -> tuple[str, int]:
+    """The SHA-256 and size of a file given as its text."""
+    try:
+        raw = text.encode("latin-1" if file_format == "nist" else "utf-8")
+    except UnicodeEncodeError as error:
+        line = text.count("\n", 0, error.start) + 1
+        raise InvalidInput(
+            f"Line {line} of the file holds a character that is not "
+            + ("a byte of an ANSI/NIST-ITL transaction" if file_format == "nist" else "UTF-8 text")
+            + ": send the file as it was written, without converting it.",
+            code="import_unreadable",
+        ) from None
+    return hashlib.sha256(raw).hexdigest(), len(raw)
+
+
+_READ = 1 << 20  # bytes read from a file at a time
+
+
+def _digest_of_file(path: Path) -> tuple[str, int]:
+    """The SHA-256 and size of a file of text, read a block at a time; refused, naming the
+    line, unless it is UTF-8 throughout."""
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    size = lines = 0
+    with path.open("rb") as file:
+        while block := file.read(_READ):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as error:
+                line = lines + block.count(b"\n", 0, max(error.start, 0)) + 1
+                raise _not_utf8(line) from None
+            digest.update(block)
+            size += len(block)
+            lines += block.count(b"\n")
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise _not_utf8(lines + 1) from None
+    return digest.hexdigest(), size
+
+
+def _not_utf8(line: int) -> InvalidInput:
+    return InvalidInput(
+        f"Line {line} of the file is not UTF-8 text: save it as UTF-8 and send it again.",
+        code="import_not_utf8",
+    )
+
+
 def _import(
     store: Store,
     actor: Principal,
     database: Database,
-    text: str,
+    text: str | Path,
     file_format: str,
     *,
     digest: str,
@@ -152,7 +204,7 @@ def _import(
 ) -> ImportReport:
     with store.transaction() as session, bulk_loading(session):
         job = Job(
-            text=text,
+            source=text,
             file_format=file_format,
             nist=nist,
             actor=actor,

@@ -28,6 +28,7 @@ from policenet.store import records as record_store
 
 if TYPE_CHECKING:
     from collections.abc import Generator
+    from pathlib import Path
 
     from policenet.domain.principals import Principal
     from policenet.domain.terms import VisibilityInput
@@ -219,7 +220,7 @@ class Job:
     """A file to validate and what validating it needs: no connection, so that another
     process can do it."""
 
-    text: str
+    source: str | Path  # the text, or the file that holds it (read a line at a time)
     file_format: str
     nist: Type18Reading | None
     actor: Principal
@@ -235,7 +236,7 @@ def validated(job: Job) -> Generator[Message]:
     last the outcome. Once a row is bad and bad rows are not skipped, nothing will be written:
     the valid rows after it are counted, not kept."""
     validator = _Validator(job.actor, job.bureau_id, job.database, job.unit, job.backend)
-    rows = read_rows(job.text, job.file_format, job.database, nist=job.nist)
+    rows = read_rows(job.source, job.file_format, job.database, nist=job.nist)
     out = Validated(job.database)
     for count, (line, row) in enumerate(rows, 1):
         validator.row(line, row, out)
