@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from policenet.access import MailboxView, mailbox_view
-from policenet.actions.principals import authenticate
+from policenet.actions.authentication import authenticate
 from policenet.domain.errors import Forbidden
 from policenet.events.stream import stream
 from policenet.store import audit

@@ -17,8 +17,8 @@ from starlette.concurrency import run_in_threadpool
 from policenet import __version__
 from policenet.access.rates import Buckets, FailedAttempts, Rates
 from policenet.actions.audit_checkpoints import chain_deferred_entries, sign_due, signing_key
+from policenet.actions.authentication import note_lockout
 from policenet.actions.import_jobs import SPOOL, ImportRunner
-from policenet.actions.principals import note_lockout
 from policenet.actions.retention import run_retention
 from policenet.actions.sweeps import sweep
 from policenet.actions.verbs import perform

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from policenet.actions.principals import authenticate
+from policenet.actions.authentication import authenticate
 from policenet.api.tls import certificate_of
 from policenet.domain.errors import NotAuthenticated
 from policenet.domain.ids import MAX_ID

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
-from policenet.actions.principals import authenticate
+from policenet.actions.authentication import authenticate
 from policenet.actions.verbs import look
 from policenet.cli.errors import usage
 from policenet.domain.principals import Credentials

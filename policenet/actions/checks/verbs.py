@@ -6,8 +6,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from policenet.actions.authentication import authenticate
 from policenet.actions.checks.answers import answer_of, audit_detail, filing_of, keep_hits
-from policenet.actions.principals import authenticate
 from policenet.actions.probing import (
     limit_narrowing,
     narrowing,

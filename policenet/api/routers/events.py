@@ -8,8 +8,8 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from policenet.actions.authentication import authenticate
 from policenet.actions.events import live_events, open_stream, read_events
-from policenet.actions.principals import authenticate
 from policenet.api.deps import CurrentPrincipal, Token
 from policenet.api.schemas import EventPublic, EventsPublic
 from policenet.domain.errors import InvalidInput, PolicenetError
