@@ -170,7 +170,13 @@ def _where(
 ) -> list[ColumnElement[bool]]:
     table = _table(database)
     row = table.row
-    where = [table.where, _readable(table, scope, today), _state(row, wanted.states, today)]
+    kind = table.where
+    if ranked is not None and database is not Database.TRAVEL_DOCUMENTS:
+        # The ranked ids lead: asked as they are, SQLite's planner would walk the database's
+        # index over every person (200 ms at 1,000,000) instead of fetching a few ids. The
+        # database is asked as an expression of its column, which no index serves.
+        kind = (RecordRow.database + "") == database.value
+    where = [kind, _readable(table, scope, today), _state(row, wanted.states, today)]
     if wanted.owner is not None:
         where.append(row.owner_bureau_id == wanted.owner)
     if wanted.country is not None:
