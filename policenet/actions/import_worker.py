@@ -36,14 +36,7 @@ class ImportFailed(PolicenetError):
         )
 
 
-# How much this process yields the processor to the hub's own (its border checks): an import
-# is bulk work that may take a little longer; a check is someone waiting at a border.
-NICENESS = 10
-
-
 def main() -> None:
-    with contextlib.suppress(OSError):  # not everywhere may a process lower its priority
-        os.nice(NICENESS)
     # The messages get their own copy of standard output; the descriptor itself goes to
     # standard error before the exchange is imported, so that no stray print reaches them.
     sink = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
