@@ -249,8 +249,8 @@ class PersonIndex:
                 )
                 if postings and len(postings[0]) > COMMON:
                     fallback.append(postings[0])
-                    fallback.sort(key=len)
                 self._add_weights(totals, [p for p in postings if len(p) <= COMMON])
+        fallback.sort(key=len)
         if not totals:
             # Only common keys: the rarer of them decide. The records that hold only a key a
             # hundred thousand others hold (the given name alone) are not weighed when rarer
