@@ -60,8 +60,9 @@ class Settings(BaseSettings):
         default=2_000_000,
         ge=0,
         description="Bytes from which an imported file is validated in a second process "
-        "while the first writes (about 40,000 travel documents; below it, starting the "
-        "process costs more than it saves). 0: every file.",
+        "while the first writes, and a file sent to POST /v1/imports is imported by a process "
+        "of its own, apart from the one answering the checks (about 40,000 travel documents; "
+        "below it, starting the processes costs more than it saves). 0: every file.",
     )
 
     client_certificates: bool = Field(

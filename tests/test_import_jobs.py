@@ -7,11 +7,15 @@ from __future__ import annotations
 import csv
 import os
 import subprocess
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from policenet.api.app import create_app
 from policenet.domain.clock import utcnow
@@ -27,6 +31,24 @@ from tests.test_records import answered, refused
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 HEADER = "external_ref,issuing_country,document_type,number,status,event_date,holder_name\n"
+
+
+@pytest.fixture(params=["in the hub's process", "in processes of its own"])
+def client(
+    request: pytest.FixtureRequest, database: Database, tmp_path: Path
+) -> Iterator[TestClient]:
+    """The hub, importing every file sent to it in its own process (one thread validating
+    and writing), or every file in a process of its own (import_process) that validates in
+    another: the same jobs, progress, outcomes and rights either way."""
+    worker_from = 10**12 if request.param == "in the hub's process" else 0
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url=database.url,
+        escalation_interval=600,
+        import_worker_from=worker_from,
+    )
+    with TestClient(create_app(settings, database)) as test_client:
+        yield test_client
 
 
 def documents_csv(
@@ -345,3 +367,49 @@ def test_an_import_keeps_its_entries_with_its_records_and_never_holds_the_audit_
         assert session.execute(text("SELECT count(*) FROM audit_deferred")).scalar_one() == 0
         rows = [e for e in audit.entries(session, upto=10**9) if e.action == "records.import.row"]
     assert len(rows) == 2 and all(e.principal_id == fr.principal.id for e in rows)
+
+
+def test_an_import_process_whose_hub_is_gone_writes_nothing(
+    database: Database, world: World, tmp_path: Path
+) -> None:
+    """The hub that started an import in a process of its own stops (killed): the process
+    sees its standard input end and stops at once, its transaction rolled back, so the job the
+    next start marks ``import_interrupted`` ("nothing of the file was written") says true."""
+    import pickle
+
+    from policenet.actions.exchange.worker import worker_environment
+    from policenet.actions.import_process import ImportOrder
+
+    fr = world.principal(Role.NCB_OFFICER, "FR")
+    path = tmp_path / "documents.csv"
+    path.write_bytes(documents_csv(200_000))
+    order = ImportOrder(
+        url=database.url,
+        connect_args=database.connect_args,
+        principal_id=fr.principal.id,
+        database=Db.TRAVEL_DOCUMENTS,
+        path=path,
+        file_format="csv",
+        skip_invalid=False,
+        source="documents.csv",
+        profile_kind=None,
+        worker_from=0,
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-P", "-m", "policenet.actions.import_process"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=worker_environment(),
+    )
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(pickle.dumps(order))
+    process.stdin.flush()
+    # Rows are being written when the hub goes.
+    while (message := pickle.load(process.stdout))[0] != "written":  # noqa: S301 - ours
+        assert message[0] == "validated", message
+    process.stdin.close()
+    assert process.wait(timeout=60) != 0
+    process.stdout.close()
+    with database.reading() as session:
+        assert session.execute(text("SELECT count(*) FROM travel_documents")).scalar_one() == 0
+        assert session.execute(text("SELECT count(*) FROM audit_deferred")).scalar_one() == 0

@@ -153,7 +153,7 @@ def drain_check_journal(database: Store, batch: int = 2000) -> int:
                         keep_filed(session, principal_id, filing)
                 audit.append_texts(
                     session,
-                    [_unless_erased(session, p, c, a, s, d) for _, p, c, a, s, d, _ in fresh],
+                    [_unless_erased(session, (p, c, a, s, d)) for _, p, c, a, s, d, _ in fresh],
                 )
                 audit.mark_drained(session, generation, last)
             journal.forget(last)
@@ -163,15 +163,10 @@ def drain_check_journal(database: Store, batch: int = 2000) -> int:
     return chained
 
 
-def _unless_erased(
-    session: Session,
-    principal_id: int | None,
-    country: str | None,
-    action: str,
-    subject: str,
-    text: str,
-) -> tuple[int | None, str | None, str, str, str]:
-    """A journalled entry as it is chained: without what it asked of a record erased since."""
+def _unless_erased(session: Session, entry: audit.AuditText) -> audit.AuditText:
+    """A journalled or deferred entry as it is chained: without what it asked of a record
+    erased since it was written."""
+    principal_id, country, action, subject, text = entry
     gone = set()
     for key in mentioned(action, text):
         table, _, number = key.partition(":")
@@ -183,9 +178,10 @@ def _unless_erased(
     return principal_id, country, action, subject, text
 
 
-# Deferred entries chained a transaction at a time. Every check waits for the head lock the
-# chaining holds: 2,000 a batch held it long enough to put PostgreSQL checks' p99 at 239 ms
-# after an import of 300,000 rows (bench/listing.py); 200 a batch keeps each wait short.
+# Deferred entries chained a transaction at a time. Every writer but the checks (which defer
+# their own entries while the head is busy: audit.append_unless_busy) waits for the head lock
+# the chaining holds: 2,000 a batch held it long enough to put PostgreSQL checks' p99 at
+# 239 ms after an import of 300,000 rows (bench/listing.py); 200 a batch keeps waits short.
 CHAIN_BATCH = 200
 
 
@@ -199,7 +195,7 @@ def chain_deferred_entries(database: Store, batch: int = 2000) -> int:
     while True:
         # Lazy: a commit lost to a crash leaves its entries deferred, to be chained again.
         with database.transaction(lazy=True) as session:
-            done = audit.chain_deferred(session, CHAIN_BATCH)
+            done = audit.chain_deferred(session, CHAIN_BATCH, _unless_erased)
         chained += done
         if done < CHAIN_BATCH:
             return chained

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from policenet.access import may_follow_import, require
 from policenet.actions.dna_transactions import type18_reading
 from policenet.actions.exchange.imports import ImportRejected, import_file
+from policenet.actions.import_process import ImportOrder, Stopped, import_elsewhere
 from policenet.actions.records import owner_bureau
 from policenet.actions.verbs import refused
 from policenet.domain.clock import utcnow
@@ -35,6 +36,7 @@ from policenet.store import import_jobs as store
 from policenet.store import principals as principal_store
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from sqlalchemy.orm import Session
@@ -221,9 +223,10 @@ class _Cancelled(Exception):
 
 
 class ImportRunner:
-    """Runs the jobs, one at a time, in a thread of the hub's own: an import validates in a
-    second process when the file is large, and writes in one transaction, so two at once
-    would only wait for each other."""
+    """Runs the jobs, one at a time, followed by a thread of the hub's own: an import writes
+    in one transaction, so two at once would only wait for each other. A large file is
+    imported by a process of its own (``import_process``: the border checks the hub answers
+    meanwhile do not share its interpreter), which validates in a second one."""
 
     def __init__(self, database: Store, directory: Path, worker_from: int) -> None:
         self.database = database
@@ -309,6 +312,11 @@ class ImportRunner:
             except Exception:  # a job that fails must not stop the next
                 logger.exception("an import job failed in the hub")
 
+    def _elsewhere(self, job: ImportJob) -> bool:
+        """Whether the job runs in a process of its own (``import_process``): a file of
+        ``worker_from`` bytes or more, on a store another process can open."""
+        return job.size >= self.worker_from and not self.database.in_memory
+
     def _cancelled(self, job_id: int) -> bool:
         if job_id in self._cancel:
             return True
@@ -342,20 +350,26 @@ class ImportRunner:
         self.live[job_id] = live
         checked = [time.monotonic()]
 
-        def watch() -> None:
+        def asked() -> bool:
             # Asked about a cancellation at most twice a second.
             if time.monotonic() - checked[0] > 0.5:
                 checked[0] = time.monotonic()
-                if self._cancelled(job_id):
-                    raise _Cancelled
+                return self._cancelled(job_id)
+            return False
 
         def validated(count: int) -> None:
             live.validated = count
-            watch()
 
         def written(count: int) -> None:
             live.written = count
-            watch()
+
+        def watched(count: Callable[[int], None]) -> Callable[[int], None]:
+            def note(n: int) -> None:
+                count(n)
+                if asked():
+                    raise _Cancelled
+
+            return note
 
         outcome: dict[str, object]
         try:
@@ -366,22 +380,36 @@ class ImportRunner:
                 )
             if not path.exists():
                 raise _Cancelled  # removed by ``cancel`` as the job started
-            nist = None
-            if job.file_format == "nist" and job.database is Database.DNA and kind is not None:
-                nist = type18_reading(ProfileKind(kind), None)
-            report = import_file(
-                self.database,
-                principal,
-                job.database,
-                path,  # read a line at a time as it is validated: never held whole
-                job.file_format,
-                skip_invalid=job.skip_invalid,
-                source=job.source,
-                on_validated=validated,
-                on_written=written,
-                nist=nist,
-                worker_from=self.worker_from,
-            )
+            kind = kind if job.file_format == "nist" and job.database is Database.DNA else None
+            if self._elsewhere(job):
+                order = ImportOrder(
+                    url=self.database.url,
+                    connect_args=self.database.connect_args,
+                    principal_id=principal.id,
+                    database=job.database,
+                    path=path,
+                    file_format=job.file_format,
+                    skip_invalid=job.skip_invalid,
+                    source=job.source,
+                    profile_kind=kind,
+                    worker_from=self.worker_from,
+                )
+                # The process is asked to stop, never killed: it may have committed already.
+                report = import_elsewhere(order, validated, written, asked)
+            else:
+                report = import_file(
+                    self.database,
+                    principal,
+                    job.database,
+                    path,  # read a line at a time as it is validated: never held whole
+                    job.file_format,
+                    skip_invalid=job.skip_invalid,
+                    source=job.source,
+                    on_validated=watched(validated),
+                    on_written=watched(written),
+                    nist=None if kind is None else type18_reading(ProfileKind(kind), None),
+                    worker_from=self.worker_from,
+                )
             outcome = {
                 "state": JobState.DONE,
                 "written": report.written,
@@ -390,7 +418,7 @@ class ImportRunner:
                 "error_count": len(report.skipped),
                 "errors": [JobError(e.line, e.field, e.message) for e in report.skipped],
             }
-        except _Cancelled:
+        except (_Cancelled, Stopped):
             outcome = {"state": JobState.CANCELLED, "validated": live.validated, "written": 0}
         except ImportRejected as rejected:
             outcome = {

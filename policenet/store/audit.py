@@ -18,6 +18,7 @@ from policenet.domain.audit import (
 )
 from policenet.domain.checkpoints import Checkpoint
 from policenet.domain.clock import utcnow
+from policenet.store.feed import hold_commit_order
 from policenet.store.paging import window_page
 from policenet.store.tables import (
     AuditCheckpointRow,
@@ -30,7 +31,8 @@ from policenet.store.tables import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
+    from datetime import datetime
 
     from sqlalchemy import Connection, Select, Table
     from sqlalchemy.orm import Session
@@ -41,6 +43,9 @@ if TYPE_CHECKING:
 
 AuditItem = tuple[int | None, str | None, str, str, dict[str, Any]]
 """What to audit: principal id, its country, action, subject, detail."""
+
+AuditText = tuple[int | None, str | None, str, str, str]
+"""An entry to chain, its detail canonical text already."""
 
 
 def append(
@@ -77,17 +82,42 @@ def append_many(session: Session, items: list[AuditItem]) -> list[AuditEntry]:
         return []
     # Prebuilt Core statements on the session's connection, not the ORM: this runs on every
     # check, the hub's hottest path.
+    hold_commit_order(session)  # first, as every transaction that takes both
     connection = session.connection()
     seq, prev = connection.execute(_HEAD).one()
     texts = [(p, c, a, s, canonical_detail(d)) for p, c, a, s, d in items]
     return _chain(connection, seq, prev, texts)
 
 
-def append_texts(
-    session: Session, items: Sequence[tuple[int | None, str | None, str, str, str]]
-) -> None:
+def append_unless_busy(session: Session, items: list[AuditItem], now: datetime) -> bool:
+    """Chain entries now if the head is free, else keep them deferred, each with
+    ``journalled_at`` (when it was written) in its detail, committed with the caller's
+    transaction and chained within seconds (``chain_deferred``); whether they were chained.
+
+    For the checks on PostgreSQL, where the chaining of a large import's deferred entries
+    holds the head lock a batch at a time: a border check does not wait its turn. On SQLite
+    the caller holds the one write lock already, so the head is never busy."""
+    if not items:
+        return True
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        append_many(session, items)
+        return True
+    hold_commit_order(session)
+    head = connection.execute(_HEAD_UNLESS_LOCKED).one_or_none()
+    if head is None:
+        stamp = now.isoformat()
+        defer_many(session, [(p, c, a, s, d | {"journalled_at": stamp}) for p, c, a, s, d in items])
+        return False
+    seq, prev = head
+    _chain(connection, seq, prev, [(p, c, a, s, canonical_detail(d)) for p, c, a, s, d in items])
+    return True
+
+
+def append_texts(session: Session, items: Sequence[AuditText]) -> None:
     """Chain entries whose detail is canonical text already (a check journal's), in order."""
     if items:
+        hold_commit_order(session)
         connection = session.connection()
         seq, prev = connection.execute(_HEAD).one()
         _chain(connection, seq, prev, items)
@@ -117,7 +147,7 @@ def _chain(
     connection: Connection,
     seq: int,
     prev: str,
-    items: Sequence[tuple[int | None, str | None, str, str, str]],
+    items: Sequence[AuditText],
 ) -> list[AuditEntry]:
     """Chain entries (their detail already canonical text) after the locked head, entry
     ``seq`` of hash ``prev``."""
@@ -199,9 +229,16 @@ def defer_many(session: Session, items: list[AuditItem]) -> None:
     session.connection().execute(_DEFER, rows)
 
 
-def chain_deferred(session: Session, batch: int) -> int:
+def chain_deferred(
+    session: Session,
+    batch: int,
+    as_chained: Callable[[Session, AuditText], AuditText] | None = None,
+) -> int:
     """Chain up to ``batch`` deferred entries, oldest first, under the head lock, and forget
-    them; how many were chained."""
+    them; how many were chained. ``as_chained``: each entry as it is chained (without what
+    it asked of a record erased since it was written, say)."""
+    # The head alone, not the commit order (store/feed.py): the chaining numbers nothing
+    # else, and a check publishing its hit's alerts meanwhile must not wait for it.
     connection = session.connection()
     seq, prev = connection.execute(_HEAD).one()  # the lock first: two drains take turns
     rows = connection.execute(
@@ -218,14 +255,24 @@ def chain_deferred(session: Session, batch: int) -> int:
     ).all()
     if not rows:
         return 0
-    _chain(connection, seq, prev, [(p, c, a, s, t) for _, p, c, a, s, t in rows])
-    last = rows[-1][0]
-    connection.execute(delete(AuditDeferredRow).where(AuditDeferredRow.id <= last))
+    texts: list[AuditText] = [(p, c, a, s, t) for _, p, c, a, s, t in rows]
+    if as_chained is not None:
+        texts = [as_chained(session, text) for text in texts]
+    _chain(connection, seq, prev, texts)
+    # By their ids, not up to the last: on PostgreSQL a transaction that deferred entries
+    # with lower ids may commit between the read and this delete.
+    chained = [row[0] for row in rows]
+    connection.execute(delete(AuditDeferredRow).where(AuditDeferredRow.id.in_(chained)))
     return len(rows)
 
 
 _DEFER = insert(cast("Table", AuditDeferredRow.__table__))
 _HEAD = select(AuditHeadRow.seq, AuditHeadRow.hash).where(AuditHeadRow.id == 1).with_for_update()
+_HEAD_UNLESS_LOCKED = (
+    select(AuditHeadRow.seq, AuditHeadRow.hash)
+    .where(AuditHeadRow.id == 1)
+    .with_for_update(skip_locked=True)
+)
 _INSERT = insert(cast("Table", AuditRow.__table__))
 _MENTION = insert(cast("Table", AuditMentionRow.__table__))
 _MOVE_HEAD = (

@@ -314,6 +314,7 @@ class Database:
 
     def __init__(self, url: str, *, connect_args: dict[str, Any] | None = None) -> None:
         self.url = url
+        self.connect_args = connect_args  # another process opens the same store with both
         self.engine = make_engine(url, connect_args=connect_args)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._readers = sessionmaker(
@@ -337,6 +338,8 @@ class Database:
             for lazy in (False, True)
         }
         path = sqlite_path(url)
+        # Only this process can open it.
+        self.in_memory = self.engine.dialect.name == "sqlite" and path is None
         # SQLite keeps the log beside the database file itself, wherever a link points.
         real = None if path is None else Path(os.path.realpath(path))
         self._log_sync = None if real is None else _LogSync(real.with_name(real.name + "-wal"))

@@ -1,16 +1,16 @@
 """The change feed: which records changed, numbered in commit order.
 
 Every process keeps its screening indexes current by reading the feed after the last change it
-applied. A change is numbered while its transaction holds the audit head's lock, which it keeps
-until it commits, so numbers are handed out in commit order on both engines and a reader never
-skips a change that commits late.
+applied. A change (and an event: store/events.py) is numbered while its transaction holds the
+commit-order lock, which it keeps until it commits, so numbers are handed out in commit order
+on both engines and a reader never skips a change that commits late.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, func, insert, literal, select
 
 from policenet.store.tables import AuditHeadRow, RecordChangeRow
 
@@ -23,13 +23,28 @@ NOTICES = "notices"
 
 
 def hold_commit_order(session: Session) -> None:
-    """Take the audit head's lock before numbering anything: numbers handed out under it are
-    handed out in commit order, since the lock is held until the transaction ends."""
-    session.connection().execute(_HEAD_LOCK)
+    """Take the commit-order lock before numbering anything: numbers handed out under it are
+    handed out in commit order, since the lock is held until the transaction ends. Taken
+    before the audit head's lock by every transaction that takes both (store/audit.py), so
+    that two never wait for each other.
+
+    On PostgreSQL a transaction's advisory lock, one per schema, apart from the audit head:
+    the chaining of an import's deferred entries, which holds the head a batch at a time and
+    numbers nothing, then does not hold up a check whose hit publishes alerts. On SQLite the
+    one write lock orders the commits already; the head row is read for update as before."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_ORDER_LOCK)
+    else:
+        connection.execute(_HEAD_LOCK)
 
 
 # Prebuilt Core statements on the session's connection: these run on every check.
 _HEAD_LOCK = select(AuditHeadRow.id).where(AuditHeadRow.id == 1).with_for_update()
+# The two-key advisory lock: policenet's class (b"pnet"), and the schema's own key.
+_ORDER_LOCK = select(
+    func.pg_advisory_xact_lock(literal(0x706E6574), func.hashtext(func.current_schema()))
+)
 _SINCE = (
     select(
         RecordChangeRow.id,

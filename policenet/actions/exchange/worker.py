@@ -72,7 +72,7 @@ def _validated_elsewhere(job: Job) -> Generator[Message]:
         [sys.executable, "-P", "-m", "policenet.actions.import_worker"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        env=_worker_environment(),
+        env=worker_environment(),
         # Its own session: a Ctrl-C at the terminal stops the importer, which stops it.
         start_new_session=True,
     )
@@ -111,7 +111,7 @@ def _validated_elsewhere(job: Job) -> Generator[Message]:
 _WORKER_EXIT = 5  # seconds a worker that sent its outcome is given to exit
 
 
-def _worker_environment() -> dict[str, str]:
+def worker_environment() -> dict[str, str]:
     """This environment, and where this package lies when the interpreter would not find it
     by itself (run from a source tree): never a site directory, which would come before the
     standard library."""
