@@ -857,7 +857,7 @@ def test_files_that_cannot_be_read_are_refused_in_one_line_and_change_nothing(
         assert done.returncode != 0, done.stdout
         assert "Traceback" not in done.stderr, done.stderr
         assert "error [" in done.stderr, done.stdout + done.stderr
-    assert "error [import_not_utf8]" in runs[0].stderr and "line 2" in runs[0].stderr
+    assert "error [import_not_utf8]" in runs[0].stderr and "Line 2" in runs[0].stderr
     assert documents_held(database) == 0 and records_held(database, "persons") == 0
 
 

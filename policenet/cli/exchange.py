@@ -49,6 +49,12 @@ RemoteHub = Annotated[
 ]
 
 
+def _lines(path: Path) -> int:
+    """The file's lines that hold more than blanks, read a line at a time."""
+    with path.open("rb") as file:
+        return sum(1 for line in file if line.strip())
+
+
 def _utf8(path: Path) -> str:
     """The file's text, or a clear refusal naming the line of its first byte that is not
     UTF-8 (a file saved as Latin-1 or Windows-1252 by a spreadsheet)."""
@@ -156,14 +162,17 @@ def import_(
     nist = _nist_reading(chosen, database_name, profile_kind, locus_table)
     hub = hub_of(ctx)
     principal = signed_in(hub, token)
+    text: str | Path
     if chosen == "nist":
         # Latin-1 keeps every byte as it is; the reader takes them back as bytes.
         text = file.read_bytes().decode("latin-1")
         is_card = database_name is RecordDatabase.FINGERPRINTS
         rows = 1 if is_card else max(text.count("\x1c") - 1, 0)
     else:
-        text = _utf8(file)
-        rows = max(sum(1 for line in text.splitlines() if line.strip()) - (chosen == "csv"), 0)
+        # Read as it is validated, a line at a time, never whole: counted here for the
+        # progress bar in one pass that holds a block at a time.
+        text = file
+        rows = max(_lines(file) - (chosen == "csv"), 0)
     started = time.perf_counter()
     with Progress(*import_columns(), console=console, transient=False) as progress:
         checking = progress.add_task("validating", total=rows, rate="-")

@@ -181,7 +181,8 @@ def _digest_of_file(path: Path) -> tuple[str, int]:
 
 def _not_utf8(line: int) -> InvalidInput:
     return InvalidInput(
-        f"Line {line} of the file is not UTF-8 text: save it as UTF-8 and send it again.",
+        f"Line {line} of the file is not UTF-8 text: save it as UTF-8 (CSV UTF-8 in a "
+        "spreadsheet) and import it again.",
         code="import_not_utf8",
     )
 
