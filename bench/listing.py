@@ -338,9 +338,10 @@ def main() -> None:
     finally:
         process.terminate()
         process.wait()
-    lines += ["", import_comparison(args.import_rows, args.port + 1)]
-    if args.pg_url:
-        lines += ["", import_comparison(args.import_rows, args.port + 2, args.pg_url)]
+    if args.import_rows:  # 0: the lists and the export only
+        lines += ["", import_comparison(args.import_rows, args.port + 1)]
+        if args.pg_url:
+            lines += ["", import_comparison(args.import_rows, args.port + 2, args.pg_url)]
     print("\n".join(lines))
 
 

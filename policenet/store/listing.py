@@ -282,15 +282,27 @@ def counted(
         (row.review_date < today, RecordState.EXPIRED.value),
         else_=RecordState.IN_FORCE.value,
     ).label("state")
+    # The first matches in the list's own order: the table read in the order of its ids (or
+    # of one owner's index), not through another index the state's terms would let SQLite
+    # pick (``uq_travel_documents_active``, whose every entry costs a lookup of its row: 33 ms
+    # for 10,001 of 1,000,000 documents, against 6 ms in order).
     sample = (
         select(row.owner_bureau_id.label("owner"), row.owner_country.label("country"), state)
         .where(*where)
+        .order_by(row.id.desc())
         .limit(COUNT_CAP + 1)
         .subquery()
     )
     if not page.facets:
         # The total alone: no column to carry for each of the 10,000 rows.
-        bare = select(literal(1)).select_from(row).where(*where).limit(COUNT_CAP + 1).subquery()
+        bare = (
+            select(literal(1))
+            .select_from(row)
+            .where(*where)
+            .order_by(row.id.desc())
+            .limit(COUNT_CAP + 1)
+            .subquery()
+        )
         total = session.execute(select(func.count()).select_from(bare)).scalar_one()
         return Counted(total=min(total, COUNT_CAP), exact=total <= COUNT_CAP)
     total = session.execute(select(func.count()).select_from(sample)).scalar_one()
