@@ -14,16 +14,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import text
 
 from policenet.actions.audit_checkpoints import chain_deferred_entries
+from policenet.actions.retention import run_retention
+from policenet.domain.clock import utcnow
 from policenet.domain.principals import Role
 from policenet.store.db import Database
 from tests.conftest import World
 from tests.test_documents import report
 from tests.test_records import answered, enter
+from tests.test_retention import review_in
 
 # Far longer than any answer that does not wait; the head is held until the test lets go.
 ANSWERED_WITHIN = 20.0
@@ -118,3 +122,69 @@ def test_a_check_chains_its_entry_at_once_when_the_head_is_free(
     assert "journalled_at" not in entry
     with database.reading() as session:
         assert session.execute(text("SELECT count(*) FROM audit_deferred")).scalar_one() == 0
+
+
+def test_a_check_waiting_to_be_chained_whose_record_is_erased_keeps_no_question(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """Chained before the erasure (the erasure blanks it) or after (it is chained blank):
+    either way nothing of what was asked is left."""
+    france = world.principal(Role.NCB_OFFICER, "FR")
+    kenya = world.principal(Role.BORDER_OFFICER, "KE")
+    stolen = enter(client, france, "documents", report("12AB34567", external_ref="FR-STOLEN-1"))
+    body = {"document": {"issuing_country": "FR", "number": "12AB34567"}}
+    with head_held(database):
+        answer = without_waiting(
+            lambda: client.post("/v1/checks", json=body, headers=kenya.headers), "the check"
+        )
+        assert answered(answer)["hit"] is True
+    review_in(database, "travel_documents", stolen["id"], -1)
+    assert run_retention(database, utcnow()).erased == {"travel_documents": 1}
+    chain_deferred_entries(database)
+    (entry,) = chained(database, "check")
+    assert entry["asked"] == {} and entry["erased"] is True
+    assert "12AB34567" not in json.dumps(chained(database, "check"))
+    verified = answered(client.get("/v1/audit/verify", headers=world.gs_admin.headers))
+    assert verified["intact"] is True
+
+
+@pytest.mark.parametrize("migrated", ["postgresql"], indirect=True)
+def test_on_postgresql_no_writer_waits_for_the_head_and_a_transaction_keeps_its_order(
+    database: Database, world: World
+) -> None:
+    """Any write, not only a check, that finds the head held (the chaining of an import's
+    entries) defers its entries; so do the later entries of the same transaction, which are
+    chained in their order. (On SQLite the head is held only with the one write lock, which
+    every writer waits for: test_check_journal.)"""
+    from policenet.store import audit
+
+    fr = world.principal(Role.NCB_OFFICER, "FR")
+    finished = threading.Event()
+
+    def write() -> None:
+        with database.transaction() as session:
+            audit.append_by(session, fr.principal, "first.thing", "thing:1", {})
+            audit.append_by(session, fr.principal, "second.thing", "thing:1", {})
+        finished.set()
+
+    with head_held(database):
+        writer = threading.Thread(target=write)
+        writer.start()
+        assert finished.wait(ANSWERED_WITHIN), "the writer waited for the audit head"
+        writer.join()
+    with database.reading() as session:
+        waiting = session.execute(
+            text("SELECT action, detail FROM audit_deferred ORDER BY id")
+        ).all()
+    assert [action for action, _ in waiting] == ["first.thing", "second.thing"]
+    assert all("journalled_at" in detail for _, detail in waiting)
+    chain_deferred_entries(database)
+    with database.reading() as session:
+        actions = (
+            session.execute(
+                text("SELECT action FROM audit_log WHERE subject = 'thing:1' ORDER BY seq")
+            )
+            .scalars()
+            .all()
+        )
+    assert actions == ["first.thing", "second.thing"]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, event, select
+from sqlalchemy import Connection, event, text
 
 from policenet.actions.exchange import import_file
 from policenet.api.app import create_app
@@ -20,7 +20,7 @@ from policenet.domain.principals import Role
 from policenet.domain.records import Database as RecordDatabase
 from policenet.settings import Settings
 from policenet.store.db import Database, sqlite_path
-from policenet.store.tables import AuditHeadRow
+from policenet.store.feed import hold_commit_order
 from tests.conftest import PG_SCHEMA
 from tests.test_checks import check, record, zone
 
@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 # on the lock would answer nothing else for as long: the health request would come back
 # only after it, where a free loop answers it at once.
 BUSY_TIMEOUT_S = 20
-_AUDIT_HEAD = select(AuditHeadRow.seq).where(AuditHeadRow.id == 1).with_for_update()
+# What store/feed.py takes on PostgreSQL: policenet's advisory lock of the schema.
+_COMMIT_ORDER = text("SELECT pg_advisory_xact_lock(1886283124, hashtext(current_schema()))")
 
 
 def _own(database: Database, wait_s: int = BUSY_TIMEOUT_S) -> Database:
@@ -83,12 +84,13 @@ def on_loop(hub: tuple[TestClient, Database]) -> Iterator[list[bool]]:
 
 def _another_process_writing(database: Database) -> AbstractContextManager[Any]:
     """The lock a check needs, held as another process would: on SQLite the write lock, from
-    a connection outside the hub's pool and its in-process lock; on PostgreSQL the head of
-    the audit log, which every check appends to."""
+    a connection outside the hub's pool and its in-process lock; on PostgreSQL the commit
+    order (store/feed.py), which every check takes before it audits (the head of the audit
+    log alone it does not wait for: tests/test_audit_head.py)."""
     path = sqlite_path(database.url)
     if path is None:
         connection = database.engine.connect()
-        connection.execute(_AUDIT_HEAD)
+        connection.execute(_COMMIT_ORDER)
         return _Release(lambda: (connection.rollback(), connection.close()))
     raw = sqlite3.connect(path, isolation_level=None)
     raw.execute("BEGIN IMMEDIATE")
@@ -112,7 +114,7 @@ def _this_process_writing(database: Database) -> AbstractContextManager[Any]:
 
     def write() -> None:
         with database.transaction() as session:
-            session.execute(_AUDIT_HEAD)  # on PostgreSQL, writers wait only on rows
+            hold_commit_order(session)  # on PostgreSQL, writers wait only on locks
             held.set()
             done.wait(30)
 
@@ -146,8 +148,8 @@ def test_a_check_waiting_for_the_lock_does_not_stop_the_hub(
     hub: tuple[TestClient, Database], world: World, on_loop: list[bool], holder: str
 ) -> None:
     """A check that waits for the lock waits in a thread while the hub goes on answering.
-    On PostgreSQL a check waits for a writer that holds the audit head row (an import never
-    does: it defers its entries); on SQLite no check waits at all, not even one that hits:
+    On PostgreSQL a check waits for a writer that holds the commit order (an import takes it
+    only to commit); on SQLite no check waits at all, not even one that hits:
     it is answered beside the writer, its entry and hits journalled
     (tests/test_check_journal.py)."""
     client, database = hub

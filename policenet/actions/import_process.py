@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from policenet.domain.errors import PolicenetError
+from policenet.domain.errors import NotFound, PolicenetError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -129,7 +129,8 @@ def _outcome(kind: str, value: list[Any]) -> ImportReport:
     raise RuntimeError(f"the import failed in its process: {value[0]}")
 
 
-def _run(order: ImportOrder, sink: BinaryIO, stop: threading.Event) -> None:
+def _run(order: ImportOrder, sink: BinaryIO, stop: threading.Event, done: threading.Event) -> None:
+    from policenet.actions.audit_checkpoints import chain_deferred_entries
     from policenet.actions.dna_transactions import type18_reading
     from policenet.actions.exchange.imports import ImportRejected, import_file
     from policenet.domain.dna import ProfileKind
@@ -157,7 +158,7 @@ def _run(order: ImportOrder, sink: BinaryIO, stop: threading.Event) -> None:
         with store.reading() as session:
             actor = principals.get_principal(session, order.principal_id)
         if actor is None:
-            raise PolicenetError("The principal that sent the file is gone.", code="not_found")
+            raise NotFound("The principal that sent the file is gone.", code="principal_not_found")
         nist = None
         if order.profile_kind is not None and order.file_format == "nist":
             nist = type18_reading(ProfileKind(order.profile_kind), None)
@@ -173,8 +174,13 @@ def _run(order: ImportOrder, sink: BinaryIO, stop: threading.Event) -> None:
             on_written=counted("written"),
             nist=nist,
             worker_from=order.worker_from,
+            chain=False,
         )
+        # Committed: from here the end of standard input no longer stops the process.
+        done.set()
         send("done", report)
+        with contextlib.suppress(Exception):  # the hub chains what is left every 5 s
+            chain_deferred_entries(store)
     except Stopped:
         send("stopped")
     except PolicenetError as error:
@@ -208,7 +214,7 @@ def main() -> None:
     stop, done = threading.Event(), threading.Event()
     threading.Thread(target=_listen, args=(source, stop, done), daemon=True).start()
     try:
-        _run(order, sink, stop)
+        _run(order, sink, stop, done)
     except BrokenPipeError:
         pass  # the hub stopped listening
     finally:

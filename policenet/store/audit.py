@@ -32,7 +32,6 @@ from policenet.store.tables import (
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
-    from datetime import datetime
 
     from sqlalchemy import Connection, Select, Table
     from sqlalchemy.orm import Session
@@ -56,17 +55,16 @@ def append(
     action: str,
     subject: str,
     detail: dict[str, Any],
-) -> AuditEntry:
-    """Add one entry in the caller's transaction; concurrent writers queue on the head row."""
-    (entry,) = append_many(session, [(principal_id, country, action, subject, detail)])
-    return entry
+) -> None:
+    """Add one entry in the caller's transaction (``append_many``)."""
+    append_many(session, [(principal_id, country, action, subject, detail)])
 
 
 def append_by(
     session: Session, actor: Principal | None, action: str, subject: str, detail: dict[str, Any]
-) -> AuditEntry:
+) -> None:
     """Add one entry for what a principal did (None: the hub itself, or its command line)."""
-    return append(
+    append(
         session,
         principal_id=None if actor is None else actor.id,
         country=None if actor is None else actor.country,
@@ -77,41 +75,43 @@ def append_by(
 
 
 def append_many(session: Session, items: list[AuditItem]) -> list[AuditEntry]:
-    """Add entries in order, in one statement, chained to the head under its lock."""
+    """Add entries in order, in one statement, chained to the head under its lock; the
+    entries chained (none when deferred).
+
+    On PostgreSQL no writer waits for the head another transaction holds (the chaining of a
+    large import's entries, a batch at a time): its entries are kept deferred instead, each
+    with ``journalled_at`` (when it was written) in its detail, committed with the caller's
+    transaction and chained by ``chain_deferred`` after those already waiting; so are the
+    later entries of the same transaction, which keep their order. On SQLite the caller
+    holds the one write lock already, so the head is never busy."""
     if not items:
         return []
-    # Prebuilt Core statements on the session's connection, not the ORM: this runs on every
-    # check, the hub's hottest path.
     hold_commit_order(session)  # first, as every transaction that takes both
     connection = session.connection()
-    seq, prev = connection.execute(_HEAD).one()
+    if connection.dialect.name == "postgresql":
+        transaction = session.get_transaction()
+        deferring = session.info.get(_DEFERRING) is transaction
+        head = None if deferring else connection.execute(_HEAD_UNLESS_LOCKED).one_or_none()
+        if head is None:
+            session.info[_DEFERRING] = transaction
+            stamp = utcnow().isoformat()
+            defer_many(
+                session, [(p, c, a, s, d | {"journalled_at": stamp}) for p, c, a, s, d in items]
+            )
+            return []
+        seq, prev = head
+    else:
+        seq, prev = connection.execute(_HEAD).one()
     texts = [(p, c, a, s, canonical_detail(d)) for p, c, a, s, d in items]
     return _chain(connection, seq, prev, texts)
 
 
-def append_unless_busy(session: Session, items: list[AuditItem], now: datetime) -> bool:
-    """Chain entries now if the head is free, else keep them deferred, each with
-    ``journalled_at`` (when it was written) in its detail, committed with the caller's
-    transaction and chained within seconds (``chain_deferred``); whether they were chained.
-
-    For the checks on PostgreSQL, where the chaining of a large import's deferred entries
-    holds the head lock a batch at a time: a border check does not wait its turn. On SQLite
-    the caller holds the one write lock already, so the head is never busy."""
-    if not items:
-        return True
-    connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        append_many(session, items)
-        return True
+def hold_head(session: Session) -> None:
+    """Wait for the head and hold it until the transaction ends (after the commit order):
+    for an erasure, so that no entry about its records is chained, unredacted, between its
+    reading of the log and its commit."""
     hold_commit_order(session)
-    head = connection.execute(_HEAD_UNLESS_LOCKED).one_or_none()
-    if head is None:
-        stamp = now.isoformat()
-        defer_many(session, [(p, c, a, s, d | {"journalled_at": stamp}) for p, c, a, s, d in items])
-        return False
-    seq, prev = head
-    _chain(connection, seq, prev, [(p, c, a, s, canonical_detail(d)) for p, c, a, s, d in items])
-    return True
+    session.connection().execute(_HEAD).one()
 
 
 def append_texts(session: Session, items: Sequence[AuditText]) -> None:
@@ -240,6 +240,8 @@ def chain_deferred(
     # The head alone, not the commit order (store/feed.py): the chaining numbers nothing
     # else, and a check publishing its hit's alerts meanwhile must not wait for it.
     connection = session.connection()
+    if connection.execute(_ANY_DEFERRED).first() is None:
+        return 0  # nothing waits: the head is not locked at all
     seq, prev = connection.execute(_HEAD).one()  # the lock first: two drains take turns
     rows = connection.execute(
         select(
@@ -267,6 +269,9 @@ def chain_deferred(
 
 
 _DEFER = insert(cast("Table", AuditDeferredRow.__table__))
+_ANY_DEFERRED = select(AuditDeferredRow.id).limit(1)
+# The transaction whose entries are being deferred (append_many), in its session's info.
+_DEFERRING = "policenet.audit_deferring"
 _HEAD = select(AuditHeadRow.seq, AuditHeadRow.hash).where(AuditHeadRow.id == 1).with_for_update()
 _HEAD_UNLESS_LOCKED = (
     select(AuditHeadRow.seq, AuditHeadRow.hash)

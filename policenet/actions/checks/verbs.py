@@ -57,8 +57,7 @@ def check(
     screening.refresh(session, most=most_to_file)
     answer = answer_of(session, actor, request, screening, request.place, now)
     keep_hits(session, actor, answer.hit_rows, answer.external_refs, now)
-    detail = audit_detail(answer, request.place)
-    audit.append_unless_busy(session, [(actor.id, actor.country, "check", "checks", detail)], now)
+    audit.append_by(session, actor, "check", "checks", audit_detail(answer, request.place))
     watch = screening.person_probes
     for name in note_person_check(watch, actor, answer.asked, answer.hit_rows, now):
         limit_narrowing(session, watch, actor, name, now)
@@ -142,8 +141,7 @@ def _keep_batch(
     session: Session, actor: Principal, answered: _Batch, screening: Screening, now: datetime
 ) -> None:
     keep_hits(session, actor, answered.rows, answered.external_refs, now)
-    item = (actor.id, actor.country, "check.batch", "checks", {"checks": answered.details})
-    audit.append_unless_busy(session, [item], now)
+    audit.append_by(session, actor, "check.batch", "checks", {"checks": answered.details})
     for name in answered.names:
         limit_narrowing(session, screening.person_probes, actor, name, now)
 
@@ -312,4 +310,4 @@ def _keep(
 ) -> None:
     if found is not None:
         keep_hits(session, found.actor, found.rows, found.external_refs, now)
-    audit.append_unless_busy(session, items, now)
+    audit.append_many(session, items)

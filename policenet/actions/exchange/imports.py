@@ -87,6 +87,7 @@ def import_file(
     on_written: Callable[[int], None] | None = None,
     nist: Type18Reading | None = None,
     worker_from: int = 2_000_000,
+    chain: bool = True,
 ) -> ImportReport:
     """Validate every row and write them all in one transaction, or nothing.
 
@@ -133,8 +134,10 @@ def import_file(
         keep_refusal(store, error)
         raise
     # The entry of every record written, committed with them, now chained in short
-    # transactions (the hub chains what a process stopped here left).
-    chain_deferred_entries(store)
+    # transactions (the hub chains what a process stopped here left); ``chain`` false: the
+    # caller does it, once it has said the import is done.
+    if chain:
+        chain_deferred_entries(store)
     return report
 
 
