@@ -10,13 +10,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
 from sqlalchemy import text
 
 from policenet.actions.audit_checkpoints import chain_deferred_entries
@@ -25,6 +23,7 @@ from policenet.domain.clock import utcnow
 from policenet.domain.principals import Role
 from policenet.store.db import Database
 from tests.conftest import World
+from tests.test_check_journal import chained, without_waiting
 from tests.test_documents import report
 from tests.test_records import answered, enter
 from tests.test_retention import review_in
@@ -57,24 +56,6 @@ def head_held(database: Database) -> Iterator[None]:
     finally:
         held.execute("ROLLBACK")
         held.close()
-
-
-def without_waiting(ask: Callable[[], Response], what: str) -> Response:
-    answers: list[Response] = []
-    thread = threading.Thread(target=lambda: answers.append(ask()))
-    thread.start()
-    thread.join(ANSWERED_WITHIN)
-    assert not thread.is_alive(), f"{what} waited for the audit head"
-    (answer,) = answers
-    return answer
-
-
-def chained(database: Database, action: str) -> list[dict[str, Any]]:
-    with database.reading() as session:
-        rows = session.execute(
-            text("SELECT detail FROM audit_log WHERE action = :a ORDER BY seq"), {"a": action}
-        ).all()
-    return [json.loads(detail) for (detail,) in rows]
 
 
 def test_checks_are_answered_while_the_audit_head_is_held_and_chained_once_it_is_free(

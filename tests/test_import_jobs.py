@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -377,7 +376,7 @@ def test_an_import_process_whose_hub_is_gone_writes_nothing(
     next start marks ``import_interrupted`` ("nothing of the file was written") says true."""
     import pickle
 
-    from policenet.actions.exchange.worker import worker_environment
+    from policenet.actions.exchange.worker import start_worker
     from policenet.actions.import_process import ImportOrder
 
     fr = world.principal(Role.NCB_OFFICER, "FR")
@@ -395,12 +394,7 @@ def test_an_import_process_whose_hub_is_gone_writes_nothing(
         profile_kind=None,
         worker_from=0,
     )
-    process = subprocess.Popen(
-        [sys.executable, "-P", "-m", "policenet.actions.import_process"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        env=worker_environment(),
-    )
+    process = start_worker("policenet.actions.import_process")
     assert process.stdin is not None and process.stdout is not None
     process.stdin.write(pickle.dumps(order))
     process.stdin.flush()

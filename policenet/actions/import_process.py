@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-import subprocess
 import sys
 import threading
 import time
@@ -68,17 +67,9 @@ def import_elsewhere(
     """``import_file`` as ``order`` says, in a process of its own: its report, or the error
     it raised (``Stopped`` once ``stop_asked``, asked at each count it sends; a
     ``RuntimeError`` if the process died)."""
-    from policenet.actions.exchange.worker import worker_environment
+    from policenet.actions.exchange.worker import start_worker
 
-    process = subprocess.Popen(
-        # -P: nothing from the current directory is imported.
-        [sys.executable, "-P", "-m", "policenet.actions.import_process"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        env=worker_environment(),
-        # Its own session: a Ctrl-C at the hub's terminal stops the hub, which stops it.
-        start_new_session=True,
-    )
+    process = start_worker("policenet.actions.import_process")
     assert process.stdin is not None and process.stdout is not None  # noqa: S101 - PIPE asked
     finished = False
     try:

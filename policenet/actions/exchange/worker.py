@@ -67,15 +67,7 @@ def _validated_elsewhere(job: Job) -> Generator[Message]:
     copy of this process and its threads, and it does not import the caller's main module as
     multiprocessing would; the job goes in on its standard input, the messages come back
     pickled on its standard output."""
-    worker = subprocess.Popen(
-        # -P: nothing from the current directory (where the bureau's file may lie) is imported.
-        [sys.executable, "-P", "-m", "policenet.actions.import_worker"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        env=worker_environment(),
-        # Its own session: a Ctrl-C at the terminal stops the importer, which stops it.
-        start_new_session=True,
-    )
+    worker = start_worker("policenet.actions.import_worker")
     assert worker.stdin is not None and worker.stdout is not None  # noqa: S101 - PIPE asked
     finished = False
     try:
@@ -109,6 +101,20 @@ def _validated_elsewhere(job: Job) -> Generator[Message]:
 
 
 _WORKER_EXIT = 5  # seconds a worker that sent its outcome is given to exit
+
+
+def start_worker(module: str) -> subprocess.Popen[bytes]:
+    """``python -m module`` in a fresh interpreter, spoken to on its standard input and
+    output (pipes), in a session of its own: a Ctrl-C at the terminal stops its parent,
+    which stops it."""
+    return subprocess.Popen(  # noqa: S603 - one of our own modules, by its name
+        # -P: nothing from the current directory (where the bureau's file may lie) is imported.
+        [sys.executable, "-P", "-m", module],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=worker_environment(),
+        start_new_session=True,
+    )
 
 
 def worker_environment() -> dict[str, str]:
