@@ -217,6 +217,13 @@ def test_a_cancelled_import_writes_nothing(client: TestClient, world: World) -> 
         assert time.monotonic() < deadline
         time.sleep(0.01)
     assert seen["state"] == "running", seen
+    # Followed while it runs: rows validated, their rate and the time left.
+    while (seen := answered(client.get(running["link"], headers=fr.headers)))["validated"] == 0:
+        assert seen["state"] == "running" and time.monotonic() < deadline, seen
+        time.sleep(0.01)
+    assert seen["state"] == "running" and seen["rows"] == 200_000, seen
+    assert 0 < seen["validated"] < 200_000 and seen["rate"] > 0, seen
+    assert seen["seconds_left"] is not None and seen["seconds_left"] > 0, seen
     answered(client.post(f"{running['link']}/cancel", headers=fr.headers))
     assert finished(client, fr, running)["state"] == "cancelled"
     assert finished(client, fr, queued)["state"] == "cancelled"
