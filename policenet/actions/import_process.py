@@ -111,12 +111,16 @@ def _outcome(kind: str, value: list[Any]) -> ImportReport:
     if kind == "stopped":
         raise Stopped
     if kind == "refused":
-        error_type, message, code, field, errors = value
+        error_type, message, code, field, details, errors = value
         from policenet.actions.exchange.imports import ImportRejected
 
         if issubclass(error_type, ImportRejected):
             raise error_type(errors, message)
-        raise error_type(message, code=code, field=field)
+        try:
+            error = error_type(message, code=code, field=field, details=details)
+        except TypeError:  # a kind made otherwise: told as the error it is, by its code
+            error = PolicenetError(message, code=code, field=field, details=details)
+        raise error
     raise RuntimeError(f"the import failed in its process: {value[0]}")
 
 
@@ -176,7 +180,11 @@ def _run(order: ImportOrder, sink: BinaryIO, stop: threading.Event, done: thread
         send("stopped")
     except PolicenetError as error:
         errors = error.errors if isinstance(error, ImportRejected) else None
-        send("refused", type(error), error.message, error.code, error.field, errors)
+        refusal = (type(error), error.message, error.code, error.field, error.details, errors)
+        try:
+            send("refused", *refusal)
+        except (pickle.PicklingError, TypeError, AttributeError):  # pickled before it is sent
+            send("failed", type(error).__name__)
     except Exception as error:  # carried back by its kind only: its text may quote a row
         send("failed", type(error).__name__)
     finally:
