@@ -4,13 +4,15 @@
 Writing a file's rows is Python work: in the hub's own process it held the interpreter lock
 against the border checks the hub answers meanwhile, and the chaining of the import's audit
 entries after it did too (another bureau's checks during an import of 300,000 travel
-documents: p99 98.8 ms on PostgreSQL, 49-53 ms on SQLite; from a process of its own, 38.1
-and 31.2 ms, bench/listing.py). Here it takes nothing of the hub's but a core.
+documents: p99 98.8 ms on PostgreSQL, 49-53 ms on SQLite; from a process of its own, 37.9
+and 25.2 ms, and 35.8 and 30.2 ms at 1,000,000: bench/listing.py). Here it takes nothing of
+the hub's but a core.
 
 The order comes pickled on standard input; how far the import got, then its outcome, go back
 pickled on standard output. A byte on standard input asks the import to stop at its next
-rows; the end of standard input (the hub gone) stops the process at once, its transaction
-rolled back: an import the hub no longer follows writes nothing.
+rows; the end of standard input (the hub gone) before the import commits stops the process
+at once, its transaction rolled back: an import the hub no longer follows writes nothing. Once
+committed, it says so, then chains the import's audit entries whatever happens to the hub.
 """
 
 from __future__ import annotations
