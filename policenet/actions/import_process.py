@@ -118,11 +118,8 @@ def _outcome(kind: str, value: list[Any]) -> ImportReport:
 
         if issubclass(error_type, ImportRejected):
             raise error_type(errors, message)
-        try:
-            error = error_type(message, code=code, field=field, details=details)
-        except TypeError:  # a kind made otherwise: told as the error it is, by its code
-            error = PolicenetError(message, code=code, field=field, details=details)
-        raise error
+        # A kind made otherwise raises TypeError here: the job fails as ``import_failed``.
+        raise error_type(message, code=code, field=field, details=details)
     raise RuntimeError(f"the import failed in its process: {value[0]}")
 
 
