@@ -86,9 +86,11 @@ def append_many(session: Session, items: list[AuditItem]) -> list[AuditEntry]:
     holds the one write lock already, so the head is never busy."""
     if not items:
         return []
-    hold_commit_order(session)  # first, as every transaction that takes both
     connection = session.connection()
     if connection.dialect.name == "postgresql":
+        # The commit order first, as every transaction that takes both (on SQLite the head's
+        # read for update below is all the order there is: no second statement on a check).
+        hold_commit_order(session)
         transaction = session.get_transaction()
         deferring = session.info.get(_DEFERRING) is transaction
         head = None if deferring else connection.execute(_HEAD_UNLESS_LOCKED).one_or_none()
@@ -116,8 +118,7 @@ def hold_head(session: Session) -> None:
 
 def append_texts(session: Session, items: Sequence[AuditText]) -> None:
     """Chain entries whose detail is canonical text already (a check journal's), in order."""
-    if items:
-        hold_commit_order(session)
+    if items:  # SQLite's check journal: the head's read for update is the commit order
         connection = session.connection()
         seq, prev = connection.execute(_HEAD).one()
         _chain(connection, seq, prev, items)
