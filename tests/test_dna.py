@@ -6,8 +6,10 @@ import with errors naming profile and locus."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from policenet.domain.errors import InvalidInput
 from policenet.domain.principals import Role
 from policenet.domain.probing import LIMITS, PERSON_VARIANTS, SHARED_LOCI, VARIANTS
 from policenet.domain.records import Database
+from policenet.formats import ansi_nist
 from policenet.formats.ansi_nist import MalformedTransaction, Type18Reading, load_locus_numbers
 from policenet.matching.dna import (
     Frequencies,
@@ -586,7 +589,7 @@ def test_a_malformed_or_empty_transaction_is_refused(world: World) -> None:
     def importing(content: str) -> None:
         import_type_18(world, officer, content, Type18Reading("reference"))
 
-    with pytest.raises(MalformedTransaction, match="record 18"):
+    with pytest.raises(MalformedTransaction, match=r"record 2 \(Type-18\).* cut short"):
         importing(transaction[:-5])
     with pytest.raises(MalformedTransaction, match=r"begin with the Type-1 record"):
         importing("external_ref,kind\n")
@@ -594,6 +597,93 @@ def test_a_malformed_or_empty_transaction_is_refused(world: World) -> None:
         importing(type_18({}))
     assert raised.value.code == "nist_no_profiles"
     assert stored_profiles(world) == {}
+
+
+class Counted(io.BytesIO):
+    """A file that counts the bytes read from it."""
+
+    taken = 0
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        data = super().read(size)
+        self.taken += len(data)
+        return data
+
+
+def test_a_laboratorys_batch_is_read_a_record_at_a_time() -> None:
+    """A transaction of many profiles is read from its file as its profiles are validated:
+    the first one comes before the next records are read, and the rows are those of the
+    transaction read whole."""
+    batch = type_18(
+        {
+            idc: [str_items("TH01", "6", str(7 + idc % 5)), str_items("FGA", "21", "22")]
+            for idc in range(1, 401)
+        }
+    ).encode("latin-1")
+    file = Counted(batch)
+    rows = ansi_nist.dna_rows(file, Type18Reading("reference"))
+    number, first = next(rows)
+    assert number == 2 and isinstance(first, dict) and first["external_ref"] == "DE-LAB-7/1"
+    header = int(batch[6 : batch.index(b"\x1d")])  # 1.001, the Type-1 record's length
+    assert file.taken < header + 200  # the Type-1 record, one profile and a look ahead
+    rest = list(rows)
+    assert file.taken == len(batch)
+    assert [first, *(row for _, row in rest)] == [
+        row for _, row in ansi_nist.dna_rows(batch, Type18Reading("reference"))
+    ]
+    assert len(rest) == 399 and rest[-1][1]["external_ref"] == "DE-LAB-7/400"
+
+
+def test_records_other_than_profiles_are_passed_over_whatever_their_kind() -> None:
+    message = nistitl.Message()
+    message[0].TCN = "DE-LAB-8"
+    for idc in (1, 2):
+        profile = nistitl.AsciiRecord(18)
+        profile.IDC = idc
+        profile += nistitl.Field(18, 16, [str_items("TH01", "6", "9.3")])
+        message += profile
+        image = nistitl.BinaryRecord(4)
+        image.IDC = idc
+        image.value = bytes(18) + b"pixels"
+        message += image
+    rows = list(ansi_nist.dna_rows(message.NIST, Type18Reading("reference")))
+    assert [(n, row["external_ref"]) for n, row in rows] == [(2, "DE-LAB-8/1"), (4, "DE-LAB-8/2")]
+
+
+def _lie(data: bytes, old: bytes, new: bytes) -> bytes:
+    assert data.count(old) == 1
+    return data.replace(old, new)
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (lambda d: d + b"18.001:9", r"8 bytes follow the 3 records that field 1\.003 \(CNT\)"),
+        (
+            lambda d: _lie(d, b"\x1e18\x1f1\x1e", b"\x1e17\x1f1\x1e"),
+            r"CNT\) announces a Type-17 record",
+        ),
+        (lambda d: _lie(d, b"18.002:2", b"18.002:B"), r"18\.002 \(IDC\) must be one whole"),
+        (lambda d: _lie(d, b"18.016:0\x1fFGA", b"17.016:0\x1fFGA"), r"record 3 .*field 3 does"),
+        (lambda d: d.replace(b"1.003:", b"1.033:"), r"1\.003 \(CNT, the file content\) is"),
+        (lambda d: d.replace(b"\x1c18.001:", b"\x1c18.001:x", 1), r"record 2 .*first field"),
+    ],
+)
+def test_a_broken_frame_is_named_when_the_reading_reaches_it(
+    change: Callable[[bytes], bytes], named: str
+) -> None:
+    two = type_18({1: [str_items("TH01", "6", "7")], 2: [str_items("FGA", "21", "22")]})
+    data = change(two.encode("latin-1"))
+    with pytest.raises(MalformedTransaction, match=named):
+        list(ansi_nist.dna_rows(data, Type18Reading("reference")))
+
+
+def test_a_record_whose_length_stops_short_of_its_separator_is_refused() -> None:
+    one = type_18({1: [str_items("TH01", "6", "7")]}).encode("latin-1")
+    length = int(one.split(b"\x1c18.001:")[1].split(b"\x1d")[0])
+    shorter = one.replace(f"18.001:{length}".encode(), f"18.001:{length - 1}".encode())
+    with pytest.raises(MalformedTransaction, match="last byte is not the record separator"):
+        list(ansi_nist.dna_rows(shorter, Type18Reading("reference")))
 
 
 def test_the_example_files_import_from_the_command_line(

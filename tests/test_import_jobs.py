@@ -26,6 +26,7 @@ from policenet.store import import_jobs
 from policenet.store.db import Database
 from tests.conftest import Actor, World
 from tests.test_cli import CLI
+from tests.test_dna import str_items, type_18
 from tests.test_records import answered, refused
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -161,6 +162,48 @@ def test_bad_rows_are_named_by_line_and_nothing_is_written_unless_skipped(
         == 422
     )
     assert answered(client.get("/v1/imports", headers=fr.headers))["total"] == 3
+
+
+def test_a_laboratorys_dna_batch_imports_as_a_job_record_by_record(
+    client: TestClient, world: World
+) -> None:
+    """An ANSI/NIST-ITL transaction of many Type-18 profiles, sent as it is, imported whole or
+    not at all; a profile at fault named by its record, a broken frame by where it breaks."""
+    de = world.principal(Role.NCB_OFFICER, "DE")
+    profiles = {
+        idc: [str_items("TH01", "6", str(7 + idc % 4)), str_items("FGA", "20", str(21 + idc % 9))]
+        for idc in range(1, 1201)
+    }
+    batch = type_18(profiles, tcn="DE-LAB-2026-9").encode("latin-1")
+
+    def sent(body: bytes, **params: Any) -> dict[str, Any]:
+        query = {"database": "dna", "format": "nist", "name": "batch.an2"} | params
+        job = answered(
+            client.post("/v1/imports", params=query, content=body, headers=de.headers), 202
+        )
+        return finished(client, de, job)
+
+    kindless = client.post(
+        "/v1/imports",
+        params={"database": "dna", "format": "nist", "name": "batch.an2"},
+        content=batch,
+        headers=de.headers,
+    )
+    refused(kindless, 422, "invalid_input")
+    bad = dict(profiles) | {700: [str_items("D99S1", "10", "11")]}
+    rejected = sent(type_18(bad, tcn="DE-LAB-2026-9").encode("latin-1"), profile_kind="reference")
+    assert rejected["state"] == "rejected" and rejected["written"] == 0
+    assert [(e["line"], "DE-LAB-2026-9/700" in e["message"]) for e in rejected["errors"]] == [
+        (701, True)
+    ]
+    cut = sent(batch[: len(batch) // 2], profile_kind="reference")
+    assert cut["state"] == "failed" and cut["code"] == "nist_malformed", cut
+    assert "cut short" in cut["message"] and cut["written"] == 0
+    assert total(client, de, "dna") == 0
+    done = sent(batch, profile_kind="reference")
+    assert done["state"] == "done", done
+    assert (done["written"], done["validated"]) == (1200, 1200)
+    assert total(client, de, "dna") == 1200
 
 
 def test_an_import_changes_nothing_its_sender_could_not_change_through_the_api(

@@ -55,6 +55,13 @@ def _lines(path: Path) -> int:
         return sum(1 for line in file if line.strip())
 
 
+def _separators(path: Path) -> int:
+    """The record separators (0x1C) of an ANSI/NIST-ITL transaction, read a block at a time:
+    one a tagged record, and perhaps a few more within images."""
+    with path.open("rb") as file:
+        return sum(block.count(b"\x1c") for block in iter(lambda: file.read(1 << 20), b""))
+
+
 def _utf8(path: Path) -> str:
     """The file's text, or a clear refusal naming the line of its first byte that is not
     UTF-8 (a file saved as Latin-1 or Windows-1252 by a spreadsheet)."""
@@ -162,17 +169,14 @@ def import_(
     nist = _nist_reading(chosen, database_name, profile_kind, locus_table)
     hub = hub_of(ctx)
     principal = signed_in(hub, token)
-    text: str | Path
-    if chosen == "nist":
-        # Latin-1 keeps every byte as it is; the reader takes them back as bytes.
-        text = file.read_bytes().decode("latin-1")
-        is_card = database_name is RecordDatabase.FINGERPRINTS
-        rows = 1 if is_card else max(text.count("\x1c") - 1, 0)
-    else:
-        # Read as it is validated, a line at a time, never whole: counted here for the
-        # progress bar in one pass that holds a block at a time.
-        text = file
+    # Read as it is validated, a line (or a transaction's record) at a time, never whole:
+    # counted here for the progress bar in one pass that holds a block at a time.
+    if chosen != "nist":
         rows = max(_lines(file) - (chosen == "csv"), 0)
+    elif database_name is RecordDatabase.FINGERPRINTS:
+        rows = 1  # one card or mark a transaction
+    else:
+        rows = max(_separators(file) - 1, 0)  # the records after the Type-1 record
     started = time.perf_counter()
     with Progress(*import_columns(), console=console, transient=False) as progress:
         checking = progress.add_task("validating", total=rows, rate="-")
@@ -192,7 +196,7 @@ def import_(
                 hub.store,
                 principal,
                 database_name,
-                text,
+                file,
                 chosen,
                 skip_invalid=skip_invalid,
                 source=file.name,

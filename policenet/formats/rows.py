@@ -16,7 +16,7 @@ import io
 import json
 import sys
 import typing
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from policenet.domain.dna import DnaEntry, canonical_locus
 from policenet.domain.documents import DocumentReport
@@ -113,45 +113,50 @@ def read_rows(
     line.
 
     ``source`` is the text, or the file that holds it (UTF-8, checked already): a file is
-    read a line at a time, never whole (an ANSI/NIST-ITL transaction excepted)."""
-    if isinstance(source, str):
-        yield from _rows(source, io.StringIO(source, newline=""), file_format, database, nist)
-        return
+    read a line at a time, or a record at a time, never whole; a fingerprint card's
+    transaction excepted, which is the one record it imports."""
     if file_format == "nist":
-        text = source.read_bytes().decode("latin-1")
-        yield from _rows(text, io.StringIO(), file_format, database, nist)
+        if isinstance(source, str):
+            yield from _transaction_rows(_transaction_bytes(source), database, nist)
+        elif database is Database.FINGERPRINTS:
+            yield from _transaction_rows(source.read_bytes(), database, nist)
+        else:
+            with source.open("rb") as file:
+                yield from _transaction_rows(file, database, nist)
+        return
+    if isinstance(source, str):
+        yield from _rows(io.StringIO(source, newline=""), file_format, database)
         return
     with source.open(encoding="utf-8-sig", newline="") as stream:
-        yield from _rows("", stream, file_format, database, nist)
+        yield from _rows(stream, file_format, database)
 
 
-def _rows(
-    text: str,
-    stream: TextIO,
-    file_format: str,
-    database: Database,
-    nist: Type18Reading | None,
+def _transaction_rows(
+    source: bytes | BinaryIO, database: Database, nist: Type18Reading | None
 ) -> Iterator[tuple[int, Any]]:
-    """``read_rows`` of a transaction's ``text``, or of the lines of a CSV or JSON Lines
-    ``stream`` (opened without translating line ends, as the csv module asks)."""
-    model = row_model(database)
-    if file_format == "nist":
-        if database is Database.FINGERPRINTS:
-            # One transaction, one card or mark: record 1 stands for the whole file.
-            try:
-                yield 1, ansi_nist.card_row(_transaction_bytes(text))
-            except InvalidInput as error:
-                yield 1, ValueError(error.message)
-            return
-        if database is not Database.DNA or nist is None:
-            raise InvalidInput(
-                "ANSI/NIST-ITL transactions are imported into the dna database (Type-18 "
-                "profiles, with the kind of profile they hold) and the fingerprints database "
-                "(one card or mark a file).",
-                code="import_format_unsupported",
-            )
-        yield from ansi_nist.dna_rows(_transaction_bytes(text), nist)
+    """``read_rows`` of an ANSI/NIST-ITL transaction: its bytes, or the file that holds them."""
+    if database is Database.FINGERPRINTS:
+        # One transaction, one card or mark: record 1 stands for the whole file.
+        data = source if isinstance(source, bytes) else source.read()
+        try:
+            yield 1, ansi_nist.card_row(data)
+        except InvalidInput as error:
+            yield 1, ValueError(error.message)
         return
+    if database is not Database.DNA or nist is None:
+        raise InvalidInput(
+            "ANSI/NIST-ITL transactions are imported into the dna database (Type-18 "
+            "profiles, with the kind of profile they hold) and the fingerprints database "
+            "(one card or mark a file).",
+            code="import_format_unsupported",
+        )
+    yield from ansi_nist.dna_rows(source, nist)
+
+
+def _rows(stream: TextIO, file_format: str, database: Database) -> Iterator[tuple[int, Any]]:
+    """``read_rows`` of the lines of a CSV or JSON Lines ``stream`` (opened without
+    translating line ends, as the csv module asks)."""
+    model = row_model(database)
     if file_format == "jsonl":
         # Lines end at "\n", "\r\n" or a lone "\r" (not at the other separators
         # str.splitlines knows, which a JSON string may hold as they are).

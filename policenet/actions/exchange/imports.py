@@ -96,20 +96,16 @@ def import_file(
     ``worker_from`` bytes or more is validated in a second process while this one writes, if
     the machine has a second core; the rows, the errors and the outcome are the same.
     An ANSI/NIST-ITL transaction (``file_format`` "nist") comes as its bytes decoded as
-    Latin-1, read as ``nist`` says.
+    Latin-1, or as its file, read as ``nist`` says.
 
-    ``text`` may be the file itself (a path): it is then read as it is validated, a line at a
-    time, never held whole (an import sent over the network, however large); it is checked
-    to be UTF-8 first, in one pass that also makes its digest."""
+    ``text`` may be the file itself (a path): it is then read as it is validated, a line (or
+    a transaction's record) at a time, never held whole (an import sent over the network,
+    however large); a file of text is checked to be UTF-8 first, in one pass that also makes
+    its digest."""
     if isinstance(text, str):
         digest, size = _digest_of_text(text, file_format)
-    elif file_format == "nist":
-        raw = text.read_bytes()
-        digest, size = hashlib.sha256(raw).hexdigest(), len(raw)
-        text = raw.decode("latin-1")
-        del raw
     else:
-        digest, size = _digest_of_file(text)
+        digest, size = _digest_of_file(text, utf8=file_format != "nist")
     right = (
         Right.RECORD_DOCUMENTS if database is Database.TRAVEL_DOCUMENTS else Right.RECORD_RECORDS
     )
@@ -159,16 +155,17 @@ def _digest_of_text(text: str, file_format: str) -> tuple[str, int]:
 _READ = 1 << 20  # bytes read from a file at a time
 
 
-def _digest_of_file(path: Path) -> tuple[str, int]:
-    """The SHA-256 and size of a file of text, read a block at a time; refused, naming the
-    line, unless it is UTF-8 throughout."""
+def _digest_of_file(path: Path, *, utf8: bool) -> tuple[str, int]:
+    """The SHA-256 and size of a file, read a block at a time; with ``utf8`` (a file of
+    text), refused, naming the line, unless it is UTF-8 throughout."""
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     size = lines = 0
     with path.open("rb") as file:
         while block := file.read(_READ):
             try:
-                decoder.decode(block)
+                if utf8:
+                    decoder.decode(block)
             except UnicodeDecodeError as error:
                 line = lines + block.count(b"\n", 0, max(error.start, 0)) + 1
                 raise _not_utf8(line) from None

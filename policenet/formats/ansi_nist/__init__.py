@@ -2,10 +2,10 @@
 records, the fingerprint images of Type-4 and Type-14 records and the minutiae of Type-9
 records.
 
-``transaction`` reads whole transactions and writes them back byte for byte; ``dna`` reads
-Type-18 profiles as import rows; ``images`` reads and writes finger images; ``minutiae`` reads
-and writes Type-9 records in the INCITS 378 block. Every name is re-exported here, so callers
-import ``policenet.formats.ansi_nist``.
+``transaction`` reads whole transactions and writes them back byte for byte; ``stream`` reads
+one from a file a record at a time; ``dna`` reads Type-18 profiles as import rows, that way;
+``images`` reads and writes finger images; ``minutiae`` reads and writes Type-9 records in the
+INCITS 378 block. Every name is re-exported here, so callers import ``policenet.formats.ansi_nist``.
 """
 
 from policenet.formats.ansi_nist.dna import (

@@ -23,20 +23,26 @@ number or the locus's name in DLR. A name is read as policenet reads every locus
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from policenet.domain.dna import canonical_locus
 from policenet.domain.errors import InvalidInput
-from policenet.formats.ansi_nist.transaction import _items, parse
+from policenet.formats.ansi_nist.stream import records, text_record
+from policenet.formats.ansi_nist.transaction import MalformedTransaction
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
+    from typing import BinaryIO
+
+    from policenet.formats.ansi_nist.transaction import TaggedRecord
 
 DNA_RECORD = 18  # Type-18: DNA
 STR_FIELD = 16  # 18.016: STR DNA profile
 TCN_FIELD = 9  # 1.009: transaction control number
 DLR, ALL, AL1 = 1, 2, 5  # 0-based positions of the items in an 18.016 subfield
+_MAX_DIGITS = 12  # more than any IDC has
 AMELOGENIN = frozenset({"AMEL", "AMELOGENIN", "AM"})
 
 
@@ -68,24 +74,27 @@ def load_locus_numbers(text: str) -> dict[str, str]:
 
 
 def dna_rows(
-    data: bytes, reading: Type18Reading
+    source: bytes | BinaryIO, reading: Type18Reading
 ) -> Iterator[tuple[int, dict[str, Any] | Exception]]:
-    """(record number, profile as an import row) for every Type-18 record of a transaction;
-    a record that cannot be read comes as an exception naming its profile, field and locus."""
-    message = parse(data)
-    records = list(message)
-    tcn = _tcn(records[0]) if records else ""
+    """(record number, profile as an import row) for every Type-18 record of a transaction,
+    its bytes or the file that holds them, read one record at a time (a laboratory's batch may
+    hold tens of thousands of profiles); a record that cannot be read comes as an exception
+    naming its profile, field and locus. A transaction whose frame is broken is refused whole
+    (``nist_malformed``), when the reading reaches the break."""
+    header, framed = records(io.BytesIO(source) if isinstance(source, bytes) else source)
+    tcn = (header.text(TCN_FIELD) or "").strip()
     found = False
-    for number, record in enumerate(records, start=1):
-        if getattr(record, "type", None) != DNA_RECORD:
+    for record in framed:
+        if record.type != DNA_RECORD:
             continue
         found = True
-        idc = str(record[2].value) if record[2] is not None else str(number)
+        fields = text_record(record.data, DNA_RECORD, record.number)
+        idc = _idc(fields, record.number)
         ref = f"{tcn}/{idc}" if tcn else f"IDC-{idc}"
         try:
-            yield number, _profile(record, ref, reading)
+            yield record.number, _profile(fields, ref, reading)
         except ValueError as exc:
-            yield number, ValueError(f"profile {ref}: {exc}")
+            yield record.number, ValueError(f"profile {ref}: {exc}")
     if not found:
         raise InvalidInput(
             "The transaction holds no Type-18 (DNA) record: nothing to import.",
@@ -93,18 +102,28 @@ def dna_rows(
         )
 
 
-def _tcn(header: Any) -> str:  # noqa: ANN401 - a nistitl record
-    found = header[TCN_FIELD]
-    return str(found.value).strip() if found is not None else ""
+def _idc(record: TaggedRecord, number: int) -> str:
+    """The record's IDC (18.002) as a number, "01" as "1"; the record's number without one."""
+    written = record.text(2)
+    if written is None:
+        return str(number)
+    if not (written.isascii() and written.isdigit() and len(written) <= _MAX_DIGITS):
+        raise MalformedTransaction(
+            f"record {number} (Type-18): field 18.002 (IDC) must be one whole number, not "
+            f"{written[:20]!r}. Export the file again."
+        )
+    return str(int(written))
 
 
-def _profile(record: Any, ref: str, reading: Type18Reading) -> dict[str, Any]:  # noqa: ANN401
-    found = record[STR_FIELD]
-    if found is None:
+def _profile(record: TaggedRecord, ref: str, reading: Type18Reading) -> dict[str, Any]:
+    if sum(tag == STR_FIELD for tag, _ in record.fields) > 1:
+        raise ValueError("field 18.016 (STR DNA profile) is given twice: a record holds one")
+    found = record.get(STR_FIELD)
+    if not isinstance(found, tuple):
         raise ValueError("field 18.016 (STR DNA profile) is missing: the record holds no STR loci")
     loci: dict[str, list[str]] = {}
     amelogenin: str | None = None
-    for position, items in enumerate(_items(found.value), start=1):
+    for position, items in enumerate(found, start=1):
         where = f"field 18.016, subfield {position}"
         if len(items) <= DLR or not items[DLR].strip():
             raise ValueError(f"{where}: the locus reference (item 2, DLR) is empty")

@@ -246,6 +246,15 @@ def _tagged(raw: bytes, parsed: Any, number: int) -> TaggedRecord:  # noqa: ANN4
         # nistitl cuts the image field off the text; its tag is the last one before the image
         image = (data_tag, bytes(found.value))
         body = body[: len(body) - len(image[1])].rpartition(GS)[0]
+    fields = _text_fields(body, kind, number)
+    if image is not None:
+        fields.append(image)
+    return TaggedRecord(kind, tuple(fields))
+
+
+def _text_fields(body: bytes, kind: int, number: int) -> list[tuple[int, Value]]:
+    """The fields of a tagged record's text (its separator left off), the length field (n.001)
+    checked to come first and left out."""
     fields: list[tuple[int, Value]] = []
     for position, field_text in enumerate(body.split(GS)):
         tag_text, _, content = field_text.partition(b":")
@@ -257,9 +266,7 @@ def _tagged(raw: bytes, parsed: Any, number: int) -> TaggedRecord:  # noqa: ANN4
         if tag != 1:
             text = content.decode("latin-1")
             fields.append((tag, tuple(tuple(sub.split("\x1f")) for sub in text.split("\x1e"))))
-    if image is not None:
-        fields.append(image)
-    return TaggedRecord(kind, tuple(fields))
+    return fields
 
 
 def _binary(parsed: Any, number: int) -> Type4Record | BinaryRecord:  # noqa: ANN401 - nistitl's
