@@ -64,6 +64,7 @@ bench: install
 	$(BIN)/python bench/databases.py --data bench/.data --documents $(DOCUMENTS) \
 		--vehicles $(VEHICLES) --persons $(RECORD_PERSONS)
 	$(BIN)/python bench/dna.py
+	$(BIN)/python bench/dna_batch.py
 	$(BIN)/python bench/fingerprints.py
 	$(BIN)/python bench/fingerprint_search.py --persons $(PRINT_PERSONS)
 	$(BIN)/python bench/network.py --seconds $(NETWORK_SECONDS)
