@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import nistitl
 
+from policenet.domain.dna import ESS
 from policenet.domain.records import Database
 from policenet.formats import ansi_nist
 from policenet.formats.ansi_nist import Type18Reading
@@ -29,21 +30,6 @@ from policenet.formats.rows import read_rows
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-LOCI = (
-    "D3S1358",
-    "vWA",
-    "D8S1179",
-    "D21S11",
-    "D18S51",
-    "TH01",
-    "FGA",
-    "D16S539",
-    "D13S317",
-    "D7S820",
-    "D5S818",
-    "CSF1PO",
-)
 
 
 def batch(profiles: int) -> bytes:
@@ -56,7 +42,7 @@ def batch(profiles: int) -> bytes:
         found.add_subfields(
             *(
                 nistitl.SubField(["0", locus, "1", "", "", str(9 + idc % 5), str(10 + idc % 7)])
-                for locus in LOCI
+                for locus in ESS  # the European Standard Set, 12 loci
             )
         )
         record += found
