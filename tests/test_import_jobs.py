@@ -332,6 +332,71 @@ def test_a_hub_that_stops_during_an_import_says_nothing_was_written_and_runs_wha
         assert total(client, fr) == 3
 
 
+@pytest.mark.parametrize("where", ["in the hub's process", "in a process of its own"])
+def test_a_hub_that_stops_once_the_rows_are_committed_finds_its_job_done(
+    database: Database, world: World, tmp_path: Path, where: str
+) -> None:
+    """The job's outcome is committed with the rows: a hub that stops (killed) between the
+    import's commit and anything after it finds the job done at its next start, with its
+    counts, never "interrupted: nothing of the file was written" beside the rows."""
+    from policenet.actions.exchange.imports import import_file
+    from policenet.actions.import_jobs import job_done
+    from policenet.actions.import_process import ImportOrder, import_elsewhere
+
+    fr = world.principal(Role.NCB_OFFICER, "FR")
+    path = tmp_path / "documents.csv"
+    path.write_bytes(documents_csv(5, bad=(3,)))
+    with database.transaction() as session:
+        job = import_jobs.add(
+            session,
+            principal_id=fr.principal.id,
+            bureau_id="NCB-FR",
+            database=Db.TRAVEL_DOCUMENTS,
+            file_format="csv",
+            skip_invalid=True,
+            profile_kind=None,
+            source="documents.csv",
+            size=path.stat().st_size,
+            rows=5,
+            at=utcnow(),
+        )
+        import_jobs.set_state(session, job.id, JobState.RUNNING, started_at=utcnow())
+    # What the hub's runner does with the file, and nothing it does after the commit.
+    if where == "in the hub's process":
+        import_file(
+            database,
+            fr.principal,
+            Db.TRAVEL_DOCUMENTS,
+            path,
+            "csv",
+            skip_invalid=True,
+            source="documents.csv",
+            committing=job_done(job.id),
+        )
+    else:
+        order = ImportOrder(
+            url=database.url,
+            connect_args=database.connect_args,
+            principal_id=fr.principal.id,
+            database=Db.TRAVEL_DOCUMENTS,
+            path=path,
+            file_format="csv",
+            skip_invalid=True,
+            source="documents.csv",
+            profile_kind=None,
+            worker_from=0,
+            job_id=job.id,
+        )
+        import_elsewhere(order, lambda _: None, lambda _: None, lambda: False)
+    settings = Settings(data_dir=tmp_path, database_url=database.url)
+    with TestClient(create_app(settings, database)) as client:
+        found = answered(client.get(f"/v1/imports/{job.id}", headers=fr.headers))
+        assert found["state"] == "done", found
+        assert (found["written"], found["validated"], found["skipped"]) == (4, 5, 1)
+        assert [e["line"] for e in found["errors"]] == [5] and found["finished_at"]
+        assert total(client, fr) == 4
+
+
 def test_a_bureau_imports_and_exports_from_its_own_machine(
     live: str, database: Database, world: World, tmp_path: Path
 ) -> None:

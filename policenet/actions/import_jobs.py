@@ -5,7 +5,8 @@ The sender follows the job (rows validated and written, rate, time left), may ca
 reads its outcome with every bad row and its line. A job shows to its sender and the
 principals of the sender's bureau; to anyone else it does not exist. A hub that stops during
 an import loses nothing acknowledged: the import is one transaction, so nothing of it was
-written, and the job says so; a job still queued runs when the hub starts again.
+written, and the job says so; its outcome, once it is done, is committed with its rows. A job
+still queued runs when the hub starts again.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
+    from policenet.actions.exchange.imports import ImportReport
     from policenet.domain.listing import Page, Window
     from policenet.store.db import Database as Store
 
@@ -222,6 +224,27 @@ class _Cancelled(Exception):
     pass
 
 
+def job_done(job_id: int) -> Callable[[Session, ImportReport], None]:
+    """What writes a job done, with its counts and its skipped rows, in the import's own
+    transaction: a hub stopped once the rows are committed finds the job done, never
+    "interrupted, nothing written" beside the rows it wrote."""
+
+    def write(session: Session, report: ImportReport) -> None:
+        store.set_state(
+            session,
+            job_id,
+            JobState.DONE,
+            finished_at=utcnow(),
+            written=report.written,
+            validated=report.written + len(report.skipped),
+            skipped=len(report.skipped),
+            error_count=len(report.skipped),
+            errors=[JobError(e.line, e.field, e.message) for e in report.skipped],
+        )
+
+    return write
+
+
 class ImportRunner:
     """Runs the jobs, one at a time, followed by a thread of the hub's own: an import writes
     in one transaction, so two at once would only wait for each other. A large file is
@@ -393,11 +416,12 @@ class ImportRunner:
                     source=job.source,
                     profile_kind=kind,
                     worker_from=self.worker_from,
+                    job_id=job_id,
                 )
                 # The process is asked to stop, never killed: it may have committed already.
-                report = import_elsewhere(order, validated, written, asked)
+                import_elsewhere(order, validated, written, asked)
             else:
-                report = import_file(
+                import_file(
                     self.database,
                     principal,
                     job.database,
@@ -409,15 +433,9 @@ class ImportRunner:
                     on_written=watched(written),
                     nist=None if kind is None else type18_reading(ProfileKind(kind), None),
                     worker_from=self.worker_from,
+                    committing=job_done(job_id),
                 )
-            outcome = {
-                "state": JobState.DONE,
-                "written": report.written,
-                "validated": report.written + len(report.skipped),
-                "skipped": len(report.skipped),
-                "error_count": len(report.skipped),
-                "errors": [JobError(e.line, e.field, e.message) for e in report.skipped],
-            }
+            outcome = {}  # written with the rows, in their transaction (``job_done``)
         except (_Cancelled, Stopped):
             outcome = {"state": JobState.CANCELLED, "validated": live.validated, "written": 0}
         except ImportRejected as rejected:
@@ -450,6 +468,8 @@ class ImportRunner:
             self.live.pop(job_id, None)
             self._cancel.pop(job_id, None)
             path.unlink(missing_ok=True)
+        if not outcome:
+            return
         state = outcome.pop("state")
         assert isinstance(state, JobState)  # noqa: S101 - set above
         with self.database.transaction() as session:

@@ -54,6 +54,7 @@ class ImportOrder:
     source: str
     profile_kind: str | None
     worker_from: int
+    job_id: int | None = None  # the job whose outcome is written with the rows
 
 
 class Stopped(Exception):
@@ -127,6 +128,7 @@ def _run(order: ImportOrder, sink: BinaryIO, stop: threading.Event, done: thread
     from policenet.actions.audit_checkpoints import chain_deferred_entries
     from policenet.actions.dna_transactions import type18_reading
     from policenet.actions.exchange.imports import ImportRejected, import_file
+    from policenet.actions.import_jobs import job_done
     from policenet.domain.dna import ProfileKind
     from policenet.store import principals
     from policenet.store.db import Database as Store
@@ -169,6 +171,7 @@ def _run(order: ImportOrder, sink: BinaryIO, stop: threading.Event, done: thread
             nist=nist,
             worker_from=order.worker_from,
             chain=False,
+            committing=None if order.job_id is None else job_done(order.job_id),
         )
         # Committed: from here the end of standard input no longer stops the process.
         done.set()

@@ -88,6 +88,7 @@ def import_file(
     nist: Type18Reading | None = None,
     worker_from: int = 2_000_000,
     chain: bool = True,
+    committing: Callable[[Session, ImportReport], None] | None = None,
 ) -> ImportReport:
     """Validate every row and write them all in one transaction, or nothing.
 
@@ -95,6 +96,8 @@ def import_file(
     only once every row is valid: a bad row rolls back whatever was written. A file of
     ``worker_from`` bytes or more is validated in a second process while this one writes, if
     the machine has a second core; the rows, the errors and the outcome are the same.
+    ``committing`` writes what must be committed with the rows, or not at all (an import
+    job's outcome), in their transaction, once it is known.
     An ANSI/NIST-ITL transaction (``file_format`` "nist") comes as its bytes decoded as
     Latin-1, or as its file, read as ``nist`` says.
 
@@ -125,6 +128,7 @@ def import_file(
             on_written=on_written,
             nist=nist,
             worker_from=worker_from,
+            committing=committing,
         )
     except PolicenetError as error:
         keep_refusal(store, error)
@@ -202,6 +206,7 @@ def _import(
     on_written: Callable[[int], None] | None,
     nist: Type18Reading | None,
     worker_from: int,
+    committing: Callable[[Session, ImportReport], None] | None,
 ) -> ImportReport:
     with store.transaction() as session, bulk_loading(session):
         job = Job(
@@ -253,7 +258,10 @@ def _import(
                 "skipped_lines": [e.line for e in outcome.errors],
             },
         )
-    return ImportReport(database, written, outcome.errors, digest)
+        report = ImportReport(database, written, outcome.errors, digest)
+        if committing is not None:
+            committing(session, report)
+    return report
 
 
 def _write_all(
