@@ -648,6 +648,10 @@ def test_records_other_than_profiles_are_passed_over_whatever_their_kind() -> No
         message += image
     rows = list(ansi_nist.dna_rows(message.NIST, Type18Reading("reference")))
     assert [(n, row["external_ref"]) for n, row in rows] == [(2, "DE-LAB-8/1"), (4, "DE-LAB-8/2")]
+    # What an import job counts before it runs: from the Type-1 record alone.
+    file = Counted(message.NIST)
+    assert ansi_nist.announced(file, ansi_nist.DNA_RECORD) == 2
+    assert file.taken < len(message.NIST) / 2
 
 
 def _lie(data: bytes, old: bytes, new: bytes) -> bytes:

@@ -181,6 +181,8 @@ def test_a_laboratorys_dna_batch_imports_as_a_job_record_by_record(
         job = answered(
             client.post("/v1/imports", params=query, content=body, headers=de.headers), 202
         )
+        # The profiles its Type-1 record announces: the progress has a total and a time left.
+        assert job["rows"] == len(profiles), job
         return finished(client, de, job)
 
     kindless = client.post(

@@ -32,6 +32,7 @@ from policenet.domain.dna import ProfileKind
 from policenet.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, PolicenetError
 from policenet.domain.import_jobs import ImportJob, JobError, JobState
 from policenet.domain.principals import Principal, Right
+from policenet.formats import ansi_nist
 from policenet.store import audit
 from policenet.store import import_jobs as store
 from policenet.store import principals as principal_store
@@ -102,6 +103,16 @@ class Upload:
         self.path.unlink(missing_ok=True)
 
 
+def _profiles(path: Path) -> int | None:
+    """The Type-18 profiles a DNA transaction announces (its Type-1 record read, nothing
+    more); none known if that record cannot be read, which the import will then say."""
+    with path.open("rb") as file:
+        try:
+            return ansi_nist.announced(file, ansi_nist.DNA_RECORD)
+        except InvalidInput:
+            return None
+
+
 def _file_of(directory: Path, job_id: int) -> Path:
     return directory / f"job-{job_id}.data"
 
@@ -137,7 +148,12 @@ def submit(
             "or unidentified_body).",
             code="invalid_input",
         )
-    rows = None if file_format == "nist" else max(upload.lines - (file_format == "csv"), 0)
+    if file_format != "nist":
+        rows: int | None = max(upload.lines - (file_format == "csv"), 0)
+    elif database is Database.DNA:
+        rows = _profiles(upload.path)
+    else:
+        rows = 1  # a fingerprint transaction is one card or mark
     job = store.add(
         session,
         principal_id=actor.id,

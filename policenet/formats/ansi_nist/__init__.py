@@ -36,6 +36,7 @@ from policenet.formats.ansi_nist.minutiae import (
     minutiae_record,
     type9_templates,
 )
+from policenet.formats.ansi_nist.stream import announced
 from policenet.formats.ansi_nist.transaction import (
     CNT_FIELD,
     FS,
@@ -91,6 +92,7 @@ __all__ = [
     "Type4Record",
     "Type18Reading",
     "Value",
+    "announced",
     "card_row",
     "descriptive_text",
     "dna_rows",

@@ -72,6 +72,19 @@ def records(stream: BinaryIO) -> tuple[TaggedRecord, Iterator[Framed]]:
     and what is wrong with it, when it is reached. What is held meanwhile is one record, and
     the Type-1 record's bytes: its CNT lists every record, in about ten bytes each."""
     source = _Source(stream)
+    first, content = _first(source)
+    return text_record(first, 1, 1), _rest(source, content)
+
+
+def announced(stream: BinaryIO, kind: int) -> int:
+    """How many records of this type the transaction's field 1.003 (CNT) announces: its
+    Type-1 record is all that is read."""
+    _, content = _first(_Source(stream))
+    return sum(1 for found in _announced(content) if found == kind)
+
+
+def _first(source: _Source) -> tuple[bytes, bytes]:
+    """The Type-1 record without its field 1.003 (CNT), and that field's content, checked."""
     if source.peek(6) != b"1.001:":
         raise MalformedTransaction(
             "This is not an ANSI/NIST-ITL transaction: it must begin with the Type-1 record "
@@ -79,7 +92,7 @@ def records(stream: BinaryIO) -> tuple[TaggedRecord, Iterator[Framed]]:
         )
     first, content = _without_count(_tagged(source, 1, 1))
     _check_count(content)
-    return text_record(first, 1, 1), _rest(source, content)
+    return first, content
 
 
 def _without_count(first: bytes) -> tuple[bytes, bytes]:
