@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from policenet.actions.import_process import ImportOrder
 from policenet.api.app import create_app
 from policenet.domain.clock import utcnow
 from policenet.domain.databases import Database as Db
@@ -81,6 +82,25 @@ def finished(client: TestClient, actor: Actor, job: dict[str, Any]) -> dict[str,
             return found
         time.sleep(0.05)
     raise AssertionError(f"import job {job['id']} did not finish")
+
+
+def documents_order(
+    database: Database, actor: Actor, path: Path, *, skip_invalid: bool = False, **more: Any
+) -> ImportOrder:
+    """What the hub's runner sends a process of its own for a CSV of travel documents."""
+    return ImportOrder(
+        url=database.url,
+        connect_args=database.connect_args,
+        principal_id=actor.principal.id,
+        database=Db.TRAVEL_DOCUMENTS,
+        path=path,
+        file_format="csv",
+        skip_invalid=skip_invalid,
+        source=path.name,
+        profile_kind=None,
+        worker_from=0,
+        **more,
+    )
 
 
 def total(client: TestClient, actor: Actor, path: str = "documents") -> int:
@@ -343,7 +363,7 @@ def test_a_hub_that_stops_once_the_rows_are_committed_finds_its_job_done(
     counts, never "interrupted: nothing of the file was written" beside the rows."""
     from policenet.actions.exchange.imports import import_file
     from policenet.actions.import_jobs import job_done
-    from policenet.actions.import_process import ImportOrder, import_elsewhere
+    from policenet.actions.import_process import import_elsewhere
 
     fr = world.principal(Role.NCB_OFFICER, "FR")
     path = tmp_path / "documents.csv"
@@ -376,19 +396,7 @@ def test_a_hub_that_stops_once_the_rows_are_committed_finds_its_job_done(
             committing=job_done(job.id),
         )
     else:
-        order = ImportOrder(
-            url=database.url,
-            connect_args=database.connect_args,
-            principal_id=fr.principal.id,
-            database=Db.TRAVEL_DOCUMENTS,
-            path=path,
-            file_format="csv",
-            skip_invalid=True,
-            source="documents.csv",
-            profile_kind=None,
-            worker_from=0,
-            job_id=job.id,
-        )
+        order = documents_order(database, fr, path, skip_invalid=True, job_id=job.id)
         import_elsewhere(order, lambda _: None, lambda _: None, lambda: False)
     settings = Settings(data_dir=tmp_path, database_url=database.url)
     with TestClient(create_app(settings, database)) as client:
@@ -494,23 +502,11 @@ def test_an_import_process_whose_hub_is_gone_writes_nothing(
     import pickle
 
     from policenet.actions.exchange.worker import start_worker
-    from policenet.actions.import_process import ImportOrder
 
     fr = world.principal(Role.NCB_OFFICER, "FR")
     path = tmp_path / "documents.csv"
     path.write_bytes(documents_csv(200_000))
-    order = ImportOrder(
-        url=database.url,
-        connect_args=database.connect_args,
-        principal_id=fr.principal.id,
-        database=Db.TRAVEL_DOCUMENTS,
-        path=path,
-        file_format="csv",
-        skip_invalid=False,
-        source="documents.csv",
-        profile_kind=None,
-        worker_from=0,
-    )
+    order = documents_order(database, fr, path)
     process = start_worker("policenet.actions.import_process")
     assert process.stdin is not None and process.stdout is not None
     process.stdin.write(pickle.dumps(order))
