@@ -2,19 +2,20 @@
 of profile that its Type-18 records do not say in policenet's terms, with the laboratory's own
 locus numbers.
 
-The command line takes both as options; the import reads the transaction as they say.
+The command line takes both as options; the import reads the transaction as they say, and
+counts its profiles beforehand for its progress (``announced_profiles``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from policenet.formats.ansi_nist import Type18Reading, load_locus_numbers
+from policenet.formats.ansi_nist import Type18Reading, announced_profiles, load_locus_numbers
 
 if TYPE_CHECKING:
     from policenet.domain.dna import ProfileKind
 
-__all__ = ["Type18Reading", "type18_reading"]
+__all__ = ["Type18Reading", "announced_profiles", "type18_reading"]
 
 
 def type18_reading(kind: ProfileKind, locus_table: str | None) -> Type18Reading:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, BinaryIO
 
 from policenet.access import may_follow_import, require
-from policenet.actions.dna_transactions import type18_reading
+from policenet.actions.dna_transactions import announced_profiles, type18_reading
 from policenet.actions.exchange.imports import ImportRejected, import_file
 from policenet.actions.import_process import ImportOrder, Stopped, import_elsewhere
 from policenet.actions.records import owner_bureau
@@ -32,7 +32,6 @@ from policenet.domain.dna import ProfileKind
 from policenet.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, PolicenetError
 from policenet.domain.import_jobs import ImportJob, JobError, JobState
 from policenet.domain.principals import Principal, Right
-from policenet.formats import ansi_nist
 from policenet.store import audit
 from policenet.store import import_jobs as store
 from policenet.store import principals as principal_store
@@ -103,16 +102,6 @@ class Upload:
         self.path.unlink(missing_ok=True)
 
 
-def _profiles(path: Path) -> int | None:
-    """The Type-18 profiles a DNA transaction announces (its Type-1 record read, nothing
-    more); none known if that record cannot be read, which the import will then say."""
-    with path.open("rb") as file:
-        try:
-            return ansi_nist.announced(file, ansi_nist.DNA_RECORD)
-        except InvalidInput:
-            return None
-
-
 def _file_of(directory: Path, job_id: int) -> Path:
     return directory / f"job-{job_id}.data"
 
@@ -151,7 +140,7 @@ def submit(
     if file_format != "nist":
         rows: int | None = max(upload.lines - (file_format == "csv"), 0)
     elif database is Database.DNA:
-        rows = _profiles(upload.path)
+        rows = announced_profiles(upload.path)
     else:
         rows = 1  # a fingerprint transaction is one card or mark
     job = store.add(

@@ -15,7 +15,7 @@ from rich.progress import (
     Progress,
 )
 
-from policenet.actions.dna_transactions import Type18Reading, type18_reading
+from policenet.actions.dna_transactions import Type18Reading, announced_profiles, type18_reading
 from policenet.actions.exchange import (
     ImportRejected,
     audit_export,
@@ -53,13 +53,6 @@ def _lines(path: Path) -> int:
     """The file's lines that hold more than blanks, read a line at a time."""
     with path.open("rb") as file:
         return sum(1 for line in file if line.strip())
-
-
-def _separators(path: Path) -> int:
-    """The record separators (0x1C) of an ANSI/NIST-ITL transaction, read a block at a time:
-    one a tagged record, and perhaps a few more within images."""
-    with path.open("rb") as file:
-        return sum(block.count(b"\x1c") for block in iter(lambda: file.read(1 << 20), b""))
 
 
 def _utf8(path: Path) -> str:
@@ -171,12 +164,13 @@ def import_(
     principal = signed_in(hub, token)
     # Read as it is validated, a line (or a transaction's record) at a time, never whole:
     # counted here for the progress bar in one pass that holds a block at a time.
+    rows: int | None
     if chosen != "nist":
         rows = max(_lines(file) - (chosen == "csv"), 0)
     elif database_name is RecordDatabase.FINGERPRINTS:
         rows = 1  # one card or mark a transaction
     else:
-        rows = max(_separators(file) - 1, 0)  # the records after the Type-1 record
+        rows = announced_profiles(file)  # read from the Type-1 record alone
     started = time.perf_counter()
     with Progress(*import_columns(), console=console, transient=False) as progress:
         checking = progress.add_task("validating", total=rows, rate="-")

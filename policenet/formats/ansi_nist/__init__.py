@@ -17,6 +17,7 @@ from policenet.formats.ansi_nist.dna import (
     STR_FIELD,
     TCN_FIELD,
     Type18Reading,
+    announced_profiles,
     dna_rows,
     load_locus_numbers,
 )
@@ -93,6 +94,7 @@ __all__ = [
     "Type18Reading",
     "Value",
     "announced",
+    "announced_profiles",
     "card_row",
     "descriptive_text",
     "dna_rows",

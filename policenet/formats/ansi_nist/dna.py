@@ -29,11 +29,12 @@ from typing import TYPE_CHECKING, Any
 
 from policenet.domain.dna import canonical_locus
 from policenet.domain.errors import InvalidInput
-from policenet.formats.ansi_nist.stream import records, text_record
+from policenet.formats.ansi_nist.stream import announced, records, text_record
 from policenet.formats.ansi_nist.transaction import MalformedTransaction
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
+    from pathlib import Path
     from typing import BinaryIO
 
     from policenet.formats.ansi_nist.transaction import TaggedRecord
@@ -100,6 +101,17 @@ def dna_rows(
             "The transaction holds no Type-18 (DNA) record: nothing to import.",
             code="nist_no_profiles",
         )
+
+
+def announced_profiles(path: Path) -> int | None:
+    """The Type-18 profiles a transaction's file announces (its Type-1 record read, nothing
+    more), for a progress bar; none known if that record cannot be read, which the import
+    then says."""
+    with path.open("rb") as file:
+        try:
+            return announced(file, DNA_RECORD)
+        except InvalidInput:
+            return None
 
 
 def _idc(record: TaggedRecord, number: int) -> str:
