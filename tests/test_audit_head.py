@@ -7,7 +7,6 @@ SQLite, where holding the head means holding the one write lock, it goes to the 
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from policenet.domain.clock import utcnow
 from policenet.domain.principals import Role
 from policenet.store.db import Database
 from tests.conftest import World
-from tests.test_check_journal import chained, without_waiting
+from tests.test_check_journal import chained, chained_blank, hit_while, without_waiting
 from tests.test_documents import report
 from tests.test_records import answered, enter
 from tests.test_retention import review_in
@@ -110,21 +109,10 @@ def test_a_check_waiting_to_be_chained_whose_record_is_erased_keeps_no_question(
 ) -> None:
     """Chained before the erasure (the erasure blanks it) or after (it is chained blank):
     either way nothing of what was asked is left."""
-    france = world.principal(Role.NCB_OFFICER, "FR")
-    kenya = world.principal(Role.BORDER_OFFICER, "KE")
-    stolen = enter(client, france, "documents", report("12AB34567", external_ref="FR-STOLEN-1"))
-    body = {"document": {"issuing_country": "FR", "number": "12AB34567"}}
-    with head_held(database):
-        answer = without_waiting(
-            lambda: client.post("/v1/checks", json=body, headers=kenya.headers), "the check"
-        )
-        assert answered(answer)["hit"] is True
+    stolen = hit_while(client, world, head_held(database))
     review_in(database, "travel_documents", stolen["id"], -1)
     assert run_retention(database, utcnow()).erased == {"travel_documents": 1}
-    chain_deferred_entries(database)
-    (entry,) = chained(database, "check")
-    assert entry["asked"] == {} and entry["erased"] is True
-    assert "12AB34567" not in json.dumps(chained(database, "check"))
+    chained_blank(database)
     verified = answered(client.get("/v1/audit/verify", headers=world.gs_admin.headers))
     assert verified["intact"] is True
 

@@ -290,6 +290,31 @@ def test_hits_waiting_in_the_journal_count_towards_the_probing_limit(
     assert len(hits) == LIMITS[Records.PERSONS]
 
 
+def hit_while(
+    client: TestClient, world: World, holding: AbstractContextManager[None]
+) -> dict[str, Any]:
+    """France's stolen passport, checked by a Kenyan border officer while ``holding`` keeps
+    the check's entry from the chain: the hit is answered without waiting. The record."""
+    france = world.principal(Role.NCB_OFFICER, "FR")
+    kenya = world.principal(Role.BORDER_OFFICER, "KE")
+    stolen = enter(client, france, "documents", report("12AB34567", external_ref="FR-STOLEN-1"))
+    body = {"document": {"issuing_country": "FR", "number": "12AB34567"}}
+    with holding:
+        answer = without_waiting(
+            lambda: client.post("/v1/checks", json=body, headers=kenya.headers), "the check"
+        )
+        assert answered(answer)["hit"] is True
+    return stolen
+
+
+def chained_blank(database: Database) -> None:
+    """Once what waits is chained, the check of ``hit_while`` is in the chain, blank."""
+    chain_deferred_entries(database)
+    (entry,) = chained(database, "check")
+    assert entry["asked"] == {} and entry["erased"] is True
+    assert "12AB34567" not in json.dumps(chained(database, "check"))
+
+
 def test_a_journalled_check_of_a_record_erased_before_it_is_chained_keeps_no_question(
     hub: tuple[TestClient, World],
 ) -> None:
@@ -297,23 +322,13 @@ def test_a_journalled_check_of_a_record_erased_before_it_is_chained_keeps_no_que
     database = world.database
     assert database.journal is not None
     france = world.principal(Role.NCB_OFFICER, "FR")
-    kenya = world.principal(Role.BORDER_OFFICER, "KE")
-    stolen = enter(client, france, "documents", report("12AB34567", external_ref="FR-STOLEN-1"))
-    body = {"document": {"issuing_country": "FR", "number": "12AB34567"}}
-    with another_process_writing(database):
-        answer = without_waiting(
-            lambda: client.post("/v1/checks", json=body, headers=kenya.headers), "the check"
-        )
-        assert answered(answer)["hit"] is True
+    stolen = hit_while(client, world, another_process_writing(database))
     # The document is erased before the journal is drained (the hub's drain waits)...
     with database.journal.draining:
         review_in(database, "travel_documents", stolen["id"], -1)
         assert run_retention(database, utcnow()).erased == {"travel_documents": 1}
-    chain_deferred_entries(database)
     # ...so the check reaches the chain, and its hit the hits, without what it asked.
-    (entry,) = chained(database, "check")
-    assert entry["asked"] == {} and entry["erased"] is True
-    assert "12AB34567" not in json.dumps(chained(database, "check"))
+    chained_blank(database)
     (kept,) = answered(client.get("/v1/hits", headers=france.headers))["items"]
     assert kept["database"] == "travel_documents"
     with database.reading() as session:
