@@ -118,8 +118,6 @@ def read_rows(
     if file_format == "nist":
         if isinstance(source, str):
             yield from _transaction_rows(_transaction_bytes(source), database, nist)
-        elif database is Database.FINGERPRINTS:
-            yield from _transaction_rows(source.read_bytes(), database, nist)
         else:
             with source.open("rb") as file:
                 yield from _transaction_rows(file, database, nist)
